@@ -1,0 +1,91 @@
+// Internal: the bookkeeping every instrumented lock carries, and the entry points that the lock
+// types call. Not part of the public promise; use the types in <lockorder/mutex.h>.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <source_location>
+#include <type_traits>
+
+#include "lockorder/lock_attributes.h"
+
+namespace lockorder::internal {
+
+enum class LockKind : std::uint8_t {
+  mutex,
+  timed_mutex,
+  recursive_mutex,
+  recursive_timed_mutex,
+  shared_mutex,
+  shared_timed_mutex,
+  foreign,  // a lock the runtime learns about from outside (e.g. an interposed pthread mutex)
+};
+
+constexpr bool is_recursive(LockKind kind) {
+  return kind == LockKind::recursive_mutex || kind == LockKind::recursive_timed_mutex;
+}
+const char* kind_name(LockKind kind);
+
+enum class Mode : std::uint8_t { exclusive = 0, shared = 1 };
+
+// How an acquisition happens; each flag changes which checks apply.
+enum AcquireFlags : unsigned {
+  kBlocking = 0,
+  kTimed = 1u << 0,    // may time out: a self re-acquisition is reported but not fatal
+  kOrdered = 1u << 1,  // taken by ordered_lock: later ordered_lock calls check against it
+};
+
+std::uint64_t next_lock_id() noexcept;
+
+struct LockMeta {
+  constexpr LockMeta(const lock_attributes& attrs, LockKind k, const std::source_location& loc)
+      : name(attrs.name), lock_class(attrs.lock_class), rank(attrs.rank), kind(k), site(loc) {
+    // Constant-initialized (global) locks get their id on first use; others get it now, so that
+    // ids follow creation order, which ordered_lock uses as the canonical order.
+    if (!std::is_constant_evaluated()) id.store(next_lock_id(), std::memory_order_relaxed);
+  }
+  LockMeta(const LockMeta&) = delete;
+  LockMeta& operator=(const LockMeta&) = delete;
+
+  // A serial number, never reused: a new lock at an old address is a new lock.
+  std::atomic<std::uint64_t> id{0};
+  // The lock's node key in the lock-order graph: its id, or its class's key. Set on first use.
+  std::atomic<std::uint64_t> node_key{0};
+  // Non-zero once the lock-order graph holds a node for this lock (then destruction removes it).
+  std::atomic<std::uint32_t> in_graph{0};
+  const char* name;
+  const char* lock_class;
+  int rank;
+  LockKind kind;
+  std::source_location site;
+};
+
+// Runtime entry points. They never block; the native lock operation happens in the caller.
+//
+// before_lock: runs every check for a blocking acquisition (double-lock, rank, lock order) and
+// records the lock as held by this thread, all before the caller blocks. May throw
+// lockorder::lock_order_error when the configured action is `throw`; then nothing is recorded.
+void before_lock(LockMeta& lock, Mode mode, unsigned flags);
+// Undo before_lock when the native lock failed (a timed acquisition that timed out, an
+// exception from the native lock).
+void lock_failed(LockMeta& lock, Mode mode) noexcept;
+// A successful try_lock: held from now on, but no edge leads into it.
+void after_try_lock(LockMeta& lock, Mode mode) noexcept;
+// Returns false when this thread does not hold the lock (reported as unlock-of-unheld-lock);
+// the caller then leaves the native lock alone.
+bool before_unlock(LockMeta& lock, Mode mode) noexcept;
+// A condition-variable wait on `lock`: releases it and checks its re-acquisition against the
+// locks still held, before the caller blocks in the wait.
+void before_wait(LockMeta& lock);
+void on_destroy(LockMeta& lock) noexcept;
+
+inline void destroy(LockMeta& lock) noexcept {
+  if (lock.in_graph.load(std::memory_order_acquire) != 0) on_destroy(lock);
+}
+
+// The lock's serial id, assigning one first if the lock was constant-initialized.
+std::uint64_t ensure_id(LockMeta& lock) noexcept;
+// ordered_lock's check against the ordered locks this thread already holds (before locking).
+void before_ordered_lock(LockMeta* const* sorted, unsigned count);
+
+}  // namespace lockorder::internal

@@ -1,0 +1,8 @@
+// Everything a program needs to use lockorder's instrumented locks.
+#pragma once
+
+#include "lockorder/condition_variable.h"
+#include "lockorder/mutex.h"
+#include "lockorder/options.h"
+#include "lockorder/ordered_lock.h"
+#include "lockorder/runtime.h"

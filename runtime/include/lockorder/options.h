@@ -1,0 +1,82 @@
+// Runtime options: what lockorder checks and what it does when it finds something.
+//
+// Options come from the environment variable LOCKORDER_OPTIONS (key=value pairs separated by ':'
+// or ',', the sanitizers' convention), read once when the runtime first starts, and from
+// set_options(), which wins. Keys (defaults in brackets):
+//
+//   on_report=report|abort|throw  [report] what to do after printing a report:
+//                                 keep going, abort(), or throw lockorder::lock_order_error from
+//                                 the acquisition that found it (before blocking; only lock
+//                                 operations can throw, an unlock never does)
+//   on_deadlock=exit|abort|wait   [exit] after reporting an acquisition that can only hang
+//                                 (a double-lock of a non-recursive lock): end the process with
+//                                 `exitcode`, abort(), or go on and hang
+//   exitcode=N                    [66] exit status of a process that produced a report, set
+//                                 when it exits (0 keeps the program's own status)
+//   read_read_cycles=0|1          [0] report cycles that only close through shared (read)
+//                                 acquisitions on both sides of a lock. Readers do not block
+//                                 readers on glibc's reader-preferring rwlocks (the default for
+//                                 std::shared_mutex), so such cycles are not deadlocks there; with
+//                                 writer-preferring locks they are: set 1
+//   gated_cycles=0|1              [0] report cycles whose every edge was taken while one common
+//                                 "gate" lock was held exclusively (the gate serializes them)
+//   stack_depth=N                 [32] frames kept per acquisition stack (1..256)
+//   log_path=FILE                 [stderr] append reports to FILE instead of stderr
+//   sarif=FILE                    also write every report as SARIF 2.1.0 to FILE (rewritten
+//                                 whole after each report)
+//   dot=FILE                      write the lock-order graph as DOT to FILE at exit
+//
+// Thread-safety: all functions here may be called from any thread at any time.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "lockorder/report/report.h"
+
+namespace lockorder {
+
+enum class report_action { report, abort, throw_exception };
+enum class deadlock_action { exit, abort, wait };
+
+struct options {
+  report_action on_report = report_action::report;
+  deadlock_action on_deadlock = deadlock_action::exit;
+  int exitcode = 66;
+  bool read_read_cycles = false;
+  bool gated_cycles = false;
+  int stack_depth = 32;
+  std::string log_path;
+  std::string sarif_path;
+  std::string dot_path;
+};
+
+// Parses "key=value:key=value" onto `opts`. Returns an empty string on success, else an error
+// naming the offending key or value (and leaves the other keys applied).
+std::string parse_options(std::string_view text, options& opts);
+
+options get_options();
+void set_options(const options& opts);
+
+// Thrown from an acquisition when on_report=throw. The lock was not taken.
+class lock_order_error : public std::runtime_error {
+ public:
+  lock_order_error(std::string kind, const std::string& text)
+      : std::runtime_error(text), kind_(std::move(kind)) {}
+  // The report kind, e.g. "lock-order-inversion" or "double-lock".
+  const std::string& kind() const noexcept { return kind_; }
+
+ private:
+  std::string kind_;
+};
+
+// Observers see every report after it is printed (for test listeners, metrics, logs). They run
+// on the thread that found the problem, with no lockorder-internal lock held. Returns a handle
+// for remove_report_observer.
+using report_observer = std::function<void(const report::Report&)>;
+int add_report_observer(report_observer observer);
+void remove_report_observer(int handle);
+
+}  // namespace lockorder

@@ -1,0 +1,90 @@
+// The report model shared by every part of lockorder (runtime, analyzer, watchdog).
+//
+// A Report is one finding, already explained: the locks it involves, the cycle (if any) in
+// order, and every edge with where each of its two locks was taken. It is plain data: the
+// runtime fills the stacks from symbolized program counters, the analyzer from call chains.
+// Writers turn it into text (text_writer.h), SARIF 2.1.0 (sarif_writer.h) and DOT (dot_writer.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockorder::report {
+
+// Report kinds, as they appear in text ("WARNING: lockorder: KIND") and SARIF rule ids.
+inline constexpr const char* kLockOrderInversion = "lock-order-inversion";
+inline constexpr const char* kLockOrderCycle = "lock-order-cycle";  // the analyzer's name
+inline constexpr const char* kDeadlock = "deadlock";
+inline constexpr const char* kDoubleLock = "double-lock";
+inline constexpr const char* kUnlockOfUnheldLock = "unlock-of-unheld-lock";
+inline constexpr const char* kLockHierarchy = "lock-hierarchy";
+
+struct Frame {
+  std::string function;  // demangled; empty when unknown
+  std::string file;      // empty when unknown
+  int line = 0;
+  int column = 0;
+  std::uintptr_t pc = 0;  // 0 for frames that are not program counters (analyzer call chains)
+  std::string module;     // the binary or library, when file is unknown
+};
+using Stack = std::vector<Frame>;
+
+struct Lock {
+  std::string label;       // how the report names the lock: its name, or "mutex M3"
+  std::string lock_class;  // empty when the lock is its own class
+  std::string kind;        // "mutex", "recursive_mutex", ...
+  Frame created;           // creation site (file, line, function); may be empty
+  int rank = 0;
+};
+
+struct Edge {
+  std::size_t from = 0;  // index into Report::locks: the lock already held
+  std::size_t to = 0;    // index into Report::locks: the lock being acquired
+  std::string thread;    // the thread that first took this order, e.g. "T2 'worker'"
+  std::string from_mode;  // "exclusive" or "shared" (empty for the analyzer)
+  std::string to_mode;
+  Stack from_site;  // where `from` was acquired
+  Stack to_site;    // where `to` was acquired while `from` was held
+  std::string note;  // e.g. "the outer frames of this acquisition had returned"
+};
+
+// A place that matters to a report but is not an edge: where a lock was first taken by the
+// thread that takes it again, where an unheld lock was released, what a blocked thread waits on.
+struct Site {
+  std::string title;  // e.g. "first acquired at"
+  std::string thread;
+  Stack stack;
+  std::string note;
+};
+
+struct Report {
+  std::string kind;     // one of the k* constants above
+  std::string summary;  // one line, e.g. "potential deadlock: 2 locks in a cycle"
+  std::vector<Lock> locks;
+  std::vector<std::size_t> cycle;  // lock indices in cycle order; empty if no cycle
+  std::vector<Edge> edges;
+  std::vector<Site> sites;
+  std::string hint;  // how to fix or suppress it
+};
+
+// A picture of a whole lock-order graph, for the DOT writer.
+struct GraphPicture {
+  struct Node {
+    std::string label;
+    bool in_cycle = false;
+  };
+  struct Arc {
+    std::size_t from = 0;
+    std::size_t to = 0;
+    bool in_cycle = false;    // part of a reported cycle
+    bool suppressed = false;  // closes a cycle that is not reported (gated, read-read)
+  };
+  std::vector<Node> nodes;
+  std::vector<Arc> arcs;
+};
+
+// "x_lock -> y_lock -> x_lock": the cycle of a report, by lock labels.
+std::string cycle_text(const Report& report);
+
+}  // namespace lockorder::report

@@ -1,0 +1,267 @@
+// The entry points the lock types call, and the public runtime API. The blocking-acquisition
+// fast path (nothing held, or a known chain) lives here and must stay free of global locks and
+// allocation; everything else is delegated to OrderChecker and Reporter.
+#include <algorithm>
+#include <atomic>
+
+#include "lockorder/internal/lock_meta.h"
+#include "lockorder/options.h"
+#include "lockorder/report/dot_writer.h"
+#include "lockorder/report/sarif_writer.h"
+#include "lockorder/runtime.h"
+#include "order_checker.h"
+#include "reporter.h"
+#include "settings.h"
+#include "thread_state.h"
+
+namespace lockorder::internal {
+namespace {
+
+constinit std::atomic<std::uint64_t> g_next_lock_id{1};
+
+[[gnu::noinline]] std::uint64_t assign_node_key(LockMeta& lock) {
+  std::uint64_t key =
+      lock.lock_class != nullptr ? order_checker().class_key(lock.lock_class) : ensure_id(lock);
+  lock.node_key.store(key, std::memory_order_relaxed);
+  return key;
+}
+
+inline std::uint64_t node_key(LockMeta& lock) {
+  std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  return key != 0 ? key : assign_node_key(lock);
+}
+
+RawStack capture_from(std::uintptr_t entry_cfa) {
+  return capture_stack(entry_cfa, current_options()->stack_depth);
+}
+
+void emit_all(const std::vector<RawReport>& reports, bool may_throw) {
+  for (const RawReport& report : reports) reporter().emit(report, may_throw);
+}
+
+HeldLock* find_held(ThreadState& thread, const LockMeta& lock) {
+  for (std::size_t i = thread.held.size(); i-- > 0;)
+    if (thread.held[i].lock == &lock) return &thread.held[i];
+  return nullptr;
+}
+
+// Removes one entry and re-derives what the entries above it summarize of the ones below.
+void erase_held(ThreadState& thread, HeldLock* entry) {
+  auto& held = thread.held;
+  std::size_t i = static_cast<std::size_t>(entry - held.data());
+  held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
+  for (; i < held.size(); ++i) {
+    const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
+    held[i].chain = extend_chain(below ? below->chain : 0, held[i].key, held[i].mode,
+                                 held[i].tried, false);
+    held[i].max_rank = std::max(below ? below->max_rank : 0, held[i].lock->rank);
+  }
+}
+
+void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key, std::uint64_t chain,
+               Mode mode, unsigned flags, bool tried, std::uintptr_t pc, std::uintptr_t cfa) {
+  int below_rank = thread.held.empty() ? 0 : thread.held.back().max_rank;
+  std::uint32_t group = (flags & kOrdered) ? thread.ordered_groups : 0;
+  thread.held.push_back(HeldLock{&lock, key, chain, pc, cfa, std::max(below_rank, lock.rank),
+                                 group, 1, mode, tried});
+}
+
+void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
+  const HeldLock* worst = nullptr;
+  for (const HeldLock& h : thread.held)
+    if (h.lock->rank >= lock.rank && (worst == nullptr || h.lock->rank > worst->lock->rank))
+      worst = &h;
+  if (worst == nullptr) return;
+  const std::string why = "lock of rank " + std::to_string(lock.rank) +
+                          " acquired while holding a lock of rank " +
+                          std::to_string(worst->lock->rank);
+  if (auto report = order_checker().hierarchy_violation(thread, *worst, lock, capture_from(cfa),
+                                                        why))
+    reporter().emit(*report, true);
+}
+
+// Everything but the empty-stack fast path of a blocking acquisition.
+void acquire_nested(ThreadState& thread, LockMeta& lock, std::uint64_t key, Mode mode,
+                    unsigned flags, std::uintptr_t pc, std::uintptr_t cfa) {
+  if (HeldLock* self = find_held(thread, lock)) {
+    if (is_recursive(lock.kind) || (self->mode == Mode::shared && mode == Mode::shared)) {
+      ++self->recursion;  // re-entry: no new order
+      return;
+    }
+    if (auto report = order_checker().double_lock(thread, *self, capture_from(cfa)))
+      reporter().emit(*report, true);
+    if (flags & kTimed) {
+      ++self->recursion;  // it will time out; lock_failed undoes this
+      return;
+    }
+    reporter().on_certain_deadlock();
+    return;  // on_deadlock=wait: the native lock hangs, as it would without lockorder
+  }
+  const HeldLock& top = thread.held.back();
+  if (lock.rank > 0 && top.max_rank >= lock.rank) check_rank(thread, lock, cfa);
+  const bool same_group =
+      (flags & kOrdered) && top.group != 0 && top.group == thread.ordered_groups;
+  const std::uint64_t chain = extend_chain(top.chain, key, mode, false, same_group);
+  if (!thread.knows_chain(chain)) {
+    std::shared_ptr<const options> opts = current_options();
+    std::vector<RawReport> reports = order_checker().record_edges(
+        thread, lock, mode, flags, capture_stack(cfa, opts->stack_depth), *opts);
+    thread.remember_chain(chain);
+    emit_all(reports, true);
+  }
+  push_held(thread, lock, key, chain, mode, flags, false, pc, cfa);
+}
+
+void acquire(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc, std::uintptr_t cfa) {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  const std::uint64_t key = node_key(lock);
+  if (thread->held.empty()) [[likely]] {
+    push_held(*thread, lock, key, extend_chain(0, key, mode, false, false), mode, flags, false, pc,
+              cfa);
+    return;
+  }
+  acquire_nested(*thread, lock, key, mode, flags, pc, cfa);
+}
+
+}  // namespace
+
+const char* kind_name(LockKind kind) {
+  switch (kind) {
+    case LockKind::mutex: return "mutex";
+    case LockKind::timed_mutex: return "timed_mutex";
+    case LockKind::recursive_mutex: return "recursive_mutex";
+    case LockKind::recursive_timed_mutex: return "recursive_timed_mutex";
+    case LockKind::shared_mutex: return "shared_mutex";
+    case LockKind::shared_timed_mutex: return "shared_timed_mutex";
+    case LockKind::foreign: return "lock";
+  }
+  return "lock";
+}
+
+std::uint64_t next_lock_id() noexcept {
+  return g_next_lock_id.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t ensure_id(LockMeta& lock) noexcept {
+  std::uint64_t id = lock.id.load(std::memory_order_relaxed);
+  if (id != 0) return id;
+  std::uint64_t fresh = next_lock_id();
+  return lock.id.compare_exchange_strong(id, fresh, std::memory_order_relaxed) ? fresh : id;
+}
+
+void before_lock(LockMeta& lock, Mode mode, unsigned flags) {
+  acquire(lock, mode, flags, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+          reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+}
+
+void lock_failed(LockMeta& lock, Mode) noexcept {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  if (HeldLock* entry = find_held(*thread, lock)) {
+    if (--entry->recursion == 0) erase_held(*thread, entry);
+  }
+}
+
+void after_try_lock(LockMeta& lock, Mode mode) noexcept {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  if (HeldLock* self = find_held(*thread, lock)) {
+    ++self->recursion;
+    return;
+  }
+  const std::uint64_t key = node_key(lock);
+  const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
+  push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
+            reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+            reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+}
+
+bool before_unlock(LockMeta& lock, Mode) noexcept {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return true;
+  auto& held = thread->held;
+  if (!held.empty() && held.back().lock == &lock) [[likely]] {
+    if (--held.back().recursion == 0) held.pop_back();
+    return true;
+  }
+  if (HeldLock* entry = find_held(*thread, lock)) {
+    if (--entry->recursion == 0) erase_held(*thread, entry);
+    return true;
+  }
+  try {
+    const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
+  } catch (...) {
+    // Reporting must never turn an unlock into a crash; the report is lost only if it could
+    // not even be built (out of memory).
+  }
+  return false;
+}
+
+void before_wait(LockMeta& lock) {
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  HeldLock* entry = find_held(*thread, lock);
+  if (entry == nullptr) {
+    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
+  } else {
+    erase_held(*thread, entry);  // the wait releases it...
+  }
+  acquire(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back before returning
+}
+
+void before_ordered_lock(LockMeta* const* sorted, unsigned count) {
+  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr || count == 0) return;
+  ++thread->ordered_groups;
+  LockMeta& first = *sorted[0];
+  auto sorts_after = [&first](const LockMeta& held) {
+    return held.rank != first.rank ? held.rank > first.rank
+                                   : held.id.load(std::memory_order_relaxed) >
+                                         first.id.load(std::memory_order_relaxed);
+  };
+  for (const HeldLock& h : thread->held) {
+    if (h.group == 0 || !sorts_after(*h.lock)) continue;
+    const std::string why = "ordered_lock acquires a lock that sorts before one this thread "
+                            "already holds from an earlier ordered_lock";
+    if (auto report = order_checker().hierarchy_violation(*thread, h, first, capture_from(cfa),
+                                                          why))
+      reporter().emit(*report, true);
+    return;
+  }
+}
+
+void on_destroy(LockMeta& lock) noexcept { order_checker().remove_lock(lock); }
+
+}  // namespace lockorder::internal
+
+namespace lockorder {
+
+runtime_stats stats() {
+  runtime_stats s = internal::order_checker().stats();
+  s.reports = internal::reporter().count();
+  return s;
+}
+
+std::string lock_graph_dot() { return report::render_dot(internal::order_checker().picture()); }
+
+std::string write_lock_graph_dot(const std::string& path) {
+  return report::write_file_atomically(path, lock_graph_dot());
+}
+
+void set_thread_name(const char* name) {
+  if (internal::ThreadState* thread = internal::current_thread_state())
+    thread->set_name(name ? name : "");
+}
+
+int add_report_observer(report_observer observer) {
+  return internal::reporter().add_observer(std::move(observer));
+}
+
+void remove_report_observer(int handle) { internal::reporter().remove_observer(handle); }
+
+}  // namespace lockorder

@@ -1,0 +1,376 @@
+#include "order_checker.h"
+
+#include <algorithm>
+
+namespace lockorder::internal {
+namespace {
+
+constexpr std::uint64_t kClassKeyBit = 1ull << 63;
+
+const char* mode_name(unsigned mode) { return mode ? "shared" : "exclusive"; }
+
+std::string short_file(const char* file) {
+  if (file == nullptr) return "?";
+  std::string f = file;
+  auto slash = f.rfind('/');
+  return slash == std::string::npos ? f : f.substr(slash + 1);
+}
+
+}  // namespace
+
+OrderChecker& order_checker() {
+  static OrderChecker* checker = new OrderChecker;  // never destroyed: threads may outlive exit
+  return *checker;
+}
+
+std::uint64_t OrderChecker::class_key(const char* lock_class) {
+  std::lock_guard guard(mu_);
+  auto [it, inserted] = class_keys_.emplace(lock_class, 0);
+  if (inserted) it->second = kClassKeyBit | (class_keys_.size());
+  return it->second;
+}
+
+RawLock OrderChecker::describe(LockMeta& lock) const {
+  RawLock out;
+  std::uint64_t id = lock.id.load(std::memory_order_relaxed);
+  if (lock.lock_class != nullptr) {
+    out.label = lock.lock_class;
+    out.lock_class = lock.lock_class;
+  } else if (lock.name != nullptr) {
+    out.label = lock.name;
+  } else {
+    out.label = "M" + std::to_string(id);
+  }
+  out.kind = kind_name(lock.kind);
+  out.file = lock.site.file_name();
+  out.line = lock.site.line();
+  out.function = lock.site.function_name();
+  out.rank = lock.rank;
+  return out;
+}
+
+LockGraph::NodeId OrderChecker::node_for(LockMeta& lock) {
+  std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  auto it = node_of_key_.find(key);
+  if (it != node_of_key_.end()) return it->second;
+  LockGraph::NodeId node = graph_.add_node();
+  if (nodes_.size() <= node) nodes_.resize(node + 1);
+  nodes_[node] = NodeInfo{key, describe(lock)};
+  node_of_key_.emplace(key, node);
+  if ((key & kClassKeyBit) == 0) lock.in_graph.store(1, std::memory_order_release);
+  return node;
+}
+
+void OrderChecker::remember_thread(ThreadState& thread) {
+  auto it = thread_labels_.find(thread.ordinal());
+  std::string label = thread.label();
+  if (it == thread_labels_.end())
+    thread_labels_.emplace(thread.ordinal(), std::move(label));
+  else
+    it->second = std::move(label);
+}
+
+std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
+  auto it = thread_labels_.find(ordinal);
+  return it == thread_labels_.end() ? "T" + std::to_string(ordinal) : it->second;
+}
+
+std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
+                                                  unsigned flags, RawStack stack,
+                                                  const options& opts) {
+  std::vector<RawReport> reports;
+  std::lock_guard guard(mu_);
+  remember_thread(thread);
+  std::optional<StackDepot::StackId> stack_id;
+  bool changed = false;
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < thread.held.size(); ++i) {
+    const HeldLock& held = thread.held[i];
+    // Two locks of one class taken together by one ordered_lock are in canonical order.
+    if (held.key == key && (flags & kOrdered) && held.group != 0 &&
+        held.group == thread.ordered_groups)
+      continue;
+    if (!stack_id) stack_id = stacks_.intern(stack);
+    LockGraph::Insertion insertion;
+    add_or_update_edge(thread, i, lock, mode, *stack_id, changed, insertion);
+    if (!insertion.closes_cycle) continue;
+    std::vector<LockGraph::EdgeId> cycle =
+        reportable_cycle(insertion.edge, std::move(insertion.path), opts);
+    if (cycle.empty()) {
+      edges_[insertion.edge].suppressed = true;
+      suppressed_.push_back(insertion.edge);
+    } else {
+      reports.push_back(cycle_report(cycle));
+    }
+  }
+  if (changed && !suppressed_.empty()) recheck_suppressed(opts, reports);
+  return reports;
+}
+
+LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,
+                                                   LockMeta& lock, Mode mode,
+                                                   StackDepot::StackId stack, bool& changed,
+                                                   LockGraph::Insertion& insertion) {
+  const HeldLock& held = thread.held[held_index];
+  // A gate must be held before the edge's outer lock, and exclusively, to serialize the edge.
+  std::vector<std::uint64_t> gates;
+  for (std::size_t j = 0; j < held_index; ++j)
+    if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key);
+  std::sort(gates.begin(), gates.end());
+  gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
+  const auto modes =
+      static_cast<std::uint8_t>(1u << (static_cast<unsigned>(held.mode) * 2 +
+                                       static_cast<unsigned>(mode)));
+
+  LockGraph::NodeId from = node_for(*held.lock), to = node_for(lock);
+  LockGraph::EdgeId edge = graph_.find_edge(from, to);
+  if (edge != LockGraph::kNoEdge) {
+    EdgeInfo& info = edges_[edge];
+    std::vector<std::uint64_t> common;
+    std::set_intersection(info.gates.begin(), info.gates.end(), gates.begin(), gates.end(),
+                          std::back_inserter(common));
+    if (common.size() != info.gates.size() || (info.modes | modes) != info.modes) changed = true;
+    info.gates = std::move(common);
+    info.modes |= modes;
+    return edge;
+  }
+  insertion = graph_.insert_edge(from, to);
+  edge = insertion.edge;
+  if (edges_.size() <= edge) edges_.resize(edge + 1);
+  edges_[edge] = EdgeInfo{std::move(gates), stack, held.pc, held.cfa, thread.ordinal(),
+                          modes, modes, false, false};
+  return edge;
+}
+
+std::vector<std::uint64_t> OrderChecker::common_gates(
+    const std::vector<LockGraph::EdgeId>& cycle) const {
+  std::vector<std::uint64_t> common = edges_[cycle.front()].gates;
+  for (std::size_t i = 1; i < cycle.size() && !common.empty(); ++i) {
+    std::vector<std::uint64_t> next;
+    const auto& gates = edges_[cycle[i]].gates;
+    std::set_intersection(common.begin(), common.end(), gates.begin(), gates.end(),
+                          std::back_inserter(next));
+    common = std::move(next);
+  }
+  return common;
+}
+
+bool OrderChecker::modes_can_deadlock(const std::vector<LockGraph::EdgeId>& cycle) const {
+  // Thread i holds lock i (in the edge's held mode) and waits for lock i+1 (in its acquired
+  // mode). It blocks unless both the wait and the next thread's hold are shared. Each edge may
+  // have been seen with several mode pairs: look for one choice per edge that blocks everywhere.
+  auto held_mode = [](unsigned bit) { return bit / 2; };
+  auto wanted_mode = [](unsigned bit) { return bit % 2; };
+  auto blocks = [](unsigned wanted, unsigned held) { return !(wanted == 1 && held == 1); };
+  const std::size_t n = cycle.size();
+  for (unsigned first = 0; first < 4; ++first) {
+    if (!(edges_[cycle[0]].modes & (1u << first))) continue;
+    unsigned reachable = 1u << wanted_mode(first);  // possible wanted modes of the last edge
+    for (std::size_t i = 1; i < n; ++i) {
+      unsigned next = 0;
+      for (unsigned bit = 0; bit < 4; ++bit) {
+        if (!(edges_[cycle[i]].modes & (1u << bit))) continue;
+        for (unsigned wanted = 0; wanted < 2; ++wanted)
+          if ((reachable & (1u << wanted)) && blocks(wanted, held_mode(bit)))
+            next |= 1u << wanted_mode(bit);
+      }
+      reachable = next;
+    }
+    for (unsigned wanted = 0; wanted < 2; ++wanted)
+      if ((reachable & (1u << wanted)) && blocks(wanted, held_mode(first))) return true;
+  }
+  return false;
+}
+
+std::vector<LockGraph::EdgeId> OrderChecker::reportable_cycle(LockGraph::EdgeId closing,
+                                                              std::vector<LockGraph::EdgeId> path,
+                                                              const options& opts) {
+  auto with_closing = [closing](std::vector<LockGraph::EdgeId> p) {
+    p.push_back(closing);
+    return p;
+  };
+  auto acceptable = [&](const std::vector<LockGraph::EdgeId>& cycle) {
+    return (opts.read_read_cycles || modes_can_deadlock(cycle)) &&
+           (opts.gated_cycles || common_gates(cycle).empty());
+  };
+  std::vector<LockGraph::EdgeId> cycle = with_closing(std::move(path));
+  if (acceptable(cycle)) return cycle;
+  if (opts.gated_cycles) return {};
+  // The shortest path may run under a gate that another path escapes: try, for each gate of the
+  // cycle, the shortest path that avoids edges taken under it.
+  const LockGraph::NodeId from = graph_.from(closing), to = graph_.to(closing);
+  for (std::uint64_t gate : common_gates(cycle)) {
+    auto avoids_gate = [&](LockGraph::EdgeId e) {
+      return !std::binary_search(edges_[e].gates.begin(), edges_[e].gates.end(), gate);
+    };
+    std::vector<LockGraph::EdgeId> other = graph_.find_path(to, from, avoids_gate);
+    if (other.empty() && from != to) continue;
+    std::vector<LockGraph::EdgeId> candidate = with_closing(std::move(other));
+    if (acceptable(candidate)) return candidate;
+  }
+  return {};
+}
+
+void OrderChecker::recheck_suppressed(const options& opts, std::vector<RawReport>& reports) {
+  std::vector<LockGraph::EdgeId> still;
+  for (LockGraph::EdgeId closing : suppressed_) {
+    const LockGraph::NodeId from = graph_.from(closing), to = graph_.to(closing);
+    std::vector<LockGraph::EdgeId> path =
+        graph_.find_path(to, from, [](LockGraph::EdgeId) { return true; });
+    if (path.empty() && from != to) {
+      still.push_back(closing);  // the rest of the cycle is gone for now; keep watching
+      continue;
+    }
+    std::vector<LockGraph::EdgeId> cycle = reportable_cycle(closing, std::move(path), opts);
+    if (cycle.empty()) {
+      still.push_back(closing);
+    } else {
+      edges_[closing].suppressed = false;
+      reports.push_back(cycle_report(cycle));
+    }
+  }
+  suppressed_ = std::move(still);
+}
+
+RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle) {
+  RawReport report;
+  report.kind = report::kLockOrderInversion;
+  const std::size_t n = cycle.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    EdgeInfo& info = edges_[cycle[i]];
+    info.in_reported_cycle = true;
+    report.locks.push_back(nodes_[graph_.from(cycle[i])].lock);
+    report.cycle.push_back(i);
+    RawEdge edge;
+    edge.from = i;
+    edge.to = (i + 1) % n;
+    edge.thread = thread_label(info.thread);
+    edge.from_mode = mode_name(info.first_modes >> 2 ? 1 : 0);
+    edge.to_mode = mode_name(info.first_modes & 0b1010 ? 1 : 0);
+    edge.to_site.stack = stacks_.get(info.stack);
+    edge.from_site.stack = edge.to_site.stack;
+    edge.from_site.outer_pc = info.from_pc;
+    edge.from_site.outer_cfa = info.from_cfa;
+    report.edges.push_back(std::move(edge));
+  }
+  report.summary = n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label +
+                                " taken nested"
+                          : "potential deadlock: " + std::to_string(n) + " locks in a cycle";
+  report.hint = n == 1
+                    ? "Locks of one class must not be nested unless taken together by "
+                      "lockorder::ordered_lock, which takes them in one canonical order."
+                    : "Take these locks in one consistent order everywhere (for example with "
+                      "lockorder::ordered_lock, or ranks), or release the held lock before "
+                      "taking the other.";
+  return report;
+}
+
+std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
+                                                           const HeldLock& held, LockMeta& lock,
+                                                           RawStack stack,
+                                                           const std::string& why) {
+  std::lock_guard guard(mu_);
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  if (!reported_pairs_.emplace(held.key, key).second) return std::nullopt;
+  remember_thread(thread);
+  RawReport report;
+  report.kind = report::kLockHierarchy;
+  report.locks = {describe(*held.lock), describe(lock)};
+  report.summary = why;
+  RawEdge edge;
+  edge.from = 0;
+  edge.to = 1;
+  edge.thread = thread_label(thread.ordinal());
+  edge.from_mode = mode_name(static_cast<unsigned>(held.mode));
+  edge.to_mode = mode_name(0);
+  edge.to_site.stack = std::move(stack);
+  edge.from_site = RawSite{edge.to_site.stack, held.pc, held.cfa};
+  report.edges.push_back(std::move(edge));
+  report.hint = "Acquire locks in their declared order (increasing rank; for ordered_lock, "
+                "take the later-sorting lock after these), or release the held lock first.";
+  return report;
+}
+
+std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const HeldLock& held,
+                                                   RawStack stack) {
+  std::lock_guard guard(mu_);
+  remember_thread(thread);
+  RawReport report;
+  report.kind = report::kDoubleLock;
+  report.locks = {describe(*held.lock)};
+  report.summary = report.locks[0].label + " acquired again by the thread that holds it";
+  std::string who = thread_label(thread.ordinal());
+  report.sites.push_back({"first acquired at", who, RawSite{stack, held.pc, held.cfa}});
+  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, 0}});
+  report.hint = "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
+                "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
+  return report;
+}
+
+RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack) {
+  std::lock_guard guard(mu_);
+  remember_thread(thread);
+  RawReport report;
+  report.kind = report::kUnlockOfUnheldLock;
+  report.locks = {describe(lock)};
+  report.summary = report.locks[0].label + " released by a thread that does not hold it";
+  report.sites.push_back(
+      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, 0}});
+  report.hint = "Only the thread that acquired a lock may release it, once per acquisition. "
+                "lockorder left the lock as it was.";
+  return report;
+}
+
+void OrderChecker::remove_lock(LockMeta& lock) {
+  std::lock_guard guard(mu_);
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  auto it = node_of_key_.find(key);
+  if (it == node_of_key_.end()) return;
+  LockGraph::NodeId node = it->second;
+  graph_.remove_node(node, [this](LockGraph::EdgeId e) {
+    if (edges_[e].suppressed)
+      suppressed_.erase(std::find(suppressed_.begin(), suppressed_.end(), e));
+    edges_[e] = EdgeInfo{};
+  });
+  nodes_[node] = NodeInfo{};
+  node_of_key_.erase(it);
+}
+
+runtime_stats OrderChecker::stats() {
+  std::lock_guard guard(mu_);
+  runtime_stats s;
+  s.nodes = graph_.node_count();
+  s.edges = graph_.edge_count();
+  s.stacks = stacks_.size();
+  s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() +
+                  edges_.capacity() * sizeof(EdgeInfo) + nodes_.capacity() * sizeof(NodeInfo) +
+                  node_of_key_.size() * 4 * sizeof(void*);
+  for (const EdgeInfo& e : edges_) s.graph_bytes += e.gates.capacity() * sizeof(std::uint64_t);
+  return s;
+}
+
+report::GraphPicture OrderChecker::picture() {
+  std::lock_guard guard(mu_);
+  report::GraphPicture picture;
+  std::unordered_map<LockGraph::NodeId, std::size_t> index;
+  auto node_index = [&](LockGraph::NodeId n) {
+    auto [it, inserted] = index.emplace(n, picture.nodes.size());
+    if (inserted) {
+      const RawLock& lock = nodes_[n].lock;
+      std::string label = lock.label;
+      if (lock.file != nullptr) label += "\n" + short_file(lock.file) + ":" +
+                                         std::to_string(lock.line);
+      picture.nodes.push_back({label, false});
+    }
+    return it->second;
+  };
+  graph_.for_each_edge([&](LockGraph::EdgeId e) {
+    const EdgeInfo& info = edges_[e];
+    std::size_t from = node_index(graph_.from(e)), to = node_index(graph_.to(e));
+    picture.arcs.push_back({from, to, info.in_reported_cycle, info.suppressed});
+    if (info.in_reported_cycle) picture.nodes[from].in_cycle = picture.nodes[to].in_cycle = true;
+  });
+  return picture;
+}
+
+}  // namespace lockorder::internal

@@ -1,0 +1,102 @@
+// OrderChecker: the process-wide lock-order graph and every check that needs it.
+//
+// Only the slow path comes here: an acquisition whose held-lock chain the thread has not seen
+// before, a lock being destroyed that has a node, a report being assembled. One internal mutex
+// serializes it all; the locking fast path never touches it.
+//
+// Semantics it implements (see docs/runtime.md):
+//   - an edge from every held lock to the lock being acquired, remembering the acquiring thread,
+//     the stack of the acquisition and where the held lock was taken;
+//   - each edge keeps the intersection of the "gate" sets it was taken under (locks held
+//     exclusively below the edge's outer lock): a cycle whose edges share a gate is not a
+//     deadlock and is not reported by default; it is re-checked when an edge loses a gate;
+//   - each edge keeps the (held mode, acquired mode) pairs seen; a cycle that can only close
+//     through shared-shared pairs on some lock is not reported by default (read_read_cycles);
+//   - each cycle is reported once, when the edge that closes it first appears.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "lock_graph.h"
+#include "lockorder/internal/lock_meta.h"
+#include "lockorder/options.h"
+#include "lockorder/report/report.h"
+#include "lockorder/runtime.h"
+#include "raw_report.h"
+#include "stack_trace.h"
+#include "thread_state.h"
+
+namespace lockorder::internal {
+
+class OrderChecker {
+ public:
+  // Adds the edges held -> `lock` for the thread's current held stack; returns the cycles this
+  // closed that are to be reported. `stack` is the acquisition's stack.
+  std::vector<RawReport> record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
+                                      unsigned flags, RawStack stack, const options& opts);
+  // A ranked or ordered acquisition out of order: a lock-hierarchy report, once per pair.
+  std::optional<RawReport> hierarchy_violation(ThreadState& thread, const HeldLock& held,
+                                               LockMeta& lock, RawStack stack,
+                                               const std::string& why);
+  std::optional<RawReport> double_lock(ThreadState& thread, const HeldLock& held, RawStack stack);
+  RawReport unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack);
+  void remove_lock(LockMeta& lock);
+
+  std::uint64_t class_key(const char* lock_class);
+  runtime_stats stats();
+  report::GraphPicture picture();
+
+ private:
+  struct EdgeInfo {
+    std::vector<std::uint64_t> gates;  // sorted node keys
+    StackDepot::StackId stack = 0;
+    std::uintptr_t from_pc = 0;
+    std::uintptr_t from_cfa = 0;
+    std::uint32_t thread = 0;
+    std::uint8_t modes = 0;  // bit (held_mode * 2 + acquired_mode)
+    std::uint8_t first_modes = 0;
+    bool in_reported_cycle = false;
+    bool suppressed = false;
+  };
+  struct NodeInfo {
+    std::uint64_t key = 0;
+    RawLock lock;
+  };
+
+  LockGraph::NodeId node_for(LockMeta& lock);
+  LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
+                                       Mode mode, StackDepot::StackId stack, bool& changed,
+                                       LockGraph::Insertion& insertion);
+  std::vector<LockGraph::EdgeId> reportable_cycle(LockGraph::EdgeId closing,
+                                                  std::vector<LockGraph::EdgeId> path,
+                                                  const options& opts);
+  bool modes_can_deadlock(const std::vector<LockGraph::EdgeId>& cycle) const;
+  std::vector<std::uint64_t> common_gates(const std::vector<LockGraph::EdgeId>& cycle) const;
+  RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
+  void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);
+  RawLock describe(LockMeta& lock) const;
+  std::string thread_label(std::uint32_t ordinal) const;
+  void remember_thread(ThreadState& thread);
+
+  std::mutex mu_;
+  LockGraph graph_;
+  StackDepot stacks_;
+  std::vector<EdgeInfo> edges_;  // by EdgeId
+  std::vector<NodeInfo> nodes_;  // by NodeId
+  std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_key_;
+  std::unordered_map<std::string, std::uint64_t> class_keys_;
+  std::unordered_map<std::uint32_t, std::string> thread_labels_;
+  std::vector<LockGraph::EdgeId> suppressed_;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> reported_pairs_;  // hierarchy, double-lock
+  std::size_t reports_ = 0;
+};
+
+OrderChecker& order_checker();
+
+}  // namespace lockorder::internal

@@ -1,0 +1,154 @@
+#include "reporter.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "lockorder/report/sarif_writer.h"
+#include "lockorder/report/text_writer.h"
+#include "lockorder/runtime.h"
+#include "settings.h"
+#include "symbolizer.h"
+
+namespace lockorder::internal {
+namespace {
+
+report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::string& note) {
+  if (site.outer_pc == 0) return symbolizer.symbolize(site.stack.pcs);
+  return symbolizer.symbolize(
+      derive_outer_stack(symbolizer, site.outer_pc, site.outer_cfa, site.stack, note));
+}
+
+}  // namespace
+
+Reporter& reporter() {
+  static Reporter* r = new Reporter;  // never destroyed: other threads may report during exit
+  return *r;
+}
+
+Reporter::Reporter() {
+  std::atexit([] { reporter().finish(); });
+}
+
+report::Report Reporter::symbolize(const RawReport& raw) {
+  Symbolizer symbolizer;
+  report::Report out;
+  out.kind = raw.kind;
+  out.summary = raw.summary;
+  out.cycle = raw.cycle;
+  out.hint = raw.hint;
+  for (const RawLock& lock : raw.locks) {
+    report::Lock l;
+    l.label = lock.label;
+    l.lock_class = lock.lock_class;
+    l.kind = lock.kind;
+    l.rank = lock.rank;
+    if (lock.file != nullptr) l.created.file = lock.file;
+    if (lock.function != nullptr) l.created.function = lock.function;
+    l.created.line = static_cast<int>(lock.line);
+    out.locks.push_back(std::move(l));
+  }
+  for (const RawEdge& edge : raw.edges) {
+    report::Edge e;
+    e.from = edge.from;
+    e.to = edge.to;
+    e.thread = edge.thread;
+    e.from_mode = edge.from_mode;
+    e.to_mode = edge.to_mode;
+    e.from_site = site_stack(symbolizer, edge.from_site, e.note);
+    e.to_site = site_stack(symbolizer, edge.to_site, e.note);
+    out.edges.push_back(std::move(e));
+  }
+  for (const RawNamedSite& site : raw.sites) {
+    report::Site s;
+    s.title = site.title;
+    s.thread = site.thread;
+    s.stack = site_stack(symbolizer, site.site, s.note);
+    out.sites.push_back(std::move(s));
+  }
+  return out;
+}
+
+void Reporter::write_text(const std::string& text, const options& opts) {
+  FILE* out = stderr;
+  if (!opts.log_path.empty()) {
+    out = std::fopen(opts.log_path.c_str(), "a");
+    if (out == nullptr) {
+      std::fprintf(stderr, "lockorder: cannot open log_path '%s'; reporting to stderr\n",
+                   opts.log_path.c_str());
+      out = stderr;
+    }
+  }
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fflush(out);
+  if (out != stderr) std::fclose(out);
+}
+
+void Reporter::emit(const RawReport& raw, bool may_throw) {
+  std::shared_ptr<const options> opts = current_options();
+  report::Report report = symbolize(raw);
+  std::string text = report::render_text(report);
+  std::vector<std::pair<int, report_observer>> observers;
+  {
+    std::lock_guard guard(mu_);
+    ++count_;
+    write_text(text, *opts);
+    if (!opts->sarif_path.empty()) {
+      sarif_reports_.push_back(report);
+      std::string error = report::write_file_atomically(
+          opts->sarif_path,
+          report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION}, sarif_reports_));
+      if (!error.empty()) std::fprintf(stderr, "lockorder: sarif: %s\n", error.c_str());
+    }
+    observers = observers_;
+  }
+  for (auto& [_, observer] : observers) observer(report);
+  if (opts->on_report == report_action::abort) std::abort();
+  if (opts->on_report == report_action::throw_exception && may_throw)
+    throw lock_order_error(report.kind, text);
+}
+
+void Reporter::on_certain_deadlock() {
+  std::shared_ptr<const options> opts = current_options();
+  switch (opts->on_deadlock) {
+    case deadlock_action::wait:
+      return;
+    case deadlock_action::abort:
+      std::abort();
+    case deadlock_action::exit:
+      finish();
+      std::fflush(nullptr);
+      _exit(opts->exitcode != 0 ? opts->exitcode : 66);
+  }
+}
+
+std::size_t Reporter::count() {
+  std::lock_guard guard(mu_);
+  return count_;
+}
+
+int Reporter::add_observer(report_observer observer) {
+  std::lock_guard guard(mu_);
+  observers_.emplace_back(next_observer_, std::move(observer));
+  return next_observer_++;
+}
+
+void Reporter::remove_observer(int handle) {
+  std::lock_guard guard(mu_);
+  std::erase_if(observers_, [handle](const auto& entry) { return entry.first == handle; });
+}
+
+void Reporter::finish() {
+  std::shared_ptr<const options> opts = current_options();
+  if (!opts->dot_path.empty()) {
+    std::string error = write_lock_graph_dot(opts->dot_path);
+    if (!error.empty()) std::fprintf(stderr, "lockorder: dot: %s\n", error.c_str());
+  }
+  if (count() > 0 && opts->exitcode != 0) {
+    std::fflush(nullptr);
+    _exit(opts->exitcode);
+  }
+}
+
+}  // namespace lockorder::internal

@@ -1,0 +1,45 @@
+// Reporter: turns RawReports into reports and delivers them: text to stderr (or log_path),
+// SARIF to the `sarif` file, observers, then the configured action. Also owns the process's
+// exit status: a process that reported exits with `exitcode`, as ThreadSanitizer's does.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+#include "lockorder/options.h"
+#include "lockorder/report/report.h"
+#include "raw_report.h"
+
+namespace lockorder::internal {
+
+class Reporter {
+ public:
+  Reporter();
+  // Symbolizes and delivers. Then: on_report=abort aborts; on_report=throw throws
+  // lock_order_error if `may_throw` (a lock operation), else only reports.
+  void emit(const RawReport& raw, bool may_throw);
+  // For an acquisition that can only hang: apply on_deadlock (exit, abort, or return to wait).
+  void on_certain_deadlock();
+  std::size_t count();
+
+  int add_observer(report_observer observer);
+  void remove_observer(int handle);
+
+  // Writes the DOT file if asked, and sets the exit status. Runs at exit.
+  void finish();
+
+ private:
+  report::Report symbolize(const RawReport& raw);
+  void write_text(const std::string& text, const options& opts);
+
+  std::mutex mu_;  // serializes output so that concurrent reports never interleave
+  std::vector<report::Report> sarif_reports_;
+  std::vector<std::pair<int, report_observer>> observers_;
+  int next_observer_ = 1;
+  std::size_t count_ = 0;
+};
+
+Reporter& reporter();
+
+}  // namespace lockorder::internal

@@ -1,0 +1,55 @@
+#include "thread_state.h"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace lockorder::internal {
+namespace {
+
+// Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
+__attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state = nullptr;
+__attribute__((tls_model("initial-exec"))) thread_local bool t_torn_down = false;
+std::atomic<std::uint32_t> g_thread_ordinals{0};
+
+// Owns the state and frees it when the thread exits.
+struct ThreadStateOwner {
+  ThreadState* state = nullptr;
+  ~ThreadStateOwner() {
+    t_torn_down = true;
+    t_state = nullptr;
+    delete state;
+  }
+};
+
+ThreadState* create_thread_state() {
+  if (t_torn_down) return nullptr;
+  static thread_local ThreadStateOwner owner;
+  owner.state = new ThreadState(g_thread_ordinals.fetch_add(1, std::memory_order_relaxed) + 1);
+  t_state = owner.state;
+  return t_state;
+}
+
+}  // namespace
+
+ThreadState* current_thread_state() noexcept {
+  ThreadState* state = t_state;
+  if (__builtin_expect(state == nullptr, 0)) state = create_thread_state();
+  return state;
+}
+
+std::string ThreadState::label() const {
+  std::string name = name_;
+  if (name.empty()) {
+    char buffer[64] = {};
+    if (pthread_getname_np(pthread_self(), buffer, sizeof buffer) == 0) name = buffer;
+    if (syscall(SYS_gettid) == getpid()) name = name.empty() ? "main" : "main thread, " + name;
+  }
+  std::string label = "T" + std::to_string(ordinal_);
+  if (!name.empty()) label += " '" + name + "'";
+  return label;
+}
+
+}  // namespace lockorder::internal

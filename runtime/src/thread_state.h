@@ -1,0 +1,73 @@
+// ThreadState: what one thread knows, touched only by that thread on the locking path.
+//
+// It holds the thread's held-lock stack and its cache of known lock chains: each held entry
+// carries a hash of the whole chain of locks held up to it (with their modes), so "is this
+// acquisition's chain already known?" is one lookup whatever the depth. A known chain means
+// every edge it implies is already in the global graph, so the acquisition needs no global lock
+// and allocates nothing. Keys are never reused (ids are serial numbers), so the cache never needs
+// invalidating; a slot may be overwritten, which only costs one more slow-path visit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lockorder/internal/lock_meta.h"
+
+namespace lockorder::internal {
+
+struct HeldLock {
+  LockMeta* lock = nullptr;
+  std::uint64_t key = 0;    // node key (lock id or class key)
+  std::uint64_t chain = 0;  // hash of the held chain up to and including this entry
+  std::uintptr_t pc = 0;    // where it was acquired (return address into the caller)
+  std::uintptr_t cfa = 0;   // the CFA of the runtime entry that recorded it
+  int max_rank = 0;         // highest rank held at or below this entry
+  std::uint32_t group = 0;  // the ordered_lock call that took it, 0 if none
+  std::uint32_t recursion = 1;
+  Mode mode = Mode::exclusive;
+  bool tried = false;  // taken by a successful try_lock
+};
+
+class ThreadState {
+ public:
+  static constexpr std::size_t kChainCacheSize = 1024;
+
+  explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) { held.reserve(64); }
+
+  bool knows_chain(std::uint64_t chain) const { return chains_[slot(chain)] == chain; }
+  void remember_chain(std::uint64_t chain) { chains_[slot(chain)] = chain; }
+
+  std::uint32_t ordinal() const { return ordinal_; }
+  // "T3 'worker'": the ordinal and the name given with set_thread_name or pthread_setname_np.
+  std::string label() const;
+  void set_name(std::string name) { name_ = std::move(name); }
+
+  std::vector<HeldLock> held;
+  std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
+
+ private:
+  static std::size_t slot(std::uint64_t chain) { return (chain >> 7) % kChainCacheSize; }
+
+  std::array<std::uint64_t, kChainCacheSize> chains_{};
+  std::uint32_t ordinal_;
+  std::string name_;
+};
+
+// The calling thread's state, created on first use; nullptr while the thread is being torn down
+// (its locks are then no longer checked).
+ThreadState* current_thread_state() noexcept;
+
+// Chain hashing: the chain of an entry is a function of the chain below it and the entry itself.
+inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode mode, bool tried,
+                                  bool same_group) {
+  std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
+                    (static_cast<std::uint64_t>(mode) << 1 | tried << 2 | same_group << 3);
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 29;
+  return x | 1;  // never 0, the empty cache slot
+}
+
+}  // namespace lockorder::internal
