@@ -58,12 +58,21 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   }
 }
 
+[[gnu::noinline]] std::uint32_t capture_site(ThreadState& thread, std::uintptr_t pc,
+                                            std::uintptr_t cfa) {
+  std::uint32_t stack = order_checker().intern_stack(capture_from(cfa));
+  thread.remember_site(pc, cfa, stack);
+  return stack;
+}
+
 void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key, std::uint64_t chain,
                Mode mode, unsigned flags, bool tried, std::uintptr_t pc, std::uintptr_t cfa) {
+  std::uint32_t site = thread.site_stack(pc, cfa);
+  if (site == ThreadState::kNoStack) [[unlikely]] site = capture_site(thread, pc, cfa);
   int below_rank = thread.held.empty() ? 0 : thread.held.back().max_rank;
   std::uint32_t group = (flags & kOrdered) ? thread.ordered_groups : 0;
   thread.held.push_back(HeldLock{&lock, key, chain, pc, cfa, std::max(below_rank, lock.rank),
-                                 group, 1, mode, tried});
+                                 group, 1, site, mode, tried});
 }
 
 void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {

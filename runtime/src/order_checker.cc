@@ -137,8 +137,8 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   insertion = graph_.insert_edge(from, to);
   edge = insertion.edge;
   if (edges_.size() <= edge) edges_.resize(edge + 1);
-  edges_[edge] = EdgeInfo{std::move(gates), stack, held.pc, held.cfa, thread.ordinal(),
-                          modes, modes, false, false};
+  edges_[edge] = EdgeInfo{std::move(gates), stack, held.pc, held.cfa, held.site_stack,
+                          thread.ordinal(), modes, modes, false, false};
   return edge;
 }
 
@@ -155,31 +155,10 @@ std::vector<std::uint64_t> OrderChecker::common_gates(
   return common;
 }
 
-bool OrderChecker::modes_can_deadlock(const std::vector<LockGraph::EdgeId>& cycle) const {
-  // Thread i holds lock i (in the edge's held mode) and waits for lock i+1 (in its acquired
-  // mode). It blocks unless both the wait and the next thread's hold are shared. Each edge may
-  // have been seen with several mode pairs: look for one choice per edge that blocks everywhere.
-  auto held_mode = [](unsigned bit) { return bit / 2; };
-  auto wanted_mode = [](unsigned bit) { return bit % 2; };
-  auto blocks = [](unsigned wanted, unsigned held) { return !(wanted == 1 && held == 1); };
-  const std::size_t n = cycle.size();
-  for (unsigned first = 0; first < 4; ++first) {
-    if (!(edges_[cycle[0]].modes & (1u << first))) continue;
-    unsigned reachable = 1u << wanted_mode(first);  // possible wanted modes of the last edge
-    for (std::size_t i = 1; i < n; ++i) {
-      unsigned next = 0;
-      for (unsigned bit = 0; bit < 4; ++bit) {
-        if (!(edges_[cycle[i]].modes & (1u << bit))) continue;
-        for (unsigned wanted = 0; wanted < 2; ++wanted)
-          if ((reachable & (1u << wanted)) && blocks(wanted, held_mode(bit)))
-            next |= 1u << wanted_mode(bit);
-      }
-      reachable = next;
-    }
-    for (unsigned wanted = 0; wanted < 2; ++wanted)
-      if ((reachable & (1u << wanted)) && blocks(wanted, held_mode(first))) return true;
-  }
-  return false;
+bool OrderChecker::is_read_read_cycle(const std::vector<LockGraph::EdgeId>& cycle) const {
+  constexpr std::uint8_t kSharedShared = 1u << 3;  // held shared, acquired shared
+  return std::all_of(cycle.begin(), cycle.end(),
+                     [this](LockGraph::EdgeId e) { return edges_[e].modes == kSharedShared; });
 }
 
 std::vector<LockGraph::EdgeId> OrderChecker::reportable_cycle(LockGraph::EdgeId closing,
@@ -190,7 +169,7 @@ std::vector<LockGraph::EdgeId> OrderChecker::reportable_cycle(LockGraph::EdgeId 
     return p;
   };
   auto acceptable = [&](const std::vector<LockGraph::EdgeId>& cycle) {
-    return (opts.read_read_cycles || modes_can_deadlock(cycle)) &&
+    return (opts.read_read_cycles || !is_read_read_cycle(cycle)) &&
            (opts.gated_cycles || common_gates(cycle).empty());
   };
   std::vector<LockGraph::EdgeId> cycle = with_closing(std::move(path));
@@ -251,6 +230,8 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
     edge.from_site.stack = edge.to_site.stack;
     edge.from_site.outer_pc = info.from_pc;
     edge.from_site.outer_cfa = info.from_cfa;
+    if (info.from_site_stack != ThreadState::kNoStack)
+      edge.from_site.site_stack = stacks_.get(info.from_site_stack);
     report.edges.push_back(std::move(edge));
   }
   report.summary = n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label +
@@ -283,8 +264,8 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
   edge.thread = thread_label(thread.ordinal());
   edge.from_mode = mode_name(static_cast<unsigned>(held.mode));
   edge.to_mode = mode_name(0);
+  edge.from_site = outer_site(stack, held);
   edge.to_site.stack = std::move(stack);
-  edge.from_site = RawSite{edge.to_site.stack, held.pc, held.cfa};
   report.edges.push_back(std::move(edge));
   report.hint = "Acquire locks in their declared order (increasing rank; for ordered_lock, "
                 "take the later-sorting lock after these), or release the held lock first.";
@@ -300,8 +281,8 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   report.locks = {describe(*held.lock)};
   report.summary = report.locks[0].label + " acquired again by the thread that holds it";
   std::string who = thread_label(thread.ordinal());
-  report.sites.push_back({"first acquired at", who, RawSite{stack, held.pc, held.cfa}});
-  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, 0}});
+  report.sites.push_back({"first acquired at", who, outer_site(stack, held)});
+  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, 0, {}}});
   report.hint = "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
                 "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
   return report;
@@ -315,10 +296,21 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.locks = {describe(lock)};
   report.summary = report.locks[0].label + " released by a thread that does not hold it";
   report.sites.push_back(
-      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, 0}});
+      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, 0, {}}});
   report.hint = "Only the thread that acquired a lock may release it, once per acquisition. "
                 "lockorder left the lock as it was.";
   return report;
+}
+
+RawSite OrderChecker::outer_site(const RawStack& later, const HeldLock& held) const {
+  RawSite site{later, held.pc, held.cfa, {}};
+  if (held.site_stack != ThreadState::kNoStack) site.site_stack = stacks_.get(held.site_stack);
+  return site;
+}
+
+StackDepot::StackId OrderChecker::intern_stack(RawStack stack) {
+  std::lock_guard guard(mu_);
+  return stacks_.intern(std::move(stack));
 }
 
 void OrderChecker::remove_lock(LockMeta& lock) {

@@ -10,8 +10,8 @@
 //   - each edge keeps the intersection of the "gate" sets it was taken under (locks held
 //     exclusively below the edge's outer lock): a cycle whose edges share a gate is not a
 //     deadlock and is not reported by default; it is re-checked when an edge loses a gate;
-//   - each edge keeps the (held mode, acquired mode) pairs seen; a cycle that can only close
-//     through shared-shared pairs on some lock is not reported by default (read_read_cycles);
+//   - each edge keeps the (held mode, acquired mode) pairs seen; a cycle in which every
+//     acquisition is shared (a read-read cycle) is not reported by default (read_read_cycles);
 //   - each cycle is reported once, when the edge that closes it first appears.
 #pragma once
 
@@ -47,6 +47,7 @@ class OrderChecker {
   std::optional<RawReport> double_lock(ThreadState& thread, const HeldLock& held, RawStack stack);
   RawReport unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack);
   void remove_lock(LockMeta& lock);
+  StackDepot::StackId intern_stack(RawStack stack);
 
   std::uint64_t class_key(const char* lock_class);
   runtime_stats stats();
@@ -58,6 +59,7 @@ class OrderChecker {
     StackDepot::StackId stack = 0;
     std::uintptr_t from_pc = 0;
     std::uintptr_t from_cfa = 0;
+    std::uint32_t from_site_stack = ThreadState::kNoStack;
     std::uint32_t thread = 0;
     std::uint8_t modes = 0;  // bit (held_mode * 2 + acquired_mode)
     std::uint8_t first_modes = 0;
@@ -76,9 +78,10 @@ class OrderChecker {
   std::vector<LockGraph::EdgeId> reportable_cycle(LockGraph::EdgeId closing,
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);
-  bool modes_can_deadlock(const std::vector<LockGraph::EdgeId>& cycle) const;
+  bool is_read_read_cycle(const std::vector<LockGraph::EdgeId>& cycle) const;
   std::vector<std::uint64_t> common_gates(const std::vector<LockGraph::EdgeId>& cycle) const;
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
+  RawSite outer_site(const RawStack& later, const HeldLock& held) const;
   void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);
   RawLock describe(LockMeta& lock) const;
   std::string thread_label(std::uint32_t ordinal) const;

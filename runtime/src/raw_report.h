@@ -11,11 +11,13 @@
 namespace lockorder::internal {
 
 // One acquisition site. Either `stack` as captured, or, when outer_pc != 0, the site of an outer
-// lock rebuilt from its pc and CFA and the later `stack` (see derive_outer_stack).
+// lock rebuilt from its pc and CFA and the later `stack` (see derive_outer_stack), with
+// `site_stack` (a stack once captured at the same pc) when the exact one cannot be rebuilt.
 struct RawSite {
   RawStack stack;
   std::uintptr_t outer_pc = 0;
   std::uintptr_t outer_cfa = 0;
+  RawStack site_stack;
 };
 
 struct RawLock {

@@ -8,26 +8,25 @@ namespace {
 struct Walk {
   std::uintptr_t entry_cfa;
   int max_depth;
-  bool past_entry = false;
-  std::uintptr_t previous_cfa = 0;
+  bool reached_entry = false;
   RawStack* out;
 };
 
+// libgcc reports each frame as its pc and its stack pointer at that pc, which is the CFA of the
+// function it is calling: so the frame whose "CFA" is the entry point's own CFA is the entry
+// point's caller, the first frame outside lockorder.
 _Unwind_Reason_Code visit_frame(_Unwind_Context* context, void* arg) {
   Walk& walk = *static_cast<Walk*>(arg);
   auto cfa = static_cast<std::uintptr_t>(_Unwind_GetCFA(context));
   auto pc = static_cast<std::uintptr_t>(_Unwind_GetIP(context));
-  if (!walk.past_entry) {
-    // Skip lockorder's own frames, up to and including the entry point's.
-    if (cfa == walk.entry_cfa) walk.past_entry = true;
-    walk.previous_cfa = cfa;
-    return _URC_NO_REASON;
+  if (!walk.reached_entry) {
+    if (cfa != walk.entry_cfa) return _URC_NO_REASON;
+    walk.reached_entry = true;
   }
   if (pc == 0 || static_cast<int>(walk.out->pcs.size()) >= walk.max_depth)
     return _URC_END_OF_STACK;
   walk.out->pcs.push_back(pc);
-  walk.out->callee_cfas.push_back(walk.previous_cfa);
-  walk.previous_cfa = cfa;
+  walk.out->callee_cfas.push_back(cfa);
   return _URC_NO_REASON;
 }
 
@@ -37,7 +36,7 @@ RawStack capture_stack(std::uintptr_t entry_cfa, int max_depth) {
   RawStack stack;
   stack.pcs.reserve(static_cast<std::size_t>(max_depth));
   stack.callee_cfas.reserve(static_cast<std::size_t>(max_depth));
-  Walk walk{entry_cfa, max_depth, false, 0, &stack};
+  Walk walk{entry_cfa, max_depth, false, &stack};
   _Unwind_Backtrace(visit_frame, &walk);
   return stack;
 }

@@ -8,7 +8,8 @@
 namespace lockorder::internal {
 
 // A captured stack: return addresses from the innermost user frame outwards, and for each frame
-// the canonical frame address (CFA) of the frame it was calling. The CFAs let the runtime find,
+// its stack pointer at that address, which is the canonical frame address (CFA) of the function
+// it was calling. The CFAs let the runtime find,
 // later, the frame in which an outer lock was taken (see derive_outer_stack in symbolizer.h).
 struct RawStack {
   std::vector<std::uintptr_t> pcs;

@@ -6,7 +6,9 @@
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 #include <memory>
 
 namespace lockorder::internal {
@@ -46,6 +48,57 @@ void call_site(Dwarf_Die* cu, Dwarf_Die* inlined, std::string& file, int& line) 
   }
 }
 
+// Spells lockorder's lock types by their public names in demangled signatures.
+std::string readable_name(std::string name) {
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"lockorder::basic_lock<std::mutex, (lockorder::internal::LockKind)0>", "lockorder::mutex"},
+      {"lockorder::basic_lock<std::timed_mutex, (lockorder::internal::LockKind)1>",
+       "lockorder::timed_mutex"},
+      {"lockorder::basic_lock<std::recursive_mutex, (lockorder::internal::LockKind)2>",
+       "lockorder::recursive_mutex"},
+      {"lockorder::basic_lock<std::recursive_timed_mutex, (lockorder::internal::LockKind)3>",
+       "lockorder::recursive_timed_mutex"},
+      {"lockorder::basic_lock<std::shared_mutex, (lockorder::internal::LockKind)4>",
+       "lockorder::shared_mutex"},
+      {"lockorder::basic_lock<std::shared_timed_mutex, (lockorder::internal::LockKind)5>",
+       "lockorder::shared_timed_mutex"},
+  };
+  for (auto [spelled, alias] : kAliases) {
+    const std::string_view from = spelled;
+    for (std::size_t at = name.find(from); at != std::string::npos; at = name.find(from, at))
+      name.replace(at, from.size(), alias);
+  }
+  return name;
+}
+
+bool is_function_scope(Dwarf_Die* die) {
+  int tag = dwarf_tag(die);
+  return tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram;
+}
+
+// The innermost function (inlined or not) whose code contains `pc`.
+bool innermost_function(Dwarf_Die* cu, Dwarf_Addr pc, Dwarf_Die& out) {
+  Dwarf_Die* scopes = nullptr;
+  int count = dwarf_getscopes(cu, pc, &scopes);
+  bool found = false;
+  for (int i = 0; i < count && !found; ++i)
+    if (is_function_scope(&scopes[i])) out = scopes[i], found = true;
+  std::free(scopes);
+  return found;
+}
+
+// The function an inlined instance was inlined into. (dwarf_getscopes stops at an inlined
+// instance, so the concrete tree is walked from the instance itself.)
+bool enclosing_function(Dwarf_Die& die) {
+  Dwarf_Die* scopes = nullptr;
+  int count = dwarf_getscopes_die(&die, &scopes);
+  bool found = false;
+  for (int i = 1; i < count && !found; ++i)
+    if (is_function_scope(&scopes[i])) die = scopes[i], found = true;
+  std::free(scopes);
+  return found;
+}
+
 }  // namespace
 
 Symbolizer::Symbolizer() {
@@ -67,21 +120,32 @@ Symbolizer::~Symbolizer() {
   if (dwfl_ != nullptr) dwfl_end(dwfl_);
 }
 
-std::uintptr_t Symbolizer::function_entry(std::uintptr_t pc) {
-  if (dwfl_ == nullptr || pc == 0) return 0;
+std::string Symbolizer::function_symbol(std::uintptr_t pc) {
+  if (dwfl_ == nullptr || pc == 0) return {};
   Dwarf_Addr addr = pc - 1;
   Dwfl_Module* module = dwfl_addrmodule(dwfl_, addr);
-  if (module == nullptr) return 0;
-  GElf_Sym sym;
-  GElf_Off offset = 0;
-  if (dwfl_module_addrinfo(module, addr, &offset, &sym, nullptr, nullptr, nullptr) == nullptr)
-    return 0;
-  return static_cast<std::uintptr_t>(addr - offset);
+  const char* name = module ? dwfl_module_addrname(module, addr) : nullptr;
+  if (name == nullptr) return {};
+  // GCC moves cold paths into "f.cold" (and clones into "f.part.0", ...): still function f.
+  std::string symbol = name;
+  return symbol.substr(0, symbol.find('.'));
 }
 
 report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {
   report::Stack stack;
-  for (std::uintptr_t pc : pcs) append_frames(pc, stack);
+  for (std::uintptr_t pc : pcs) {
+    append_frames(pc, stack);
+    // What runs below main() is the C library's start-up: nothing to fix there.
+    if (!stack.empty() && stack.back().function == "main") break;
+  }
+  // The lock types' own inlined member functions are not where the user took the lock.
+  auto own = std::find_if_not(stack.begin(), stack.end(), [](const report::Frame& f) {
+    return f.function.starts_with("lockorder::basic_lock<") ||
+           f.function.starts_with("lockorder::ordered_lock<") ||
+           f.function.starts_with("lockorder::condition_variable::");
+  });
+  if (own != stack.end()) stack.erase(stack.begin(), own);
+  for (report::Frame& frame : stack) frame.function = readable_name(std::move(frame.function));
   return stack;
 }
 
@@ -106,27 +170,28 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
   }
   Dwarf_Addr bias = 0;
   Dwarf_Die* cu = dwfl_module_addrdie(module, addr, &bias);
-  Dwarf_Die* scopes = nullptr;
-  int count = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
+  Dwarf_Die function;
+  bool found = cu != nullptr && innermost_function(cu, addr - bias, function);
   bool emitted = false;
-  // Innermost scope first: each inlined call is a frame of its own, located at the place the
-  // next inner frame was called from.
-  for (int i = 0; i < count; ++i) {
-    int tag = dwarf_tag(&scopes[i]);
-    if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
+  // Innermost first: each inlined call is a frame of its own, located where the next inner
+  // frame was called from.
+  while (found) {
+    const int tag = dwarf_tag(&function);
     report::Frame frame = base;
-    frame.function = die_function_name(&scopes[i]);
+    // The physical function is best named by its symbol (fully qualified); inlined ones by DWARF.
+    if (tag == DW_TAG_inlined_subroutine || base.function.empty())
+      frame.function = die_function_name(&function);
     if (frame.function.empty()) frame.function = base.function;
     frame.file = file;
     frame.line = line;
     frame.column = column;
     out.push_back(frame);
     emitted = true;
-    if (tag == DW_TAG_subprogram) break;
-    call_site(cu, &scopes[i], file, line);
+    if (tag != DW_TAG_inlined_subroutine) break;
+    call_site(cu, &function, file, line);
     column = 0;
+    found = enclosing_function(function);
   }
-  std::free(scopes);
   if (!emitted) {
     base.file = file;
     base.line = line;
@@ -137,19 +202,24 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
 
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
                                                std::uintptr_t cfa, const RawStack& later,
-                                               std::string& note) {
+                                               const RawStack& site_stack, std::string& note) {
   std::vector<std::uintptr_t> stack{pc};
   for (std::size_t i = 0; i < later.pcs.size(); ++i) {
-    // The frame that took the outer lock called the runtime with the stack pointer at `cfa`;
-    // if it is still live, it is the frame whose callee has that CFA now.
+    // The frame that took the outer lock called the runtime with its stack pointer at `cfa`;
+    // if that frame is still live, it is the one now calling with the same stack pointer.
     if (later.callee_cfas[i] != cfa) continue;
-    std::uintptr_t entry = symbolizer.function_entry(pc);
-    if (entry != 0 && entry == symbolizer.function_entry(later.pcs[i])) {
+    std::string function = symbolizer.function_symbol(pc);
+    if (!function.empty() && function == symbolizer.function_symbol(later.pcs[i])) {
       stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                    later.pcs.end());
       return stack;
     }
     break;
+  }
+  if (!site_stack.pcs.empty() && site_stack.pcs.front() == pc) {
+    note = "the function that took this lock had returned; its callers are shown as when this "
+           "thread first acquired a lock at this site";
+    return site_stack.pcs;
   }
   note = "only the innermost frame is known: the function that took this lock had returned "
          "before the edge was recorded";

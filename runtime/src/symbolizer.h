@@ -22,8 +22,8 @@ class Symbolizer {
 
   // Each pc is a return address (or the address after a call); its call site is looked up.
   report::Stack symbolize(const std::vector<std::uintptr_t>& pcs);
-  // The entry address of the (physical) function containing the call before `pc`; 0 if unknown.
-  std::uintptr_t function_entry(std::uintptr_t pc);
+  // The symbol of the (physical) function containing the call before `pc`; empty if unknown.
+  std::string function_symbol(std::uintptr_t pc);
 
  private:
   void append_frames(std::uintptr_t pc, report::Stack& out);
@@ -32,10 +32,12 @@ class Symbolizer {
 
 // The stack of an outer lock, rebuilt from where it was taken (`pc`, and the CFA of the runtime
 // entry it called) and the stack captured later, when an inner lock was taken under it. When the
-// frame that took the outer lock is still on that later stack, the result is that lock's full
-// acquisition stack; otherwise only its innermost frame is known, and `note` says so.
+// frame that took the outer lock is still on that later stack, the result is that lock's exact
+// acquisition stack. Otherwise it is `site_stack` (captured the first time the thread acquired a
+// lock at `pc`: the same site, perhaps reached through other callers), or only `pc`; `note`
+// says which.
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
                                                std::uintptr_t cfa, const RawStack& later,
-                                               std::string& note);
+                                               const RawStack& site_stack, std::string& note);
 
 }  // namespace lockorder::internal

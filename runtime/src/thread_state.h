@@ -26,6 +26,7 @@ struct HeldLock {
   int max_rank = 0;         // highest rank held at or below this entry
   std::uint32_t group = 0;  // the ordered_lock call that took it, 0 if none
   std::uint32_t recursion = 1;
+  std::uint32_t site_stack = 0;  // a full stack seen at this acquisition site (StackDepot id)
   Mode mode = Mode::exclusive;
   bool tried = false;  // taken by a successful try_lock
 };
@@ -39,6 +40,19 @@ class ThreadState {
   bool knows_chain(std::uint64_t chain) const { return chains_[slot(chain)] == chain; }
   void remember_chain(std::uint64_t chain) { chains_[slot(chain)] = chain; }
 
+  // A full stack this thread captured the first time it acquired a lock at `pc` with the stack
+  // pointer at `cfa` (the same site reached the same way, as far as two words can tell), or
+  // kNoStack. It stands in for the stack of a later acquisition there when the frame that made
+  // that acquisition has returned by the time an edge needs it.
+  static constexpr std::uint32_t kNoStack = ~0u;
+  std::uint32_t site_stack(std::uintptr_t pc, std::uintptr_t cfa) const {
+    const SiteSlot& s = sites_[site_slot(pc, cfa)];
+    return s.pc == pc && s.cfa == cfa ? s.stack : kNoStack;
+  }
+  void remember_site(std::uintptr_t pc, std::uintptr_t cfa, std::uint32_t stack) {
+    sites_[site_slot(pc, cfa)] = SiteSlot{pc, cfa, stack};
+  }
+
   std::uint32_t ordinal() const { return ordinal_; }
   // "T3 'worker'": the ordinal and the name given with set_thread_name or pthread_setname_np.
   std::string label() const;
@@ -48,9 +62,19 @@ class ThreadState {
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
 
  private:
+  static constexpr std::size_t kSiteCacheSize = 256;
+  struct SiteSlot {
+    std::uintptr_t pc = 0;
+    std::uintptr_t cfa = 0;
+    std::uint32_t stack = kNoStack;
+  };
+  static std::size_t site_slot(std::uintptr_t pc, std::uintptr_t cfa) {
+    return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % kSiteCacheSize;
+  }
   static std::size_t slot(std::uint64_t chain) { return (chain >> 7) % kChainCacheSize; }
 
   std::array<std::uint64_t, kChainCacheSize> chains_{};
+  std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   std::string name_;
 };

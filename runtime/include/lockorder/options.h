@@ -13,11 +13,13 @@
 //                                 `exitcode`, abort(), or go on and hang
 //   exitcode=N                    [66] exit status of a process that produced a report, set
 //                                 when it exits (0 keeps the program's own status)
-//   read_read_cycles=0|1          [0] report cycles that only close through shared (read)
-//                                 acquisitions on both sides of a lock. Readers do not block
-//                                 readers on glibc's reader-preferring rwlocks (the default for
-//                                 std::shared_mutex), so such cycles are not deadlocks there; with
-//                                 writer-preferring locks they are: set 1
+//   read_read_cycles=0|1          [0] report cycles in which every acquisition, held and
+//                                 acquired, is shared (read). Readers do not block readers on
+//                                 glibc's reader-preferring rwlocks (the default behind
+//                                 std::shared_mutex), so such cycles cannot deadlock there; with
+//                                 writer-preferring locks they can: set 1. A cycle with at least
+//                                 one exclusive acquisition is always reported, since a waiting
+//                                 writer can block the readers on many platforms.
 //   gated_cycles=0|1              [0] report cycles whose every edge was taken while one common
 //                                 "gate" lock was held exclusively (the gate serializes them)
 //   stack_depth=N                 [32] frames kept per acquisition stack (1..256)

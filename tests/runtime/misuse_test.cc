@@ -1,0 +1,185 @@
+// Misuse and declared order: SCENARIOS.md runtime 17-20.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "lockorder/lockorder.h"
+#include "report_collector.h"
+
+namespace lockorder {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::mentions;
+using testing::ReportCollector;
+using testing::ScopedOptions;
+
+[[gnu::noinline]] void lock_twice(mutex& m) {
+  m.lock();
+  m.lock();  // hangs without lockorder
+}
+
+// Scenario 17: reported before it hangs, then the process ends (on_deadlock=exit).
+TEST(DoubleLockDeathTest, ReportedAndTheProcessEndsInsteadOfHanging) {
+  EXPECT_EXIT(
+      {
+        mutex m("config_mu");
+        lock_twice(m);
+      },
+      ::testing::ExitedWithCode(66), "WARNING: lockorder: double-lock(.|\n)*config_mu");
+}
+
+TEST(DoubleLock, ThrowActionRaisesBeforeBlocking) {
+  ScopedOptions opts("on_report=throw");
+  ReportCollector reports;
+  mutex m("m");
+  std::lock_guard held(m);
+  try {
+    m.lock();
+    FAIL() << "the second lock() should have thrown";
+  } catch (const lock_order_error& e) {
+    EXPECT_EQ(e.kind(), "double-lock");
+  }
+  auto found = reports.of_kind("double-lock");
+  ASSERT_EQ(found.size(), 1u);
+  ASSERT_EQ(found[0].sites.size(), 2u);
+  EXPECT_EQ(found[0].sites[0].title, "first acquired at");
+  EXPECT_TRUE(mentions(found[0].sites[0].stack, "ThrowActionRaisesBeforeBlocking"));
+  EXPECT_TRUE(mentions(found[0].sites[1].stack, "ThrowActionRaisesBeforeBlocking"));
+}
+
+TEST(DoubleLock, TimedSelfAcquisitionIsReportedButTimesOut) {
+  ReportCollector reports;
+  timed_mutex m("m");
+  std::lock_guard held(m);
+  EXPECT_FALSE(m.try_lock_for(5ms));
+  EXPECT_EQ(reports.of_kind("double-lock").size(), 1u);
+}
+
+TEST(DoubleLock, WriteLockWhileHoldingReadIsADoubleLock) {
+  ScopedOptions opts("on_report=throw");
+  ReportCollector reports;
+  shared_mutex m;
+  std::shared_lock reader(m);
+  EXPECT_THROW(m.lock(), lock_order_error);
+  EXPECT_EQ(reports.of_kind("double-lock").size(), 1u);
+}
+
+TEST(DoubleLock, TryLockOfAHeldLockIsFine) {
+  ReportCollector reports;
+  mutex m;
+  std::lock_guard held(m);
+  EXPECT_FALSE(m.try_lock());
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+// Scenario 18.
+TEST(UnlockOfUnheld, ReportedAndTheLockIsLeftAlone) {
+  ReportCollector reports;
+  mutex m("m");
+  m.unlock();
+  auto found = reports.of_kind("unlock-of-unheld-lock");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(mentions(found[0].sites[0].stack, "ReportedAndTheLockIsLeftAlone"));
+  EXPECT_TRUE(m.try_lock());  // still usable, and still free
+  m.unlock();
+  EXPECT_EQ(reports.count(), 1u);
+}
+
+TEST(UnlockOfUnheld, ReleasingAnotherThreadsLock) {
+  ReportCollector reports;
+  mutex m("m");
+  m.lock();
+  std::thread([&] { m.unlock(); }).join();
+  EXPECT_EQ(reports.of_kind("unlock-of-unheld-lock").size(), 1u);
+  m.unlock();  // the owner's own unlock is fine
+  EXPECT_EQ(reports.count(), 1u);
+}
+
+TEST(UnlockOfUnheld, OutOfOrderReleaseIsFine) {
+  ReportCollector reports;
+  mutex a, b;
+  a.lock();
+  b.lock();
+  a.unlock();
+  b.unlock();
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+// Scenario 19.
+TEST(Rank, LowerRankUnderHigherRankIsReportedAtOnce) {
+  ReportCollector reports;
+  mutex high({.name = "high", .rank = 20}), low({.name = "low", .rank = 10});
+  {
+    std::lock_guard h(high);
+    std::lock_guard l(low);
+  }
+  auto found = reports.of_kind("lock-hierarchy");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].locks[0].label, "high");
+  EXPECT_EQ(found[0].locks[1].label, "low");
+  {
+    std::lock_guard h(high);
+    std::lock_guard l(low);
+  }
+  EXPECT_EQ(reports.of_kind("lock-hierarchy").size(), 1u);  // once per pair
+}
+
+TEST(Rank, IncreasingRanksAreClean) {
+  ReportCollector reports;
+  mutex r10({.rank = 10}), r20({.rank = 20}), unranked;
+  std::lock_guard a(r10);
+  std::lock_guard b(unranked);
+  std::lock_guard c(r20);
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+// Scenario 20.
+TEST(OrderedLock, TakesLocksInCanonicalOrderWhateverTheArguments) {
+  ReportCollector reports;
+  mutex a("a"), b("b");
+  { ordered_lock both(b, a); }
+  { ordered_lock both(a, b); }
+  {
+    ordered_lock both(b, a);
+    EXPECT_FALSE(a.try_lock());  // both are held
+    EXPECT_FALSE(b.try_lock());
+  }
+  EXPECT_TRUE(a.try_lock());
+  a.unlock();
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+TEST(OrderedLock, CalledWhileHoldingALaterLockIsReported) {
+  ReportCollector reports;
+  mutex a("a"), b("b"), later("later");
+  {
+    ordered_lock outer(later);
+    ordered_lock inner(b, a);
+  }
+  auto found = reports.of_kind("lock-hierarchy");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].locks[0].label, "later");
+  EXPECT_EQ(found[0].locks[1].label, "a");
+}
+
+TEST(OrderedLock, ThrowActionTakesNothing) {
+  ScopedOptions opts("on_report=throw");
+  mutex a("a"), later("later");
+  ordered_lock outer(later);
+  EXPECT_THROW(ordered_lock inner(a), lock_order_error);
+  EXPECT_TRUE(a.try_lock());  // not taken
+  a.unlock();
+}
+
+TEST(OrderedLock, SameLockTwiceIsTakenOnce) {
+  ReportCollector reports;
+  mutex a;
+  { ordered_lock twice(a, a); }
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+}  // namespace
+}  // namespace lockorder

@@ -1,0 +1,73 @@
+// Test support: collects the reports lockorder produces while it is alive.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockorder/options.h"
+#include "lockorder/report/report.h"
+
+namespace lockorder::testing {
+
+class ReportCollector {
+ public:
+  ReportCollector() {
+    handle_ = add_report_observer([this](const report::Report& r) {
+      std::lock_guard guard(mu_);
+      reports_.push_back(r);
+    });
+  }
+  ~ReportCollector() { remove_report_observer(handle_); }
+  ReportCollector(const ReportCollector&) = delete;
+  ReportCollector& operator=(const ReportCollector&) = delete;
+
+  std::vector<report::Report> all() {
+    std::lock_guard guard(mu_);
+    return reports_;
+  }
+  std::vector<report::Report> of_kind(std::string_view kind) {
+    std::vector<report::Report> out;
+    for (auto& r : all())
+      if (r.kind == kind) out.push_back(r);
+    return out;
+  }
+  std::size_t count() { return all().size(); }
+
+ private:
+  std::mutex mu_;
+  std::vector<report::Report> reports_;
+  int handle_ = 0;
+};
+
+// Does some frame of the stack run in a function whose name contains `name`?
+inline bool mentions(const report::Stack& stack, std::string_view name) {
+  for (const auto& frame : stack)
+    if (frame.function.find(name) != std::string::npos) return true;
+  return false;
+}
+
+// The first frame of the stack in a function whose name contains `name`, or nullptr.
+inline const report::Frame* frame_in(const report::Stack& stack, std::string_view name) {
+  for (const auto& frame : stack)
+    if (frame.function.find(name) != std::string::npos) return &frame;
+  return nullptr;
+}
+
+// Sets options for the lifetime of the object, then restores the previous ones.
+class ScopedOptions {
+ public:
+  explicit ScopedOptions(std::string_view text) : saved_(get_options()) {
+    options opts = saved_;
+    std::string error = parse_options(text, opts);
+    if (!error.empty()) throw std::invalid_argument(error);
+    set_options(opts);
+  }
+  ~ScopedOptions() { set_options(saved_); }
+
+ private:
+  options saved_;
+};
+
+}  // namespace lockorder::testing
