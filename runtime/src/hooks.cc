@@ -75,6 +75,14 @@ void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key, std::uint
                                  group, 1, site, mode, tried});
 }
 
+bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
+  for (const HeldLock& held : thread.held)
+    if (!skips_edge(thread, held, key, flags) &&
+        !thread.is_settled(edge_key(held.key, key, held.mode, mode)))
+      return false;
+  return true;
+}
+
 void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
   const HeldLock* worst = nullptr;
   for (const HeldLock& h : thread.held)
@@ -112,11 +120,11 @@ void acquire_nested(ThreadState& thread, LockMeta& lock, std::uint64_t key, Mode
       (flags & kOrdered) && top.group != 0 && top.group == thread.ordered_groups;
   const std::uint64_t chain = extend_chain(top.chain, key, mode, false, same_group);
   if (!thread.knows_chain(chain)) {
-    std::shared_ptr<const options> opts = current_options();
-    std::vector<RawReport> reports = order_checker().record_edges(
-        thread, lock, mode, flags, capture_stack(cfa, opts->stack_depth), *opts);
     thread.remember_chain(chain);
-    emit_all(reports, true);
+    if (!all_edges_settled(thread, key, mode, flags)) {
+      std::shared_ptr<const options> opts = current_options();
+      emit_all(order_checker().record_edges(thread, lock, mode, flags, cfa, *opts), true);
+    }
   }
   push_held(thread, lock, key, chain, mode, flags, false, pc, cfa);
 }

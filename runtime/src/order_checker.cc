@@ -6,6 +6,7 @@ namespace lockorder::internal {
 namespace {
 
 constexpr std::uint64_t kClassKeyBit = 1ull << 63;
+constexpr std::size_t kMaxGates = 4;
 
 const char* mode_name(unsigned mode) { return mode ? "shared" : "exclusive"; }
 
@@ -75,24 +76,51 @@ std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
   return it == thread_labels_.end() ? "T" + std::to_string(ordinal) : it->second;
 }
 
+bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
+                unsigned flags) {
+  // Two locks of one class taken together by one ordered_lock are in canonical order.
+  return held.key == key && (flags & kOrdered) && held.group != 0 &&
+         held.group == thread.ordered_groups;
+}
+
+bool OrderChecker::edge_is_new(std::uint64_t from_key, std::uint64_t to_key) const {
+  auto from = node_of_key_.find(from_key), to = node_of_key_.find(to_key);
+  return from == node_of_key_.end() || to == node_of_key_.end() ||
+         graph_.find_edge(from->second, to->second) == LockGraph::kNoEdge;
+}
+
 std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
-                                                  unsigned flags, RawStack stack,
+                                                  unsigned flags, std::uintptr_t entry_cfa,
                                                   const options& opts) {
   std::vector<RawReport> reports;
-  std::lock_guard guard(mu_);
-  remember_thread(thread);
-  std::optional<StackDepot::StackId> stack_id;
-  bool changed = false;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  std::unique_lock guard(mu_);
+  // Only a new edge needs the acquisition's stack; capture it without holding the graph.
+  std::optional<StackDepot::StackId> stack_id;
+  for (const HeldLock& held : thread.held) {
+    if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key, key)) continue;
+    guard.unlock();
+    RawStack stack = capture_stack(entry_cfa, opts.stack_depth);
+    guard.lock();
+    stack_id = stacks_.intern(std::move(stack));
+    remember_thread(thread);
+    break;
+  }
+  bool changed = false;
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
-    // Two locks of one class taken together by one ordered_lock are in canonical order.
-    if (held.key == key && (flags & kOrdered) && held.group != 0 &&
-        held.group == thread.ordered_groups)
-      continue;
-    if (!stack_id) stack_id = stacks_.intern(stack);
+    if (skips_edge(thread, held, key, flags)) continue;
+    if (!stack_id && edge_is_new(held.key, key)) {
+      // An edge that existed a moment ago was removed with its lock meanwhile: rare enough to
+      // capture under the lock.
+      stack_id = stacks_.intern(capture_stack(entry_cfa, opts.stack_depth));
+      remember_thread(thread);
+    }
     LockGraph::Insertion insertion;
-    add_or_update_edge(thread, i, lock, mode, *stack_id, changed, insertion);
+    LockGraph::EdgeId edge =
+        add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
+    // An edge with no gate left can never change again for these modes: the thread may skip it.
+    if (edges_[edge].gates.empty()) thread.remember_settled(edge_key(held.key, key, held.mode, mode));
     if (!insertion.closes_cycle) continue;
     std::vector<LockGraph::EdgeId> cycle =
         reportable_cycle(insertion.edge, std::move(insertion.path), opts);
@@ -113,8 +141,10 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
                                                    LockGraph::Insertion& insertion) {
   const HeldLock& held = thread.held[held_index];
   // A gate must be held before the edge's outer lock, and exclusively, to serialize the edge.
+  // Only the outermost kMaxGates candidates are kept: gates are outer locks by nature, and a
+  // shorter list can only make a gate go unnoticed (an extra report), never hide a cycle.
   std::vector<std::uint64_t> gates;
-  for (std::size_t j = 0; j < held_index; ++j)
+  for (std::size_t j = 0; j < held_index && gates.size() < kMaxGates; ++j)
     if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key);
   std::sort(gates.begin(), gates.end());
   gates.erase(std::unique(gates.begin(), gates.end()), gates.end());

@@ -38,8 +38,11 @@ class OrderChecker {
  public:
   // Adds the edges held -> `lock` for the thread's current held stack; returns the cycles this
   // closed that are to be reported. `stack` is the acquisition's stack.
+  // `entry_cfa` is the runtime entry point's CFA, for capturing the stack if an edge is new.
+  // Edges that can no longer change are remembered in the thread's settled-edge cache.
   std::vector<RawReport> record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
-                                      unsigned flags, RawStack stack, const options& opts);
+                                      unsigned flags, std::uintptr_t entry_cfa,
+                                      const options& opts);
   // A ranked or ordered acquisition out of order: a lock-hierarchy report, once per pair.
   std::optional<RawReport> hierarchy_violation(ThreadState& thread, const HeldLock& held,
                                                LockMeta& lock, RawStack stack,
@@ -72,6 +75,7 @@ class OrderChecker {
   };
 
   LockGraph::NodeId node_for(LockMeta& lock);
+  bool edge_is_new(std::uint64_t from_key, std::uint64_t to_key) const;
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
                                        Mode mode, StackDepot::StackId stack, bool& changed,
                                        LockGraph::Insertion& insertion);
@@ -101,5 +105,10 @@ class OrderChecker {
 };
 
 OrderChecker& order_checker();
+
+// Whether the edge held -> (lock with `key`) is left out: locks of one class taken together by
+// one ordered_lock call.
+bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
+                unsigned flags);
 
 }  // namespace lockorder::internal

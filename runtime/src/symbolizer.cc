@@ -134,7 +134,9 @@ std::string Symbolizer::function_symbol(std::uintptr_t pc) {
 report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {
   report::Stack stack;
   for (std::uintptr_t pc : pcs) {
-    append_frames(pc, stack);
+    auto [cached, inserted] = frames_of_pc_.try_emplace(pc);
+    if (inserted) append_frames(pc, cached->second);
+    stack.insert(stack.end(), cached->second.begin(), cached->second.end());
     // What runs below main() is the C library's start-up: nothing to fix there.
     if (!stack.empty() && stack.back().function == "main") break;
   }

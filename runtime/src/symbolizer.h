@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lockorder/report/report.h"
@@ -28,6 +29,7 @@ class Symbolizer {
  private:
   void append_frames(std::uintptr_t pc, report::Stack& out);
   Dwfl* dwfl_ = nullptr;
+  std::unordered_map<std::uintptr_t, report::Stack> frames_of_pc_;  // a report repeats pcs
 };
 
 // The stack of an outer lock, rebuilt from where it was taken (`pc`, and the CFA of the runtime

@@ -40,6 +40,11 @@ class ThreadState {
   bool knows_chain(std::uint64_t chain) const { return chains_[slot(chain)] == chain; }
   void remember_chain(std::uint64_t chain) { chains_[slot(chain)] = chain; }
 
+  // Edges (by edge_key) this thread has seen in the graph with no gate left: taking them again
+  // cannot change anything, so a new chain made only of settled edges needs no global lock.
+  bool is_settled(std::uint64_t edge) const { return settled_[slot(edge)] == edge; }
+  void remember_settled(std::uint64_t edge) { settled_[slot(edge)] = edge; }
+
   // A full stack this thread captured the first time it acquired a lock at `pc` with the stack
   // pointer at `cfa` (the same site reached the same way, as far as two words can tell), or
   // kNoStack. It stands in for the stack of a later acquisition there when the frame that made
@@ -74,6 +79,7 @@ class ThreadState {
   static std::size_t slot(std::uint64_t chain) { return (chain >> 7) % kChainCacheSize; }
 
   std::array<std::uint64_t, kChainCacheSize> chains_{};
+  std::array<std::uint64_t, kChainCacheSize> settled_{};
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   std::string name_;
@@ -92,6 +98,10 @@ inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode m
   x *= 0xBF58476D1CE4E5B9ull;
   x ^= x >> 29;
   return x | 1;  // never 0, the empty cache slot
+}
+
+inline std::uint64_t edge_key(std::uint64_t from, std::uint64_t to, Mode held, Mode acquired) {
+  return extend_chain(from * 0xD6E8FEB86659FD93ull, to, acquired, held == Mode::shared, false);
 }
 
 }  // namespace lockorder::internal
