@@ -14,8 +14,9 @@ LockGraph::NodeId LockGraph::add_node() {
     nodes_.emplace_back();
   }
   // A new node has no edges yet, so any position is consistent; the end is cheapest.
-  nodes_[id].ord = next_ord_++;
+  nodes_[id].pos = static_cast<std::uint32_t>(order_.size());
   nodes_[id].alive = true;
+  order_.push_back(id);
   return id;
 }
 
@@ -55,71 +56,84 @@ LockGraph::Insertion LockGraph::insert_edge(NodeId from, NodeId to) {
     result.closes_cycle = true;
     return result;
   }
-  const std::int64_t lower = nodes_[to].ord, upper = nodes_[from].ord;
-  if (upper < lower) {
+  if (nodes_[from].pos < nodes_[to].pos || !search_and_reorder(from, to)) {
     result.edge = link(from, to, false);
     return result;
   }
-  ++epoch_;
-  std::vector<NodeId> forward, backward;
-  if (search_forward(to, from, upper, forward)) {
-    result.path = path_to(to, from);
-    result.edge = link(from, to, /*back=*/true);
-    result.closes_cycle = true;
-    return result;
-  }
-  search_backward(from, lower, backward);
-  reorder(forward, backward);
-  result.edge = link(from, to, false);
+  result.path = find_path(to, from, [](EdgeId) { return true; });  // a shortest one
+  result.edge = link(from, to, /*back=*/true);
+  result.closes_cycle = true;
   return result;
 }
 
-bool LockGraph::search_forward(NodeId start, NodeId target, std::int64_t bound,
-                               std::vector<NodeId>& reached) {
-  // Breadth-first, so that a cycle found here is a shortest one.
-  nodes_[start].forward_mark = epoch_;
-  nodes_[start].reached_by = kNoEdge;
-  reached.push_back(start);
-  for (std::size_t i = 0; i < reached.size(); ++i) {
-    for (auto& [next, e] : nodes_[reached[i]].out) {
+bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
+  const std::uint32_t lo = nodes_[to].pos, hi = nodes_[from].pos;
+  ++epoch_;
+  std::vector<NodeId> forward{to}, backward{from};
+  nodes_[to].forward_mark = epoch_;
+  nodes_[from].backward_mark = epoch_;
+  std::size_t next_forward = 0, next_backward = 0;
+  while (true) {
+    // One step forward from `to`, among nodes ordered before `from`...
+    if (next_forward == forward.size()) {
+      move_within_window(forward, lo, hi, /*to_front=*/false);
+      return false;
+    }
+    for (auto& [next, e] : nodes_[forward[next_forward++]].out) {
       Node& m = nodes_[next];
-      if (edges_[e].back || m.forward_mark == epoch_ || m.ord > bound) continue;
+      if (edges_[e].back || m.pos > hi || m.forward_mark == epoch_) continue;
+      if (m.backward_mark == epoch_) return true;
       m.forward_mark = epoch_;
-      m.reached_by = e;
-      if (next == target) return true;
-      reached.push_back(next);
+      forward.push_back(next);
     }
-  }
-  return false;
-}
-
-void LockGraph::search_backward(NodeId start, std::int64_t bound, std::vector<NodeId>& reached) {
-  nodes_[start].backward_mark = epoch_;
-  reached.push_back(start);
-  for (std::size_t i = 0; i < reached.size(); ++i) {
-    for (auto& [prev, e] : nodes_[reached[i]].in) {
+    // ...and one step backward from `from`, among nodes ordered after `to`.
+    if (next_backward == backward.size()) {
+      move_within_window(backward, lo, hi, /*to_front=*/true);
+      return false;
+    }
+    for (auto& [prev, e] : nodes_[backward[next_backward++]].in) {
       Node& m = nodes_[prev];
-      if (edges_[e].back || m.backward_mark == epoch_ || m.ord < bound) continue;
+      if (edges_[e].back || m.pos < lo || m.backward_mark == epoch_) continue;
+      if (m.forward_mark == epoch_) return true;
       m.backward_mark = epoch_;
-      reached.push_back(prev);
+      backward.push_back(prev);
     }
   }
 }
 
-void LockGraph::reorder(std::vector<NodeId>& forward, std::vector<NodeId>& backward) {
-  // Everything that reaches `from` must now come before everything reachable from `to`; the
-  // affected nodes reuse their own positions, so no other node moves.
-  auto by_ord = [this](NodeId a, NodeId b) { return nodes_[a].ord < nodes_[b].ord; };
-  std::sort(forward.begin(), forward.end(), by_ord);
-  std::sort(backward.begin(), backward.end(), by_ord);
-  std::vector<std::int64_t> slots;
-  slots.reserve(forward.size() + backward.size());
-  for (NodeId n : backward) slots.push_back(nodes_[n].ord);
-  for (NodeId n : forward) slots.push_back(nodes_[n].ord);
-  std::sort(slots.begin(), slots.end());
-  std::size_t i = 0;
-  for (NodeId n : backward) nodes_[n].ord = slots[i++];
-  for (NodeId n : forward) nodes_[n].ord = slots[i++];
+void LockGraph::move_within_window(std::vector<NodeId>& moved, std::uint32_t lo,
+                                   std::uint32_t hi, bool to_front) {
+  // Everything `moved` reaches (or is reached by) inside the window is in `moved` too, so
+  // sliding the whole set to one end of the window keeps every edge pointing forward.
+  std::sort(moved.begin(), moved.end(),
+            [this](NodeId a, NodeId b) { return nodes_[a].pos < nodes_[b].pos; });
+  const bool forward_set = !to_front;
+  auto in_moved = [&](NodeId n) {
+    return forward_set ? nodes_[n].forward_mark == epoch_ : nodes_[n].backward_mark == epoch_;
+  };
+  std::vector<NodeId> window;
+  window.reserve(hi - lo + 1);
+  if (to_front) window.insert(window.end(), moved.begin(), moved.end());
+  for (std::uint32_t p = lo; p <= hi; ++p)
+    if (order_[p] != kNoNode && !in_moved(order_[p])) window.push_back(order_[p]);
+  if (!to_front) window.insert(window.end(), moved.begin(), moved.end());
+  std::uint32_t p = lo;
+  for (NodeId n : window) {
+    order_[p] = n;
+    nodes_[n].pos = p++;
+  }
+  for (; p <= hi; ++p) order_[p] = kNoNode;  // the window's holes gather at its end
+}
+
+void LockGraph::compact_order() {
+  std::size_t p = 0;
+  for (NodeId n : order_) {
+    if (n == kNoNode) continue;
+    order_[p] = n;
+    nodes_[n].pos = static_cast<std::uint32_t>(p++);
+  }
+  order_.resize(p);
+  holes_ = 0;
 }
 
 std::vector<LockGraph::EdgeId> LockGraph::path_to(NodeId start, NodeId target) const {
@@ -137,6 +151,7 @@ std::size_t LockGraph::memory_bytes() const {
   // unordered_map entries: a heap node (key, value, next pointer, cached hash) plus a bucket.
   constexpr std::size_t kMapEntry = 4 * sizeof(void*) + sizeof(void*);
   return nodes_.capacity() * sizeof(Node) + edges_.capacity() * sizeof(EdgeRecord) +
+         order_.capacity() * sizeof(NodeId) +
          edge_count() * 2 * kMapEntry;
 }
 

@@ -1,11 +1,17 @@
-// LockGraph: the lock-order graph's shape, with a topological order kept incrementally
-// (Pearce & Kelly, "A dynamic topological sort algorithm for directed acyclic graphs", 2006).
+// LockGraph: the lock-order graph's shape, with a topological order kept incrementally.
 //
 // Nodes are locks (or lock classes); an edge A -> B means "B was acquired while A was held".
 // The edges that agree with the current order form a DAG. An edge that would close a cycle is
 // still stored (so it is found again and never reported twice) but marked as a back edge and
-// left out of the order: traversals skip it. An edge consistent with the order costs O(1); one
-// that contradicts it only visits the nodes between its two ends in the order.
+// left out of the order: traversals skip it.
+//
+// The order is Pearce & Kelly's dynamic topological order ("A dynamic topological sort algorithm
+// for directed acyclic graphs", 2006), with its two searches run in lockstep: an edge consistent
+// with the order costs O(1); one that contradicts it searches forward from its target and
+// backward from its source, both only between the two ends in the order, and stops as soon as
+// one side is exhausted (no cycle: that side alone is moved past the other end) or the two
+// meet (a cycle). A freshly created lock whose first edge contradicts the order thus costs a
+// step or two, not a walk over everything reachable from an old, busy lock.
 //
 // Not thread-safe: the runtime serializes all access.
 #pragma once
@@ -47,6 +53,8 @@ class LockGraph {
   NodeId to(EdgeId e) const { return edges_[e].to; }
   bool is_back_edge(EdgeId e) const { return edges_[e].back; }
   std::size_t node_count() const { return nodes_.size() - free_nodes_.size(); }
+  // Position in the topological order (for tests): smaller comes first.
+  std::uint32_t position(NodeId n) const { return nodes_[n].pos; }
   std::size_t edge_count() const { return edges_.size() - free_edges_.size(); }
   std::size_t memory_bytes() const;
 
@@ -57,12 +65,13 @@ class LockGraph {
   }
 
  private:
+  static constexpr NodeId kNoNode = ~NodeId{0};
   struct Node {
-    std::int64_t ord = 0;
+    std::uint32_t pos = 0;  // index into order_
     bool alive = false;
     std::uint32_t forward_mark = 0;
     std::uint32_t backward_mark = 0;
-    EdgeId reached_by = kNoEdge;  // BFS parent edge, valid while forward_mark == epoch_
+    EdgeId reached_by = kNoEdge;  // BFS parent edge in find_path, valid while forward_mark
     std::unordered_map<NodeId, EdgeId> out;
     std::unordered_map<NodeId, EdgeId> in;
   };
@@ -75,19 +84,22 @@ class LockGraph {
 
   EdgeId link(NodeId from, NodeId to, bool back);
   void unlink(EdgeId e);
-  // Pearce–Kelly's forward search: the nodes reachable from `start` whose order is below
-  // `bound`; returns true (and leaves BFS parents set) if `target` is among them.
-  bool search_forward(NodeId start, NodeId target, std::int64_t bound,
-                      std::vector<NodeId>& reached);
-  void search_backward(NodeId start, std::int64_t bound, std::vector<NodeId>& reached);
-  void reorder(std::vector<NodeId>& forward, std::vector<NodeId>& backward);
+  // Both searches of an order-contradicting edge from -> to, in lockstep. Returns true if they
+  // meet (a cycle); otherwise reorders and returns false.
+  bool search_and_reorder(NodeId from, NodeId to);
+  // Moves `moved` (all inside the window of positions [lo, hi]) to the front of the window if
+  // `to_front`, else to its back, keeping every other relative order.
+  void move_within_window(std::vector<NodeId>& moved, std::uint32_t lo, std::uint32_t hi,
+                          bool to_front);
+  void compact_order();
   std::vector<EdgeId> path_to(NodeId start, NodeId target) const;
 
   std::vector<Node> nodes_;
   std::vector<NodeId> free_nodes_;
   std::vector<EdgeRecord> edges_;
   std::vector<EdgeId> free_edges_;
-  std::int64_t next_ord_ = 0;
+  std::vector<NodeId> order_;  // node at each position; kNoNode where a node was removed
+  std::size_t holes_ = 0;
   std::uint32_t epoch_ = 0;
 };
 
@@ -101,13 +113,15 @@ void LockGraph::remove_node(NodeId node, OnEdgeRemoved&& on_removed) {
     on_removed(e);
     unlink(e);
   }
+  order_[nodes_[node].pos] = kNoNode;
   nodes_[node] = Node{};
   free_nodes_.push_back(node);
+  if (++holes_ > 1024 && holes_ > order_.size() / 2) compact_order();
 }
 
 template <class Usable>
 std::vector<LockGraph::EdgeId> LockGraph::find_path(NodeId from, NodeId to, Usable&& usable) {
-  if (nodes_[from].ord > nodes_[to].ord) return {};
+  if (nodes_[from].pos > nodes_[to].pos) return {};
   ++epoch_;
   std::vector<NodeId> queue{from};
   nodes_[from].forward_mark = epoch_;
@@ -117,7 +131,7 @@ std::vector<LockGraph::EdgeId> LockGraph::find_path(NodeId from, NodeId to, Usab
     if (n == to) return path_to(from, to);
     for (auto& [next, e] : nodes_[n].out) {
       Node& m = nodes_[next];
-      if (edges_[e].back || m.forward_mark == epoch_ || m.ord > nodes_[to].ord || !usable(e))
+      if (edges_[e].back || m.forward_mark == epoch_ || m.pos > nodes_[to].pos || !usable(e))
         continue;
       m.forward_mark = epoch_;
       m.reached_by = e;

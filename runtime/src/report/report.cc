@@ -2,6 +2,18 @@
 
 namespace lockorder::report {
 
+bool is_library_frame(const Frame& frame) {
+  const std::string& f = frame.file;
+  return f.empty() || f.starts_with("/usr/include/") || f.starts_with("/usr/lib/") ||
+         f.starts_with("../sysdeps/") || f.starts_with("../csu/") || f.starts_with("./");
+}
+
+const Frame* user_frame(const Stack& stack) {
+  for (const Frame& frame : stack)
+    if (!is_library_frame(frame)) return &frame;
+  return nullptr;
+}
+
 std::string cycle_text(const Report& report) {
   std::string text;
   for (std::size_t index : report.cycle) text += report.locks[index].label + " -> ";

@@ -57,11 +57,6 @@ json thread_flow(const Stack& stack, const std::string& what, int nesting) {
   return locations;
 }
 
-const Frame* first_known(const Stack& stack) {
-  for (const Frame& f : stack)
-    if (!f.file.empty()) return &f;
-  return stack.empty() ? nullptr : &stack.front();
-}
 
 json result_for(const Report& report, int rule_index) {
   std::string text = report.summary;
@@ -73,8 +68,8 @@ json result_for(const Report& report, int rule_index) {
                  {"message", {{"text", text}}}};
   // Primary location: the acquisition that closed the cycle (the last edge), else the first site.
   const Frame* primary = nullptr;
-  if (!report.edges.empty()) primary = first_known(report.edges.back().to_site);
-  if (primary == nullptr && !report.sites.empty()) primary = first_known(report.sites.back().stack);
+  if (!report.edges.empty()) primary = user_frame(report.edges.back().to_site);
+  if (primary == nullptr && !report.sites.empty()) primary = user_frame(report.sites.back().stack);
   result["locations"] = json::array({primary ? location(*primary) : location(report.locks.front().created)});
 
   json flows = json::array();

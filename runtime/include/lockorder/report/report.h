@@ -84,6 +84,12 @@ struct GraphPicture {
   std::vector<Arc> arcs;
 };
 
+// Frames of the C and C++ libraries' own headers and sources (std::lock_guard, libc start-up):
+// true when the frame is not where a user would fix anything.
+bool is_library_frame(const Frame& frame);
+// The frame a finding points at: the first frame of `stack` outside the libraries, if any.
+const Frame* user_frame(const Stack& stack);
+
 // "x_lock -> y_lock -> x_lock": the cycle of a report, by lock labels.
 std::string cycle_text(const Report& report);
 
