@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Shared set-up for demo.sh and test.sh: installs the Debian packages lockorder needs (when run
+# as root on a machine that lacks them), then configures and builds the given CMake preset.
+# Usage: source scripts/setup.sh; lockorder_setup [preset]
+set -euo pipefail
+
+LOCKORDER_PACKAGES=(
+  g++ make cmake pkg-config ccache          # the toolchain
+  libgtest-dev libgmock-dev                  # GoogleTest
+  libbenchmark-dev                           # Google Benchmark
+  libboost-graph-dev                         # Boost.Graph: graph algorithms and DOT output
+  nlohmann-json3-dev                         # JSON for SARIF
+  libdw-dev                                  # elfutils libdw: symbolizing stacks
+  graphviz                                   # dot: pictures of the lock-order graph
+)
+
+lockorder_install_packages() {
+  local missing=()
+  for pkg in "${LOCKORDER_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "lockorder: missing Debian packages: ${missing[*]}" >&2
+    echo "lockorder: run this script as root, or: apt-get install ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "lockorder: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+lockorder_build() {
+  local preset="${1:-default}"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)"
+}
+
+lockorder_setup() {
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  lockorder_install_packages
+  lockorder_build "${1:-default}"
+}
