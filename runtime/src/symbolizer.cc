@@ -147,6 +147,9 @@ report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {
            f.function.starts_with("lockorder::condition_variable::");
   });
   if (own != stack.end()) stack.erase(stack.begin(), own);
+  // Nor are the thread start-up and test-runner frames beyond the last frame of the program's
+  // own code.
+  while (stack.size() > 1 && report::is_library_frame(stack.back())) stack.pop_back();
   for (report::Frame& frame : stack) frame.function = readable_name(std::move(frame.function));
   return stack;
 }

@@ -9,6 +9,6 @@
 
 namespace lockorder::report {
 
-std::string render_dot(const GraphPicture& graph, const std::string& title = "lock_order");
+std::string render_dot(const GraphPicture& graph, const std::string& title = "lock-order graph (held -> acquired)");
 
 }  // namespace lockorder::report
