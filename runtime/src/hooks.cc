@@ -48,13 +48,12 @@ HeldLock* find_held(ThreadState& thread, const LockMeta& lock) {
 // Removes one entry and re-derives what the entries above it summarize of the ones below.
 void erase_held(ThreadState& thread, HeldLock* entry) {
   auto& held = thread.held;
-  std::size_t i = static_cast<std::size_t>(entry - held.data());
-  held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
+  std::size_t i = static_cast<std::size_t>(entry - held.begin());
+  held.erase(i);
   for (; i < held.size(); ++i) {
     const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
     held[i].chain = extend_chain(below ? below->chain : 0, held[i].key, held[i].mode,
                                  held[i].tried, false);
-    held[i].max_rank = std::max(below ? below->max_rank : 0, held[i].lock->rank);
   }
 }
 
@@ -65,14 +64,23 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   return stack;
 }
 
-void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key, std::uint64_t chain,
-               Mode mode, unsigned flags, bool tried, std::uintptr_t pc, std::uintptr_t cfa) {
+[[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
+                                             std::uint64_t chain, Mode mode, unsigned flags,
+                                             bool tried, std::uintptr_t pc, std::uintptr_t cfa) {
   std::uint32_t site = thread.site_stack(pc, cfa);
   if (site == ThreadState::kNoStack) [[unlikely]] site = capture_site(thread, pc, cfa);
-  int below_rank = thread.held.empty() ? 0 : thread.held.back().max_rank;
-  std::uint32_t group = (flags & kOrdered) ? thread.ordered_groups : 0;
-  thread.held.push_back(HeldLock{&lock, key, chain, pc, cfa, std::max(below_rank, lock.rank),
-                                 group, 1, site, mode, tried});
+  // Written in place, each field once: this is the hottest store on the path.
+  HeldLock& h = thread.held.push_slot();
+  h.lock = &lock;
+  h.key = key;
+  h.chain = chain;
+  h.pc = pc;
+  h.cfa = cfa;
+  h.site_stack = site;
+  h.group = (flags & kOrdered) ? thread.ordered_groups : 0u;
+  h.recursion = 1;
+  h.mode = mode;
+  h.tried = tried;
 }
 
 bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
@@ -83,7 +91,7 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   return true;
 }
 
-void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
+[[gnu::noinline]] void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
   const HeldLock* worst = nullptr;
   for (const HeldLock& h : thread.held)
     if (h.lock->rank >= lock.rank && (worst == nullptr || h.lock->rank > worst->lock->rank))
@@ -97,49 +105,62 @@ void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
     reporter().emit(*report, true);
 }
 
-// Everything but the empty-stack fast path of a blocking acquisition.
-void acquire_nested(ThreadState& thread, LockMeta& lock, std::uint64_t key, Mode mode,
-                    unsigned flags, std::uintptr_t pc, std::uintptr_t cfa) {
-  if (HeldLock* self = find_held(thread, lock)) {
-    if (is_recursive(lock.kind) || (self->mode == Mode::shared && mode == Mode::shared)) {
-      ++self->recursion;  // re-entry: no new order
-      return;
-    }
-    if (auto report = order_checker().double_lock(thread, *self, capture_from(cfa)))
-      reporter().emit(*report, true);
-    if (flags & kTimed) {
-      ++self->recursion;  // it will time out; lock_failed undoes this
-      return;
-    }
-    reporter().on_certain_deadlock();
-    return;  // on_deadlock=wait: the native lock hangs, as it would without lockorder
-  }
-  const HeldLock& top = thread.held.back();
-  if (lock.rank > 0 && top.max_rank >= lock.rank) check_rank(thread, lock, cfa);
-  const bool same_group =
-      (flags & kOrdered) && top.group != 0 && top.group == thread.ordered_groups;
-  const std::uint64_t chain = extend_chain(top.chain, key, mode, false, same_group);
-  if (!thread.knows_chain(chain)) {
-    thread.remember_chain(chain);
-    if (!all_edges_settled(thread, key, mode, flags)) {
-      std::shared_ptr<const options> opts = current_options();
-      emit_all(order_checker().record_edges(thread, lock, mode, flags, cfa, *opts), true);
-    }
-  }
-  push_held(thread, lock, key, chain, mode, flags, false, pc, cfa);
-}
-
-void acquire(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc, std::uintptr_t cfa) {
-  ThreadState* thread = current_thread_state();
-  if (thread == nullptr) return;
-  const std::uint64_t key = node_key(lock);
-  if (thread->held.empty()) [[likely]] {
-    push_held(*thread, lock, key, extend_chain(0, key, mode, false, false), mode, flags, false, pc,
-              cfa);
+// The lock is already held by this thread: re-entry, or a double-lock.
+[[gnu::noinline]] void reacquire(ThreadState& thread, HeldLock& self, Mode mode, unsigned flags,
+                                 std::uintptr_t cfa) {
+  if (is_recursive(self.lock->kind) || (self.mode == Mode::shared && mode == Mode::shared)) {
+    ++self.recursion;  // re-entry: no new order
     return;
   }
-  acquire_nested(*thread, lock, key, mode, flags, pc, cfa);
+  if (auto report = order_checker().double_lock(thread, self, capture_from(cfa)))
+    reporter().emit(*report, true);
+  if (flags & kTimed) {
+    ++self.recursion;  // it will time out; lock_failed undoes this
+    return;
+  }
+  reporter().on_certain_deadlock();
+  // on_deadlock=wait: the native lock hangs, as it would without lockorder.
 }
+
+// A chain of held locks this thread has not seen: add what is new to the graph.
+[[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
+                                   Mode mode, unsigned flags, std::uint64_t chain,
+                                   std::uintptr_t cfa) {
+  thread.remember_chain(chain);
+  if (all_edges_settled(thread, key, mode, flags)) return;
+  std::shared_ptr<const options> opts = current_options();
+  emit_all(order_checker().record_edges(thread, lock, mode, flags, cfa, *opts), true);
+}
+
+// The general acquisition path (the fast path is before_lock itself).
+[[gnu::noinline]] void acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
+                                   std::uintptr_t cfa) {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) [[unlikely]] return;
+  const std::uint64_t key = node_key(lock);
+  auto& held = thread->held;
+  std::uint64_t chain;
+  if (held.empty()) [[likely]] {
+    chain = extend_chain(0, key, mode, false, false);
+  } else {
+    for (HeldLock& h : held) {
+      if (h.lock == &lock) [[unlikely]] {
+        reacquire(*thread, h, mode, flags, cfa);
+        return;
+      }
+    }
+    const HeldLock& top = held.back();
+    if (lock.rank > 0) [[unlikely]] check_rank(*thread, lock, cfa);
+    const bool same_group =
+        (flags & kOrdered) && top.group != 0 && top.group == thread->ordered_groups;
+    chain = extend_chain(top.chain, key, mode, false, same_group);
+    if (!thread->knows_chain(chain)) [[unlikely]]
+      learn_chain(*thread, lock, key, mode, flags, chain, cfa);
+  }
+  push_held(*thread, lock, key, chain, mode, flags, false, pc, cfa);
+}
+
+bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 
 }  // namespace
 
@@ -167,9 +188,39 @@ std::uint64_t ensure_id(LockMeta& lock) noexcept {
   return lock.id.compare_exchange_strong(id, fresh, std::memory_order_relaxed) ? fresh : id;
 }
 
+// The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
+// only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that it
+// needs no stack frame of its own.
 void before_lock(LockMeta& lock, Mode mode, unsigned flags) {
-  acquire(lock, mode, flags, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
-          reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
+  ThreadState* thread = t_thread_state;
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  if (thread == nullptr || key == 0 || flags != 0 || lock.rank != 0) [[unlikely]]
+    return acquire_slow(lock, mode, flags, pc, cfa);
+  HeldStack& held = thread->held;
+  std::uint64_t below = 0;
+  if (!held.empty()) {
+    for (const HeldLock& h : held)
+      if (h.lock == &lock) [[unlikely]] return acquire_slow(lock, mode, flags, pc, cfa);
+    below = held.back().chain;
+  }
+  const std::uint64_t chain = extend_chain(below, key, mode, false, false);
+  const std::uint32_t site = thread->site_stack(pc, cfa);
+  if ((below != 0 && !thread->knows_chain(chain)) || site == ThreadState::kNoStack || held.full())
+      [[unlikely]]
+    return acquire_slow(lock, mode, flags, pc, cfa);
+  HeldLock& h = held.push_slot();
+  h.lock = &lock;
+  h.key = key;
+  h.chain = chain;
+  h.pc = pc;
+  h.cfa = cfa;
+  h.site_stack = site;
+  h.group = 0;
+  h.recursion = 1;
+  h.mode = mode;
+  h.tried = false;
 }
 
 void lock_failed(LockMeta& lock, Mode) noexcept {
@@ -188,26 +239,31 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
     return;
   }
   const std::uint64_t key = node_key(lock);
-  const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
-  push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
-            reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+  const HeldLock* top = thread->held.empty() ? nullptr : &thread->held.back();
+  push_held(*thread, lock, key, extend_chain(top ? top->chain : 0, key, mode, true, false), mode,
+            kBlocking, true, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
             reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
 }
 
 bool before_unlock(LockMeta& lock, Mode) noexcept {
-  ThreadState* thread = current_thread_state();
-  if (thread == nullptr) return true;
-  auto& held = thread->held;
-  if (!held.empty() && held.back().lock == &lock) [[likely]] {
-    if (--held.back().recursion == 0) held.pop_back();
+  ThreadState* thread = t_thread_state;
+  if (thread != nullptr && !thread->held.empty() && thread->held.back().lock == &lock) [[likely]] {
+    if (--thread->held.back().recursion == 0) thread->held.pop_back();
     return true;
   }
+  return release_slow(lock, reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+}
+
+namespace {
+
+[[gnu::noinline]] bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return true;
   if (HeldLock* entry = find_held(*thread, lock)) {
     if (--entry->recursion == 0) erase_held(*thread, entry);
     return true;
   }
   try {
-    const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
     reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
   } catch (...) {
     // Reporting must never turn an unlock into a crash; the report is lost only if it could
@@ -215,6 +271,8 @@ bool before_unlock(LockMeta& lock, Mode) noexcept {
   }
   return false;
 }
+
+}  // namespace
 
 void before_wait(LockMeta& lock) {
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
@@ -227,7 +285,7 @@ void before_wait(LockMeta& lock) {
   } else {
     erase_held(*thread, entry);  // the wait releases it...
   }
-  acquire(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back before returning
+  acquire_slow(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back
 }
 
 void before_ordered_lock(LockMeta* const* sorted, unsigned count) {

@@ -7,10 +7,12 @@
 #include <atomic>
 
 namespace lockorder::internal {
+
+__attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState* t_thread_state =
+    nullptr;
+
 namespace {
 
-// Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
-__attribute__((tls_model("initial-exec"))) thread_local ThreadState* t_state = nullptr;
 __attribute__((tls_model("initial-exec"))) thread_local bool t_torn_down = false;
 std::atomic<std::uint32_t> g_thread_ordinals{0};
 
@@ -19,25 +21,19 @@ struct ThreadStateOwner {
   ThreadState* state = nullptr;
   ~ThreadStateOwner() {
     t_torn_down = true;
-    t_state = nullptr;
+    t_thread_state = nullptr;
     delete state;
   }
 };
 
-ThreadState* create_thread_state() {
+}  // namespace
+
+ThreadState* create_thread_state() noexcept {
   if (t_torn_down) return nullptr;
   static thread_local ThreadStateOwner owner;
   owner.state = new ThreadState(g_thread_ordinals.fetch_add(1, std::memory_order_relaxed) + 1);
-  t_state = owner.state;
-  return t_state;
-}
-
-}  // namespace
-
-ThreadState* current_thread_state() noexcept {
-  ThreadState* state = t_state;
-  if (__builtin_expect(state == nullptr, 0)) state = create_thread_state();
-  return state;
+  t_thread_state = owner.state;
+  return t_thread_state;
 }
 
 std::string ThreadState::label() const {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,19 +24,63 @@ struct HeldLock {
   std::uint64_t chain = 0;  // hash of the held chain up to and including this entry
   std::uintptr_t pc = 0;    // where it was acquired (return address into the caller)
   std::uintptr_t cfa = 0;   // the CFA of the runtime entry that recorded it
-  int max_rank = 0;         // highest rank held at or below this entry
-  std::uint32_t group = 0;  // the ordered_lock call that took it, 0 if none
-  std::uint32_t recursion = 1;
   std::uint32_t site_stack = 0;  // a full stack seen at this acquisition site (StackDepot id)
+  std::uint32_t group = 0;       // the ordered_lock call that took it, 0 if none
+  std::uint32_t recursion = 1;
   Mode mode = Mode::exclusive;
   bool tried = false;  // taken by a successful try_lock
+};
+
+// The held-lock stack. A plain growable array rather than std::vector so that a push can write
+// its fields straight into place: no temporary, no copy, no store-forwarding stall on the hot
+// path. Grows without limit (a thread may hold any number of locks).
+class HeldStack {
+ public:
+  HeldStack() { grow(); }
+  HeldStack(const HeldStack&) = delete;
+  HeldStack& operator=(const HeldStack&) = delete;
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  bool full() const { return size_ == capacity_; }
+  HeldLock& back() { return items_[size_ - 1]; }
+  HeldLock& operator[](std::size_t i) { return items_[i]; }
+  const HeldLock& operator[](std::size_t i) const { return items_[i]; }
+  HeldLock* begin() { return items_.get(); }
+  HeldLock* end() { return items_.get() + size_; }
+  const HeldLock* begin() const { return items_.get(); }
+  const HeldLock* end() const { return items_.get() + size_; }
+
+  // A new top slot, its fields to be written by the caller.
+  HeldLock& push_slot() {
+    if (size_ == capacity_) [[unlikely]] grow();
+    return items_[size_++];
+  }
+  void pop_back() { --size_; }
+  void erase(std::size_t i) {
+    for (; i + 1 < size_; ++i) items_[i] = items_[i + 1];
+    --size_;
+  }
+
+ private:
+  void grow() {
+    std::size_t capacity = capacity_ ? 2 * capacity_ : 64;
+    auto items = std::make_unique<HeldLock[]>(capacity);
+    for (std::size_t i = 0; i < size_; ++i) items[i] = items_[i];
+    items_ = std::move(items);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<HeldLock[]> items_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
 
 class ThreadState {
  public:
   static constexpr std::size_t kChainCacheSize = 1024;
 
-  explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) { held.reserve(64); }
+  explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) {}
 
   bool knows_chain(std::uint64_t chain) const { return chains_[slot(chain)] == chain; }
   void remember_chain(std::uint64_t chain) { chains_[slot(chain)] = chain; }
@@ -63,7 +108,7 @@ class ThreadState {
   std::string label() const;
   void set_name(std::string name) { name_ = std::move(name); }
 
-  std::vector<HeldLock> held;
+  HeldStack held;
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
 
  private:
@@ -85,13 +130,25 @@ class ThreadState {
   std::string name_;
 };
 
+// Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
+// constinit: no dynamic initialization, so no TLS wrapper call on each access.
+extern __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState*
+    t_thread_state;
+ThreadState* create_thread_state() noexcept;
+
 // The calling thread's state, created on first use; nullptr while the thread is being torn down
 // (its locks are then no longer checked).
-ThreadState* current_thread_state() noexcept;
+inline ThreadState* current_thread_state() noexcept {
+  ThreadState* state = t_thread_state;
+  if (__builtin_expect(state == nullptr, 0)) state = create_thread_state();
+  return state;
+}
 
 // Chain hashing: the chain of an entry is a function of the chain below it and the entry itself.
 inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode mode, bool tried,
                                   bool same_group) {
+  // The bottom entry's chain is only ever mixed into others: keep it cheap (and never 0).
+  if (below == 0) return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
   std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
                     (static_cast<std::uint64_t>(mode) << 1 | tried << 2 | same_group << 3);
   x ^= x >> 31;

@@ -145,8 +145,8 @@ class basic_lock {
     return acquired;
   }
 
+  Native native_;  // first: the lock word starts the object's cache line
   internal::LockMeta meta_;
-  Native native_;
 };
 
 using mutex = basic_lock<std::mutex, internal::LockKind::mutex>;

@@ -1,0 +1,132 @@
+// Runtime overhead against std::mutex, measured in the same run. Not part of ctest:
+//   build/bin/runtime_bench
+// Targets (docs/PERFORMANCE.md): depth 0 within 1.3x of std::mutex, depth 3 with known orders
+// within 1.5x, two threads on private locks at least 0.7x std::mutex's throughput, 2^17 locks in
+// a sliding window of 5 under 1 s.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "lockorder/lockorder.h"
+
+namespace {
+
+// Lock/unlock one mutex while `depth` others (taken in a fixed order) are held.
+template <class Mutex>
+void BM_LockUnlockAtDepth(benchmark::State& state) {
+  const auto depth = static_cast<std::size_t>(state.range(0));
+  std::vector<std::unique_ptr<Mutex>> outer;
+  for (std::size_t i = 0; i < depth; ++i) outer.push_back(std::make_unique<Mutex>());
+  Mutex inner;
+  for (auto& m : outer) m->lock();
+  for (auto _ : state) {
+    inner.lock();
+    inner.unlock();
+  }
+  for (auto it = outer.rbegin(); it != outer.rend(); ++it) (*it)->unlock();
+}
+BENCHMARK_TEMPLATE(BM_LockUnlockAtDepth, std::mutex)->Arg(0)->Arg(1)->Arg(3);
+BENCHMARK_TEMPLATE(BM_LockUnlockAtDepth, lockorder::mutex)->Arg(0)->Arg(1)->Arg(3);
+
+// A nest of three: lock A, B, C, unlock C, B, A (orders known after the first round).
+template <class Mutex>
+void BM_NestOfThree(benchmark::State& state) {
+  Mutex a, b, c;
+  for (auto _ : state) {
+    a.lock();
+    b.lock();
+    c.lock();
+    c.unlock();
+    b.unlock();
+    a.unlock();
+  }
+}
+BENCHMARK_TEMPLATE(BM_NestOfThree, std::mutex);
+BENCHMARK_TEMPLATE(BM_NestOfThree, lockorder::mutex);
+
+// Two threads, each nesting two locks of its own: throughput must not collapse on shared state.
+template <class Mutex>
+void BM_TwoThreadsPrivateNestedLocks(benchmark::State& state) {
+  static Mutex locks[2][2];
+  auto& mine = locks[state.thread_index()];
+  for (auto _ : state) {
+    mine[0].lock();
+    mine[1].lock();
+    mine[1].unlock();
+    mine[0].unlock();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_TEMPLATE(BM_TwoThreadsPrivateNestedLocks, std::mutex)->Threads(2)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_TwoThreadsPrivateNestedLocks, lockorder::mutex)->Threads(2)->UseRealTime();
+
+// 1M new edges: one lock held while a million fresh locks are taken once each. Reports the
+// time per new edge and the memory the graph holds per edge and per lock.
+void BM_AddOneMillionEdges(benchmark::State& state) {
+  constexpr std::size_t kEdges = 1 << 20;
+  for (auto _ : state) {
+    state.PauseTiming();
+    lockorder::mutex hub;
+    std::vector<lockorder::mutex> fresh(kEdges);
+    const lockorder::runtime_stats before = lockorder::stats();
+    state.ResumeTiming();
+    {
+      std::lock_guard hold(hub);
+      for (auto& m : fresh) {
+        m.lock();
+        m.unlock();
+      }
+    }
+    state.PauseTiming();
+    const lockorder::runtime_stats after = lockorder::stats();
+    const double edges = static_cast<double>(after.edges - before.edges);
+    const double nodes = static_cast<double>(after.nodes - before.nodes);
+    state.counters["new_edges"] = edges;
+    state.counters["graph_bytes_per_edge"] =
+        static_cast<double>(after.graph_bytes - before.graph_bytes) / edges;
+    state.counters["lock_object_bytes"] = sizeof(lockorder::mutex);
+    state.counters["std_mutex_bytes"] = sizeof(std::mutex);
+    state.counters["nodes"] = nodes;
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * kEdges);
+}
+BENCHMARK(BM_AddOneMillionEdges)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 2^17 locks taken in a sliding window of 5: lock i+5 while i+1..i+4 are held, release i.
+template <class Mutex>
+void BM_SlidingWindowOf5(benchmark::State& state) {
+  constexpr std::size_t kLocks = 1 << 17, kWindow = 5;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Mutex> locks(kLocks);
+    state.ResumeTiming();
+    for (std::size_t i = 0; i < kLocks; ++i) {
+      locks[i].lock();
+      if (i >= kWindow - 1) locks[i - (kWindow - 1)].unlock();
+    }
+    for (std::size_t i = kLocks - (kWindow - 1); i < kLocks; ++i) locks[i].unlock();
+  }
+}
+BENCHMARK_TEMPLATE(BM_SlidingWindowOf5, std::mutex)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_SlidingWindowOf5, lockorder::mutex)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // glibc skips atomic operations until a process has started a thread: start one, so that
+  // std::mutex is measured as it runs in any multi-threaded program.
+  std::thread([] {}).join();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
