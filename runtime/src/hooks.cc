@@ -59,16 +59,31 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
 
 [[gnu::noinline]] std::uint32_t capture_site(ThreadState& thread, std::uintptr_t pc,
                                             std::uintptr_t cfa) {
-  std::uint32_t stack = order_checker().intern_stack(capture_from(cfa));
-  thread.remember_site(pc, cfa, stack);
-  return stack;
+  RawStack stack = capture_from(cfa);
+  // Frame 1's stack pointer is the CFA of the frame that called the runtime: its return address
+  // sits just below it, at a distance from `cfa` that is fixed for this pc.
+  std::uint32_t caller_offset = 0;
+  std::uintptr_t caller_return = 0;
+  if (stack.pcs.size() > 1 && stack.callee_cfas[1] > cfa &&
+      stack.callee_cfas[1] - sizeof(std::uintptr_t) - cfa < (1u << 20)) {
+    caller_offset = static_cast<std::uint32_t>(stack.callee_cfas[1] - sizeof(std::uintptr_t) - cfa);
+    caller_return = stack.pcs[1];
+  }
+  std::uint32_t id = order_checker().intern_stack(std::move(stack));
+  thread.remember_site(pc, cfa, id, caller_offset, caller_return);
+  return id;
+}
+
+// The site stack for an acquisition at (pc, cfa), captured on first sight.
+std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa) {
+  std::uint32_t site = thread.site_stack(pc, cfa);
+  return site != ThreadState::kNoStack ? site : capture_site(thread, pc, cfa);
 }
 
 [[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                              std::uint64_t chain, Mode mode, unsigned flags,
-                                             bool tried, std::uintptr_t pc, std::uintptr_t cfa) {
-  std::uint32_t site = thread.site_stack(pc, cfa);
-  if (site == ThreadState::kNoStack) [[unlikely]] site = capture_site(thread, pc, cfa);
+                                             bool tried, std::uintptr_t pc, std::uintptr_t cfa,
+                                             std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
   HeldLock& h = thread.held.push_slot();
   h.lock = &lock;
@@ -125,11 +140,11 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
 // A chain of held locks this thread has not seen: add what is new to the graph.
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
-                                   std::uintptr_t cfa) {
+                                   std::uintptr_t pc, std::uintptr_t cfa) {
   thread.remember_chain(chain);
   if (all_edges_settled(thread, key, mode, flags)) return;
   std::shared_ptr<const options> opts = current_options();
-  emit_all(order_checker().record_edges(thread, lock, mode, flags, cfa, *opts), true);
+  emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
 }
 
 // The general acquisition path (the fast path is before_lock itself).
@@ -154,10 +169,12 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
     const bool same_group =
         (flags & kOrdered) && top.group != 0 && top.group == thread->ordered_groups;
     chain = extend_chain(top.chain, key, mode, false, same_group);
-    if (!thread->knows_chain(chain)) [[unlikely]]
-      learn_chain(*thread, lock, key, mode, flags, chain, cfa);
   }
-  push_held(*thread, lock, key, chain, mode, flags, false, pc, cfa);
+  // The site first: learning a chain reuses its stack when nothing changed in between.
+  const std::uint32_t site = site_of(*thread, pc, cfa);
+  if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
+    learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
+  push_held(*thread, lock, key, chain, mode, flags, false, pc, cfa, site);
 }
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
@@ -238,11 +255,12 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
     ++self->recursion;
     return;
   }
+  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
   const std::uint64_t key = node_key(lock);
-  const HeldLock* top = thread->held.empty() ? nullptr : &thread->held.back();
-  push_held(*thread, lock, key, extend_chain(top ? top->chain : 0, key, mode, true, false), mode,
-            kBlocking, true, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
-            reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+  const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
+  push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
+            pc, cfa, site_of(*thread, pc, cfa));
 }
 
 bool before_unlock(LockMeta& lock, Mode) noexcept {

@@ -21,9 +21,8 @@ LockGraph::NodeId LockGraph::add_node() {
 }
 
 LockGraph::EdgeId LockGraph::find_edge(NodeId from, NodeId to) const {
-  const auto& out = nodes_[from].out;
-  auto it = out.find(to);
-  return it == out.end() ? kNoEdge : it->second;
+  auto it = edge_of_pair_.find(pair_key(from, to));
+  return it == edge_of_pair_.end() ? kNoEdge : it->second;
 }
 
 LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
@@ -35,16 +34,28 @@ LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
     e = static_cast<EdgeId>(edges_.size());
     edges_.emplace_back();
   }
-  edges_[e] = EdgeRecord{from, to, back, true};
-  nodes_[from].out.emplace(to, e);
-  nodes_[to].in.emplace(from, e);
+  auto& out = nodes_[from].out;
+  auto& in = nodes_[to].in;
+  edges_[e] = EdgeRecord{from, to, static_cast<std::uint32_t>(out.size()),
+                         static_cast<std::uint32_t>(in.size()), back, true};
+  out.push_back(e);
+  in.push_back(e);
+  edge_of_pair_.emplace(pair_key(from, to), e);
   return e;
 }
 
 void LockGraph::unlink(EdgeId e) {
   EdgeRecord& rec = edges_[e];
-  nodes_[rec.from].out.erase(rec.to);
-  nodes_[rec.to].in.erase(rec.from);
+  // Swap-remove from both adjacency arrays, telling the moved edge its new slot.
+  auto& out = nodes_[rec.from].out;
+  edges_[out.back()].out_slot = rec.out_slot;
+  out[rec.out_slot] = out.back();
+  out.pop_back();
+  auto& in = nodes_[rec.to].in;
+  edges_[in.back()].in_slot = rec.in_slot;
+  in[rec.in_slot] = in.back();
+  in.pop_back();
+  edge_of_pair_.erase(pair_key(rec.from, rec.to));
   rec.alive = false;
   free_edges_.push_back(e);
 }
@@ -79,7 +90,8 @@ bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
       move_within_window(forward, lo, hi, /*to_front=*/false);
       return false;
     }
-    for (auto& [next, e] : nodes_[forward[next_forward++]].out) {
+    for (EdgeId e : nodes_[forward[next_forward++]].out) {
+      const NodeId next = edges_[e].to;
       Node& m = nodes_[next];
       if (edges_[e].back || m.pos > hi || m.forward_mark == epoch_) continue;
       if (m.backward_mark == epoch_) return true;
@@ -91,7 +103,8 @@ bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
       move_within_window(backward, lo, hi, /*to_front=*/true);
       return false;
     }
-    for (auto& [prev, e] : nodes_[backward[next_backward++]].in) {
+    for (EdgeId e : nodes_[backward[next_backward++]].in) {
+      const NodeId prev = edges_[e].from;
       Node& m = nodes_[prev];
       if (edges_[e].back || m.pos < lo || m.backward_mark == epoch_) continue;
       if (m.forward_mark == epoch_) return true;
@@ -148,11 +161,12 @@ std::vector<LockGraph::EdgeId> LockGraph::path_to(NodeId start, NodeId target) c
 }
 
 std::size_t LockGraph::memory_bytes() const {
-  // unordered_map entries: a heap node (key, value, next pointer, cached hash) plus a bucket.
-  constexpr std::size_t kMapEntry = 4 * sizeof(void*) + sizeof(void*);
-  return nodes_.capacity() * sizeof(Node) + edges_.capacity() * sizeof(EdgeRecord) +
-         order_.capacity() * sizeof(NodeId) +
-         edge_count() * 2 * kMapEntry;
+  // An unordered_map entry: a heap node (key, value, next pointer) plus a bucket pointer.
+  constexpr std::size_t kMapEntry = 4 * sizeof(void*);
+  std::size_t adjacency = 0;
+  for (const Node& n : nodes_) adjacency += (n.out.capacity() + n.in.capacity()) * sizeof(EdgeId);
+  return nodes_.size() * sizeof(Node) + edges_.size() * sizeof(EdgeRecord) +
+         order_.capacity() * sizeof(NodeId) + adjacency + edge_of_pair_.size() * kMapEntry;
 }
 
 }  // namespace lockorder::internal

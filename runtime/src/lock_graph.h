@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -72,15 +73,22 @@ class LockGraph {
     std::uint32_t forward_mark = 0;
     std::uint32_t backward_mark = 0;
     EdgeId reached_by = kNoEdge;  // BFS parent edge in find_path, valid while forward_mark
-    std::unordered_map<NodeId, EdgeId> out;
-    std::unordered_map<NodeId, EdgeId> in;
+    // Adjacency as plain arrays of edge ids: compact for the many locks with few edges. Each
+    // edge knows its slot in both arrays, so removing it is O(1) even at a hub lock.
+    std::vector<EdgeId> out;
+    std::vector<EdgeId> in;
   };
   struct EdgeRecord {
     NodeId from = 0;
     NodeId to = 0;
+    std::uint32_t out_slot = 0;  // index in nodes_[from].out
+    std::uint32_t in_slot = 0;   // index in nodes_[to].in
     bool back = false;
     bool alive = false;
   };
+  static std::uint64_t pair_key(NodeId from, NodeId to) {
+    return static_cast<std::uint64_t>(from) << 32 | to;
+  }
 
   EdgeId link(NodeId from, NodeId to, bool back);
   void unlink(EdgeId e);
@@ -94,10 +102,11 @@ class LockGraph {
   void compact_order();
   std::vector<EdgeId> path_to(NodeId start, NodeId target) const;
 
-  std::vector<Node> nodes_;
+  std::deque<Node> nodes_;  // deques grow without moving what they hold
   std::vector<NodeId> free_nodes_;
-  std::vector<EdgeRecord> edges_;
+  std::deque<EdgeRecord> edges_;
   std::vector<EdgeId> free_edges_;
+  std::unordered_map<std::uint64_t, EdgeId> edge_of_pair_;
   std::vector<NodeId> order_;  // node at each position; kNoNode where a node was removed
   std::size_t holes_ = 0;
   std::uint32_t epoch_ = 0;
@@ -105,10 +114,9 @@ class LockGraph {
 
 template <class OnEdgeRemoved>
 void LockGraph::remove_node(NodeId node, OnEdgeRemoved&& on_removed) {
-  std::vector<EdgeId> touching;
-  for (auto& [_, e] : nodes_[node].out) touching.push_back(e);
-  for (auto& [other, e] : nodes_[node].in)
-    if (other != node) touching.push_back(e);  // a self edge is in both maps
+  std::vector<EdgeId> touching = nodes_[node].out;
+  for (EdgeId e : nodes_[node].in)
+    if (edges_[e].from != node) touching.push_back(e);  // a self edge is in both arrays
   for (EdgeId e : touching) {
     on_removed(e);
     unlink(e);
@@ -129,7 +137,8 @@ std::vector<LockGraph::EdgeId> LockGraph::find_path(NodeId from, NodeId to, Usab
   for (std::size_t i = 0; i < queue.size(); ++i) {
     NodeId n = queue[i];
     if (n == to) return path_to(from, to);
-    for (auto& [next, e] : nodes_[n].out) {
+    for (EdgeId e : nodes_[n].out) {
+      const NodeId next = edges_[e].to;
       Node& m = nodes_[next];
       if (edges_[e].back || m.forward_mark == epoch_ || m.pos > nodes_[to].pos || !usable(e))
         continue;

@@ -63,12 +63,9 @@ LockGraph::NodeId OrderChecker::node_for(LockMeta& lock) {
 }
 
 void OrderChecker::remember_thread(ThreadState& thread) {
-  auto it = thread_labels_.find(thread.ordinal());
-  std::string label = thread.label();
-  if (it == thread_labels_.end())
-    thread_labels_.emplace(thread.ordinal(), std::move(label));
-  else
-    it->second = std::move(label);
+  const std::string& label = thread.label();
+  auto [it, inserted] = thread_labels_.try_emplace(thread.ordinal(), label);
+  if (!inserted && it->second != label) it->second = label;
 }
 
 std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
@@ -90,8 +87,8 @@ bool OrderChecker::edge_is_new(std::uint64_t from_key, std::uint64_t to_key) con
 }
 
 std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
-                                                  unsigned flags, std::uintptr_t entry_cfa,
-                                                  const options& opts) {
+                                                  unsigned flags, std::uintptr_t pc,
+                                                  std::uintptr_t entry_cfa, const options& opts) {
   std::vector<RawReport> reports;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   std::unique_lock guard(mu_);
@@ -99,10 +96,18 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   std::optional<StackDepot::StackId> stack_id;
   for (const HeldLock& held : thread.held) {
     if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key, key)) continue;
-    guard.unlock();
-    RawStack stack = capture_stack(entry_cfa, opts.stack_depth);
-    guard.lock();
-    stack_id = stacks_.intern(std::move(stack));
+    // The stack first seen at this site is this acquisition's stack if every return address
+    // is still in place: then no unwind is needed (many locks taken along one code path).
+    const std::uint32_t site = thread.site_stack_any_caller(pc, entry_cfa);
+    if (site != ThreadState::kNoStack &&
+        stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top())) {
+      stack_id = site;
+    } else {
+      guard.unlock();
+      RawStack stack = capture_stack(entry_cfa, opts.stack_depth);
+      guard.lock();
+      stack_id = stacks_.intern(std::move(stack));
+    }
     remember_thread(thread);
     break;
   }
@@ -365,7 +370,7 @@ runtime_stats OrderChecker::stats() {
   s.edges = graph_.edge_count();
   s.stacks = stacks_.size();
   s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() +
-                  edges_.capacity() * sizeof(EdgeInfo) + nodes_.capacity() * sizeof(NodeInfo) +
+                  edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
                   node_of_key_.size() * 4 * sizeof(void*);
   for (const EdgeInfo& e : edges_) s.graph_bytes += e.gates.capacity() * sizeof(std::uint64_t);
   return s;

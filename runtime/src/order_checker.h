@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -40,8 +41,9 @@ class OrderChecker {
   // closed that are to be reported. `stack` is the acquisition's stack.
   // `entry_cfa` is the runtime entry point's CFA, for capturing the stack if an edge is new.
   // Edges that can no longer change are remembered in the thread's settled-edge cache.
+  // `pc` is the acquisition's return address.
   std::vector<RawReport> record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
-                                      unsigned flags, std::uintptr_t entry_cfa,
+                                      unsigned flags, std::uintptr_t pc, std::uintptr_t entry_cfa,
                                       const options& opts);
   // A ranked or ordered acquisition out of order: a lock-hierarchy report, once per pair.
   std::optional<RawReport> hierarchy_violation(ThreadState& thread, const HeldLock& held,
@@ -94,8 +96,8 @@ class OrderChecker {
   std::mutex mu_;
   LockGraph graph_;
   StackDepot stacks_;
-  std::vector<EdgeInfo> edges_;  // by EdgeId
-  std::vector<NodeInfo> nodes_;  // by NodeId
+  std::deque<EdgeInfo> edges_;  // by EdgeId
+  std::deque<NodeInfo> nodes_;  // by NodeId
   std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_key_;
   std::unordered_map<std::string, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;

@@ -41,6 +41,17 @@ RawStack capture_stack(std::uintptr_t entry_cfa, int max_depth) {
   return stack;
 }
 
+[[gnu::no_sanitize_address]] bool stack_is_current(const RawStack& stack, std::uintptr_t cfa,
+                                                  std::uintptr_t stack_top) {
+  if (stack.pcs.empty() || stack.callee_cfas.front() != cfa) return false;
+  for (std::size_t i = 0; i < stack.pcs.size(); ++i) {
+    const std::uintptr_t slot = stack.callee_cfas[i] - sizeof(std::uintptr_t);
+    if (stack.callee_cfas[i] < cfa || stack.callee_cfas[i] > stack_top) return false;
+    if (*reinterpret_cast<const std::uintptr_t*>(slot) != stack.pcs[i]) return false;
+  }
+  return true;
+}
+
 StackDepot::StackId StackDepot::intern(RawStack stack) {
   std::uint64_t hash = 1469598103934665603ull;
   for (std::size_t i = 0; i < stack.pcs.size(); ++i) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct RawStack {
 // frames inside lockorder itself are left out. At most `max_depth` frames.
 RawStack capture_stack(std::uintptr_t entry_cfa, int max_depth);
 
+// Whether the calling thread's stack, seen from the runtime entry point whose CFA is `cfa`, is
+// exactly `stack`: every return address still sits where `stack` says it was pushed. Reading
+// those stack words is cheap and never leaves [cfa, stack_top); an unwind costs microseconds.
+bool stack_is_current(const RawStack& stack, std::uintptr_t cfa, std::uintptr_t stack_top);
+
 // Hash-consing store: a stack seen again (the same call path) is stored once.
 class StackDepot {
  public:
@@ -31,7 +37,7 @@ class StackDepot {
   std::size_t memory_bytes() const { return bytes_; }
 
  private:
-  std::vector<RawStack> stacks_;
+  std::deque<RawStack> stacks_;
   std::unordered_multimap<std::uint64_t, StackId> by_hash_;
   std::size_t bytes_ = 0;
 };

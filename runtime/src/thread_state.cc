@@ -36,16 +36,32 @@ ThreadState* create_thread_state() noexcept {
   return t_thread_state;
 }
 
-std::string ThreadState::label() const {
+std::uintptr_t ThreadState::stack_top() {
+  if (stack_top_ == 0) {
+    pthread_attr_t attr;
+    void* base = nullptr;
+    std::size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      if (pthread_attr_getstack(&attr, &base, &size) == 0)
+        stack_top_ = reinterpret_cast<std::uintptr_t>(base) + size;
+      pthread_attr_destroy(&attr);
+    }
+    if (stack_top_ == 0) stack_top_ = 1;  // unknown: no stack is ever taken as current
+  }
+  return stack_top_;
+}
+
+const std::string& ThreadState::label() {
+  if (!label_.empty()) return label_;
   std::string name = name_;
   if (name.empty()) {
     char buffer[64] = {};
     if (pthread_getname_np(pthread_self(), buffer, sizeof buffer) == 0) name = buffer;
     if (syscall(SYS_gettid) == getpid()) name = name.empty() ? "main" : "main thread, " + name;
   }
-  std::string label = "T" + std::to_string(ordinal_);
-  if (!name.empty()) label += " '" + name + "'";
-  return label;
+  label_ = "T" + std::to_string(ordinal_);
+  if (!name.empty()) label_ += " '" + name + "'";
+  return label_;
 }
 
 }  // namespace lockorder::internal

@@ -91,22 +91,45 @@ class ThreadState {
   void remember_settled(std::uint64_t edge) { settled_[slot(edge)] = edge; }
 
   // A full stack this thread captured the first time it acquired a lock at `pc` with the stack
-  // pointer at `cfa` (the same site reached the same way, as far as two words can tell), or
-  // kNoStack. It stands in for the stack of a later acquisition there when the frame that made
-  // that acquisition has returned by the time an edge needs it.
+  // pointer at `cfa`, called from the same place one frame further out, or kNoStack. It stands
+  // in for the stack of a later acquisition there when the frame that made that acquisition has
+  // returned by the time an edge needs it (a lock taken inside std::lock_guard's constructor
+  // when the compiler did not inline it, or inside a user's helper).
+  //
+  // "Called from the same place" is checked without unwinding: for a given pc, the function
+  // making the call keeps its return address at a fixed distance above `cfa`, learnt from the
+  // first capture; comparing that one stack word tells the callers apart.
   static constexpr std::uint32_t kNoStack = ~0u;
-  std::uint32_t site_stack(std::uintptr_t pc, std::uintptr_t cfa) const {
+  [[gnu::no_sanitize_address]] std::uint32_t site_stack(std::uintptr_t pc,
+                                                        std::uintptr_t cfa) const {
+    const SiteSlot& s = sites_[site_slot(pc, cfa)];
+    if (s.pc != pc || s.cfa != cfa) return kNoStack;
+    if (s.caller_offset != 0 && *reinterpret_cast<const std::uintptr_t*>(cfa + s.caller_offset) !=
+                                    s.caller_return)
+      return kNoStack;
+    return s.stack;
+  }
+  void remember_site(std::uintptr_t pc, std::uintptr_t cfa, std::uint32_t stack,
+                     std::uint32_t caller_offset, std::uintptr_t caller_return) {
+    sites_[site_slot(pc, cfa)] = SiteSlot{pc, cfa, caller_return, stack, caller_offset};
+  }
+
+  // The highest address of this thread's stack (from pthread_getattr_np, read once).
+  std::uintptr_t stack_top();
+  // The site stack for (pc, cfa) whatever the caller, for a check with stack_is_current.
+  std::uint32_t site_stack_any_caller(std::uintptr_t pc, std::uintptr_t cfa) const {
     const SiteSlot& s = sites_[site_slot(pc, cfa)];
     return s.pc == pc && s.cfa == cfa ? s.stack : kNoStack;
   }
-  void remember_site(std::uintptr_t pc, std::uintptr_t cfa, std::uint32_t stack) {
-    sites_[site_slot(pc, cfa)] = SiteSlot{pc, cfa, stack};
-  }
 
   std::uint32_t ordinal() const { return ordinal_; }
-  // "T3 'worker'": the ordinal and the name given with set_thread_name or pthread_setname_np.
-  std::string label() const;
-  void set_name(std::string name) { name_ = std::move(name); }
+  // "T3 'worker'": the ordinal and the name given with set_thread_name, or else the thread's
+  // system name (pthread_setname_np) as it was when the label was first needed.
+  const std::string& label();
+  void set_name(std::string name) {
+    name_ = std::move(name);
+    label_.clear();
+  }
 
   HeldStack held;
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
@@ -116,7 +139,9 @@ class ThreadState {
   struct SiteSlot {
     std::uintptr_t pc = 0;
     std::uintptr_t cfa = 0;
+    std::uintptr_t caller_return = 0;
     std::uint32_t stack = kNoStack;
+    std::uint32_t caller_offset = 0;  // 0: unknown, the caller is not checked
   };
   static std::size_t site_slot(std::uintptr_t pc, std::uintptr_t cfa) {
     return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % kSiteCacheSize;
@@ -128,6 +153,8 @@ class ThreadState {
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   std::string name_;
+  std::string label_;  // cached: reading the system name costs a system call
+  std::uintptr_t stack_top_ = 0;
 };
 
 // Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
