@@ -206,29 +206,30 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
 }
 
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
-                                               std::uintptr_t cfa, const RawStack& later,
+                                               std::uintptr_t /*cfa*/, const RawStack& later,
                                                const RawStack& site_stack, std::string& note) {
-  std::vector<std::uintptr_t> stack{pc};
-  for (std::size_t i = 0; i < later.pcs.size(); ++i) {
-    // The frame that took the outer lock called the runtime with its stack pointer at `cfa`;
-    // if that frame is still live, it is the one now calling with the same stack pointer.
-    if (later.callee_cfas[i] != cfa) continue;
-    std::string function = symbolizer.function_symbol(pc);
-    if (!function.empty() && function == symbolizer.function_symbol(later.pcs[i])) {
-      stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+  if (site_stack.pcs.empty() || site_stack.pcs.front() != pc) {
+    note = "only the innermost frame of this acquisition is known";
+    return {pc};
+  }
+  // The site stack's first two frames are exact for this acquisition (its pc, and its caller's
+  // return address, both checked when the lock was taken). If that caller is still running when
+  // the later stack was captured, everything above it is exactly the later stack's.
+  if (site_stack.pcs.size() >= 2) {
+    const std::uintptr_t caller_cfa = site_stack.callee_cfas[1];
+    for (std::size_t j = 0; j < later.pcs.size(); ++j) {
+      if (later.callee_cfas[j] != caller_cfa) continue;
+      std::string caller = symbolizer.function_symbol(site_stack.pcs[1]);
+      if (caller.empty() || caller != symbolizer.function_symbol(later.pcs[j])) break;
+      std::vector<std::uintptr_t> stack{site_stack.pcs[0], site_stack.pcs[1]};
+      stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(j) + 1,
                    later.pcs.end());
       return stack;
     }
-    break;
   }
-  if (!site_stack.pcs.empty() && site_stack.pcs.front() == pc) {
-    note = "the function that took this lock had returned; its callers are shown as when this "
-           "thread first acquired a lock at this site";
-    return site_stack.pcs;
-  }
-  note = "only the innermost frame is known: the function that took this lock had returned "
-         "before the edge was recorded";
-  return stack;
+  note = "the function that took this lock had returned; the frames beyond its caller are "
+         "those seen the first time this thread took a lock there";
+  return site_stack.pcs;
 }
 
 }  // namespace lockorder::internal

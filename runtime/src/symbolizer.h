@@ -32,12 +32,11 @@ class Symbolizer {
   std::unordered_map<std::uintptr_t, report::Stack> frames_of_pc_;  // a report repeats pcs
 };
 
-// The stack of an outer lock, rebuilt from where it was taken (`pc`, and the CFA of the runtime
-// entry it called) and the stack captured later, when an inner lock was taken under it. When the
-// frame that took the outer lock is still on that later stack, the result is that lock's exact
-// acquisition stack. Otherwise it is `site_stack` (captured the first time the thread acquired a
-// lock at `pc`: the same site, perhaps reached through other callers), or only `pc`; `note`
-// says which.
+// The stack of an outer lock, taken at `pc` with `site_stack` recorded for it (exact in its first
+// two frames: the acquisition and its caller), rebuilt with the stack captured later, when an
+// inner lock was taken under it: if the caller is still running then, the result is exact;
+// otherwise it is `site_stack` (beyond the caller, as first seen at that site), and `note` says
+// so.
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
                                                std::uintptr_t cfa, const RawStack& later,
                                                const RawStack& site_stack, std::string& note);
