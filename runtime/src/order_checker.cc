@@ -25,7 +25,7 @@ OrderChecker& order_checker() {
 }
 
 std::uint64_t OrderChecker::class_key(const char* lock_class) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   auto [it, inserted] = class_keys_.emplace(lock_class, 0);
   if (inserted) it->second = kClassKeyBit | (class_keys_.size());
   return it->second;
@@ -91,7 +91,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
                                                   std::uintptr_t entry_cfa, const options& opts) {
   std::vector<RawReport> reports;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  std::unique_lock guard(mu_);
+  auto guard = enter();
   // Only a new edge needs the acquisition's stack; capture it without holding the graph.
   std::optional<StackDepot::StackId> stack_id;
   for (const HeldLock& held : thread.held) {
@@ -285,7 +285,7 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
                                                            const HeldLock& held, LockMeta& lock,
                                                            RawStack stack,
                                                            const std::string& why) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   if (!reported_pairs_.emplace(held.key, key).second) return std::nullopt;
   remember_thread(thread);
@@ -309,7 +309,7 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
 
 std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const HeldLock& held,
                                                    RawStack stack) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   remember_thread(thread);
   RawReport report;
   report.kind = report::kDoubleLock;
@@ -324,7 +324,7 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
 }
 
 RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   remember_thread(thread);
   RawReport report;
   report.kind = report::kUnlockOfUnheldLock;
@@ -344,12 +344,12 @@ RawSite OrderChecker::outer_site(const RawStack& later, const HeldLock& held) co
 }
 
 StackDepot::StackId OrderChecker::intern_stack(RawStack stack) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   return stacks_.intern(std::move(stack));
 }
 
 void OrderChecker::remove_lock(LockMeta& lock) {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   auto it = node_of_key_.find(key);
   if (it == node_of_key_.end()) return;
@@ -364,11 +364,12 @@ void OrderChecker::remove_lock(LockMeta& lock) {
 }
 
 runtime_stats OrderChecker::stats() {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   runtime_stats s;
   s.nodes = graph_.node_count();
   s.edges = graph_.edge_count();
   s.stacks = stacks_.size();
+  s.graph_visits = visits_;
   s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() +
                   edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
                   node_of_key_.size() * 4 * sizeof(void*);
@@ -377,7 +378,7 @@ runtime_stats OrderChecker::stats() {
 }
 
 report::GraphPicture OrderChecker::picture() {
-  std::lock_guard guard(mu_);
+  auto guard = enter();
   report::GraphPicture picture;
   std::unordered_map<LockGraph::NodeId, std::size_t> index;
   auto node_index = [&](LockGraph::NodeId n) {

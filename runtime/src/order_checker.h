@@ -93,7 +93,15 @@ class OrderChecker {
   std::string thread_label(std::uint32_t ordinal) const;
   void remember_thread(ThreadState& thread);
 
+  // Every entry takes mu_ through enter(), which counts the visits (for tests and stats).
+  std::unique_lock<std::mutex> enter() {
+    std::unique_lock<std::mutex> guard(mu_);
+    ++visits_;
+    return guard;
+  }
+
   std::mutex mu_;
+  std::size_t visits_ = 0;
   LockGraph graph_;
   StackDepot stacks_;
   std::deque<EdgeInfo> edges_;  // by EdgeId

@@ -15,6 +15,7 @@ struct runtime_stats {
   std::size_t reports = 0;        // reports produced so far
   std::size_t stacks = 0;         // distinct acquisition stacks stored
   std::size_t graph_bytes = 0;    // memory held by the graph, edges and stacks (estimate)
+  std::size_t graph_visits = 0;   // times any thread took the graph's internal lock
 };
 runtime_stats stats();
 
