@@ -98,11 +98,13 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key, key)) continue;
     // The stack first seen at this site is this acquisition's stack if every return address
     // is still in place: then no unwind is needed (many locks taken along one code path).
-    const std::uint32_t site = thread.site_stack_any_caller(pc, entry_cfa);
-    if (site != ThreadState::kNoStack &&
-        stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top())) {
-      stack_id = site;
-    } else {
+    for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
+      if (site != ThreadState::kNoStack &&
+          stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top())) {
+        stack_id = site;
+        break;
+      }
+    if (!stack_id) {
       guard.unlock();
       RawStack stack = capture_stack(entry_cfa, opts.stack_depth);
       guard.lock();

@@ -102,24 +102,35 @@ class ThreadState {
   static constexpr std::uint32_t kNoStack = ~0u;
   [[gnu::no_sanitize_address]] std::uint32_t site_stack(std::uintptr_t pc,
                                                         std::uintptr_t cfa) const {
-    const SiteSlot& s = sites_[site_slot(pc, cfa)];
-    if (s.pc != pc || s.cfa != cfa) return kNoStack;
-    if (s.caller_offset != 0 && *reinterpret_cast<const std::uintptr_t*>(cfa + s.caller_offset) !=
-                                    s.caller_return)
-      return kNoStack;
-    return s.stack;
+    // A small set per (pc, cfa): one out-of-line helper (say std::lock_guard's constructor at
+    // -O0) is called from several places at the same depth.
+    const SiteSlot* set = &sites_[site_set(pc, cfa)];
+    for (std::size_t way = 0; way < kSiteWays; ++way) {
+      const SiteSlot& s = set[way];
+      if (s.pc != pc || s.cfa != cfa) continue;
+      if (s.caller_offset == 0 ||
+          *reinterpret_cast<const std::uintptr_t*>(cfa + s.caller_offset) == s.caller_return)
+        return s.stack;
+    }
+    return kNoStack;
   }
   void remember_site(std::uintptr_t pc, std::uintptr_t cfa, std::uint32_t stack,
                      std::uint32_t caller_offset, std::uintptr_t caller_return) {
-    sites_[site_slot(pc, cfa)] = SiteSlot{pc, cfa, caller_return, stack, caller_offset};
+    SiteSlot* set = &sites_[site_set(pc, cfa)];
+    for (std::size_t way = kSiteWays - 1; way > 0; --way) set[way] = set[way - 1];  // newest first
+    set[0] = SiteSlot{pc, cfa, caller_return, stack, caller_offset};
   }
 
   // The highest address of this thread's stack (from pthread_getattr_np, read once).
   std::uintptr_t stack_top();
-  // The site stack for (pc, cfa) whatever the caller, for a check with stack_is_current.
-  std::uint32_t site_stack_any_caller(std::uintptr_t pc, std::uintptr_t cfa) const {
-    const SiteSlot& s = sites_[site_slot(pc, cfa)];
-    return s.pc == pc && s.cfa == cfa ? s.stack : kNoStack;
+  // The site stacks for (pc, cfa) whatever the caller (kNoStack where none), for a check with
+  // stack_is_current.
+  std::array<std::uint32_t, 4> site_stacks_any_caller(std::uintptr_t pc, std::uintptr_t cfa) const {
+    std::array<std::uint32_t, 4> found;
+    const SiteSlot* set = &sites_[site_set(pc, cfa)];
+    for (std::size_t way = 0; way < kSiteWays; ++way)
+      found[way] = set[way].pc == pc && set[way].cfa == cfa ? set[way].stack : kNoStack;
+    return found;
   }
 
   std::uint32_t ordinal() const { return ordinal_; }
@@ -136,6 +147,7 @@ class ThreadState {
 
  private:
   static constexpr std::size_t kSiteCacheSize = 256;
+  static constexpr std::size_t kSiteWays = 4;
   struct SiteSlot {
     std::uintptr_t pc = 0;
     std::uintptr_t cfa = 0;
@@ -143,8 +155,9 @@ class ThreadState {
     std::uint32_t stack = kNoStack;
     std::uint32_t caller_offset = 0;  // 0: unknown, the caller is not checked
   };
-  static std::size_t site_slot(std::uintptr_t pc, std::uintptr_t cfa) {
-    return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % kSiteCacheSize;
+  static std::size_t site_set(std::uintptr_t pc, std::uintptr_t cfa) {
+    return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % (kSiteCacheSize / kSiteWays) *
+           kSiteWays;
   }
   static std::size_t slot(std::uint64_t chain) { return (chain >> 7) % kChainCacheSize; }
 
