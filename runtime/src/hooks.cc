@@ -52,7 +52,7 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   held.erase(i);
   for (; i < held.size(); ++i) {
     const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
-    held[i].chain = extend_chain(below ? below->chain : 0, held[i].key, held[i].mode,
+    held[i].chain = extend_chain(below ? below->chain : 0, held[i].key(), held[i].mode,
                                  held[i].tried, false);
   }
 }
@@ -80,14 +80,13 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   return site != ThreadState::kNoStack ? site : capture_site(thread, pc, cfa);
 }
 
-[[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
+[[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock,
                                              std::uint64_t chain, Mode mode, unsigned flags,
                                              bool tried, std::uintptr_t pc, std::uintptr_t cfa,
                                              std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
   HeldLock& h = thread.held.push_slot();
   h.lock = &lock;
-  h.key = key;
   h.chain = chain;
   h.pc = pc;
   h.cfa = cfa;
@@ -101,7 +100,7 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
 bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
   for (const HeldLock& held : thread.held)
     if (!skips_edge(thread, held, key, flags) &&
-        !thread.is_settled(edge_key(held.key, key, held.mode, mode)))
+        !thread.is_settled(edge_key(held.key(), key, held.mode, mode)))
       return false;
   return true;
 }
@@ -174,7 +173,7 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   const std::uint32_t site = site_of(*thread, pc, cfa);
   if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
-  push_held(*thread, lock, key, chain, mode, flags, false, pc, cfa, site);
+  push_held(*thread, lock, chain, mode, flags, false, pc, cfa, site);
 }
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
@@ -229,7 +228,6 @@ void before_lock(LockMeta& lock, Mode mode, unsigned flags) {
     return acquire_slow(lock, mode, flags, pc, cfa);
   HeldLock& h = held.push_slot();
   h.lock = &lock;
-  h.key = key;
   h.chain = chain;
   h.pc = pc;
   h.cfa = cfa;
@@ -259,8 +257,8 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
   const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
   const std::uint64_t key = node_key(lock);
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
-  push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
-            pc, cfa, site_of(*thread, pc, cfa));
+  push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
+            cfa, site_of(*thread, pc, cfa));
 }
 
 bool before_unlock(LockMeta& lock, Mode) noexcept {

@@ -76,7 +76,7 @@ std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
 bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
                 unsigned flags) {
   // Two locks of one class taken together by one ordered_lock are in canonical order.
-  return held.key == key && (flags & kOrdered) && held.group != 0 &&
+  return held.key() == key && (flags & kOrdered) && held.group != 0 &&
          held.group == thread.ordered_groups;
 }
 
@@ -95,7 +95,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   // Only a new edge needs the acquisition's stack; capture it without holding the graph.
   std::optional<StackDepot::StackId> stack_id;
   for (const HeldLock& held : thread.held) {
-    if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key, key)) continue;
+    if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key(), key)) continue;
     // The stack first seen at this site is this acquisition's stack if every return address
     // is still in place: then no unwind is needed (many locks taken along one code path).
     for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
@@ -117,7 +117,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
     if (skips_edge(thread, held, key, flags)) continue;
-    if (!stack_id && edge_is_new(held.key, key)) {
+    if (!stack_id && edge_is_new(held.key(), key)) {
       // An edge that existed a moment ago was removed with its lock meanwhile: rare enough to
       // capture under the lock.
       stack_id = stacks_.intern(capture_stack(entry_cfa, opts.stack_depth));
@@ -127,7 +127,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     LockGraph::EdgeId edge =
         add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
     // An edge with no gate left can never change again for these modes: the thread may skip it.
-    if (edges_[edge].gates.empty()) thread.remember_settled(edge_key(held.key, key, held.mode, mode));
+    if (edges_[edge].gates.empty()) thread.remember_settled(edge_key(held.key(), key, held.mode, mode));
     if (!insertion.closes_cycle) continue;
     std::vector<LockGraph::EdgeId> cycle =
         reportable_cycle(insertion.edge, std::move(insertion.path), opts);
@@ -152,7 +152,7 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   // shorter list can only make a gate go unnoticed (an extra report), never hide a cycle.
   std::vector<std::uint64_t> gates;
   for (std::size_t j = 0; j < held_index && gates.size() < kMaxGates; ++j)
-    if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key);
+    if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key());
   std::sort(gates.begin(), gates.end());
   gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
   const auto modes =
@@ -289,7 +289,7 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
                                                            const std::string& why) {
   auto guard = enter();
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  if (!reported_pairs_.emplace(held.key, key).second) return std::nullopt;
+  if (!reported_pairs_.emplace(held.key(), key).second) return std::nullopt;
   remember_thread(thread);
   RawReport report;
   report.kind = report::kLockHierarchy;

@@ -19,8 +19,10 @@
 namespace lockorder::internal {
 
 struct HeldLock {
+  // The node key (lock id or class key): set before the lock is first held, never changed.
+  std::uint64_t key() const { return lock->node_key.load(std::memory_order_relaxed); }
+
   LockMeta* lock = nullptr;
-  std::uint64_t key = 0;    // node key (lock id or class key)
   std::uint64_t chain = 0;  // hash of the held chain up to and including this entry
   std::uintptr_t pc = 0;    // where it was acquired (return address into the caller)
   std::uintptr_t cfa = 0;   // the CFA of the runtime entry that recorded it
