@@ -208,11 +208,17 @@ std::uint64_t ensure_id(LockMeta& lock) noexcept {
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that it
 // needs no stack frame of its own.
 void before_lock(LockMeta& lock, Mode mode, unsigned flags) {
+  acquire_slow(lock, mode, flags, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
+               reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+}
+
+void before_blocking_lock(LockMeta& lock, Mode mode) {
+  constexpr unsigned flags = kBlocking;
   const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
   ThreadState* thread = t_thread_state;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  if (thread == nullptr || key == 0 || flags != 0 || lock.rank != 0) [[unlikely]]
+  if (thread == nullptr || key == 0 || lock.rank != 0) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   HeldStack& held = thread->held;
   std::uint64_t below = 0;

@@ -93,7 +93,7 @@ class basic_lock {
   void lock_shared()
     requires is_shared
   {
-    internal::before_lock(meta_, internal::Mode::shared, internal::kBlocking);
+    internal::before_blocking_lock(meta_, internal::Mode::shared);
     native_.lock_shared();
   }
   bool try_lock_shared()
@@ -132,7 +132,10 @@ class basic_lock {
   friend class ordered_lock;
 
   [[gnu::always_inline]] void lock_with(unsigned flags) {
-    internal::before_lock(meta_, internal::Mode::exclusive, flags);
+    if (flags == internal::kBlocking)
+      internal::before_blocking_lock(meta_, internal::Mode::exclusive);
+    else
+      internal::before_lock(meta_, internal::Mode::exclusive, flags);
     try {
       native_.lock();
     } catch (...) {

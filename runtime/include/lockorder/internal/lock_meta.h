@@ -66,6 +66,8 @@ struct LockMeta {
 // records the lock as held by this thread, all before the caller blocks. May throw
 // lockorder::lock_order_error when the configured action is `throw`; then nothing is recorded.
 void before_lock(LockMeta& lock, Mode mode, unsigned flags);
+// before_lock for a plain blocking acquisition (flags == kBlocking): the hot path.
+void before_blocking_lock(LockMeta& lock, Mode mode);
 // Undo before_lock when the native lock failed (a timed acquisition that timed out, an
 // exception from the native lock).
 void lock_failed(LockMeta& lock, Mode mode) noexcept;
