@@ -12,6 +12,7 @@ trap 'rm -f "$out"' EXIT
 # The hot-path figures, repeated; the one-shot graph figures each in a process of its own, so that
 # memory freed by one is not reused by the next.
 "$bench" --benchmark_filter='Depth|Nest|Two' --benchmark_repetitions="$reps" \
+  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2 \
   --benchmark_report_aggregates_only=true --benchmark_format=json > "$out.hot"
 for filter in ToNewLocks AmongFewLocks 'SlidingWindowOf5<std::mutex>' 'SlidingWindowOf5<lockorder::mutex>'; do
   "$bench" --benchmark_filter="$filter" --benchmark_format=json > "$out.$RANDOM"
