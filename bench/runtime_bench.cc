@@ -105,7 +105,10 @@ void BM_AddOneMillionEdgesToNewLocks(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kEdges);
 }
-BENCHMARK(BM_AddOneMillionEdgesToNewLocks)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AddOneMillionEdgesToNewLocks)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // About 1M new edges among 1,449 locks: every pair (i < j) taken nested once. Reports the time
 // and the graph memory per edge alone.
@@ -136,7 +139,10 @@ void BM_AddOneMillionEdgesAmongFewLocks(benchmark::State& state) {
     state.ResumeTiming();
   }
 }
-BENCHMARK(BM_AddOneMillionEdgesAmongFewLocks)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AddOneMillionEdgesAmongFewLocks)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // 2^17 locks taken in a sliding window of 5: lock i+5 while i+1..i+4 are held, release i.
 template <class Mutex>

@@ -11,7 +11,8 @@
 #include <vector>
 
 struct Connection {
-  lockorder::mutex lock{lockorder::lock_attributes{.name = "connection", .lock_class = "Connection"}};
+  lockorder::mutex lock{
+      lockorder::lock_attributes{.name = "connection", .lock_class = "Connection"}};
   bool in_use = false;
   int queries = 0;
 };

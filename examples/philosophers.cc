@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   for (int seat = 0; seat < kPhilosophers; ++seat) {
     std::thread philosopher([seat, ordered] {
       lockorder::set_thread_name(("philosopher" + std::to_string(seat)).c_str());
-      for (int meal = 0; meal < 3; ++meal) ordered ? dine_ordered(seat) : dine_left_then_right(seat);
+      for (int meal = 0; meal < 3; ++meal)
+        ordered ? dine_ordered(seat) : dine_left_then_right(seat);
     });
     philosopher.join();
   }

@@ -26,8 +26,6 @@ class ReportListener : public ::testing::EmptyTestEventListener {
 
 }  // namespace
 
-void install() {
-  ::testing::UnitTest::GetInstance()->listeners().Append(new ReportListener);
-}
+void install() { ::testing::UnitTest::GetInstance()->listeners().Append(new ReportListener); }
 
 }  // namespace lockorder::gtest

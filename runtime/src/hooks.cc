@@ -52,13 +52,13 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   held.erase(i);
   for (; i < held.size(); ++i) {
     const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
-    held[i].chain = extend_chain(below ? below->chain : 0, held[i].key(), held[i].mode,
-                                 held[i].tried, false);
+    held[i].chain =
+        extend_chain(below ? below->chain : 0, held[i].key(), held[i].mode, held[i].tried, false);
   }
 }
 
 [[gnu::noinline]] std::uint32_t capture_site(ThreadState& thread, std::uintptr_t pc,
-                                            std::uintptr_t cfa) {
+                                             std::uintptr_t cfa) {
   RawStack stack = capture_from(cfa);
   // Frame 1's stack pointer is the CFA of the frame that called the runtime: its return address
   // sits just below it, at a distance from `cfa` that is fixed for this pc.
@@ -114,8 +114,8 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   const std::string why = "lock of rank " + std::to_string(lock.rank) +
                           " acquired while holding a lock of rank " +
                           std::to_string(worst->lock->rank);
-  if (auto report = order_checker().hierarchy_violation(thread, *worst, lock, capture_from(cfa),
-                                                        why))
+  if (auto report =
+          order_checker().hierarchy_violation(thread, *worst, lock, capture_from(cfa), why))
     reporter().emit(*report, true);
 }
 
@@ -148,9 +148,10 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
 
 // The general acquisition path (the fast path is before_lock itself).
 [[gnu::noinline]] void acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
-                                   std::uintptr_t cfa) {
+                                    std::uintptr_t cfa) {
   ThreadState* thread = current_thread_state();
-  if (thread == nullptr) [[unlikely]] return;
+  if (thread == nullptr) [[unlikely]]
+    return;
   const std::uint64_t key = node_key(lock);
   auto& held = thread->held;
   std::uint64_t chain;
@@ -164,7 +165,8 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
       }
     }
     const HeldLock& top = held.back();
-    if (lock.rank > 0) [[unlikely]] check_rank(*thread, lock, cfa);
+    if (lock.rank > 0) [[unlikely]]
+      check_rank(*thread, lock, cfa);
     const bool same_group =
         (flags & kOrdered) && top.group != 0 && top.group == thread->ordered_groups;
     chain = extend_chain(top.chain, key, mode, false, same_group);
@@ -182,13 +184,20 @@ bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 
 const char* kind_name(LockKind kind) {
   switch (kind) {
-    case LockKind::mutex: return "mutex";
-    case LockKind::timed_mutex: return "timed_mutex";
-    case LockKind::recursive_mutex: return "recursive_mutex";
-    case LockKind::recursive_timed_mutex: return "recursive_timed_mutex";
-    case LockKind::shared_mutex: return "shared_mutex";
-    case LockKind::shared_timed_mutex: return "shared_timed_mutex";
-    case LockKind::foreign: return "lock";
+    case LockKind::mutex:
+      return "mutex";
+    case LockKind::timed_mutex:
+      return "timed_mutex";
+    case LockKind::recursive_mutex:
+      return "recursive_mutex";
+    case LockKind::recursive_timed_mutex:
+      return "recursive_timed_mutex";
+    case LockKind::shared_mutex:
+      return "shared_mutex";
+    case LockKind::shared_timed_mutex:
+      return "shared_timed_mutex";
+    case LockKind::foreign:
+      return "lock";
   }
   return "lock";
 }
@@ -224,7 +233,8 @@ void before_blocking_lock(LockMeta& lock, Mode mode) {
   std::uint64_t below = 0;
   if (!held.empty()) {
     for (const HeldLock& h : held)
-      if (h.lock == &lock) [[unlikely]] return acquire_slow(lock, mode, flags, pc, cfa);
+      if (h.lock == &lock) [[unlikely]]
+        return acquire_slow(lock, mode, flags, pc, cfa);
     below = held.back().chain;
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
@@ -317,16 +327,17 @@ void before_ordered_lock(LockMeta* const* sorted, unsigned count) {
   ++thread->ordered_groups;
   LockMeta& first = *sorted[0];
   auto sorts_after = [&first](const LockMeta& held) {
-    return held.rank != first.rank ? held.rank > first.rank
-                                   : held.id.load(std::memory_order_relaxed) >
-                                         first.id.load(std::memory_order_relaxed);
+    return held.rank != first.rank
+               ? held.rank > first.rank
+               : held.id.load(std::memory_order_relaxed) > first.id.load(std::memory_order_relaxed);
   };
   for (const HeldLock& h : thread->held) {
     if (h.group == 0 || !sorts_after(*h.lock)) continue;
-    const std::string why = "ordered_lock acquires a lock that sorts before one this thread "
-                            "already holds from an earlier ordered_lock";
-    if (auto report = order_checker().hierarchy_violation(*thread, h, first, capture_from(cfa),
-                                                          why))
+    const std::string why =
+        "ordered_lock acquires a lock that sorts before one this thread "
+        "already holds from an earlier ordered_lock";
+    if (auto report =
+            order_checker().hierarchy_violation(*thread, h, first, capture_from(cfa), why))
       reporter().emit(*report, true);
     return;
   }

@@ -36,8 +36,9 @@ LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
   }
   auto& out = nodes_[from].out;
   auto& in = nodes_[to].in;
-  edges_[e] = EdgeRecord{from, to, static_cast<std::uint32_t>(out.size()),
-                         static_cast<std::uint32_t>(in.size()), back, true};
+  edges_[e] = EdgeRecord{
+      from, to,  static_cast<std::uint32_t>(out.size()), static_cast<std::uint32_t>(in.size()),
+      back, true};
   out.push_back(e);
   in.push_back(e);
   edge_of_pair_.emplace(pair_key(from, to), e);
@@ -114,8 +115,8 @@ bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
   }
 }
 
-void LockGraph::move_within_window(std::vector<NodeId>& moved, std::uint32_t lo,
-                                   std::uint32_t hi, bool to_front) {
+void LockGraph::move_within_window(std::vector<NodeId>& moved, std::uint32_t lo, std::uint32_t hi,
+                                   bool to_front) {
   // Everything `moved` reaches (or is reached by) inside the window is in `moved` too, so
   // sliding the whole set to one end of the window keeps every edge pointing forward.
   std::sort(moved.begin(), moved.end(),

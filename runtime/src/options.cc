@@ -36,15 +36,23 @@ std::string apply(std::string_view key, std::string_view value, options& opts) {
            "' (expected " + expected + ")";
   };
   if (key == "on_report") {
-    if (value == "report") opts.on_report = report_action::report;
-    else if (value == "abort") opts.on_report = report_action::abort;
-    else if (value == "throw") opts.on_report = report_action::throw_exception;
-    else return bad_value("report, abort or throw");
+    if (value == "report")
+      opts.on_report = report_action::report;
+    else if (value == "abort")
+      opts.on_report = report_action::abort;
+    else if (value == "throw")
+      opts.on_report = report_action::throw_exception;
+    else
+      return bad_value("report, abort or throw");
   } else if (key == "on_deadlock") {
-    if (value == "exit") opts.on_deadlock = deadlock_action::exit;
-    else if (value == "abort") opts.on_deadlock = deadlock_action::abort;
-    else if (value == "wait") opts.on_deadlock = deadlock_action::wait;
-    else return bad_value("exit, abort or wait");
+    if (value == "exit")
+      opts.on_deadlock = deadlock_action::exit;
+    else if (value == "abort")
+      opts.on_deadlock = deadlock_action::abort;
+    else if (value == "wait")
+      opts.on_deadlock = deadlock_action::wait;
+    else
+      return bad_value("exit, abort or wait");
   } else if (key == "exitcode") {
     if (!parse_int(value, 0, 255, opts.exitcode)) return bad_value("0..255");
   } else if (key == "read_read_cycles") {

@@ -127,7 +127,8 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     LockGraph::EdgeId edge =
         add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
     // An edge with no gate left can never change again for these modes: the thread may skip it.
-    if (edges_[edge].gates.empty()) thread.remember_settled(edge_key(held.key(), key, held.mode, mode));
+    if (edges_[edge].gates.empty())
+      thread.remember_settled(edge_key(held.key(), key, held.mode, mode));
     if (!insertion.closes_cycle) continue;
     std::vector<LockGraph::EdgeId> cycle =
         reportable_cycle(insertion.edge, std::move(insertion.path), opts);
@@ -155,9 +156,8 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
     if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key());
   std::sort(gates.begin(), gates.end());
   gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
-  const auto modes =
-      static_cast<std::uint8_t>(1u << (static_cast<unsigned>(held.mode) * 2 +
-                                       static_cast<unsigned>(mode)));
+  const auto modes = static_cast<std::uint8_t>(
+      1u << (static_cast<unsigned>(held.mode) * 2 + static_cast<unsigned>(mode)));
 
   LockGraph::NodeId from = node_for(*held.lock), to = node_for(lock);
   LockGraph::EdgeId edge = graph_.find_edge(from, to);
@@ -175,7 +175,7 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   edge = insertion.edge;
   if (edges_.size() <= edge) edges_.resize(edge + 1);
   edges_[edge] = EdgeInfo{std::move(gates), stack, held.pc, held.cfa, held.site_stack,
-                          thread.ordinal(), modes, modes, false, false};
+                          thread.ordinal(), modes, modes,   false,    false};
   return edge;
 }
 
@@ -271,22 +271,20 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
       edge.from_site.site_stack = stacks_.get(info.from_site_stack);
     report.edges.push_back(std::move(edge));
   }
-  report.summary = n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label +
-                                " taken nested"
-                          : "potential deadlock: " + std::to_string(n) + " locks in a cycle";
-  report.hint = n == 1
-                    ? "Locks of one class must not be nested unless taken together by "
-                      "lockorder::ordered_lock, which takes them in one canonical order."
-                    : "Take these locks in one consistent order everywhere (for example with "
-                      "lockorder::ordered_lock, or ranks), or release the held lock before "
-                      "taking the other.";
+  report.summary =
+      n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label + " taken nested"
+             : "potential deadlock: " + std::to_string(n) + " locks in a cycle";
+  report.hint = n == 1 ? "Locks of one class must not be nested unless taken together by "
+                         "lockorder::ordered_lock, which takes them in one canonical order."
+                       : "Take these locks in one consistent order everywhere (for example with "
+                         "lockorder::ordered_lock, or ranks), or release the held lock before "
+                         "taking the other.";
   return report;
 }
 
 std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
                                                            const HeldLock& held, LockMeta& lock,
-                                                           RawStack stack,
-                                                           const std::string& why) {
+                                                           RawStack stack, const std::string& why) {
   auto guard = enter();
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   if (!reported_pairs_.emplace(held.key(), key).second) return std::nullopt;
@@ -304,8 +302,9 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
   edge.from_site = outer_site(stack, held);
   edge.to_site.stack = std::move(stack);
   report.edges.push_back(std::move(edge));
-  report.hint = "Acquire locks in their declared order (increasing rank; for ordered_lock, "
-                "take the later-sorting lock after these), or release the held lock first.";
+  report.hint =
+      "Acquire locks in their declared order (increasing rank; for ordered_lock, "
+      "take the later-sorting lock after these), or release the held lock first.";
   return report;
 }
 
@@ -320,8 +319,9 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   std::string who = thread_label(thread.ordinal());
   report.sites.push_back({"first acquired at", who, outer_site(stack, held)});
   report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, 0, {}}});
-  report.hint = "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
-                "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
+  report.hint =
+      "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
+      "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
   return report;
 }
 
@@ -334,8 +334,9 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.summary = report.locks[0].label + " released by a thread that does not hold it";
   report.sites.push_back(
       {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, 0, {}}});
-  report.hint = "Only the thread that acquired a lock may release it, once per acquisition. "
-                "lockorder left the lock as it was.";
+  report.hint =
+      "Only the thread that acquired a lock may release it, once per acquisition. "
+      "lockorder left the lock as it was.";
   return report;
 }
 
@@ -388,8 +389,8 @@ report::GraphPicture OrderChecker::picture() {
     if (inserted) {
       const RawLock& lock = nodes_[n].lock;
       std::string label = lock.label;
-      if (lock.file != nullptr) label += "\n" + short_file(lock.file) + ":" +
-                                         std::to_string(lock.line);
+      if (lock.file != nullptr)
+        label += "\n" + short_file(lock.file) + ":" + std::to_string(lock.line);
       picture.nodes.push_back({label, false});
     }
     return it->second;

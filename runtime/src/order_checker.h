@@ -118,7 +118,6 @@ OrderChecker& order_checker();
 
 // Whether the edge held -> (lock with `key`) is left out: locks of one class taken together by
 // one ordered_lock call.
-bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
-                unsigned flags);
+bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key, unsigned flags);
 
 }  // namespace lockorder::internal

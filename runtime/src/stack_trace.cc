@@ -23,8 +23,7 @@ _Unwind_Reason_Code visit_frame(_Unwind_Context* context, void* arg) {
     if (cfa != walk.entry_cfa) return _URC_NO_REASON;
     walk.reached_entry = true;
   }
-  if (pc == 0 || static_cast<int>(walk.out->pcs.size()) >= walk.max_depth)
-    return _URC_END_OF_STACK;
+  if (pc == 0 || static_cast<int>(walk.out->pcs.size()) >= walk.max_depth) return _URC_END_OF_STACK;
   walk.out->pcs.push_back(pc);
   walk.out->callee_cfas.push_back(cfa);
   return _URC_NO_REASON;
@@ -42,7 +41,7 @@ RawStack capture_stack(std::uintptr_t entry_cfa, int max_depth) {
 }
 
 [[gnu::no_sanitize_address]] bool stack_is_current(const RawStack& stack, std::uintptr_t cfa,
-                                                  std::uintptr_t stack_top) {
+                                                   std::uintptr_t stack_top) {
   if (stack.pcs.empty() || stack.callee_cfas.front() != cfa) return false;
   for (std::size_t i = 0; i < stack.pcs.size(); ++i) {
     const std::uintptr_t slot = stack.callee_cfas[i] - sizeof(std::uintptr_t);

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string_view>
 #include <memory>
+#include <string_view>
 
 namespace lockorder::internal {
 namespace {
@@ -164,8 +164,8 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
     out.push_back(base);
     return;
   }
-  if (const char* name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                          nullptr, nullptr))
+  if (const char* name =
+          dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr))
     base.module = name;
   base.function = demangle(dwfl_module_addrname(module, addr));
   std::string file;
@@ -227,8 +227,9 @@ std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uint
       return stack;
     }
   }
-  note = "the function that took this lock had returned; the frames beyond its caller are "
-         "those seen the first time this thread took a lock there";
+  note =
+      "the function that took this lock had returned; the frames beyond its caller are "
+      "those seen the first time this thread took a lock there";
   return site_stack.pcs;
 }
 

@@ -9,8 +9,8 @@
 #pragma once
 
 #include <array>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,9 +23,9 @@ struct HeldLock {
   std::uint64_t key() const { return lock->node_key.load(std::memory_order_relaxed); }
 
   LockMeta* lock = nullptr;
-  std::uint64_t chain = 0;  // hash of the held chain up to and including this entry
-  std::uintptr_t pc = 0;    // where it was acquired (return address into the caller)
-  std::uintptr_t cfa = 0;   // the CFA of the runtime entry that recorded it
+  std::uint64_t chain = 0;       // hash of the held chain up to and including this entry
+  std::uintptr_t pc = 0;         // where it was acquired (return address into the caller)
+  std::uintptr_t cfa = 0;        // the CFA of the runtime entry that recorded it
   std::uint32_t site_stack = 0;  // a full stack seen at this acquisition site (StackDepot id)
   std::uint32_t group = 0;       // the ordered_lock call that took it, 0 if none
   std::uint32_t recursion = 1;
@@ -55,7 +55,8 @@ class HeldStack {
 
   // A new top slot, its fields to be written by the caller.
   HeldLock& push_slot() {
-    if (size_ == capacity_) [[unlikely]] grow();
+    if (size_ == capacity_) [[unlikely]]
+      grow();
     return items_[size_++];
   }
   void pop_back() { --size_; }
@@ -174,8 +175,8 @@ class ThreadState {
 
 // Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
 // constinit: no dynamic initialization, so no TLS wrapper call on each access.
-extern __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState*
-    t_thread_state;
+extern
+    __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState* t_thread_state;
 ThreadState* create_thread_state() noexcept;
 
 // The calling thread's state, created on first use; nullptr while the thread is being torn down
@@ -190,7 +191,8 @@ inline ThreadState* current_thread_state() noexcept {
 inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode mode, bool tried,
                                   bool same_group) {
   // The bottom entry's chain is only ever mixed into others: keep it cheap (and never 0).
-  if (below == 0) return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
+  if (below == 0)
+    return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
   std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
                     (static_cast<std::uint64_t>(mode) << 1 | tried << 2 | same_group << 3);
   x ^= x >> 31;

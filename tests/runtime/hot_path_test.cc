@@ -64,8 +64,9 @@ TEST(HotPath, EveryPrimitiveOnItsFastPath) {
 TEST(HotPath, NewCombinationsOfSettledEdgesSkipTheGraph) {
   mutex a, b, c, d;
   const std::vector<std::vector<mutex*>> rounds = {
-      {&a, &b}, {&b, &c}, {&c, &d}, {&a, &c}, {&b, &d}, {&a, &d},
-      {&a, &b, &c, &d}};  // the last: a new chain, made only of edges settled before
+      {&a, &b}, {&b, &c}, {&c, &d},        {&a, &c},
+      {&b, &d}, {&a, &d}, {&a, &b, &c, &d}};  // the last: a new chain, made only of edges settled
+                                              // before
   std::size_t visits = 0;
   for (const auto& round : rounds) {
     if (round.size() == 4) visits = stats().graph_visits;

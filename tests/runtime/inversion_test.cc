@@ -204,7 +204,9 @@ TEST(Inversion, FourThreadsRandomSubsetsInOneGlobalOrder) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&locks, t] {
       std::uint64_t state = 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(t + 1);
-      auto next = [&state] { return state = state * 6364136223846793005ull + 1442695040888963407ull; };
+      auto next = [&state] {
+        return state = state * 6364136223846793005ull + 1442695040888963407ull;
+      };
       int acquisitions = 0;
       std::vector<mutex*> taken;
       while (acquisitions < 200000) {
@@ -270,8 +272,12 @@ TEST(Inversion, NestingTwoLocksOfOneClassIsReported) {
 TEST(Inversion, OrderedLockTakesTwoLocksOfOneClass) {
   ReportCollector reports;
   mutex a({.lock_class = "Peer"}), b({.lock_class = "Peer"});
-  { ordered_lock both(b, a); }
-  { ordered_lock both(a, b); }
+  {
+    ordered_lock both(b, a);
+  }
+  {
+    ordered_lock both(a, b);
+  }
   EXPECT_EQ(reports.count(), 0u);
 }
 

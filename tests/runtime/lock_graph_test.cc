@@ -46,7 +46,7 @@ TEST(LockGraph, ShortestCycleIsFound) {
   std::vector<LockGraph::NodeId> n;
   for (int i = 0; i < 6; ++i) n.push_back(g.add_node());
   for (int i = 0; i + 1 < 6; ++i) g.insert_edge(n[i], n[i + 1]);  // long chain 0..5
-  g.insert_edge(n[0], n[5]);                                        // shortcut
+  g.insert_edge(n[0], n[5]);                                      // shortcut
   auto result = g.insert_edge(n[5], n[0]);
   ASSERT_TRUE(result.closes_cycle);
   EXPECT_EQ(result.path.size(), 1u);

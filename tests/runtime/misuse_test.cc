@@ -140,8 +140,12 @@ TEST(Rank, IncreasingRanksAreClean) {
 TEST(OrderedLock, TakesLocksInCanonicalOrderWhateverTheArguments) {
   ReportCollector reports;
   mutex a("a"), b("b");
-  { ordered_lock both(b, a); }
-  { ordered_lock both(a, b); }
+  {
+    ordered_lock both(b, a);
+  }
+  {
+    ordered_lock both(a, b);
+  }
   {
     ordered_lock both(b, a);
     EXPECT_FALSE(a.try_lock());  // both are held
@@ -177,7 +181,9 @@ TEST(OrderedLock, ThrowActionTakesNothing) {
 TEST(OrderedLock, SameLockTwiceIsTakenOnce) {
   ReportCollector reports;
   mutex a;
-  { ordered_lock twice(a, a); }
+  {
+    ordered_lock twice(a, a);
+  }
   EXPECT_EQ(reports.count(), 0u);
 }
 

@@ -46,7 +46,10 @@ TEST(TextReport, HasTheDocumentedShape) {
   invert(x, y);
   std::string text = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(text.rfind("WARNING: lockorder: lock-order-inversion (potential deadlock: 2 locks in "
-                       "a cycle)\n", 0), 0u) << text;
+                       "a cycle)\n",
+                       0),
+            0u)
+      << text;
   EXPECT_NE(text.find("  Cycle: x_lock -> y_lock -> x_lock\n"), std::string::npos);
   EXPECT_NE(text.find("Edge 1 of 2: y_lock acquired while holding x_lock, by thread T"),
             std::string::npos);
@@ -54,7 +57,8 @@ TEST(TextReport, HasTheDocumentedShape) {
   EXPECT_NE(text.find("x_lock: mutex, created at "), std::string::npos);
   EXPECT_NE(text.find("output_test.cc:"), std::string::npos);
   EXPECT_NE(text.find("Hint: "), std::string::npos);
-  EXPECT_TRUE(text.ends_with("SUMMARY: lockorder: lock-order-inversion x_lock -> y_lock -> x_lock\n"))
+  EXPECT_TRUE(
+      text.ends_with("SUMMARY: lockorder: lock-order-inversion x_lock -> y_lock -> x_lock\n"))
       << text;
 }
 
@@ -99,7 +103,9 @@ TEST(Sarif, EveryReportIsWrittenAsSarif210) {
 TEST(Sarif, FilesAreNeverWrittenThroughASymlink) {
   const std::string target = temp_path("target"), link = temp_path("link.sarif");
   std::remove(link.c_str());
-  { std::ofstream(target) << "keep"; }
+  {
+    std::ofstream(target) << "keep";
+  }
   ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
   std::string error = report::write_file_atomically(link, "{}");
   EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;

@@ -70,8 +70,12 @@ TEST(TryLock, FailedTryLockIsNotHeld) {
 TEST(MultiLock, ScopedLockAndStdLockAddNoEdgesAmongTheirArguments) {
   ReportCollector reports;
   mutex a("a"), b("b");
-  { std::scoped_lock both(a, b); }
-  { std::scoped_lock both(b, a); }
+  {
+    std::scoped_lock both(a, b);
+  }
+  {
+    std::scoped_lock both(b, a);
+  }
   {
     std::lock(a, b);
     std::lock_guard ga(a, std::adopt_lock), gb(b, std::adopt_lock);
@@ -219,8 +223,8 @@ TEST(ConditionVariable, WaitUnderAnotherLockOrdersThem) {
   }).join();
   {
     std::unique_lock lm(m);
-    std::lock_guard gg(g);     // M -> G (known)
-    cv.wait_for(lm, 1ms);      // releases M, re-acquires it while G is held: G -> M
+    std::lock_guard gg(g);  // M -> G (known)
+    cv.wait_for(lm, 1ms);   // releases M, re-acquires it while G is held: G -> M
   }
   auto found = reports.of_kind("lock-order-inversion");
   ASSERT_EQ(found.size(), 1u);

@@ -158,6 +158,7 @@ using recursive_mutex = basic_lock<std::recursive_mutex, internal::LockKind::rec
 using recursive_timed_mutex =
     basic_lock<std::recursive_timed_mutex, internal::LockKind::recursive_timed_mutex>;
 using shared_mutex = basic_lock<std::shared_mutex, internal::LockKind::shared_mutex>;
-using shared_timed_mutex = basic_lock<std::shared_timed_mutex, internal::LockKind::shared_timed_mutex>;
+using shared_timed_mutex =
+    basic_lock<std::shared_timed_mutex, internal::LockKind::shared_timed_mutex>;
 
 }  // namespace lockorder

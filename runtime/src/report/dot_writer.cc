@@ -20,8 +20,8 @@ std::string quoted(const std::string& text) {
   return out + '"';
 }
 
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                    GraphPicture::Node, GraphPicture::Arc>;
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, GraphPicture::Node,
+                                    GraphPicture::Arc>;
 
 }  // namespace
 

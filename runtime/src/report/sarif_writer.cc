@@ -18,7 +18,8 @@ using nlohmann::json;
 
 const std::map<std::string, std::string>& rule_descriptions() {
   static const std::map<std::string, std::string> rules = {
-      {kLockOrderInversion, "Locks are acquired in orders that form a cycle: a potential deadlock."},
+      {kLockOrderInversion,
+       "Locks are acquired in orders that form a cycle: a potential deadlock."},
       {kLockOrderCycle, "Locks are acquired in orders that form a cycle: a potential deadlock."},
       {kDeadlock, "Threads are blocked on each other's locks in a cycle: a deadlock."},
       {kDoubleLock, "A non-recursive lock is acquired again by the thread that holds it."},
@@ -41,8 +42,8 @@ json location(const Frame& frame, const std::string& message = {}) {
                                {"region", region}};
   }
   if (!frame.function.empty())
-    loc["logicalLocations"] = json::array({{{"fullyQualifiedName", frame.function},
-                                            {"kind", "function"}}});
+    loc["logicalLocations"] =
+        json::array({{{"fullyQualifiedName", frame.function}, {"kind", "function"}}});
   if (!message.empty()) loc["message"] = {{"text", message}};
   return loc;
 }
@@ -57,7 +58,6 @@ json thread_flow(const Stack& stack, const std::string& what, int nesting) {
   return locations;
 }
 
-
 json result_for(const Report& report, int rule_index) {
   std::string text = report.summary;
   if (!report.cycle.empty()) text += ": " + cycle_text(report);
@@ -70,7 +70,8 @@ json result_for(const Report& report, int rule_index) {
   const Frame* primary = nullptr;
   if (!report.edges.empty()) primary = user_frame(report.edges.back().to_site);
   if (primary == nullptr && !report.sites.empty()) primary = user_frame(report.sites.back().stack);
-  result["locations"] = json::array({primary ? location(*primary) : location(report.locks.front().created)});
+  result["locations"] =
+      json::array({primary ? location(*primary) : location(report.locks.front().created)});
 
   json flows = json::array();
   for (std::size_t i = 0; i < report.edges.size(); ++i) {
@@ -82,8 +83,9 @@ json result_for(const Report& report, int rule_index) {
     locations.insert(locations.end(), inner.begin(), inner.end());
     json thread = {{"locations", locations}};
     if (!edge.thread.empty()) thread["id"] = edge.thread;
-    flows.push_back({{"message", {{"text", "Edge " + std::to_string(i + 1) + ": " + to +
-                                               " acquired while holding " + from}}},
+    flows.push_back({{"message",
+                      {{"text", "Edge " + std::to_string(i + 1) + ": " + to +
+                                    " acquired while holding " + from}}},
                      {"threadFlows", json::array({thread})}});
   }
   for (const Site& site : report.sites) {
@@ -116,9 +118,9 @@ std::string render_sarif(const SarifTool& tool, const std::vector<Report>& repor
   json rules = json::array();
   for (const std::string& id : rule_ids) {
     auto it = rule_descriptions().find(id);
-    rules.push_back({{"id", id},
-                     {"shortDescription",
-                      {{"text", it == rule_descriptions().end() ? id : it->second}}}});
+    rules.push_back(
+        {{"id", id},
+         {"shortDescription", {{"text", it == rule_descriptions().end() ? id : it->second}}}});
   }
   json results = json::array();
   for (const Report& r : reports) {
@@ -128,10 +130,11 @@ std::string render_sarif(const SarifTool& tool, const std::vector<Report>& repor
   json log = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", json::array({{{"tool", {{"driver", {{"name", tool.name},
-                                                   {"version", tool.version},
-                                                   {"rules", rules}}}}},
-                             {"results", results}}})}};
+      {"runs",
+       json::array(
+           {{{"tool",
+              {{"driver", {{"name", tool.name}, {"version", tool.version}, {"rules", rules}}}}},
+             {"results", results}}})}};
   return log.dump(2) + "\n";
 }
 

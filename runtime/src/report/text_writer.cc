@@ -11,9 +11,7 @@ void render_stack(std::ostringstream& out, const Stack& stack, const char* inden
     out << indent << '#' << i << ' ' << render_frame(stack[i]) << '\n';
 }
 
-std::string mode_suffix(const std::string& mode) {
-  return mode == "shared" ? " (shared)" : "";
-}
+std::string mode_suffix(const std::string& mode) { return mode == "shared" ? " (shared)" : ""; }
 
 std::string where(const Frame& frame) {
   if (frame.file.empty()) return {};

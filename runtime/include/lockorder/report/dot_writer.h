@@ -9,6 +9,7 @@
 
 namespace lockorder::report {
 
-std::string render_dot(const GraphPicture& graph, const std::string& title = "lock-order graph (held -> acquired)");
+std::string render_dot(const GraphPicture& graph,
+                       const std::string& title = "lock-order graph (held -> acquired)");
 
 }  // namespace lockorder::report

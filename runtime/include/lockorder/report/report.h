@@ -39,13 +39,13 @@ struct Lock {
 };
 
 struct Edge {
-  std::size_t from = 0;  // index into Report::locks: the lock already held
-  std::size_t to = 0;    // index into Report::locks: the lock being acquired
-  std::string thread;    // the thread that first took this order, e.g. "T2 'worker'"
+  std::size_t from = 0;   // index into Report::locks: the lock already held
+  std::size_t to = 0;     // index into Report::locks: the lock being acquired
+  std::string thread;     // the thread that first took this order, e.g. "T2 'worker'"
   std::string from_mode;  // "exclusive" or "shared" (empty for the analyzer)
   std::string to_mode;
-  Stack from_site;  // where `from` was acquired
-  Stack to_site;    // where `to` was acquired while `from` was held
+  Stack from_site;   // where `from` was acquired
+  Stack to_site;     // where `to` was acquired while `from` was held
   std::string note;  // e.g. "the outer frames of this acquisition had returned"
 };
 
