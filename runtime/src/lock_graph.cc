@@ -4,15 +4,24 @@
 
 namespace lockorder::internal {
 
-LockGraph::NodeId LockGraph::add_node() {
-  NodeId id;
-  if (!free_nodes_.empty()) {
-    id = free_nodes_.back();
-    free_nodes_.pop_back();
-  } else {
-    id = static_cast<NodeId>(nodes_.size());
-    nodes_.emplace_back();
+namespace {
+
+// A free slot of `items`: a recycled one if any, else a new one at the end.
+template <class Items, class Id>
+Id take_slot(Items& items, std::vector<Id>& free) {
+  if (free.empty()) {
+    items.emplace_back();
+    return static_cast<Id>(items.size() - 1);
   }
+  Id id = free.back();
+  free.pop_back();
+  return id;
+}
+
+}  // namespace
+
+LockGraph::NodeId LockGraph::add_node() {
+  const NodeId id = take_slot(nodes_, free_nodes_);
   // A new node has no edges yet, so any position is consistent; the end is cheapest.
   nodes_[id].pos = static_cast<std::uint32_t>(order_.size());
   nodes_[id].alive = true;
@@ -26,14 +35,7 @@ LockGraph::EdgeId LockGraph::find_edge(NodeId from, NodeId to) const {
 }
 
 LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
-  EdgeId e;
-  if (!free_edges_.empty()) {
-    e = free_edges_.back();
-    free_edges_.pop_back();
-  } else {
-    e = static_cast<EdgeId>(edges_.size());
-    edges_.emplace_back();
-  }
+  const EdgeId e = take_slot(edges_, free_edges_);
   auto& out = nodes_[from].out;
   auto& in = nodes_[to].in;
   edges_[e] = EdgeRecord{

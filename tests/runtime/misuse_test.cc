@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "lockorder/lockorder.h"
-#include "report_collector.h"
+#include "test_support.h"
 
 namespace lockorder {
 namespace {
@@ -112,18 +112,12 @@ TEST(UnlockOfUnheld, OutOfOrderReleaseIsFine) {
 TEST(Rank, LowerRankUnderHigherRankIsReportedAtOnce) {
   ReportCollector reports;
   mutex high({.name = "high", .rank = 20}), low({.name = "low", .rank = 10});
-  {
-    std::lock_guard h(high);
-    std::lock_guard l(low);
-  }
+  testing::lock_pair(high, low);
   auto found = reports.of_kind("lock-hierarchy");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].locks[0].label, "high");
   EXPECT_EQ(found[0].locks[1].label, "low");
-  {
-    std::lock_guard h(high);
-    std::lock_guard l(low);
-  }
+  testing::lock_pair(high, low);
   EXPECT_EQ(reports.of_kind("lock-hierarchy").size(), 1u);  // once per pair
 }
 

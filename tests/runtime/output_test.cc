@@ -12,7 +12,7 @@
 #include "lockorder/lockorder.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
-#include "report_collector.h"
+#include "test_support.h"
 
 namespace lockorder {
 namespace {
@@ -32,12 +32,8 @@ std::string read_file(const std::string& path) {
 }
 
 void invert(mutex& a, mutex& b) {
-  {
-    std::lock_guard ga(a);
-    std::lock_guard gb(b);
-  }
-  std::lock_guard gb(b);
-  std::lock_guard ga(a);
+  testing::lock_pair(a, b);
+  testing::lock_pair(b, a);
 }
 
 TEST(TextReport, HasTheDocumentedShape) {
@@ -96,7 +92,7 @@ TEST(Sarif, EveryReportIsWrittenAsSarif210) {
   EXPECT_TRUE(flow[0]["location"].contains("physicalLocation"));
   EXPECT_TRUE(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                   .get<std::string>()
-                  .ends_with("output_test.cc"));
+                  .ends_with("tests/runtime/test_support.h"));
   std::remove(path.c_str());
 }
 
@@ -122,10 +118,7 @@ TEST(Sarif, UnwritablePathIsAClearError) {
 TEST(Dot, GraphShowsLocksEdgesAndTheCycle) {
   ReportCollector reports;
   mutex a("dot_a"), b("dot_b"), c("dot_c");
-  {
-    std::lock_guard ga(a);
-    std::lock_guard gc(c);
-  }
+  testing::lock_pair(a, c);
   invert(a, b);
   std::string dot = lock_graph_dot();
   EXPECT_EQ(dot.rfind("digraph", 0), 0u);
@@ -168,10 +161,7 @@ TEST(Options, RejectsBadInputClearly) {
 TEST(Actions, ThrowActionStopsTheAcquisitionThatClosesACycle) {
   ScopedOptions opts("on_report=throw");
   mutex a("a"), b("b");
-  {
-    std::lock_guard ga(a);
-    std::lock_guard gb(b);
-  }
+  testing::lock_pair(a, b);
   std::lock_guard gb(b);
   try {
     a.lock();

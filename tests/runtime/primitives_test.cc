@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "lockorder/lockorder.h"
-#include "report_collector.h"
+#include "test_support.h"
 
 namespace lockorder {
 namespace {
@@ -25,10 +25,7 @@ TEST(TryLock, SucceededTryLockAddsNoEdgeIntoIt) {
     ASSERT_TRUE(b.try_lock());
     b.unlock();
   }
-  {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);
-  }
+  testing::lock_pair(b, a);
   EXPECT_EQ(reports.count(), 0u);
 }
 
@@ -59,10 +56,7 @@ TEST(TryLock, FailedTryLockIsNotHeld) {
     EXPECT_FALSE(b.try_lock());
   }).join();
   b.unlock();
-  {
-    std::lock_guard gb(b);
-    std::lock_guard ga(a);
-  }
+  testing::lock_pair(b, a);
   EXPECT_EQ(reports.count(), 0u);
 }
 
@@ -110,10 +104,7 @@ TEST(Recursive, ReenteredThenNestedIsOrdered) {
     std::lock_guard g1(r), g2(r), g3(r);
     std::lock_guard gb(b);
   }
-  {
-    std::lock_guard gb(b);
-    std::lock_guard gr(r);
-  }
+  testing::lock_pair(b, r);
   auto found = reports.of_kind("lock-order-inversion");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(report::cycle_text(found[0]), "R -> B -> R");

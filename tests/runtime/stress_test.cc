@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "lockorder/lockorder.h"
-#include "report_collector.h"
+#include "test_support.h"
 
 namespace lockorder {
 namespace {

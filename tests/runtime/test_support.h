@@ -1,4 +1,5 @@
-// Test support: collects the reports lockorder produces while it is alive.
+// Test support: a collector of the reports lockorder produces, stack helpers, scoped options,
+// and lock_pair (the one place the tests take two locks nested).
 #pragma once
 
 #include <mutex>
@@ -46,6 +47,13 @@ inline bool mentions(const report::Stack& stack, std::string_view name) {
   for (const auto& frame : stack)
     if (frame.function.find(name) != std::string::npos) return true;
   return false;
+}
+
+// Takes `outer`, then `inner` while holding it, then releases both: the edge outer -> inner.
+template <class Outer, class Inner>
+[[gnu::noinline]] void lock_pair(Outer& outer, Inner& inner) {
+  std::lock_guard first(outer);
+  std::lock_guard second(inner);
 }
 
 // The first frame of the stack in a function whose name contains `name`, or nullptr.
