@@ -104,6 +104,7 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
     observers = observers_;
   }
   for (auto& [_, observer] : observers) observer(report);
+  if (opts->on_report == report_action::callback && opts->callback) opts->callback(report);
   if (opts->on_report == report_action::abort) std::abort();
   if (opts->on_report == report_action::throw_exception && may_throw)
     throw lock_order_error(report.kind, text);

@@ -158,6 +158,20 @@ TEST(Options, RejectsBadInputClearly) {
   EXPECT_EQ(opts.exitcode, 66);  // rejected values leave the option alone
 }
 
+TEST(Actions, CallbackActionHandsOverEachReport) {
+  options saved = get_options();
+  options opts = saved;
+  std::vector<std::string> seen;
+  opts.on_report = report_action::callback;
+  opts.callback = [&](const report::Report& r) { seen.push_back(report::cycle_text(r)); };
+  set_options(opts);
+  mutex a("a"), b("b");
+  invert(a, b);
+  set_options(saved);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], "a -> b -> a");
+}
+
 TEST(Actions, ThrowActionStopsTheAcquisitionThatClosesACycle) {
   ScopedOptions opts("on_report=throw");
   mutex a("a"), b("b");

@@ -7,7 +7,9 @@
 //   on_report=report|abort|throw  [report] what to do after printing a report:
 //                                 keep going, abort(), or throw lockorder::lock_order_error from
 //                                 the acquisition that found it (before blocking; only lock
-//                                 operations can throw, an unlock never does)
+//                                 operations can throw, an unlock never does). From the API
+//                                 only: report_action::callback calls options::callback with
+//                                 the report, on the thread that found it, then goes on
 //   on_deadlock=exit|abort|wait   [exit] after reporting an acquisition that can only hang
 //                                 (a double-lock of a non-recursive lock): end the process with
 //                                 `exitcode`, abort(), or go on and hang
@@ -40,11 +42,17 @@
 
 namespace lockorder {
 
-enum class report_action { report, abort, throw_exception };
+enum class report_action { report, abort, throw_exception, callback };
 enum class deadlock_action { exit, abort, wait };
+
+namespace report {
+struct Report;
+}
 
 struct options {
   report_action on_report = report_action::report;
+  // With on_report = report_action::callback: called for every report after it is printed.
+  std::function<void(const report::Report&)> callback;
   deadlock_action on_deadlock = deadlock_action::exit;
   int exitcode = 66;
   bool read_read_cycles = false;
