@@ -150,14 +150,8 @@ TEST(Shared, ReadThenWriteAgainstWriteThenRead) {
 TEST(Shared, ReadReadCycleIsIgnoredByDefault) {
   ReportCollector reports;
   shared_timed_mutex a("A"), b("B");
-  {
-    std::shared_lock ra(a);
-    std::shared_lock rb(b);
-  }
-  {
-    std::shared_lock rb(b);
-    std::shared_lock ra(a);
-  }
+  testing::read_pair(a, b);
+  testing::read_pair(b, a);
   EXPECT_EQ(reports.count(), 0u);
 }
 
@@ -165,28 +159,16 @@ TEST(Shared, ReadReadCycleIsReportedWhenConfigured) {
   ScopedOptions opts("read_read_cycles=1");
   ReportCollector reports;
   shared_mutex a("A"), b("B");
-  {
-    std::shared_lock ra(a);
-    std::shared_lock rb(b);
-  }
-  {
-    std::shared_lock rb(b);
-    std::shared_lock ra(a);
-  }
+  testing::read_pair(a, b);
+  testing::read_pair(b, a);
   EXPECT_EQ(reports.of_kind("lock-order-inversion").size(), 1u);
 }
 
 TEST(Shared, ReadReadCycleBecomesRealWhenAWriterJoins) {
   ReportCollector reports;
   shared_mutex a("A"), b("B");
-  {
-    std::shared_lock ra(a);
-    std::shared_lock rb(b);
-  }
-  {
-    std::shared_lock rb(b);
-    std::shared_lock ra(a);
-  }
+  testing::read_pair(a, b);
+  testing::read_pair(b, a);
   EXPECT_EQ(reports.count(), 0u);
   {
     std::shared_lock ra(a);

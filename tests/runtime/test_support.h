@@ -3,6 +3,7 @@
 #pragma once
 
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,13 @@ template <class Outer, class Inner>
 [[gnu::noinline]] void lock_pair(Outer& outer, Inner& inner) {
   std::lock_guard first(outer);
   std::lock_guard second(inner);
+}
+
+// The same, both taken for reading (shared).
+template <class Outer, class Inner>
+[[gnu::noinline]] void read_pair(Outer& outer, Inner& inner) {
+  std::shared_lock first(outer);
+  std::shared_lock second(inner);
 }
 
 // The first frame of the stack in a function whose name contains `name`, or nullptr.
