@@ -82,14 +82,12 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
 
 [[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock,
                                              std::uint64_t chain, Mode mode, unsigned flags,
-                                             bool tried, std::uintptr_t pc, std::uintptr_t cfa,
-                                             std::uint32_t site) {
+                                             bool tried, std::uintptr_t pc, std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
   HeldLock& h = thread.held.push_slot();
   h.lock = &lock;
   h.chain = chain;
   h.pc = pc;
-  h.cfa = cfa;
   h.site_stack = site;
   h.group = (flags & kOrdered) ? thread.ordered_groups : 0u;
   h.recursion = 1;
@@ -175,7 +173,7 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   const std::uint32_t site = site_of(*thread, pc, cfa);
   if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
-  push_held(*thread, lock, chain, mode, flags, false, pc, cfa, site);
+  push_held(*thread, lock, chain, mode, flags, false, pc, site);
 }
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
@@ -196,8 +194,6 @@ const char* kind_name(LockKind kind) {
       return "shared_mutex";
     case LockKind::shared_timed_mutex:
       return "shared_timed_mutex";
-    case LockKind::foreign:
-      return "lock";
   }
   return "lock";
 }
@@ -246,7 +242,6 @@ void before_blocking_lock(LockMeta& lock, Mode mode) {
   h.lock = &lock;
   h.chain = chain;
   h.pc = pc;
-  h.cfa = cfa;
   h.site_stack = site;
   h.group = 0;
   h.recursion = 1;
@@ -274,7 +269,7 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
   const std::uint64_t key = node_key(lock);
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
   push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
-            cfa, site_of(*thread, pc, cfa));
+            site_of(*thread, pc, cfa));
 }
 
 bool before_unlock(LockMeta& lock, Mode) noexcept {

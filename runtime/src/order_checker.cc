@@ -174,8 +174,15 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   insertion = graph_.insert_edge(from, to);
   edge = insertion.edge;
   if (edges_.size() <= edge) edges_.resize(edge + 1);
-  edges_[edge] = EdgeInfo{std::move(gates), stack, held.pc, held.cfa, held.site_stack,
-                          thread.ordinal(), modes, modes,   false,    false};
+  edges_[edge] = EdgeInfo{std::move(gates),
+                          stack,
+                          held.pc,
+                          held.site_stack,
+                          thread.ordinal(),
+                          modes,
+                          modes,
+                          false,
+                          false};
   return edge;
 }
 
@@ -266,7 +273,6 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
     edge.to_site.stack = stacks_.get(info.stack);
     edge.from_site.stack = edge.to_site.stack;
     edge.from_site.outer_pc = info.from_pc;
-    edge.from_site.outer_cfa = info.from_cfa;
     if (info.from_site_stack != ThreadState::kNoStack)
       edge.from_site.site_stack = stacks_.get(info.from_site_stack);
     report.edges.push_back(std::move(edge));
@@ -318,7 +324,7 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   report.summary = report.locks[0].label + " acquired again by the thread that holds it";
   std::string who = thread_label(thread.ordinal());
   report.sites.push_back({"first acquired at", who, outer_site(stack, held)});
-  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, 0, {}}});
+  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, {}}});
   report.hint =
       "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
       "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
@@ -333,7 +339,7 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.locks = {describe(lock)};
   report.summary = report.locks[0].label + " released by a thread that does not hold it";
   report.sites.push_back(
-      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, 0, {}}});
+      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, {}}});
   report.hint =
       "Only the thread that acquired a lock may release it, once per acquisition. "
       "lockorder left the lock as it was.";
@@ -341,7 +347,7 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
 }
 
 RawSite OrderChecker::outer_site(const RawStack& later, const HeldLock& held) const {
-  RawSite site{later, held.pc, held.cfa, {}};
+  RawSite site{later, held.pc, {}};
   if (held.site_stack != ThreadState::kNoStack) site.site_stack = stacks_.get(held.site_stack);
   return site;
 }

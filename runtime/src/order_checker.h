@@ -63,7 +63,6 @@ class OrderChecker {
     std::vector<std::uint64_t> gates;  // sorted node keys
     StackDepot::StackId stack = 0;
     std::uintptr_t from_pc = 0;
-    std::uintptr_t from_cfa = 0;
     std::uint32_t from_site_stack = ThreadState::kNoStack;
     std::uint32_t thread = 0;
     std::uint8_t modes = 0;  // bit (held_mode * 2 + acquired_mode)

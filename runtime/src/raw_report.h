@@ -11,12 +11,11 @@
 namespace lockorder::internal {
 
 // One acquisition site. Either `stack` as captured, or, when outer_pc != 0, the site of an outer
-// lock rebuilt from its pc and CFA and the later `stack` (see derive_outer_stack), with
-// `site_stack` (a stack once captured at the same pc) when the exact one cannot be rebuilt.
+// lock taken at outer_pc, rebuilt from `site_stack` (recorded when it was taken) and the later
+// `stack` (see derive_outer_stack).
 struct RawSite {
   RawStack stack;
   std::uintptr_t outer_pc = 0;
-  std::uintptr_t outer_cfa = 0;
   RawStack site_stack;
 };
 

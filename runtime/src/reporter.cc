@@ -16,8 +16,8 @@ namespace {
 
 report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::string& note) {
   if (site.outer_pc == 0) return symbolizer.symbolize(site.stack.pcs);
-  return symbolizer.symbolize(derive_outer_stack(symbolizer, site.outer_pc, site.outer_cfa,
-                                                 site.stack, site.site_stack, note));
+  return symbolizer.symbolize(
+      derive_outer_stack(symbolizer, site.outer_pc, site.stack, site.site_stack, note));
 }
 
 }  // namespace

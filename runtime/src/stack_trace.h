@@ -11,7 +11,7 @@ namespace lockorder::internal {
 // A captured stack: return addresses from the innermost user frame outwards, and for each frame
 // its stack pointer at that address, which is the canonical frame address (CFA) of the function
 // it was calling. The CFAs let the runtime find,
-// later, the frame in which an outer lock was taken (see derive_outer_stack in symbolizer.h).
+// later, whether a frame is still the same activation (see derive_outer_stack in symbolizer.h).
 struct RawStack {
   std::vector<std::uintptr_t> pcs;
   std::vector<std::uintptr_t> callee_cfas;

@@ -206,8 +206,8 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
 }
 
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
-                                               std::uintptr_t /*cfa*/, const RawStack& later,
-                                               const RawStack& site_stack, std::string& note) {
+                                               const RawStack& later, const RawStack& site_stack,
+                                               std::string& note) {
   if (site_stack.pcs.empty() || site_stack.pcs.front() != pc) {
     note = "only the innermost frame of this acquisition is known";
     return {pc};

@@ -38,7 +38,7 @@ class Symbolizer {
 // otherwise it is `site_stack` (beyond the caller, as first seen at that site), and `note` says
 // so.
 std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
-                                               std::uintptr_t cfa, const RawStack& later,
-                                               const RawStack& site_stack, std::string& note);
+                                               const RawStack& later, const RawStack& site_stack,
+                                               std::string& note);
 
 }  // namespace lockorder::internal

@@ -25,7 +25,6 @@ struct HeldLock {
   LockMeta* lock = nullptr;
   std::uint64_t chain = 0;       // hash of the held chain up to and including this entry
   std::uintptr_t pc = 0;         // where it was acquired (return address into the caller)
-  std::uintptr_t cfa = 0;        // the CFA of the runtime entry that recorded it
   std::uint32_t site_stack = 0;  // a full stack seen at this acquisition site (StackDepot id)
   std::uint32_t group = 0;       // the ordered_lock call that took it, 0 if none
   std::uint32_t recursion = 1;

@@ -18,7 +18,6 @@ enum class LockKind : std::uint8_t {
   recursive_timed_mutex,
   shared_mutex,
   shared_timed_mutex,
-  foreign,  // a lock the runtime learns about from outside (e.g. an interposed pthread mutex)
 };
 
 constexpr bool is_recursive(LockKind kind) {
