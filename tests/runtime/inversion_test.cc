@@ -64,6 +64,18 @@ TEST(Inversion, SameOrderTwiceIsClean) {
   EXPECT_EQ(reports.count(), 0u);
 }
 
+TEST(Inversion, EachCycleIsReportedOnce) {
+  ReportCollector reports;
+  mutex a("a"), b("b");
+  lock_pair(a, b);
+  for (int i = 0; i < 3; ++i) lock_pair(b, a);
+  in_thread("other", [&] {
+    lock_pair(b, a);
+    lock_pair(a, b);
+  });
+  EXPECT_EQ(reports.of_kind("lock-order-inversion").size(), 1u);
+}
+
 // Scenario 2.
 TEST(Inversion, TwoSequencedThreadsAreBothNamed) {
   ReportCollector reports;
