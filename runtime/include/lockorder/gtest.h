@@ -6,9 +6,10 @@
 //     return RUN_ALL_TESTS();
 //   }
 //
-// Each report becomes a non-fatal failure of the running test, naming the report's kind and
-// cycle. A report outside any test fails the whole run at its end. Because the failing test is
-// already named, install() also sets exitcode=0 so the process status comes from GoogleTest.
+// Each report becomes a non-fatal failure of the running test (on whichever thread found it),
+// naming the report's kind and cycle, with the whole report attached. The process still exits
+// with the `exitcode` option (66) when anything was reported, so a report outside any test (in a
+// static constructor, say) fails the run too.
 #pragma once
 
 #include <gtest/gtest.h>
