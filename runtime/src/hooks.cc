@@ -238,15 +238,7 @@ void before_blocking_lock(LockMeta& lock, Mode mode) {
   if ((below != 0 && !thread->knows_chain(chain)) || site == ThreadState::kNoStack || held.full())
       [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
-  HeldLock& h = held.push_slot();
-  h.lock = &lock;
-  h.chain = chain;
-  h.pc = pc;
-  h.site_stack = site;
-  h.group = 0;
-  h.recursion = 1;
-  h.mode = mode;
-  h.tried = false;
+  push_held(*thread, lock, chain, mode, flags, false, pc, site);
 }
 
 void lock_failed(LockMeta& lock, Mode) noexcept {
