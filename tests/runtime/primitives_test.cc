@@ -81,6 +81,30 @@ TEST(MultiLock, ScopedLockAndStdLockAddNoEdgesAmongTheirArguments) {
   EXPECT_EQ(reports.count(), 0u);
 }
 
+TEST(MultiLock, ContendedScopedLocksInOppositeOrdersStayClean) {
+  // Under contention std::lock backs off and retries, starting from the lock it failed to get:
+  // still one blocking lock() at a time, with none of the others held.
+  ReportCollector reports;
+  mutex a("a"), b("b");
+  int counter = 0;
+  auto work = [&](bool forward) {
+    for (int i = 0; i < 20000; ++i) {
+      if (forward) {
+        std::scoped_lock both(a, b);
+        ++counter;
+      } else {
+        std::scoped_lock both(b, a);
+        ++counter;
+      }
+    }
+  };
+  std::thread t1(work, true), t2(work, false);
+  t1.join();
+  t2.join();
+  EXPECT_EQ(counter, 40000);
+  EXPECT_EQ(reports.count(), 0u);
+}
+
 TEST(MultiLock, ScopedLockIsStillOrderedAgainstOtherLocks) {
   ReportCollector reports;
   mutex a("a"), b("b"), c("c");
