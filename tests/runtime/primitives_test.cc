@@ -33,10 +33,7 @@ TEST(TryLock, SucceededTryLockAddsNoEdgeIntoIt) {
 TEST(TryLock, TryLockedLockCountsAsHeld) {
   ReportCollector reports;
   mutex h("H"), g("G");
-  std::thread([&] {
-    std::lock_guard gh(h);
-    std::lock_guard gg(g);
-  }).join();
+  std::thread([&] { testing::lock_pair(h, g); }).join();
   std::thread([&] {
     ASSERT_TRUE(g.try_lock());
     std::lock_guard gh(h);
