@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "entry_points.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/options.h"
 #include "lockorder/report/dot_writer.h"
@@ -13,6 +14,7 @@
 #include "reporter.h"
 #include "settings.h"
 #include "thread_state.h"
+#include "wait_for_graph.h"
 
 namespace lockorder::internal {
 namespace {
@@ -126,8 +128,8 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   }
   if (auto report = order_checker().double_lock(thread, self, capture_from(cfa)))
     reporter().emit(*report, true);
-  if (flags & kTimed) {
-    ++self.recursion;  // it will time out; lock_failed undoes this
+  if (flags & (kTimed | kFailsOnSelf)) {
+    ++self.recursion;  // it will time out or fail; lock_failed undoes this
     return;
   }
   reporter().on_certain_deadlock();
@@ -145,11 +147,13 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
 }
 
 // The general acquisition path (the fast path is before_lock itself).
-[[gnu::noinline]] void acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
+// Returns whether the thread holds other locks while it may block on this one: only then can its
+// wait close a cycle of blocked threads (see WaitForGraph).
+[[gnu::noinline]] bool acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
                                     std::uintptr_t cfa) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) [[unlikely]]
-    return;
+    return false;
   const std::uint64_t key = node_key(lock);
   auto& held = thread->held;
   std::uint64_t chain;
@@ -159,7 +163,7 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
     for (HeldLock& h : held) {
       if (h.lock == &lock) [[unlikely]] {
         reacquire(*thread, h, mode, flags, cfa);
-        return;
+        return false;
       }
     }
     const HeldLock& top = held.back();
@@ -173,7 +177,9 @@ bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, 
   const std::uint32_t site = site_of(*thread, pc, cfa);
   if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
+  const bool may_deadlock = !held.empty() && (flags & kTimed) == 0;
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
+  return may_deadlock;
 }
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
@@ -209,18 +215,14 @@ std::uint64_t ensure_id(LockMeta& lock) noexcept {
   return lock.id.compare_exchange_strong(id, fresh, std::memory_order_relaxed) ? fresh : id;
 }
 
-// The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
-// only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that it
-// needs no stack frame of its own.
-void before_lock(LockMeta& lock, Mode mode, unsigned flags) {
-  acquire_slow(lock, mode, flags, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),
-               reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
-}
+namespace {
 
-void before_blocking_lock(LockMeta& lock, Mode mode) {
+// The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
+// only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
+// entry points built on it need no stack frame of their own.
+[[gnu::always_inline]] inline bool blocking_fast(LockMeta& lock, Mode mode, std::uintptr_t pc,
+                                                 std::uintptr_t cfa) {
   constexpr unsigned flags = kBlocking;
-  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
   ThreadState* thread = t_thread_state;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   if (thread == nullptr || key == 0 || lock.rank != 0) [[unlikely]]
@@ -239,6 +241,95 @@ void before_blocking_lock(LockMeta& lock, Mode mode) {
       [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
+  return below != 0;
+}
+
+void try_acquired(LockMeta& lock, Mode mode, std::uintptr_t pc, std::uintptr_t cfa) noexcept {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  if (HeldLock* self = find_held(*thread, lock)) {
+    ++self->recursion;
+    return;
+  }
+  const std::uint64_t key = node_key(lock);
+  const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
+  push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
+            site_of(*thread, pc, cfa));
+}
+
+[[gnu::always_inline]] inline bool release_fast(LockMeta& lock, std::uintptr_t cfa) noexcept {
+  ThreadState* thread = t_thread_state;
+  if (thread != nullptr && !thread->held.empty() && thread->held.back().lock == &lock) [[likely]] {
+    if (--thread->held.back().recursion == 0) thread->held.pop_back();
+    return true;
+  }
+  return release_slow(lock, cfa);
+}
+
+void wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  HeldLock* entry = find_held(*thread, lock);
+  if (entry == nullptr) {
+    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
+  } else {
+    erase_held(*thread, entry);  // the wait releases it...
+  }
+  acquire_slow(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back
+}
+
+}  // namespace
+
+#define LOCKORDER_CALLER_PC reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))
+#define LOCKORDER_OWN_CFA reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())
+
+bool before_lock(LockMeta& lock, Mode mode, unsigned flags) {
+  return acquire_slow(lock, mode, flags, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
+
+bool before_blocking_lock(LockMeta& lock, Mode mode) {
+  return blocking_fast(lock, mode, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
+
+void after_try_lock(LockMeta& lock, Mode mode) noexcept {
+  try_acquired(lock, mode, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
+
+bool before_unlock(LockMeta& lock, Mode) noexcept { return release_fast(lock, LOCKORDER_OWN_CFA); }
+
+void before_wait(LockMeta& lock) { wait_released(lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA); }
+
+bool acquire_at(LockMeta& lock, Mode mode, unsigned flags, const Site& site) {
+  if (flags == kBlocking) return blocking_fast(lock, mode, site.pc, site.cfa);
+  return acquire_slow(lock, mode, flags, site.pc, site.cfa);
+}
+
+void try_acquired_at(LockMeta& lock, Mode mode, const Site& site) noexcept {
+  try_acquired(lock, mode, site.pc, site.cfa);
+}
+
+bool release_at(LockMeta& lock, const Site& site) noexcept { return release_fast(lock, site.cfa); }
+
+void wait_at(LockMeta& lock, const Site& site) { wait_released(lock, site.pc, site.cfa); }
+
+#undef LOCKORDER_CALLER_PC
+#undef LOCKORDER_OWN_CFA
+
+void begin_blocked_wait(LockMeta& lock, Mode) {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr || thread->held.empty() || thread->held.back().lock != &lock) return;
+  std::optional<RawReport> deadlock = wait_for_graph().block(*thread);
+  thread->wait_published = true;
+  if (!deadlock) return;
+  reporter().emit(*deadlock, false);
+  reporter().on_certain_deadlock();
+}
+
+void end_blocked_wait() noexcept {
+  ThreadState* thread = t_thread_state;
+  if (thread == nullptr || !thread->wait_published) return;
+  thread->wait_published = false;
+  wait_for_graph().unblock(*thread);
 }
 
 void lock_failed(LockMeta& lock, Mode) noexcept {
@@ -247,30 +338,6 @@ void lock_failed(LockMeta& lock, Mode) noexcept {
   if (HeldLock* entry = find_held(*thread, lock)) {
     if (--entry->recursion == 0) erase_held(*thread, entry);
   }
-}
-
-void after_try_lock(LockMeta& lock, Mode mode) noexcept {
-  ThreadState* thread = current_thread_state();
-  if (thread == nullptr) return;
-  if (HeldLock* self = find_held(*thread, lock)) {
-    ++self->recursion;
-    return;
-  }
-  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
-  const std::uint64_t key = node_key(lock);
-  const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
-  push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
-            site_of(*thread, pc, cfa));
-}
-
-bool before_unlock(LockMeta& lock, Mode) noexcept {
-  ThreadState* thread = t_thread_state;
-  if (thread != nullptr && !thread->held.empty() && thread->held.back().lock == &lock) [[likely]] {
-    if (--thread->held.back().recursion == 0) thread->held.pop_back();
-    return true;
-  }
-  return release_slow(lock, reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
 }
 
 namespace {
@@ -292,20 +359,6 @@ namespace {
 }
 
 }  // namespace
-
-void before_wait(LockMeta& lock) {
-  const auto pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
-  const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
-  ThreadState* thread = current_thread_state();
-  if (thread == nullptr) return;
-  HeldLock* entry = find_held(*thread, lock);
-  if (entry == nullptr) {
-    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
-  } else {
-    erase_held(*thread, entry);  // the wait releases it...
-  }
-  acquire_slow(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back
-}
 
 void before_ordered_lock(LockMeta* const* sorted, unsigned count) {
   const auto cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());

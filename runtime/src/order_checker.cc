@@ -31,7 +31,7 @@ std::uint64_t OrderChecker::class_key(const char* lock_class) {
   return it->second;
 }
 
-RawLock OrderChecker::describe(LockMeta& lock) const {
+RawLock OrderChecker::describe(LockMeta& lock) {
   RawLock out;
   std::uint64_t id = lock.id.load(std::memory_order_relaxed);
   if (lock.lock_class != nullptr) {
@@ -323,8 +323,8 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   report.locks = {describe(*held.lock)};
   report.summary = report.locks[0].label + " acquired again by the thread that holds it";
   std::string who = thread_label(thread.ordinal());
-  report.sites.push_back({"first acquired at", who, outer_site(stack, held)});
-  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, {}}});
+  report.sites.push_back({"first acquired at", who, outer_site(stack, held), {}});
+  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, {}}, {}});
   report.hint =
       "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
       "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
@@ -339,7 +339,7 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.locks = {describe(lock)};
   report.summary = report.locks[0].label + " released by a thread that does not hold it";
   report.sites.push_back(
-      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, {}}});
+      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, {}}, {}});
   report.hint =
       "Only the thread that acquired a lock may release it, once per acquisition. "
       "lockorder left the lock as it was.";
@@ -350,6 +350,11 @@ RawSite OrderChecker::outer_site(const RawStack& later, const HeldLock& held) co
   RawSite site{later, held.pc, {}};
   if (held.site_stack != ThreadState::kNoStack) site.site_stack = stacks_.get(held.site_stack);
   return site;
+}
+
+RawStack OrderChecker::stack(StackDepot::StackId id) {
+  auto guard = enter();
+  return id < stacks_.size() ? stacks_.get(id) : RawStack{};
 }
 
 StackDepot::StackId OrderChecker::intern_stack(RawStack stack) {

@@ -53,6 +53,9 @@ class OrderChecker {
   RawReport unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack);
   void remove_lock(LockMeta& lock);
   StackDepot::StackId intern_stack(RawStack stack);
+  RawStack stack(StackDepot::StackId id);
+  // How reports name and describe a lock.
+  static RawLock describe(LockMeta& lock);
 
   std::uint64_t class_key(const char* lock_class);
   runtime_stats stats();
@@ -88,7 +91,6 @@ class OrderChecker {
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
   RawSite outer_site(const RawStack& later, const HeldLock& held) const;
   void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);
-  RawLock describe(LockMeta& lock) const;
   std::string thread_label(std::uint32_t ordinal) const;
   void remember_thread(ThreadState& thread);
 

@@ -43,6 +43,7 @@ struct RawNamedSite {
   std::string title;  // e.g. "first acquired at"
   std::string thread;
   RawSite site;
+  std::string subject;  // empty: the report's first lock
 };
 
 struct RawReport {

@@ -63,6 +63,7 @@ report::Report Reporter::symbolize(const RawReport& raw) {
   for (const RawNamedSite& site : raw.sites) {
     report::Site s;
     s.title = site.title;
+    s.subject = site.subject;
     s.thread = site.thread;
     s.stack = site_stack(symbolizer, site.site, s.note);
     out.sites.push_back(std::move(s));

@@ -145,7 +145,8 @@ class ThreadState {
   }
 
   HeldStack held;
-  std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
+  std::uint32_t ordered_groups = 0;
+  bool wait_published = false;  // in the WaitForGraph, blocked on its newest held entry  // ordered_lock calls so far; the newest is the current group
 
  private:
   static constexpr std::size_t kSiteCacheSize = 256;

@@ -93,8 +93,10 @@ class basic_lock {
   void lock_shared()
     requires is_shared
   {
-    internal::before_blocking_lock(meta_, internal::Mode::shared);
-    native_.lock_shared();
+    if (internal::before_blocking_lock(meta_, internal::Mode::shared)) [[unlikely]]
+      lock_nested(internal::Mode::shared);
+    else
+      native_.lock_shared();
   }
   bool try_lock_shared()
     requires is_shared
@@ -132,14 +134,26 @@ class basic_lock {
   friend class ordered_lock;
 
   [[gnu::always_inline]] void lock_with(unsigned flags) {
-    if (flags == internal::kBlocking)
-      internal::before_blocking_lock(meta_, internal::Mode::exclusive);
-    else
-      internal::before_lock(meta_, internal::Mode::exclusive, flags);
+    const bool nested = flags == internal::kBlocking
+                            ? internal::before_blocking_lock(meta_, internal::Mode::exclusive)
+                            : internal::before_lock(meta_, internal::Mode::exclusive, flags);
+    if (nested) [[unlikely]] {
+      lock_nested(internal::Mode::exclusive);
+      return;
+    }
     try {
       native_.lock();
     } catch (...) {
       internal::lock_failed(meta_, internal::Mode::exclusive);
+      throw;
+    }
+  }
+  // Taken while holding other locks: a wait here may close a cycle of blocked threads.
+  [[gnu::noinline]] void lock_nested(internal::Mode mode) {
+    try {
+      internal::lock_contended(native_, meta_, mode);
+    } catch (...) {
+      internal::lock_failed(meta_, mode);
       throw;
     }
   }

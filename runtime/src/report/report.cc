@@ -14,6 +14,12 @@ const Frame* user_frame(const Stack& stack) {
   return nullptr;
 }
 
+std::string site_heading(const Report& report, const Site& site) {
+  const std::string& subject =
+      site.subject.empty() && !report.locks.empty() ? report.locks.front().label : site.subject;
+  return subject.empty() ? site.title : subject + " " + site.title;
+}
+
 std::string cycle_text(const Report& report) {
   std::string text;
   for (std::size_t index : report.cycle) text += report.locks[index].label + " -> ";

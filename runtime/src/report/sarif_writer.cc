@@ -91,7 +91,7 @@ json result_for(const Report& report, int rule_index) {
   for (const Site& site : report.sites) {
     json thread = {{"locations", thread_flow(site.stack, site.title, 0)}};
     if (!site.thread.empty()) thread["id"] = site.thread;
-    flows.push_back({{"message", {{"text", report.locks.front().label + " " + site.title}}},
+    flows.push_back({{"message", {{"text", site_heading(report, site)}}},
                      {"threadFlows", json::array({thread})}});
   }
   if (!flows.empty()) result["codeFlows"] = flows;

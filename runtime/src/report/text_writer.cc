@@ -53,7 +53,7 @@ std::string render_text(const Report& report) {
     render_stack(out, edge.to_site, "      ");
   }
   for (const Site& site : report.sites) {
-    out << "\n  " << report.locks.front().label << ' ' << site.title;
+    out << "\n  " << site_heading(report, site);
     if (!site.thread.empty()) out << " by thread " << site.thread;
     out << ":\n";
     render_stack(out, site.stack, "      ");

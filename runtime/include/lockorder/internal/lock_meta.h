@@ -32,6 +32,7 @@ enum AcquireFlags : unsigned {
   kBlocking = 0,
   kTimed = 1u << 0,    // may time out: a self re-acquisition is reported but not fatal
   kOrdered = 1u << 1,  // taken by ordered_lock: later ordered_lock calls check against it
+  kFailsOnSelf = 1u << 2,  // an error-checking lock: a self re-acquisition fails, it cannot hang
 };
 
 std::uint64_t next_lock_id() noexcept;
@@ -56,6 +57,9 @@ struct LockMeta {
   const char* lock_class;
   int rank;
   LockKind kind;
+  // A read-write lock that makes new readers queue behind a waiting writer (a deadlock check
+  // needs to know: a reader blocked on a lock that only readers hold waits for that writer).
+  bool prefers_writers = false;
   std::source_location site;
 };
 
@@ -64,9 +68,43 @@ struct LockMeta {
 // before_lock: runs every check for a blocking acquisition (double-lock, rank, lock order) and
 // records the lock as held by this thread, all before the caller blocks. May throw
 // lockorder::lock_order_error when the configured action is `throw`; then nothing is recorded.
-void before_lock(LockMeta& lock, Mode mode, unsigned flags);
+// Returns true when the thread holds other locks and the acquisition may block for good: then
+// the caller should acquire through lock_contended, so that a wait which closes a cycle of
+// blocked threads is reported as a deadlock instead of hanging.
+bool before_lock(LockMeta& lock, Mode mode, unsigned flags);
 // before_lock for a plain blocking acquisition (flags == kBlocking): the hot path.
-void before_blocking_lock(LockMeta& lock, Mode mode);
+bool before_blocking_lock(LockMeta& lock, Mode mode);
+// Brackets a native acquisition that found the lock taken while this thread holds others:
+// publishes what the thread waits for and what it holds, and reports a deadlock if the lock's
+// holders wait, directly or through other blocked threads, for a lock this thread holds; then
+// applies on_deadlock. The caller blocks in the native lock between the two calls.
+void begin_blocked_wait(LockMeta& lock, Mode mode);
+void end_blocked_wait() noexcept;
+
+class blocked_wait {
+ public:
+  blocked_wait(LockMeta& lock, Mode mode) { begin_blocked_wait(lock, mode); }
+  ~blocked_wait() { end_blocked_wait(); }
+  blocked_wait(const blocked_wait&) = delete;
+  blocked_wait& operator=(const blocked_wait&) = delete;
+};
+
+// Acquires `native` (a standard lock) after before_lock returned true: a try first, and only
+// when that fails a published, deadlock-checked wait.
+template <class Native>
+void lock_contended(Native& native, LockMeta& meta, Mode mode) {
+  if constexpr (requires { native.try_lock_shared(); }) {
+    if (mode == Mode::shared) {
+      if (native.try_lock_shared()) return;
+      blocked_wait waiting(meta, mode);
+      native.lock_shared();
+      return;
+    }
+  }
+  if (native.try_lock()) return;
+  blocked_wait waiting(meta, mode);
+  native.lock();
+}
 // Undo before_lock when the native lock failed (a timed acquisition that timed out, an
 // exception from the native lock).
 void lock_failed(LockMeta& lock, Mode mode) noexcept;

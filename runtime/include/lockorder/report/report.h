@@ -52,7 +52,8 @@ struct Edge {
 // A place that matters to a report but is not an edge: where a lock was first taken by the
 // thread that takes it again, where an unheld lock was released, what a blocked thread waits on.
 struct Site {
-  std::string title;  // e.g. "first acquired at"
+  std::string title;    // e.g. "first acquired at"
+  std::string subject;  // what the title is about; empty: the report's first lock
   std::string thread;
   Stack stack;
   std::string note;
@@ -90,6 +91,8 @@ bool is_library_frame(const Frame& frame);
 // The frame a finding points at: the first frame of `stack` outside the libraries, if any.
 const Frame* user_frame(const Stack& stack);
 
+// "M1 first acquired at": a site's subject and title.
+std::string site_heading(const Report& report, const Site& site);
 // "x_lock -> y_lock -> x_lock": the cycle of a report, by lock labels.
 std::string cycle_text(const Report& report);
 

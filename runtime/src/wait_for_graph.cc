@@ -1,0 +1,178 @@
+#include "wait_for_graph.h"
+
+#include <algorithm>
+#include <unordered_set>
+#include <utility>
+
+#include "lockorder/report/report.h"
+#include "order_checker.h"
+
+namespace lockorder::internal {
+namespace {
+
+bool conflicts(Mode a, Mode b) { return a == Mode::exclusive || b == Mode::exclusive; }
+
+const HeldLock* find_hold(const std::vector<HeldLock>& holds, const LockMeta* lock) {
+  for (const HeldLock& h : holds)
+    if (h.lock == lock) return &h;
+  return nullptr;
+}
+
+std::string blocked_for(std::chrono::steady_clock::duration waited) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(waited).count();
+  return "blocked " + std::to_string(ms) + " ms";
+}
+
+}  // namespace
+
+WaitForGraph& wait_for_graph() {
+  static WaitForGraph* graph = new WaitForGraph;  // never destroyed: threads may block at exit
+  return *graph;
+}
+
+std::optional<RawReport> WaitForGraph::block(ThreadState& thread) {
+  if (thread.held.empty()) return std::nullopt;
+  Waiter waiter;
+  waiter.thread = &thread;
+  waiter.label = thread.label();
+  waiter.pending = thread.held.back();
+  waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
+  waiter.since = std::chrono::steady_clock::now();
+
+  std::vector<Waiter> cycle;
+  {
+    std::lock_guard guard(mu_);
+    unblock_locked(thread);
+    auto [it, inserted] = waiters_.emplace(&thread, std::move(waiter));
+    const Waiter& published = it->second;
+    for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
+    if (published.pending.mode == Mode::exclusive)
+      queued_.emplace(published.pending.lock, &published);
+    for (const Waiter* member : find_cycle(published)) cycle.push_back(*member);
+  }
+  if (cycle.empty()) return std::nullopt;
+  return deadlock_report(cycle);
+}
+
+void WaitForGraph::unblock(const ThreadState& thread) noexcept {
+  std::lock_guard guard(mu_);
+  unblock_locked(thread);
+}
+
+void WaitForGraph::unblock_locked(const ThreadState& thread) noexcept {
+  auto it = waiters_.find(&thread);
+  if (it == waiters_.end()) return;
+  const Waiter* waiter = &it->second;
+  auto drop = [waiter](auto& index, const LockMeta* lock) {
+    auto [first, last] = index.equal_range(lock);
+    for (auto i = first; i != last; ++i) {
+      if (i->second == waiter) {
+        index.erase(i);
+        return;
+      }
+    }
+  };
+  for (const HeldLock& h : waiter->holds) drop(holders_, h.lock);
+  drop(queued_, waiter->pending.lock);
+  waiters_.erase(it);
+}
+
+void WaitForGraph::forget_other_threads(const ThreadState* survivor) noexcept {
+  // The child has one thread and its parent's internal mutex state: start from scratch.
+  new (&mu_) std::mutex;
+  std::vector<const ThreadState*> gone;
+  for (const auto& [thread, _] : waiters_)
+    if (thread != survivor) gone.push_back(thread);
+  for (const ThreadState* thread : gone) unblock_locked(*thread);
+}
+
+std::size_t WaitForGraph::blocked_threads() {
+  std::lock_guard guard(mu_);
+  return waiters_.size();
+}
+
+std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
+  std::vector<const Waiter*> out;
+  const LockMeta* lock = waiter.pending.lock;
+  const Mode mode = waiter.pending.mode;
+  auto [first, last] = holders_.equal_range(lock);
+  for (auto i = first; i != last; ++i) {
+    const Waiter* holder = i->second;
+    if (holder == &waiter) continue;
+    if (const HeldLock* h = find_hold(holder->holds, lock); h && conflicts(h->mode, mode))
+      out.push_back(holder);
+  }
+  if (mode == Mode::shared && lock->prefers_writers) {
+    auto [qfirst, qlast] = queued_.equal_range(lock);
+    for (auto i = qfirst; i != qlast; ++i)
+      if (i->second != &waiter) out.push_back(i->second);
+  }
+  return out;
+}
+
+std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& start) const {
+  // Depth-first search from `start`; the path on the stack is the cycle when it leads back.
+  struct Frame {
+    const Waiter* waiter;
+    std::vector<const Waiter*> next;
+    std::size_t i = 0;
+  };
+  std::vector<Frame> path;
+  std::unordered_set<const Waiter*> seen{&start};
+  path.push_back({&start, successors(start)});
+  while (!path.empty()) {
+    Frame& top = path.back();
+    if (top.i == top.next.size()) {
+      path.pop_back();
+      continue;
+    }
+    const Waiter* next = top.next[top.i++];
+    if (next == &start) {
+      std::vector<const Waiter*> cycle;
+      for (const Frame& f : path) cycle.push_back(f.waiter);
+      return cycle;
+    }
+    if (seen.insert(next).second) path.push_back({next, successors(*next)});
+  }
+  return {};
+}
+
+RawReport WaitForGraph::deadlock_report(const std::vector<Waiter>& cycle) {
+  OrderChecker& checker = order_checker();
+  const auto now = std::chrono::steady_clock::now();
+  RawReport report;
+  report.kind = report::kDeadlock;
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    report.locks.push_back(OrderChecker::describe(*cycle[i].pending.lock));
+    report.cycle.push_back(i);
+  }
+  std::string summary = std::to_string(cycle.size()) + " threads blocked in a cycle: ";
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const Waiter& next = cycle[(i + 1) % cycle.size()];
+    summary += i == 0 ? cycle[i].label : ", which";
+    summary += " waits for " + report.locks[i].label + " held by " + next.label;
+  }
+  report.summary = summary;
+  auto site = [&checker](std::uint32_t stack) {
+    return RawSite{stack != ThreadState::kNoStack ? checker.stack(stack) : RawStack{}, 0, {}};
+  };
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const Waiter& w = cycle[i];
+    report.sites.push_back({"waits for " + report.locks[i].label + " (" +
+                                blocked_for(now - w.since) + "), at",
+                            "", site(w.pending.site_stack), w.label});
+    for (const HeldLock& h : w.holds) {
+      std::string label = OrderChecker::describe(*h.lock).label;
+      std::string mode = h.mode == Mode::shared ? " (shared)" : "";
+      report.sites.push_back(
+          {"holds " + label + mode + ", acquired at", "", site(h.site_stack), w.label});
+    }
+  }
+  report.hint =
+      "These threads are blocked for good: each waits for a lock that the next one holds. "
+      "Take the locks in one global order (the lock-order-inversion reports show where the "
+      "orders differ), or take them together with std::scoped_lock.";
+  return report;
+}
+
+}  // namespace lockorder::internal

@@ -1,0 +1,67 @@
+// WaitForGraph: which threads are blocked on which locks right now, and whether they are blocked
+// in a cycle (a deadlock, not a potential one).
+//
+// Only threads that may be part of a deadlock publish: a thread that holds another lock (or asks
+// for a writer-preferring read-write lock) and found the lock taken when it tried it. It
+// publishes, under one internal mutex, the lock it waits for and the locks it holds, then
+// blocks; it withdraws once the native lock returns, before it can release anything. So every
+// snapshot is consistent: a published thread truly holds what it published and truly has not got
+// what it waits for. The last thread to block in a cycle finds it: every other member has
+// already published.
+//
+// Wait-for edges (a blocked thread waits for ALL of them, so any cycle is a deadlock):
+//   - to every published holder of the lock in a conflicting mode (writer/any, any/writer);
+//   - for a read request on a writer-preferring read-write lock, also to every published writer
+//     queued on it: new readers queue behind a waiting writer.
+// A thread re-acquiring its mutex inside a condition-variable wait is not published (the wait
+// happens inside the native call); timed acquisitions are never published: they can time out.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lockorder/internal/lock_meta.h"
+#include "raw_report.h"
+#include "thread_state.h"
+
+namespace lockorder::internal {
+
+class WaitForGraph {
+ public:
+  // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
+  // while holding the entries below it. Returns a deadlock report if that closes a cycle.
+  std::optional<RawReport> block(ThreadState& thread);
+  // Withdraws what `thread` published. No-op for a thread that is not published.
+  void unblock(const ThreadState& thread) noexcept;
+  // In a forked child: only the forking thread survives.
+  void forget_other_threads(const ThreadState* survivor) noexcept;
+  std::size_t blocked_threads();
+
+ private:
+  struct Waiter {
+    const ThreadState* thread = nullptr;
+    std::string label;
+    HeldLock pending;
+    std::vector<HeldLock> holds;
+    std::chrono::steady_clock::time_point since;
+  };
+  void unblock_locked(const ThreadState& thread) noexcept;
+  std::vector<const Waiter*> successors(const Waiter& waiter) const;
+  // The waiters of a cycle through `start`, in wait order (each waits for the next), or empty.
+  std::vector<const Waiter*> find_cycle(const Waiter& start) const;
+  static RawReport deadlock_report(const std::vector<Waiter>& cycle);
+
+  std::mutex mu_;
+  std::unordered_map<const ThreadState*, Waiter> waiters_;
+  std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
+  std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
+};
+
+WaitForGraph& wait_for_graph();
+
+}  // namespace lockorder::internal
