@@ -16,6 +16,23 @@ struct Site {
   std::uintptr_t cfa;  // canonical frame address of the function it called (the interposer)
 };
 
+// How deep this thread is inside lockorder's own code (an interposer, a fork handler). Lock
+// operations made from there are the runtime's own (its internal mutexes, libdw's, the C++
+// library's) and pass unchecked, so the runtime never re-enters itself.
+extern __attribute__((tls_model("initial-exec"))) constinit thread_local unsigned t_inside_runtime;
+
+class InsideRuntime {
+ public:
+  InsideRuntime() noexcept { ++t_inside_runtime; }
+  ~InsideRuntime() { --t_inside_runtime; }
+  InsideRuntime(const InsideRuntime&) = delete;
+  InsideRuntime& operator=(const InsideRuntime&) = delete;
+};
+
+// Makes fork() safe for the runtime (idempotent): the internal locks are held across the fork,
+// and the child starts with only its own thread in the wait-for graph and no reports of its own.
+void register_fork_handlers();
+
 bool acquire_at(LockMeta& lock, Mode mode, unsigned flags, const Site& site);
 void try_acquired_at(LockMeta& lock, Mode mode, const Site& site) noexcept;
 bool release_at(LockMeta& lock, const Site& site) noexcept;

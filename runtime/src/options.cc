@@ -129,5 +129,8 @@ std::shared_ptr<const options> current_options() {
   return s.current;
 }
 
+void lock_options_for_fork() { settings().mu.lock(); }
+void unlock_options_after_fork() { settings().mu.unlock(); }
+
 }  // namespace internal
 }  // namespace lockorder

@@ -58,6 +58,9 @@ class OrderChecker {
   static RawLock describe(LockMeta& lock);
 
   std::uint64_t class_key(const char* lock_class);
+  // fork(): held across it, so that the child finds the graph consistent.
+  void lock_for_fork() { mu_.lock(); }
+  void unlock_after_fork() { mu_.unlock(); }
   runtime_stats stats();
   report::GraphPicture picture();
 

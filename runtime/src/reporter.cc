@@ -4,10 +4,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
+#include "entry_points.h"
 #include "settings.h"
 #include "symbolizer.h"
 
@@ -20,6 +22,16 @@ report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::strin
       derive_outer_stack(symbolizer, site.outer_pc, site.stack, site.site_stack, note));
 }
 
+// A lock the preload library shadows is labelled "mutex 0x55d0...": name the variable that
+// holds it when it is a global or static one ("mutex 0x55d0... (accounts_mu)").
+void name_lock_variable(Symbolizer& symbolizer, report::Lock& lock) {
+  const std::size_t hex = lock.label.find(" 0x");
+  if (hex == std::string::npos || !lock.created.file.empty()) return;
+  const std::uintptr_t address = std::strtoull(lock.label.c_str() + hex + 3, nullptr, 16);
+  if (std::string variable = symbolizer.data_symbol(address); !variable.empty())
+    lock.label += " (" + variable + ")";
+}
+
 }  // namespace
 
 Reporter& reporter() {
@@ -28,7 +40,25 @@ Reporter& reporter() {
 }
 
 Reporter::Reporter() {
+  // lockorder-run names the process it started; a program that process runs in turn writes
+  // files of its own.
+  if (const char* started = std::getenv("LOCKORDER_RUN_PID"))
+    own_files_ = std::strtol(started, nullptr, 10) != getpid();
+  register_fork_handlers();
   std::atexit([] { reporter().finish(); });
+}
+
+std::string Reporter::file_path(const std::string& configured) const {
+  return own_files_ ? configured + "." + std::to_string(getpid()) : configured;
+}
+
+void Reporter::unlock_after_fork(bool in_child) {
+  if (in_child) {
+    count_ = 0;
+    sarif_reports_.clear();
+    own_files_ = true;
+  }
+  mu_.unlock();
 }
 
 report::Report Reporter::symbolize(const RawReport& raw) {
@@ -47,6 +77,7 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     if (lock.file != nullptr) l.created.file = lock.file;
     if (lock.function != nullptr) l.created.function = lock.function;
     l.created.line = static_cast<int>(lock.line);
+    name_lock_variable(symbolizer, l);
     out.locks.push_back(std::move(l));
   }
   for (const RawEdge& edge : raw.edges) {
@@ -98,7 +129,7 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
     if (!opts->sarif_path.empty()) {
       sarif_reports_.push_back(report);
       std::string error = report::write_file_atomically(
-          opts->sarif_path,
+          file_path(opts->sarif_path),
           report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION}, sarif_reports_));
       if (!error.empty()) std::fprintf(stderr, "lockorder: sarif: %s\n", error.c_str());
     }
@@ -144,7 +175,12 @@ void Reporter::remove_observer(int handle) {
 void Reporter::finish() {
   std::shared_ptr<const options> opts = current_options();
   if (!opts->dot_path.empty()) {
-    std::string error = write_lock_graph_dot(opts->dot_path);
+    std::string path;
+    {
+      std::lock_guard guard(mu_);
+      path = file_path(opts->dot_path);
+    }
+    std::string error = write_lock_graph_dot(path);
     if (!error.empty()) std::fprintf(stderr, "lockorder: dot: %s\n", error.c_str());
   }
   if (count() > 0 && opts->exitcode != 0) {

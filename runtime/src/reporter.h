@@ -29,15 +29,22 @@ class Reporter {
   // Writes the DOT file if asked, and sets the exit status. Runs at exit.
   void finish();
 
+  // fork(): held across it. The child starts with no reports of its own and writes its files
+  // with its process id appended, so that parent and child never overwrite each other's.
+  void lock_for_fork() { mu_.lock(); }
+  void unlock_after_fork(bool in_child);
+
  private:
   report::Report symbolize(const RawReport& raw);
   void write_text(const std::string& text, const options& opts);
+  std::string file_path(const std::string& configured) const;
 
   std::mutex mu_;  // serializes output so that concurrent reports never interleave
   std::vector<report::Report> sarif_reports_;
   std::vector<std::pair<int, report_observer>> observers_;
   int next_observer_ = 1;
   std::size_t count_ = 0;
+  bool own_files_ = false;  // a forked or exec'd child: file names get ".PID"
 };
 
 Reporter& reporter();

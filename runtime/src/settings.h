@@ -9,5 +9,7 @@
 namespace lockorder::internal {
 
 std::shared_ptr<const options> current_options();
+void lock_options_for_fork();
+void unlock_options_after_fork();
 
 }  // namespace lockorder::internal

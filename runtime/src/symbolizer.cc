@@ -16,6 +16,8 @@ namespace {
 
 std::string demangle(const char* name) {
   if (name == nullptr) return {};
+  // Only "_Z..." names are mangled: a C symbol such as "a" would demangle as a type.
+  if (name[0] != '_' || name[1] != 'Z') return name;
   int status = 0;
   std::unique_ptr<char, decltype(&std::free)> out(
       abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
@@ -129,6 +131,20 @@ std::string Symbolizer::function_symbol(std::uintptr_t pc) {
   // GCC moves cold paths into "f.cold" (and clones into "f.part.0", ...): still function f.
   std::string symbol = name;
   return symbol.substr(0, symbol.find('.'));
+}
+
+std::string Symbolizer::data_symbol(std::uintptr_t address) {
+  if (dwfl_ == nullptr || address == 0) return {};
+  Dwfl_Module* module = dwfl_addrmodule(dwfl_, address);
+  if (module == nullptr) return {};
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* name =
+      dwfl_module_addrinfo(module, address, &offset, &sym, nullptr, nullptr, nullptr);
+  if (name == nullptr || GELF_ST_TYPE(sym.st_info) != STT_OBJECT || offset >= sym.st_size)
+    return {};
+  std::string symbol = demangle(name);
+  return offset == 0 ? symbol : symbol + "+" + std::to_string(offset);
 }
 
 report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {

@@ -25,6 +25,9 @@ class Symbolizer {
   report::Stack symbolize(const std::vector<std::uintptr_t>& pcs);
   // The symbol of the (physical) function containing the call before `pc`; empty if unknown.
   std::string function_symbol(std::uintptr_t pc);
+  // The (demangled) name of the global or static variable that contains `address`, with
+  // "+offset" when it is inside it; empty for heap and stack addresses.
+  std::string data_symbol(std::uintptr_t address);
 
  private:
   void append_frames(std::uintptr_t pc, report::Stack& out);

@@ -6,10 +6,14 @@
 
 #include <atomic>
 
+#include "entry_points.h"
+
 namespace lockorder::internal {
 
 __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState* t_thread_state =
     nullptr;
+
+__attribute__((tls_model("initial-exec"))) constinit thread_local unsigned t_inside_runtime = 0;
 
 namespace {
 

@@ -77,13 +77,14 @@ void WaitForGraph::unblock_locked(const ThreadState& thread) noexcept {
   waiters_.erase(it);
 }
 
-void WaitForGraph::forget_other_threads(const ThreadState* survivor) noexcept {
-  // The child has one thread and its parent's internal mutex state: start from scratch.
-  new (&mu_) std::mutex;
-  std::vector<const ThreadState*> gone;
-  for (const auto& [thread, _] : waiters_)
-    if (thread != survivor) gone.push_back(thread);
-  for (const ThreadState* thread : gone) unblock_locked(*thread);
+void WaitForGraph::unlock_after_fork(const ThreadState* child_survivor) noexcept {
+  if (child_survivor != nullptr) {
+    std::vector<const ThreadState*> gone;
+    for (const auto& [thread, _] : waiters_)
+      if (thread != child_survivor) gone.push_back(thread);
+    for (const ThreadState* thread : gone) unblock_locked(*thread);
+  }
+  mu_.unlock();
 }
 
 std::size_t WaitForGraph::blocked_threads() {

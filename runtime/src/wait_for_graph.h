@@ -38,8 +38,9 @@ class WaitForGraph {
   std::optional<RawReport> block(ThreadState& thread);
   // Withdraws what `thread` published. No-op for a thread that is not published.
   void unblock(const ThreadState& thread) noexcept;
-  // In a forked child: only the forking thread survives.
-  void forget_other_threads(const ThreadState* survivor) noexcept;
+  // fork(): held across it; in the child, only the forking thread survives.
+  void lock_for_fork() { mu_.lock(); }
+  void unlock_after_fork(const ThreadState* child_survivor) noexcept;
   std::size_t blocked_threads();
 
  private:

@@ -1,0 +1,117 @@
+// The shape every interposer shares: run the runtime's checks for an acquisition, release or
+// wait of a pthread lock, then call the C library's function, and keep the runtime's records in
+// step with what that function returned. The runtime's own code runs inside InsideRuntime; the
+// native call does not (a signal handler there is the program's and is checked as such).
+#pragma once
+
+#include <cerrno>
+
+#include "entry_points.h"
+
+// The interposers are the preload library's only exported symbols.
+#define LOCKORDER_EXPORT __attribute__((visibility("default")))
+
+// The acquisition site of the interposed call: where the program called pthread_*.
+#define LOCKORDER_CALL_SITE()                                                  \
+  ::lockorder::internal::Site {                                                \
+    reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),             \
+        reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())                \
+  }
+
+namespace lockorder::preload {
+
+using internal::InsideRuntime;
+using internal::LockMeta;
+using internal::Mode;
+using internal::Site;
+
+// Whether this call comes from lockorder itself, and must pass unchecked.
+inline bool from_runtime() { return internal::t_inside_runtime != 0; }
+
+// A blocking acquisition. `always_publish`: wait through the wait-for graph even when nothing
+// else is held (a writer on a writer-preferring rwlock: readers may queue behind it).
+template <class Object, class Shadow, class Try, class Lock>
+int checked_lock(Object* object, Shadow shadow, Mode mode, unsigned flags, const Site& site,
+                 Try try_native, Lock lock_native) {
+  LockMeta* meta = nullptr;
+  bool publish = false;
+  {
+    InsideRuntime inside;
+    try {
+      meta = &shadow(object);
+      publish = internal::acquire_at(*meta, mode, flags, site) ||
+                (mode == Mode::exclusive && meta->prefers_writers);
+    } catch (...) {
+      // on_report=throw cannot cross a C interface: the report was printed, the lock goes on.
+    }
+  }
+  int rc;
+  if (publish && (rc = try_native(object)) != EBUSY) {
+    // taken (or failed) without waiting
+  } else if (publish) {
+    {
+      InsideRuntime inside;
+      try {
+        internal::begin_blocked_wait(*meta, mode);
+      } catch (...) {
+      }
+    }
+    rc = lock_native(object);
+    InsideRuntime inside;
+    internal::end_blocked_wait();
+  } else {
+    rc = lock_native(object);
+  }
+  if (rc != 0 && rc != EOWNERDEAD && meta != nullptr) {
+    InsideRuntime inside;
+    internal::lock_failed(*meta, mode);
+  }
+  return rc;
+}
+
+// A timed acquisition: checked for order like any other, never a deadlock (it can time out).
+template <class Object, class Shadow, class Timed>
+int checked_timed_lock(Object* object, Shadow shadow, Mode mode, const Site& site,
+                       Timed timed_native) {
+  LockMeta* meta = nullptr;
+  {
+    InsideRuntime inside;
+    try {
+      meta = &shadow(object);
+      internal::acquire_at(*meta, mode, internal::kTimed, site);
+    } catch (...) {
+    }
+  }
+  const int rc = timed_native(object);
+  if (rc != 0 && rc != EOWNERDEAD && meta != nullptr) {
+    InsideRuntime inside;
+    internal::lock_failed(*meta, mode);
+  }
+  return rc;
+}
+
+// A try: held from now on if it succeeded; no edge leads into it.
+template <class Object, class Shadow, class Try>
+int checked_try_lock(Object* object, Shadow shadow, Mode mode, const Site& site, Try try_native) {
+  const int rc = try_native(object);
+  if (rc == 0 || rc == EOWNERDEAD) {
+    InsideRuntime inside;
+    try {
+      internal::try_acquired_at(shadow(object), mode, site);
+    } catch (...) {
+    }
+  }
+  return rc;
+}
+
+// A release. A lock the runtime never saw taken (no shadow) passes unchecked.
+template <class Object, class Existing, class Unlock>
+int checked_unlock(Object* object, Existing existing, const Site& site, Unlock unlock_native) {
+  {
+    InsideRuntime inside;
+    if (LockMeta* meta = existing(object)) internal::release_at(*meta, site);
+  }
+  return unlock_native(object);
+}
+
+}  // namespace lockorder::preload

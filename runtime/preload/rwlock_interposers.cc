@@ -1,0 +1,108 @@
+// pthread rwlock functions, interposed: checked, then passed to the C library.
+#include <pthread.h>
+
+#include "checked_lock.h"
+#include "preload_init.h"
+#include "real_pthread.h"
+#include "shadow.h"
+
+namespace lockorder::preload {
+namespace {
+
+LockMeta& rwlock_shadow(pthread_rwlock_t* l) { return shadow_of(l); }
+LockMeta* existing_rwlock_shadow(pthread_rwlock_t* l) { return existing_shadow(l); }
+
+}  // namespace
+}  // namespace lockorder::preload
+
+using namespace lockorder::preload;
+using lockorder::internal::kBlocking;
+
+extern "C" {
+
+LOCKORDER_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
+  if (from_runtime()) return real::rwlock_rdlock(l);
+  ensure_initialized();
+  return checked_lock(l, rwlock_shadow, Mode::shared, kBlocking, LOCKORDER_CALL_SITE(),
+                      real::rwlock_tryrdlock, real::rwlock_rdlock);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
+  if (from_runtime()) return real::rwlock_wrlock(l);
+  ensure_initialized();
+  return checked_lock(l, rwlock_shadow, Mode::exclusive, kBlocking, LOCKORDER_CALL_SITE(),
+                      real::rwlock_trywrlock, real::rwlock_wrlock);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t* l) {
+  if (from_runtime()) return real::rwlock_tryrdlock(l);
+  ensure_initialized();
+  return checked_try_lock(l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
+                          real::rwlock_tryrdlock);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
+  if (from_runtime()) return real::rwlock_trywrlock(l);
+  ensure_initialized();
+  return checked_try_lock(l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+                          real::rwlock_trywrlock);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const struct timespec* abstime) {
+  if (from_runtime()) return real::rwlock_timedrdlock(l, abstime);
+  ensure_initialized();
+  return checked_timed_lock(
+      l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
+      [abstime](pthread_rwlock_t* o) { return real::rwlock_timedrdlock(o, abstime); });
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const struct timespec* abstime) {
+  if (from_runtime()) return real::rwlock_timedwrlock(l, abstime);
+  ensure_initialized();
+  return checked_timed_lock(
+      l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      [abstime](pthread_rwlock_t* o) { return real::rwlock_timedwrlock(o, abstime); });
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t clock,
+                               const struct timespec* abstime) {
+  if (from_runtime()) return real::rwlock_clockrdlock(l, clock, abstime);
+  ensure_initialized();
+  return checked_timed_lock(l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
+                            [clock, abstime](pthread_rwlock_t* o) {
+                              return real::rwlock_clockrdlock(o, clock, abstime);
+                            });
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t clock,
+                               const struct timespec* abstime) {
+  if (from_runtime()) return real::rwlock_clockwrlock(l, clock, abstime);
+  ensure_initialized();
+  return checked_timed_lock(l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+                            [clock, abstime](pthread_rwlock_t* o) {
+                              return real::rwlock_clockwrlock(o, clock, abstime);
+                            });
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t* l) {
+  if (from_runtime()) return real::rwlock_unlock(l);
+  return checked_unlock(l, existing_rwlock_shadow, LOCKORDER_CALL_SITE(), real::rwlock_unlock);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) {
+  if (!from_runtime()) {
+    InsideRuntime inside;
+    forget(l);
+  }
+  return real::rwlock_init(l, attr);
+}
+
+LOCKORDER_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t* l) {
+  if (!from_runtime()) {
+    InsideRuntime inside;
+    forget(l);
+  }
+  return real::rwlock_destroy(l);
+}
+
+}  // extern "C"

@@ -1,0 +1,43 @@
+// fork() and the runtime: the internal locks are taken in their nesting order before the fork
+// and released after it in both processes, so that the child never inherits one held by a
+// thread that does not exist there. The handlers run inside the runtime (InsideRuntime), so the
+// preload library's interposers let these lock operations pass unchecked.
+#include <pthread.h>
+
+#include "entry_points.h"
+#include "order_checker.h"
+#include "reporter.h"
+#include "settings.h"
+#include "thread_state.h"
+#include "wait_for_graph.h"
+
+namespace lockorder::internal {
+namespace {
+
+void prepare() {
+  ++t_inside_runtime;
+  order_checker().lock_for_fork();
+  wait_for_graph().lock_for_fork();
+  reporter().lock_for_fork();
+  lock_options_for_fork();
+}
+
+void release(bool in_child) {
+  unlock_options_after_fork();
+  reporter().unlock_after_fork(in_child);
+  wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
+  order_checker().unlock_after_fork();
+  --t_inside_runtime;
+}
+
+}  // namespace
+
+void register_fork_handlers() {
+  static const bool registered = [] {
+    pthread_atfork(prepare, [] { release(false); }, [] { release(true); });
+    return true;
+  }();
+  (void)registered;
+}
+
+}  // namespace lockorder::internal

@@ -1,0 +1,201 @@
+// lockorder-run: runs a program with lockorder's preload library, so that its pthread mutexes,
+// rwlocks and condition variables (and std::mutex and friends, built on them) are checked with
+// no rebuild. See --help, and docs/runtime.md.
+#include <elf.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockorder/options.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kUsageError = 2;
+
+constexpr const char* kHelp = R"(Usage: lockorder-run [OPTIONS] [--] PROGRAM [ARGS...]
+
+Runs PROGRAM with lockorder's runtime preloaded: every pthread mutex, rwlock and
+condition variable it uses (std::mutex, std::shared_mutex, std::condition_variable, ...)
+is checked for lock-order inversions, real deadlocks, double locks and unlocks of
+unheld locks, with no rebuild. Reports go to stderr.
+
+Options (each is also a LOCKORDER_OPTIONS key; the command line wins over the environment):
+  --sarif=FILE           also write every report as SARIF 2.1.0 to FILE (written at exit
+                         even when nothing was found)
+  --dot=FILE             write the lock-order graph as DOT to FILE at exit
+  --log-path=FILE        append reports to FILE instead of stderr
+  --exitcode=N           exit status of a run that reported something [66]; 0 keeps the
+                         program's own
+  --on-deadlock=ACTION   after a real deadlock or a double lock: exit (end the run with the
+                         exit code), abort, or wait (hang, as without lockorder) [exit]
+  --on-report=ACTION     after any report: report (go on) or abort [report]
+  -o, --option KEY=VALUE any runtime option, e.g. -o read_read_cycles=1 -o stack_depth=64
+  -h, --help             this text
+  --version              the version
+
+Exit status: the program's own, or 66 when something was reported (--exitcode); 2 for a
+usage error; 126/127 when PROGRAM cannot be run.
+Processes the program starts with exec inherit the preload and are checked as well; they and
+forked children write their SARIF and DOT files with ".PID" appended.
+
+Example:
+  lockorder-run --sarif=lockorder.sarif -- ./server --port 8080
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "lockorder-run: %s\nTry 'lockorder-run --help'.\n", message.c_str());
+  std::exit(kUsageError);
+}
+
+// "--sarif=FILE" -> "sarif=FILE"; nullopt when `arg` is not one of the named options.
+std::optional<std::string> named_option(std::string_view arg) {
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"--sarif=", "sarif"},         {"--dot=", "dot"},
+      {"--log-path=", "log_path"},   {"--exitcode=", "exitcode"},
+      {"--on-deadlock=", "on_deadlock"}, {"--on-report=", "on_report"},
+  };
+  for (auto [flag, key] : kNamed)
+    if (arg.starts_with(flag)) return std::string(key) + "=" + std::string(arg.substr(flag.size()));
+  return std::nullopt;
+}
+
+// The preload library: LOCKORDER_PRELOAD, else ../lib next to this executable's directory
+// (build/bin -> build/lib, PREFIX/bin -> PREFIX/lib).
+std::string preload_library() {
+  if (const char* set = std::getenv("LOCKORDER_PRELOAD"); set && *set) {
+    if (!fs::exists(set)) usage_error(std::string("LOCKORDER_PRELOAD names a missing file: ") + set);
+    return set;
+  }
+  std::error_code error;
+  fs::path self = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    for (const char* libdir : {"lib", "lib64", "lib/x86_64-linux-gnu"}) {
+      fs::path candidate = self.parent_path().parent_path() / libdir / "liblockorder_preload.so";
+      if (fs::exists(candidate)) return candidate.string();
+    }
+  }
+  usage_error("cannot find liblockorder_preload.so next to lockorder-run (set LOCKORDER_PRELOAD)");
+}
+
+// PROGRAM as execvp would find it, or empty.
+std::string resolve_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!dirs.empty()) {
+    std::size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    dirs = colon == std::string_view::npos ? std::string_view{} : dirs.substr(colon + 1);
+    fs::path candidate = fs::path(dir.empty() ? "." : dir) / program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return {};
+}
+
+// A statically linked ELF program has no dynamic loader: a preload cannot reach its locks.
+bool is_static_elf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header{};
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof header)) return false;
+  if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64)
+    return false;
+  for (int i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + i * header.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return false;
+    if (ph.p_type == PT_INTERP) return false;
+  }
+  return header.e_type == ET_EXEC || header.e_type == ET_DYN;
+}
+
+void check_output_directory(const std::string& key, const std::string& file) {
+  if (file.empty()) return;
+  fs::path dir = fs::path(file).parent_path();
+  if (!dir.empty() && !fs::is_directory(dir))
+    usage_error(key + "=" + file + ": directory '" + dir.string() + "' does not exist");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> settings;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kHelp, stdout);
+      return 0;
+    }
+    if (arg == "--version") {
+      std::printf("lockorder-run %s\n", LOCKORDER_VERSION);
+      return 0;
+    }
+    if (arg == "-o" || arg == "--option") {
+      if (i + 1 >= argc) usage_error(std::string(arg) + " needs KEY=VALUE");
+      settings.emplace_back(argv[++i]);
+    } else if (arg.starts_with("--option=")) {
+      settings.emplace_back(arg.substr(9));
+    } else if (auto named = named_option(arg)) {
+      settings.push_back(*named);
+    } else if (arg.starts_with("-")) {
+      usage_error("unknown option '" + std::string(arg) + "'");
+    } else {
+      break;  // the program
+    }
+  }
+  if (i >= argc) usage_error("no program to run");
+
+  std::string merged = std::getenv("LOCKORDER_OPTIONS") ? std::getenv("LOCKORDER_OPTIONS") : "";
+  for (const std::string& setting : settings) {
+    if (setting.find_first_of(":,") != std::string::npos)
+      usage_error("'" + setting + "': give one KEY=VALUE per option");
+    merged += (merged.empty() ? "" : ":") + setting;
+  }
+  lockorder::options parsed;
+  if (std::string error = lockorder::parse_options(merged, parsed); !error.empty())
+    usage_error(error);
+  if (parsed.on_report == lockorder::report_action::throw_exception)
+    usage_error("on_report=throw needs the linked runtime (an exception cannot cross the C "
+                "library); use report or abort");
+  check_output_directory("sarif", parsed.sarif_path);
+  check_output_directory("dot", parsed.dot_path);
+  check_output_directory("log_path", parsed.log_path);
+
+  const std::string program = argv[i];
+  const std::string resolved = resolve_program(program);
+  if (resolved.empty()) {
+    std::fprintf(stderr, "lockorder-run: %s: command not found\n", program.c_str());
+    return 127;
+  }
+  if (is_static_elf(resolved))
+    usage_error(program + " is statically linked: its locks cannot be interposed (link it "
+                "dynamically, or link lockorder::runtime into it)");
+
+  std::string preload = preload_library();
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
+    preload += std::string(":") + existing;
+  setenv("LD_PRELOAD", preload.c_str(), 1);
+  setenv("LOCKORDER_OPTIONS", merged.c_str(), 1);
+  setenv("LOCKORDER_RUN_PID", std::to_string(getpid()).c_str(), 1);
+
+  execv(resolved.c_str(), argv + i);
+  const int error = errno;
+  std::fprintf(stderr, "lockorder-run: cannot run %s: %s\n", program.c_str(), std::strerror(error));
+  return error == ENOENT ? 127 : 126;
+}
