@@ -1,5 +1,6 @@
 // pthread mutex functions, interposed: checked, then passed to the C library.
 #include <pthread.h>
+#include <unistd.h>
 
 #include "checked_lock.h"
 #include "preload_init.h"
@@ -10,7 +11,14 @@ namespace lockorder::preload {
 namespace {
 
 LockMeta& mutex_shadow(pthread_mutex_t* m) { return shadow_of(m); }
-LockMeta* existing_mutex_shadow(pthread_mutex_t* m) { return existing_shadow(m); }
+// The shadow to release. A mutex never taken through lockorder is fine to unlock when this thread
+// owns it (taken inside the runtime, where locks pass unchecked); otherwise it is released by a
+// thread that does not hold it, and the release is checked (and reported) as such.
+LockMeta* unlock_shadow(pthread_mutex_t* m) {
+  if (LockMeta* meta = existing_shadow(m)) return meta;
+  if (__atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED) == gettid()) return nullptr;
+  return &shadow_of(m);
+}
 
 // An error-checking mutex re-taken by its holder fails with EDEADLK instead of hanging.
 unsigned mutex_flags(pthread_mutex_t* m) {
@@ -60,7 +68,7 @@ LOCKORDER_EXPORT int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock
 
 LOCKORDER_EXPORT int pthread_mutex_unlock(pthread_mutex_t* m) {
   if (from_runtime()) return real::mutex_unlock(m);
-  return checked_unlock(m, existing_mutex_shadow, LOCKORDER_CALL_SITE(), real::mutex_unlock);
+  return checked_unlock(m, unlock_shadow, LOCKORDER_CALL_SITE(), real::mutex_unlock);
 }
 
 LOCKORDER_EXPORT int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) {

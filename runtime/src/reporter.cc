@@ -117,6 +117,13 @@ void Reporter::write_text(const std::string& text, const options& opts) {
   if (out != stderr) std::fclose(out);
 }
 
+void Reporter::write_sarif(const options& opts) {
+  std::string error = report::write_file_atomically(
+      file_path(opts.sarif_path),
+      report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION}, sarif_reports_));
+  if (!error.empty()) std::fprintf(stderr, "lockorder: sarif: %s\n", error.c_str());
+}
+
 void Reporter::emit(const RawReport& raw, bool may_throw) {
   std::shared_ptr<const options> opts = current_options();
   report::Report report = symbolize(raw);
@@ -128,10 +135,7 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
     write_text(text, *opts);
     if (!opts->sarif_path.empty()) {
       sarif_reports_.push_back(report);
-      std::string error = report::write_file_atomically(
-          file_path(opts->sarif_path),
-          report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION}, sarif_reports_));
-      if (!error.empty()) std::fprintf(stderr, "lockorder: sarif: %s\n", error.c_str());
+      write_sarif(*opts);
     }
     observers = observers_;
   }
@@ -174,6 +178,11 @@ void Reporter::remove_observer(int handle) {
 
 void Reporter::finish() {
   std::shared_ptr<const options> opts = current_options();
+  if (!opts->sarif_path.empty()) {
+    // Asked for SARIF: a clean run writes a run with no results (CI uploads it either way).
+    std::lock_guard guard(mu_);
+    if (sarif_reports_.empty() && !own_files_) write_sarif(*opts);  // children: only findings
+  }
   if (!opts->dot_path.empty()) {
     std::string path;
     {

@@ -38,6 +38,7 @@ class Reporter {
   report::Report symbolize(const RawReport& raw);
   void write_text(const std::string& text, const options& opts);
   std::string file_path(const std::string& configured) const;
+  void write_sarif(const options& opts);  // all reports so far; mu_ held
 
   std::mutex mu_;  // serializes output so that concurrent reports never interleave
   std::vector<report::Report> sarif_reports_;
