@@ -10,8 +10,9 @@
 //                                 operations can throw, an unlock never does). From the API
 //                                 only: report_action::callback calls options::callback with
 //                                 the report, on the thread that found it, then goes on
-//   on_deadlock=exit|abort|wait   [exit] after reporting an acquisition that can only hang
-//                                 (a double-lock of a non-recursive lock): end the process with
+//   on_deadlock=exit|abort|wait   [exit] after reporting threads blocked in a cycle (a
+//                                 `deadlock`) or an acquisition that can only hang (a
+//                                 double-lock of a non-recursive lock): end the process with
 //                                 `exitcode`, abort(), or go on and hang
 //   exitcode=N                    [66] exit status of a process that produced a report, set
 //                                 when it exits (0 keeps the program's own status)
@@ -27,7 +28,7 @@
 //   stack_depth=N                 [32] frames kept per acquisition stack (1..256)
 //   log_path=FILE                 [stderr] append reports to FILE instead of stderr
 //   sarif=FILE                    also write every report as SARIF 2.1.0 to FILE (rewritten
-//                                 whole after each report)
+//                                 whole after each report; an empty run at exit if none)
 //   dot=FILE                      write the lock-order graph as DOT to FILE at exit
 //
 // Thread-safety: all functions here may be called from any thread at any time.

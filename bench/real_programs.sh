@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# lockorder-run on real software nobody here wrote, side by side with native, ThreadSanitizer and
+# Helgrind, in one run:
+#   - memcached from Debian's package, loaded by memcslap on 127.0.0.1 (a fixed number of
+#     requests); ThreadSanitizer needs a rebuild, made from Debian's memcached source package;
+#   - LevelDB's db_bench, built from Debian's leveldb source package (native, and a TSan build),
+#     4 threads of fillrandom, readrandom and readwhilewriting.
+# Prints wall time per configuration (median of the repetitions) and the ratio to native, and
+# what lockorder reported for each program. Run on an otherwise idle machine, as root (it
+# installs Debian packages and enables deb-src the first time).
+# Usage: bench/real_programs.sh [repetitions] [--no-helgrind]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps="${1:-5}"
+helgrind=1
+[ "${2:-}" = "--no-helgrind" ] && helgrind=0
+root=$(pwd)
+work="$root/build/bench-src"
+results="$root/build/bench-results"
+run="$root/build/bin/lockorder-run"
+[ -x "$run" ] || { echo "build first: scripts/test.sh" >&2; exit 2; }
+mkdir -p "$work" "$results"
+
+packages=(memcached libmemcached-tools valgrind dpkg-dev libevent-dev cmake g++ libbenchmark-dev bc)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  cat > /etc/apt/sources.list.d/lockorder-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt-get update -qq
+fi
+
+# --- builds from Debian source packages --------------------------------------------------
+cd "$work"
+[ -d leveldb-1.23 ] || apt-get source -qq leveldb >/dev/null 2>&1
+[ -d memcached-1.6.18 ] || apt-get source -qq memcached >/dev/null 2>&1
+build_leveldb() {  # dir, extra flags
+  [ -x "$1/db_bench" ] && return
+  cmake -S leveldb-1.23 -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEVELDB_BUILD_TESTS=OFF \
+    -DLEVELDB_BUILD_BENCHMARKS=ON -DBUILD_SHARED_LIBS=OFF -DCMAKE_CXX_FLAGS="$2" \
+    -DCMAKE_EXE_LINKER_FLAGS="$2" >/dev/null
+  cmake --build "$1" -j "$(nproc)" --target db_bench >/dev/null
+}
+build_leveldb leveldb-native ""
+build_leveldb leveldb-tsan "-fsanitize=thread"
+if [ ! -x memcached-tsan/memcached ]; then
+  rm -rf memcached-tsan && cp -r memcached-1.6.18 memcached-tsan
+  (cd memcached-tsan && ./configure -q CFLAGS="-O2 -g -fsanitize=thread" \
+     LDFLAGS="-fsanitize=thread" >/dev/null && make -s -j "$(nproc)" memcached >/dev/null 2>&1)
+fi
+cd "$root"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+now() { date +%s.%N; }
+
+# --- LevelDB db_bench ------------------------------------------------------------------------
+ldb_args=(--threads=4 --num=30000 --benchmarks=fillrandom,readrandom,readwhilewriting)
+ldb_once() {  # label, command prefix...
+  local label=$1; shift
+  local db; db=$(mktemp -d)
+  local start end
+  start=$(now)
+  "$@" --db="$db" "${ldb_args[@]}" >/dev/null 2>"$results/leveldb-$label.err" || true
+  end=$(now)
+  rm -rf "$db"
+  echo "$end - $start" | bc
+}
+declare -A ldb
+ldb_config() {  # label, times, command...
+  local label=$1 times=$2; shift 2
+  ldb[$label]=$(for _ in $(seq "$times"); do ldb_once "$label" "$@"; done | median)
+}
+native_ldb="$work/leveldb-native/db_bench"
+ldb_config native "$reps" "$native_ldb"
+ldb_config lockorder "$reps" "$run" -- "$native_ldb"
+ldb_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/leveldb-tsan/db_bench"
+[ $helgrind = 1 ] && ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"
+
+# --- memcached under memcslap ----------------------------------------------------------------
+port=21211
+mc_once() {  # label, command prefix... (the server)
+  local label=$1; shift
+  "$@" -p $port -l 127.0.0.1 -U 0 -t 4 -u root 2>"$results/memcached-$label.err" &
+  local server=$!
+  for _ in $(seq 600); do
+    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+    sleep 0.1
+  done
+  local start end
+  start=$(now)
+  memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=4000 >/dev/null 2>&1
+  end=$(now)
+  kill -TERM $server
+  wait $server || true
+  echo "$end - $start" | bc
+}
+declare -A mc
+mc_config() {
+  local label=$1 times=$2; shift 2
+  mc[$label]=$(for _ in $(seq "$times"); do mc_once "$label" "$@"; done | median)
+}
+mc_config native "$reps" /usr/bin/memcached
+mc_config lockorder "$reps" "$run" -- /usr/bin/memcached
+mc_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/memcached-tsan/memcached"
+[ $helgrind = 1 ] && mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached
+
+# --- results ---------------------------------------------------------------------------------
+report() {  # name, assoc-array name
+  local name=$1
+  local -n times=$2
+  printf '%s\n' "$name"
+  for label in native lockorder tsan helgrind; do
+    [ -n "${times[$label]:-}" ] || continue
+    printf '  %-10s %8.2f s   %6.2fx\n' "$label" "${times[$label]}" \
+      "$(echo "${times[$label]} / ${times[native]}" | bc -l)"
+  done
+}
+{
+  echo "real programs (wall time, median of $reps; tsan 3 runs, helgrind 1)"
+  report "LevelDB db_bench ${ldb_args[*]}" ldb
+  report "memcached 1.6.18 (Debian) under memcslap --concurrency=8 --execute-number=4000" mc
+  echo "what lockorder reported:"
+  for f in "$results"/leveldb-lockorder.err "$results"/memcached-lockorder.err; do
+    n=$(grep -c "^WARNING: lockorder:" "$f" || true)
+    echo "  $(basename "$f" .err): $n report(s)"
+    grep "^WARNING: lockorder:" "$f" | sort | uniq -c | sed 's/^/    /' || true
+  done
+} | tee "$results/summary.txt"
