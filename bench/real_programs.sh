@@ -54,7 +54,7 @@ build_leveldb() {  # dir, extra flags
 build_leveldb leveldb-native ""
 build_leveldb leveldb-tsan "-fsanitize=thread"
 if [ ! -x memcached-tsan/memcached ]; then
-  rm -rf memcached-tsan && cp -r memcached-1.6.18 memcached-tsan
+  rm -rf memcached-tsan && cp -a memcached-1.6.18 memcached-tsan
   (cd memcached-tsan && ./configure -q CFLAGS="-O2 -g -fsanitize=thread" \
      LDFLAGS="-fsanitize=thread" >/dev/null && make -s -j "$(nproc)" memcached >/dev/null 2>&1)
 fi

@@ -30,9 +30,18 @@ show "A recursive counter re-entering its recursive_mutex" "$examples/recursive_
 show "A producer/consumer queue with a condition variable" "$examples/producer_consumer"
 show "A connection pool limited by a counting semaphore" "$examples/connection_pool"
 
+echo
+echo "lockorder-run: the same runtime preloaded into a program that was not built with lockorder."
+if [ -x build/bin/lockorder-run ]; then
+  show "A plain std::mutex bank, transfers in both directions one after the other" \
+    build/bin/lockorder-run --sarif="$out/bank.sarif" -- "$examples/unmodified_bank"
+  show "The same transfers at the same moment: a real deadlock, reported instead of hanging" \
+    build/bin/lockorder-run -- "$examples/unmodified_bank" --race
+fi
+
 printf '\n\033[1m== Outputs\033[0m\n'
 if command -v dot >/dev/null; then
   dot -Tsvg "$out/philosophers.dot" -o "$out/philosophers.svg"
   echo "lock-order graph of the philosophers: $out/philosophers.dot, picture: $out/philosophers.svg"
 fi
-echo "SARIF 2.1.0 for code scanning: $out/philosophers.sarif"
+echo "SARIF 2.1.0 for code scanning: $out/philosophers.sarif, $out/bank.sarif"
