@@ -12,6 +12,7 @@ LOCKORDER_PACKAGES=(
   nlohmann-json3-dev                         # JSON for SARIF
   libdw-dev                                  # elfutils libdw: symbolizing stacks
   graphviz                                   # dot: pictures of the lock-order graph
+  clang-19                                   # tests: lockorder-run on a clang++-built program
 )
 
 lockorder_install_packages() {
