@@ -9,6 +9,7 @@
 # what lockorder reported for each program. Run on an otherwise idle machine, as root (it
 # installs Debian packages and enables deb-src the first time).
 # Usage: bench/real_programs.sh [repetitions] [--no-helgrind]
+#        LOCKORDER_BENCH_ONLY=leveldb|memcached bench/real_programs.sh ...   (one program)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-5}"
@@ -80,17 +81,21 @@ ldb_config() {  # label, times, command...
   local label=$1 times=$2; shift 2
   ldb[$label]=$(for _ in $(seq "$times"); do ldb_once "$label" "$@"; done | median)
 }
+only="${LOCKORDER_BENCH_ONLY:-}"
 native_ldb="$work/leveldb-native/db_bench"
+if [ "$only" != memcached ]; then
 ldb_config native "$reps" "$native_ldb"
 ldb_config lockorder "$reps" "$run" -- "$native_ldb"
 ldb_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/leveldb-tsan/db_bench"
-[ $helgrind = 1 ] && ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"
+if [ $helgrind = 1 ]; then ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"; fi
+fi
 
 # --- memcached under memcslap ----------------------------------------------------------------
 port=21211
 mc_once() {  # label, command prefix... (the server)
   local label=$1; shift
-  "$@" -p $port -l 127.0.0.1 -U 0 -t 4 -u root 2>"$results/memcached-$label.err" &
+  # -c 1024: valgrind keeps some descriptors for itself; every configuration gets the same limit.
+  "$@" -p $port -l 127.0.0.1 -U 0 -t 4 -c 1024 -u root 2>"$results/memcached-$label.err" &
   local server=$!
   for _ in $(seq 600); do
     (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
@@ -98,7 +103,7 @@ mc_once() {  # label, command prefix... (the server)
   done
   local start end
   start=$(now)
-  memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=4000 >/dev/null 2>&1
+  memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=20000 >/dev/null 2>&1
   end=$(now)
   kill -TERM $server
   wait $server || true
@@ -109,15 +114,18 @@ mc_config() {
   local label=$1 times=$2; shift 2
   mc[$label]=$(for _ in $(seq "$times"); do mc_once "$label" "$@"; done | median)
 }
+if [ "$only" != leveldb ]; then
 mc_config native "$reps" /usr/bin/memcached
 mc_config lockorder "$reps" "$run" -- /usr/bin/memcached
 mc_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/memcached-tsan/memcached"
-[ $helgrind = 1 ] && mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached
+if [ $helgrind = 1 ]; then mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached; fi
+fi
 
 # --- results ---------------------------------------------------------------------------------
 report() {  # name, assoc-array name
   local name=$1
   local -n times=$2
+  [ -n "${times[native]:-}" ] || return 0
   printf '%s\n' "$name"
   for label in native lockorder tsan helgrind; do
     [ -n "${times[$label]:-}" ] || continue
@@ -128,9 +136,10 @@ report() {  # name, assoc-array name
 {
   echo "real programs (wall time, median of $reps; tsan 3 runs, helgrind 1)"
   report "LevelDB db_bench ${ldb_args[*]}" ldb
-  report "memcached 1.6.18 (Debian) under memcslap --concurrency=8 --execute-number=4000" mc
+  report "memcached 1.6.18 (Debian) under memcslap --concurrency=8 --execute-number=20000" mc
   echo "what lockorder reported:"
   for f in "$results"/leveldb-lockorder.err "$results"/memcached-lockorder.err; do
+    [ -f "$f" ] || continue
     n=$(grep -c "^WARNING: lockorder:" "$f" || true)
     echo "  $(basename "$f" .err): $n report(s)"
     grep "^WARNING: lockorder:" "$f" | sort | uniq -c | sed 's/^/    /' || true
