@@ -12,10 +12,10 @@
 #define LOCKORDER_EXPORT __attribute__((visibility("default")))
 
 // The acquisition site of the interposed call: where the program called pthread_*.
-#define LOCKORDER_CALL_SITE()                                                  \
-  ::lockorder::internal::Site {                                                \
-    reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)),             \
-        reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())                \
+#define LOCKORDER_CALL_SITE()                                      \
+  ::lockorder::internal::Site {                                    \
+    reinterpret_cast<std::uintptr_t>(__builtin_return_address(0)), \
+        reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa())    \
   }
 
 namespace lockorder::preload {

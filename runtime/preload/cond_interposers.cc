@@ -35,7 +35,7 @@ LOCKORDER_EXPORT int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 }
 
 LOCKORDER_EXPORT int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m,
-                           const struct timespec* abstime) {
+                                            const struct timespec* abstime) {
   if (from_runtime()) return real::cond_timedwait(c, m, abstime);
   ensure_initialized();
   before_wait(m, LOCKORDER_CALL_SITE());
@@ -43,7 +43,7 @@ LOCKORDER_EXPORT int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* 
 }
 
 LOCKORDER_EXPORT int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
-                           const struct timespec* abstime) {
+                                            const struct timespec* abstime) {
   if (from_runtime()) return real::cond_clockwait(c, m, clock, abstime);
   ensure_initialized();
   before_wait(m, LOCKORDER_CALL_SITE());

@@ -51,19 +51,18 @@ LOCKORDER_EXPORT int pthread_mutex_trylock(pthread_mutex_t* m) {
 LOCKORDER_EXPORT int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) {
   if (from_runtime()) return real::mutex_timedlock(m, abstime);
   ensure_initialized();
-  return checked_timed_lock(m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
-                            [abstime](pthread_mutex_t* o) {
-                              return real::mutex_timedlock(o, abstime);
-                            });
+  return checked_timed_lock(
+      m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      [abstime](pthread_mutex_t* o) { return real::mutex_timedlock(o, abstime); });
 }
 
-LOCKORDER_EXPORT int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const struct timespec* abstime) {
+LOCKORDER_EXPORT int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock,
+                                             const struct timespec* abstime) {
   if (from_runtime()) return real::mutex_clocklock(m, clock, abstime);
   ensure_initialized();
-  return checked_timed_lock(m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
-                            [clock, abstime](pthread_mutex_t* o) {
-                              return real::mutex_clocklock(o, clock, abstime);
-                            });
+  return checked_timed_lock(
+      m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      [clock, abstime](pthread_mutex_t* o) { return real::mutex_clocklock(o, clock, abstime); });
 }
 
 LOCKORDER_EXPORT int pthread_mutex_unlock(pthread_mutex_t* m) {

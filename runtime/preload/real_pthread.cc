@@ -110,7 +110,8 @@ int cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* t) {
   return next(fn, "pthread_cond_timedwait")(c, m, t);
 }
 int cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t k, const timespec* t) {
-  static std::atomic<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*)> fn{nullptr};
+  static std::atomic<int (*)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*)> fn{
+      nullptr};
   return next(fn, "pthread_cond_clockwait")(c, m, k, t);
 }
 

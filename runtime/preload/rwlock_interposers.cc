@@ -48,7 +48,8 @@ LOCKORDER_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
                           real::rwlock_trywrlock);
 }
 
-LOCKORDER_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const struct timespec* abstime) {
+LOCKORDER_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* l,
+                                                const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_timedrdlock(l, abstime);
   ensure_initialized();
   return checked_timed_lock(
@@ -56,7 +57,8 @@ LOCKORDER_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const struc
       [abstime](pthread_rwlock_t* o) { return real::rwlock_timedrdlock(o, abstime); });
 }
 
-LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const struct timespec* abstime) {
+LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l,
+                                                const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_timedwrlock(l, abstime);
   ensure_initialized();
   return checked_timed_lock(
@@ -65,7 +67,7 @@ LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const struc
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t clock,
-                               const struct timespec* abstime) {
+                                                const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_clockrdlock(l, clock, abstime);
   ensure_initialized();
   return checked_timed_lock(l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
@@ -75,7 +77,7 @@ LOCKORDER_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t c
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t clock,
-                               const struct timespec* abstime) {
+                                                const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_clockwrlock(l, clock, abstime);
   ensure_initialized();
   return checked_timed_lock(l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),

@@ -170,8 +170,7 @@ void renew(ShadowLock& shadow, LockKind kind, bool prefers_writers) {
   shadow.generation.fetch_add(1, std::memory_order_relaxed);
 }
 
-LockMeta& shadow_slow(std::uintptr_t address, TagWords words, LockKind kind,
-                      bool prefers_writers) {
+LockMeta& shadow_slow(std::uintptr_t address, TagWords words, LockKind kind, bool prefers_writers) {
   Shard& shard = shard_of(address);
   std::lock_guard guard(shard.mu);
   if (words)
@@ -198,8 +197,8 @@ void forget_at(std::uintptr_t address, TagWords words) {
   Shard& shard = shard_of(address);
   std::lock_guard guard(shard.mu);
   auto it = shard.by_address.find(address);
-  if (it != shard.by_address.end()) renew(*it->second, it->second->meta.kind,
-                                          it->second->meta.prefers_writers);
+  if (it != shard.by_address.end())
+    renew(*it->second, it->second->meta.kind, it->second->meta.prefers_writers);
   if (words) clear_tag(words);
 }
 

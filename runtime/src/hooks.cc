@@ -13,6 +13,7 @@
 #include "order_checker.h"
 #include "reporter.h"
 #include "settings.h"
+#include "settled_edges.h"
 #include "thread_state.h"
 #include "wait_for_graph.h"
 
@@ -97,11 +98,23 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   h.tried = tried;
 }
 
-bool all_edges_settled(const ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
-  for (const HeldLock& held : thread.held)
-    if (!skips_edge(thread, held, key, flags) &&
-        !thread.is_settled(edge_key(held.key(), key, held.mode, mode)))
-      return false;
+// Settled by this thread, or by any thread (then this one remembers it too).
+bool is_settled(ThreadState& thread, std::uint64_t edge) {
+  if (thread.is_settled(edge)) return true;
+  if (!settled_edges().contains(edge)) return false;
+  thread.remember_settled(edge);
+  return true;
+}
+
+bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
+  for (std::size_t i = 0; i < thread.held.size(); ++i) {
+    const HeldLock& held = thread.held[i];
+    if (skips_edge(thread, held, key, flags)) continue;
+    const std::uint64_t edge = edge_key(held.key(), key, held.mode, mode);
+    if (is_settled(thread, edge)) continue;
+    if (i > 0 && is_settled(thread, edge_below_key(edge, thread.held[i - 1].chain))) continue;
+    return false;
+  }
   return true;
 }
 

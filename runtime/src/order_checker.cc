@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "settled_edges.h"
+
 namespace lockorder::internal {
 namespace {
 
@@ -126,9 +128,14 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     LockGraph::Insertion insertion;
     LockGraph::EdgeId edge =
         add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
-    // An edge with no gate left can never change again for these modes: the thread may skip it.
-    if (edges_[edge].gates.empty())
-      thread.remember_settled(edge_key(held.key(), key, held.mode, mode));
+    // An edge with no gate left can never change again for these modes, and one with gates
+    // cannot change when taken again with the same locks below: the thread may skip it.
+    const std::uint64_t settled = edge_key(held.key(), key, held.mode, mode);
+    const std::uint64_t remembered = edges_[edge].gates.empty() || i == 0
+                                         ? settled
+                                         : edge_below_key(settled, thread.held[i - 1].chain);
+    thread.remember_settled(remembered);
+    settled_edges().insert(remembered);
     if (!insertion.closes_cycle) continue;
     std::vector<LockGraph::EdgeId> cycle =
         reportable_cycle(insertion.edge, std::move(insertion.path), opts);

@@ -114,7 +114,8 @@ class OrderChecker {
   std::unordered_map<std::string, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;
   std::vector<LockGraph::EdgeId> suppressed_;
-  std::set<std::pair<std::uint64_t, std::uint64_t>> reported_pairs_;  // lock-hierarchy, once per pair
+  std::set<std::pair<std::uint64_t, std::uint64_t>>
+      reported_pairs_;  // lock-hierarchy, once per pair
   std::size_t reports_ = 0;
 };
 

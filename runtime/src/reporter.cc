@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "entry_points.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
-#include "entry_points.h"
 #include "settings.h"
 #include "symbolizer.h"
 

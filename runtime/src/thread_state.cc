@@ -40,6 +40,20 @@ ThreadState* create_thread_state() noexcept {
   return t_thread_state;
 }
 
+void HashCache::insert(std::uint64_t hash) {
+  std::uint64_t& slot = slots_[index(hash)];
+  if (slot != 0 && slot != hash && ++evictions_ > 2 * size() && size() < kMaxSize) {
+    // Thrashing: start again twice as large (a cache may forget).
+    const std::size_t grown = 2 * size();
+    slots_ = std::make_unique<std::uint64_t[]>(grown);
+    mask_ = grown - 1;
+    evictions_ = 0;
+    slots_[index(hash)] = hash;
+    return;
+  }
+  slot = hash;
+}
+
 std::uintptr_t ThreadState::stack_top() {
   if (stack_top_ == 0) {
     pthread_attr_t attr;

@@ -78,19 +78,43 @@ class HeldStack {
   std::size_t capacity_ = 0;
 };
 
+// A direct-mapped cache of non-zero 64-bit hashes. It starts small and doubles, up to a bound,
+// when its working set does not fit: a program that holds one of thousands of locks (a hash
+// table's bucket locks, say) while taking another has thousands of chains per thread, and a
+// cache that keeps forgetting them sends every acquisition to the global graph.
+class HashCache {
+ public:
+  static constexpr std::size_t kInitialSize = 1024;
+  static constexpr std::size_t kMaxSize = 16384;
+
+  HashCache() : slots_(std::make_unique<std::uint64_t[]>(kInitialSize)), mask_(kInitialSize - 1) {}
+  bool contains(std::uint64_t hash) const { return slots_[index(hash)] == hash; }
+  // May allocate (when it grows); never called on the fast path.
+  void insert(std::uint64_t hash);
+  std::size_t size() const { return mask_ + 1; }
+
+ private:
+  // The low bits of a chain or edge hash carry the acquisition mode.
+  std::size_t index(std::uint64_t hash) const { return (hash >> 7) & mask_; }
+
+  std::unique_ptr<std::uint64_t[]> slots_;
+  std::size_t mask_;
+  std::size_t evictions_ = 0;  // since the last growth
+};
+
 class ThreadState {
  public:
-  static constexpr std::size_t kChainCacheSize = 1024;
-
   explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) {}
 
-  bool knows_chain(std::uint64_t chain) const { return chains_[slot(chain)] == chain; }
-  void remember_chain(std::uint64_t chain) { chains_[slot(chain)] = chain; }
+  bool knows_chain(std::uint64_t chain) const { return chains_.contains(chain); }
+  void remember_chain(std::uint64_t chain) { chains_.insert(chain); }
 
-  // Edges (by edge_key) this thread has seen in the graph with no gate left: taking them again
-  // cannot change anything, so a new chain made only of settled edges needs no global lock.
-  bool is_settled(std::uint64_t edge) const { return settled_[slot(edge)] == edge; }
-  void remember_settled(std::uint64_t edge) { settled_[slot(edge)] = edge; }
+  // Edges this thread has seen in the graph with no gate left (by edge_key), or has recorded
+  // with the same locks below (by edge_below_key): taking them again cannot change anything, so
+  // a new chain made only of settled edges needs no global lock. (A thread that keeps an outer
+  // lock for its whole life gates every edge it takes; the second form settles those.)
+  bool is_settled(std::uint64_t edge) const { return settled_.contains(edge); }
+  void remember_settled(std::uint64_t edge) { settled_.insert(edge); }
 
   // A full stack this thread captured the first time it acquired a lock at `pc` with the stack
   // pointer at `cfa`, called from the same place one frame further out, or kNoStack. It stands
@@ -146,7 +170,8 @@ class ThreadState {
 
   HeldStack held;
   std::uint32_t ordered_groups = 0;
-  bool wait_published = false;  // in the WaitForGraph, blocked on its newest held entry  // ordered_lock calls so far; the newest is the current group
+  bool wait_published = false;  // in the WaitForGraph, blocked on its newest held entry  //
+                                // ordered_lock calls so far; the newest is the current group
 
  private:
   static constexpr std::size_t kSiteCacheSize = 256;
@@ -162,10 +187,9 @@ class ThreadState {
     return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % (kSiteCacheSize / kSiteWays) *
            kSiteWays;
   }
-  static std::size_t slot(std::uint64_t chain) { return (chain >> 7) % kChainCacheSize; }
 
-  std::array<std::uint64_t, kChainCacheSize> chains_{};
-  std::array<std::uint64_t, kChainCacheSize> settled_{};
+  HashCache chains_;
+  HashCache settled_;
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   std::string name_;
@@ -203,6 +227,13 @@ inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode m
 
 inline std::uint64_t edge_key(std::uint64_t from, std::uint64_t to, Mode held, Mode acquired) {
   return extend_chain(from * 0xD6E8FEB86659FD93ull, to, acquired, held == Mode::shared, false);
+}
+
+// An edge taken with given locks below its outer lock (`below`: the chain of the held entry under
+// the outer one). Recording the edge again with the same locks below cannot change it: its gates
+// are the locks below, and intersecting with the same set again leaves them as they are.
+inline std::uint64_t edge_below_key(std::uint64_t edge, std::uint64_t below) {
+  return extend_chain(edge, below, Mode::exclusive, true, true);
 }
 
 }  // namespace lockorder::internal

@@ -159,9 +159,9 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Waiter>& cycle) {
   };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Waiter& w = cycle[i];
-    report.sites.push_back({"waits for " + report.locks[i].label + " (" +
-                                blocked_for(now - w.since) + "), at",
-                            "", site(w.pending.site_stack), w.label});
+    report.sites.push_back(
+        {"waits for " + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
+         site(w.pending.site_stack), w.label});
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;
       std::string mode = h.mode == Mode::shared ? " (shared)" : "";

@@ -62,9 +62,12 @@ Example:
 // "--sarif=FILE" -> "sarif=FILE"; nullopt when `arg` is not one of the named options.
 std::optional<std::string> named_option(std::string_view arg) {
   static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
-      {"--sarif=", "sarif"},         {"--dot=", "dot"},
-      {"--log-path=", "log_path"},   {"--exitcode=", "exitcode"},
-      {"--on-deadlock=", "on_deadlock"}, {"--on-report=", "on_report"},
+      {"--sarif=", "sarif"},
+      {"--dot=", "dot"},
+      {"--log-path=", "log_path"},
+      {"--exitcode=", "exitcode"},
+      {"--on-deadlock=", "on_deadlock"},
+      {"--on-report=", "on_report"},
   };
   for (auto [flag, key] : kNamed)
     if (arg.starts_with(flag)) return std::string(key) + "=" + std::string(arg.substr(flag.size()));
@@ -75,7 +78,8 @@ std::optional<std::string> named_option(std::string_view arg) {
 // (build/bin -> build/lib, PREFIX/bin -> PREFIX/lib).
 std::string preload_library() {
   if (const char* set = std::getenv("LOCKORDER_PRELOAD"); set && *set) {
-    if (!fs::exists(set)) usage_error(std::string("LOCKORDER_PRELOAD names a missing file: ") + set);
+    if (!fs::exists(set))
+      usage_error(std::string("LOCKORDER_PRELOAD names a missing file: ") + set);
     return set;
   }
   std::error_code error;
@@ -171,8 +175,9 @@ int main(int argc, char** argv) {
   if (std::string error = lockorder::parse_options(merged, parsed); !error.empty())
     usage_error(error);
   if (parsed.on_report == lockorder::report_action::throw_exception)
-    usage_error("on_report=throw needs the linked runtime (an exception cannot cross the C "
-                "library); use report or abort");
+    usage_error(
+        "on_report=throw needs the linked runtime (an exception cannot cross the C "
+        "library); use report or abort");
   check_output_directory("sarif", parsed.sarif_path);
   check_output_directory("dot", parsed.dot_path);
   check_output_directory("log_path", parsed.log_path);
@@ -184,7 +189,8 @@ int main(int argc, char** argv) {
     return 127;
   }
   if (is_static_elf(resolved))
-    usage_error(program + " is statically linked: its locks cannot be interposed (link it "
+    usage_error(program +
+                " is statically linked: its locks cannot be interposed (link it "
                 "dynamically, or link lockorder::runtime into it)");
 
   std::string preload = preload_library();

@@ -8,8 +8,8 @@
 namespace lockorder::testing {
 
 struct RunResult {
-  int exit_code = -1;    // when it exited
-  int signal = 0;        // when a signal ended it
+  int exit_code = -1;  // when it exited
+  int signal = 0;      // when a signal ended it
   bool timed_out = false;
   std::string out;
   std::string err;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <new>
 #include <shared_mutex>
+#include <thread>
 #include <vector>
 
 #include "lockorder/lockorder.h"
@@ -74,6 +75,44 @@ TEST(HotPath, NewCombinationsOfSettledEdgesSkipTheGraph) {
     for (auto it = round.rbegin(); it != round.rend(); ++it) (*it)->unlock();
   }
   EXPECT_EQ(stats().graph_visits, visits + 1);  // the stats() call itself
+}
+
+// Each of thousands of bucket locks nested with one inner lock, all under an outer lock held
+// throughout (a gate on every edge): more chains than a thread's first cache holds.
+void nest_in_buckets(mutex& outer, std::vector<mutex>& buckets, mutex& inner) {
+  std::lock_guard go(outer);
+  for (mutex& bucket : buckets) {
+    std::lock_guard gb(bucket);
+    std::lock_guard gi(inner);
+  }
+}
+
+// Runs nest_in_buckets over each bucket set from one call site (so that its acquisition sites
+// are known after the first), and returns the graph visits the last set cost.
+std::size_t visits_of_last(mutex& outer, const std::vector<std::vector<mutex>*>& sets,
+                           mutex& inner) {
+  std::size_t visits = 0;
+  for (std::vector<mutex>* buckets : sets) {
+    visits = stats().graph_visits;
+    nest_in_buckets(outer, *buckets, inner);
+  }
+  return stats().graph_visits - visits - 1;  // less the stats() call itself
+}
+
+TEST(HotPath, ThousandsOfGatedChainsAreLearntOnce) {
+  mutex outer, inner;
+  std::vector<mutex> buckets(5000);
+  EXPECT_EQ(visits_of_last(outer, {&buckets, &buckets}, inner), 0u);
+}
+
+TEST(HotPath, EdgesSettledByOneThreadAreSettledForAll) {
+  mutex outer, inner;
+  std::vector<mutex> buckets(5000), one(1);
+  std::thread([&] { visits_of_last(outer, {&buckets}, inner); }).join();
+  std::size_t visits = 1;
+  // The second thread learns its acquisition sites on one bucket, then needs the graph no more.
+  std::thread([&] { visits = visits_of_last(outer, {&one, &buckets}, inner); }).join();
+  EXPECT_EQ(visits, 0u);
 }
 
 }  // namespace

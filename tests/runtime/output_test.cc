@@ -133,10 +133,11 @@ TEST(Dot, GraphShowsLocksEdgesAndTheCycle) {
 
 TEST(Options, ParsesEveryKey) {
   options opts;
-  EXPECT_EQ(parse_options("on_report=throw:on_deadlock=wait,exitcode=3:read_read_cycles=1:"
-                          "gated_cycles=true:stack_depth=8:log_path=reports.log:sarif=s.sarif:dot=g.dot",
-                          opts),
-            "");
+  EXPECT_EQ(
+      parse_options("on_report=throw:on_deadlock=wait,exitcode=3:read_read_cycles=1:"
+                    "gated_cycles=true:stack_depth=8:log_path=reports.log:sarif=s.sarif:dot=g.dot",
+                    opts),
+      "");
   EXPECT_EQ(opts.on_report, report_action::throw_exception);
   EXPECT_EQ(opts.on_deadlock, deadlock_action::wait);
   EXPECT_EQ(opts.exitcode, 3);

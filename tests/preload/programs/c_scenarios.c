@@ -63,7 +63,7 @@ static void* reader_then_mutex(void* arg) {
 static void* mutex_then_reader(void* arg) {
   pthread_mutex_lock(&a);
   pthread_barrier_wait(&barrier);
-  usleep(300 * 1000); /* let the writer queue */
+  usleep(300 * 1000);            /* let the writer queue */
   pthread_rwlock_rdlock(&table); /* behind the writer */
   return arg;
 }
@@ -200,7 +200,8 @@ static int dlopen_inversion(const char* library) {
     return 1;
   }
   void (*plugin_work)(pthread_mutex_t*) = (void (*)(pthread_mutex_t*))dlsym(handle, "plugin_work");
-  pthread_mutex_t* (*plugin_lock)(void) = (pthread_mutex_t * (*)(void)) dlsym(handle, "plugin_lock");
+  pthread_mutex_t* (*plugin_lock)(void) =
+      (pthread_mutex_t * (*)(void)) dlsym(handle, "plugin_lock");
   plugin_work(&a);
   lock_pair(&a, plugin_lock());
   return 0;

@@ -122,7 +122,7 @@ void try_lock_adds_no_edge() {  // 7, first half: none
 
 void try_locked_lock_is_held() {  // 7, second half: report
   {
-    std::lock_guard held(c);  // H
+    std::lock_guard held(c);   // H
     std::lock_guard inner(a);  // G
   }
   if (a.try_lock()) {
@@ -132,8 +132,12 @@ void try_locked_lock_is_held() {  // 7, second half: report
 }
 
 void scoped_lock_both_orders() {  // 8: none
-  { std::scoped_lock both(a, b); }
-  { std::scoped_lock both(b, a); }
+  {
+    std::scoped_lock both(a, b);
+  }
+  {
+    std::scoped_lock both(b, a);
+  }
   std::lock(a, b);
   a.unlock();
   b.unlock();

@@ -30,8 +30,8 @@ enum class Mode : std::uint8_t { exclusive = 0, shared = 1 };
 // How an acquisition happens; each flag changes which checks apply.
 enum AcquireFlags : unsigned {
   kBlocking = 0,
-  kTimed = 1u << 0,    // may time out: a self re-acquisition is reported but not fatal
-  kOrdered = 1u << 1,  // taken by ordered_lock: later ordered_lock calls check against it
+  kTimed = 1u << 0,        // may time out: a self re-acquisition is reported but not fatal
+  kOrdered = 1u << 1,      // taken by ordered_lock: later ordered_lock calls check against it
   kFailsOnSelf = 1u << 2,  // an error-checking lock: a self re-acquisition fails, it cannot hang
 };
 
