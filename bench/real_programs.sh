@@ -5,7 +5,8 @@
 #     requests); ThreadSanitizer needs a rebuild, made from Debian's memcached source package;
 #   - LevelDB's db_bench, built from Debian's leveldb source package (native, and a TSan build),
 #     4 threads of fillrandom, readrandom and readwhilewriting.
-# Prints wall time per configuration (median of the repetitions) and the ratio to native, and
+# Prints wall time per configuration (median of the repetitions; native and lockorder-run runs
+# alternate) and the ratio to native, and
 # what lockorder reported for each program. Run on an otherwise idle machine, as root (it
 # installs Debian packages and enables deb-src the first time).
 # Usage: bench/real_programs.sh [repetitions] [--no-helgrind]
@@ -84,8 +85,12 @@ ldb_config() {  # label, times, command...
 only="${LOCKORDER_BENCH_ONLY:-}"
 native_ldb="$work/leveldb-native/db_bench"
 if [ "$only" != memcached ]; then
-ldb_config native "$reps" "$native_ldb"
-ldb_config lockorder "$reps" "$run" -- "$native_ldb"
+# native and lockorder-run alternate, so that a slower stretch of the machine hits both.
+ldb_pairs=$(for _ in $(seq "$reps"); do
+  echo "$(ldb_once native "$native_ldb") $(ldb_once lockorder "$run" -- "$native_ldb")"
+done)
+ldb[native]=$(awk '{print $1}' <<<"$ldb_pairs" | median)
+ldb[lockorder]=$(awk '{print $2}' <<<"$ldb_pairs" | median)
 ldb_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/leveldb-tsan/db_bench"
 if [ $helgrind = 1 ]; then ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"; fi
 fi
@@ -118,8 +123,11 @@ mc_config() {
   mc[$label]=$(for _ in $(seq "$times"); do mc_once "$label" "$@"; done | median)
 }
 if [ "$only" != leveldb ]; then
-mc_config native "$reps" /usr/bin/memcached
-mc_config lockorder "$reps" "$run" -- /usr/bin/memcached
+mc_pairs=$(for _ in $(seq "$reps"); do
+  echo "$(mc_once native /usr/bin/memcached) $(mc_once lockorder "$run" -- /usr/bin/memcached)"
+done)
+mc[native]=$(awk '{print $1}' <<<"$mc_pairs" | median)
+mc[lockorder]=$(awk '{print $2}' <<<"$mc_pairs" | median)
 mc_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/memcached-tsan/memcached"
 if [ $helgrind = 1 ]; then mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached; fi
 fi

@@ -230,6 +230,15 @@ std::uint64_t ensure_id(LockMeta& lock) noexcept {
 
 namespace {
 
+// With one lock held, the chain's only edge settled is as good as the chain known: a lock nested
+// inside any of thousands of bucket locks makes more chains than the chain cache keeps, but each
+// of its edges is settled once.
+inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mode) {
+  const HeldLock& outer = thread.held.back();
+  return thread.held.size() == 1 &&
+         thread.is_settled(edge_key(outer.key(), key, outer.mode, mode));
+}
+
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
 // entry points built on it need no stack frame of their own.
@@ -250,8 +259,8 @@ namespace {
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !thread->knows_chain(chain)) || site == ThreadState::kNoStack || held.full())
-      [[unlikely]]
+  if ((below != 0 && !thread->knows_chain(chain) && !settled_single(*thread, key, mode)) ||
+      site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
   return below != 0;

@@ -42,7 +42,7 @@ ThreadState* create_thread_state() noexcept {
 
 void HashCache::insert(std::uint64_t hash) {
   std::uint64_t& slot = slots_[index(hash)];
-  if (slot != 0 && slot != hash && ++evictions_ > 2 * size() && size() < kMaxSize) {
+  if (slot != 0 && slot != hash && ++evictions_ > 2 * size() && size() < max_size_) {
     // Thrashing: start again twice as large (a cache may forget).
     const std::size_t grown = 2 * size();
     slots_ = std::make_unique<std::uint64_t[]>(grown);

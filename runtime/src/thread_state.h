@@ -45,6 +45,7 @@ class HeldStack {
   std::size_t size() const { return size_; }
   bool full() const { return size_ == capacity_; }
   HeldLock& back() { return items_[size_ - 1]; }
+  const HeldLock& back() const { return items_[size_ - 1]; }
   HeldLock& operator[](std::size_t i) { return items_[i]; }
   const HeldLock& operator[](std::size_t i) const { return items_[i]; }
   HeldLock* begin() { return items_.get(); }
@@ -85,9 +86,11 @@ class HeldStack {
 class HashCache {
  public:
   static constexpr std::size_t kInitialSize = 1024;
-  static constexpr std::size_t kMaxSize = 16384;
 
-  HashCache() : slots_(std::make_unique<std::uint64_t[]>(kInitialSize)), mask_(kInitialSize - 1) {}
+  explicit HashCache(std::size_t max_size)
+      : slots_(std::make_unique<std::uint64_t[]>(kInitialSize)),
+        mask_(kInitialSize - 1),
+        max_size_(max_size) {}
   bool contains(std::uint64_t hash) const { return slots_[index(hash)] == hash; }
   // May allocate (when it grows); never called on the fast path.
   void insert(std::uint64_t hash);
@@ -99,6 +102,7 @@ class HashCache {
 
   std::unique_ptr<std::uint64_t[]> slots_;
   std::size_t mask_;
+  std::size_t max_size_;
   std::size_t evictions_ = 0;  // since the last growth
 };
 
@@ -108,6 +112,7 @@ class ThreadState {
 
   bool knows_chain(std::uint64_t chain) const { return chains_.contains(chain); }
   void remember_chain(std::uint64_t chain) { chains_.insert(chain); }
+  std::size_t chain_cache_size() const { return chains_.size(); }
 
   // Edges this thread has seen in the graph with no gate left (by edge_key), or has recorded
   // with the same locks below (by edge_below_key): taking them again cannot change anything, so
@@ -188,8 +193,10 @@ class ThreadState {
            kSiteWays;
   }
 
-  HashCache chains_;
-  HashCache settled_;
+  // The settled-edge cache may grow larger: with one lock held it stands in for the chain cache
+  // (see settled_single in hooks.cc).
+  HashCache chains_{16384};
+  HashCache settled_{65536};
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   std::string name_;

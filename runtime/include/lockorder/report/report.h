@@ -27,6 +27,8 @@ struct Frame {
   int column = 0;
   std::uintptr_t pc = 0;  // 0 for frames that are not program counters (analyzer call chains)
   std::string module;     // the binary or library, when file is unknown
+
+  bool operator==(const Frame&) const = default;
 };
 using Stack = std::vector<Frame>;
 
