@@ -13,6 +13,8 @@ LOCKORDER_PACKAGES=(
   libdw-dev                                  # elfutils libdw: symbolizing stacks
   graphviz                                   # dot: pictures of the lock-order graph
   clang-19                                   # tests: lockorder-run on a clang++-built program
+  libclang-19-dev libclang-cpp19-dev llvm-19-dev  # lockorder-check: Clang 19 libTooling
+  clang-format-19                            # style check
 )
 
 lockorder_install_packages() {

@@ -1,0 +1,38 @@
+// From the program's edges to findings: the static lock-order graph over lock classes, its
+// cycles, double-locks and declared-order violations, each rendered as a report::Report (the
+// model the runtime's reports use too) with every acquisition path.
+//
+// Rules (DESIGN.md principle 4): an edge whose every occurrence is suppressed is not in the
+// graph; a cycle whose edges all share one gate lock is not a deadlock; a cycle in which every
+// acquisition is shared (read) is reported only on request; edges between two instances of one
+// lock class (`a.mu` while holding `b.mu`) are not ordered here (the runtime sees instances).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lockorder/report/report.h"
+#include "program_analysis.h"
+
+namespace lockorder::analyzer {
+
+struct FindingOptions {
+  bool read_read_cycles = false;
+  // Elementary cycles are enumerated up to this many; the rest are counted in a note.
+  std::size_t max_cycles = 10000;
+};
+
+struct Findings {
+  std::vector<report::Report> reports;  // cycles, then double-locks, then hierarchy violations
+  report::GraphPicture graph;           // the static lock-order graph, for DOT
+  std::vector<std::string> notes;
+};
+
+Findings find_problems(const ProgramFacts& facts, const FindingOptions& options);
+
+// The location a finding is reported at (its first edge's acquisition in the function that
+// holds the outer lock), for diagnostics and baselines.
+const report::Frame* primary_frame(const report::Report& report);
+
+}  // namespace lockorder::analyzer

@@ -1,0 +1,77 @@
+// What the per-function analysis (function_flow.h) finds: a function's summary for its callers,
+// and the lock-order edges and double-locks seen from inside it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "ir.h"
+
+namespace lockorder::analyzer {
+
+// A call chain, outermost first: the site in the analysed function, then a site in each callee,
+// ending where the lock is taken.
+using Path = std::vector<Site>;
+
+// A lock a function may take, directly or through calls, in the function's own terms.
+struct Acquisition {
+  LockOperand operand;
+  Mode mode = Mode::exclusive;
+  Path path;
+  // Locks held when the function was entered that it had released (on every path) before
+  // taking this one: a caller holding one of them has no edge to this acquisition.
+  std::vector<LockRef> released_first;
+  bool suppressed = false;
+};
+
+struct FunctionSummary {
+  std::vector<Acquisition> acquisitions;    // may take
+  std::vector<Acquisition> held_on_return;  // takes and still holds on every return
+  std::vector<LockRef> released;            // releases locks it did not take (unlock helpers)
+  std::size_t dropped_paths = 0;  // acquisitions folded into another with the same lock (see
+                                  // kMaxPathsPerLock)
+
+  bool operator==(const FunctionSummary& other) const;
+};
+
+// Edge from -> to: `to` acquired while `from` is held.
+struct EdgeOccurrence {
+  LockRef from;
+  LockRef to;
+  Mode from_mode = Mode::exclusive;
+  Mode to_mode = Mode::exclusive;
+  Path from_path;
+  Path to_path;
+  std::vector<std::string> gates;  // lock classes held exclusively before `from`
+  std::string function;            // where `from` is held
+  std::string function_usr;
+  bool suppressed = false;
+};
+
+struct DoubleLockOccurrence {
+  LockRef lock;
+  Path first_path;   // where it is held
+  Path second_path;  // where it is taken again
+  std::string function;
+  bool suppressed = false;
+};
+
+// A call from the function to a resolved callee, with the lock classes held exclusively there.
+struct CallRecord {
+  std::string callee_usr;
+  std::vector<std::string> held_classes;
+};
+
+struct FunctionResult {
+  FunctionSummary summary;
+  std::vector<EdgeOccurrence> edges;
+  std::vector<DoubleLockOccurrence> double_locks;
+  std::vector<CallRecord> calls;
+};
+
+// How many distinct call chains a summary keeps per (lock, mode, released_first); more are
+// counted in dropped_paths and reported as "and N more paths".
+inline constexpr std::size_t kMaxPathsPerLock = 4;
+
+}  // namespace lockorder::analyzer

@@ -1,0 +1,155 @@
+#include "frontend/access_path.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Decl.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/Basic/SourceManager.h>
+#include <llvm/Support/Path.h>
+
+namespace lockorder::analyzer::frontend {
+namespace {
+
+// Library calls that hand back their argument: std::ref(mu), std::move(lock), ...
+bool forwards_argument(const clang::CallExpr* call) {
+  const clang::FunctionDecl* callee = call->getDirectCallee();
+  if (callee == nullptr || call->getNumArgs() != 1 || !callee->isInStdNamespace()) return false;
+  const clang::IdentifierInfo* id = callee->getIdentifier();
+  if (id == nullptr) return false;
+  const llvm::StringRef name = id->getName();
+  return name == "ref" || name == "cref" || name == "move" || name == "addressof" ||
+         name == "forward" || name == "as_const";
+}
+
+// Smart-pointer and iterator access that does not change which object is meant.
+bool is_pointer_like_access(const clang::CXXOperatorCallExpr* call) {
+  return call->getOperator() == clang::OO_Arrow || call->getOperator() == clang::OO_Star;
+}
+
+}  // namespace
+
+std::string field_name(const clang::FieldDecl* field) {
+  return field->getParent()->getQualifiedNameAsString() + "::" + field->getNameAsString();
+}
+
+std::string class_name(const clang::ValueDecl* decl, const clang::ASTContext& context) {
+  if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl)) return field_name(field);
+  const auto* var = llvm::dyn_cast<clang::VarDecl>(decl);
+  std::string name = decl->getQualifiedNameAsString();
+  if (var != nullptr && var->isStaticLocal()) {
+    if (const auto* f =
+            llvm::dyn_cast_or_null<clang::FunctionDecl>(var->getParentFunctionOrMethod()))
+      name = f->getQualifiedNameAsString() + "()::" + var->getNameAsString();
+  }
+  if (var != nullptr && !var->isExternallyVisible()) {
+    // Two files may each have their own `static std::mutex mu`: not one lock.
+    const clang::SourceManager& sm = context.getSourceManager();
+    const llvm::StringRef file = sm.getFilename(sm.getSpellingLoc(var->getLocation()));
+    if (!file.empty()) name += " (" + llvm::sys::path::filename(file).str() + ")";
+  }
+  return name;
+}
+
+std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const {
+  LockRef ref;
+  if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl)) {
+    ref.root = LockRef::Root::object;
+    ref.fields.push_back(field_name(field));
+    ref.spelling = field->getNameAsString();
+    return ref;
+  }
+  const auto* var = llvm::dyn_cast<clang::VarDecl>(decl);
+  if (var == nullptr) return std::nullopt;
+  ref.spelling = var->getNameAsString();
+  if (const auto* parameter = llvm::dyn_cast<clang::ParmVarDecl>(var)) {
+    if (parameter->getDeclContext() != function_) return std::nullopt;  // another function's
+    ref.root = LockRef::Root::parameter;
+    ref.parameter = parameter->getFunctionScopeIndex();
+    return ref;
+  }
+  if (var->hasGlobalStorage()) {
+    ref.root = LockRef::Root::global;
+    ref.name = class_name(var, context_);
+    return ref;
+  }
+  // A local reference bound once to a lock is that lock.
+  if (var->getType()->isReferenceType() && var->getInit() != nullptr)
+    if (auto bound = of(var->getInit())) return bound;
+  ref.root = LockRef::Root::local;
+  const auto* owner = llvm::dyn_cast_or_null<clang::FunctionDecl>(var->getParentFunctionOrMethod());
+  ref.name =
+      (owner ? owner->getQualifiedNameAsString() + "::" : std::string()) + var->getNameAsString();
+  return ref;
+}
+
+std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
+  if (expr == nullptr) return std::nullopt;
+  expr = expr->IgnoreParenImpCasts();
+  if (const auto* cleanups = llvm::dyn_cast<clang::ExprWithCleanups>(expr))
+    return of(cleanups->getSubExpr());
+  if (const auto* temporary = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(expr))
+    return of(temporary->getSubExpr());
+  if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(expr)) {
+    if (unary->getOpcode() == clang::UO_AddrOf || unary->getOpcode() == clang::UO_Deref)
+      return of(unary->getSubExpr());
+    return std::nullopt;
+  }
+  if (llvm::isa<clang::CXXThisExpr>(expr)) {
+    LockRef ref;
+    ref.root = LockRef::Root::object;
+    ref.spelling = "*this";
+    return ref;
+  }
+  if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(expr)) return of_decl(ref->getDecl());
+  if (const auto* member = llvm::dyn_cast<clang::MemberExpr>(expr)) {
+    const clang::ValueDecl* decl = member->getMemberDecl();
+    if (llvm::isa<clang::VarDecl>(decl)) return of_decl(decl);  // a static data member
+    const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl);
+    if (field == nullptr) return std::nullopt;
+    std::optional<LockRef> base = of(member->getBase());
+    if (!base) {  // an object the analysis cannot name: still the same lock class
+      base = LockRef{};
+      base->root = LockRef::Root::unknown;
+    }
+    base->fields.push_back(field_name(field));
+    const bool through_this =
+        llvm::isa<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts());
+    base->spelling =
+        through_this || base->spelling.empty()
+            ? field->getNameAsString()
+            : base->spelling + (member->isArrow() ? "->" : ".") + field->getNameAsString();
+    return base;
+  }
+  if (const auto* subscript = llvm::dyn_cast<clang::ArraySubscriptExpr>(expr)) {
+    std::optional<LockRef> base = of(subscript->getBase());
+    if (!base) return std::nullopt;
+    base->element = true;
+    base->spelling += "[]";
+    return base;
+  }
+  if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(expr)) {
+    if (op->getNumArgs() >= 1 && is_pointer_like_access(op)) return of(op->getArg(0));
+    if (op->getOperator() == clang::OO_Subscript && op->getNumArgs() == 2) {
+      std::optional<LockRef> base = of(op->getArg(0));
+      if (!base) return std::nullopt;
+      base->element = true;
+      base->spelling += "[]";
+      return base;
+    }
+    return std::nullopt;
+  }
+  if (const auto* call = llvm::dyn_cast<clang::CXXMemberCallExpr>(expr)) {
+    // unique_ptr<Mutex>::get() and the like name the pointee.
+    const clang::CXXMethodDecl* method = call->getMethodDecl();
+    if (method != nullptr && method->getIdentifier() != nullptr && method->getName() == "get" &&
+        call->getNumArgs() == 0)
+      return of(call->getImplicitObjectArgument());
+    return std::nullopt;
+  }
+  if (const auto* call = llvm::dyn_cast<clang::CallExpr>(expr))
+    if (forwards_argument(call)) return of(call->getArg(0));
+  return std::nullopt;
+}
+
+}  // namespace lockorder::analyzer::frontend

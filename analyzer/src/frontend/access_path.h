@@ -1,0 +1,43 @@
+// Naming locks from expressions: the access path of a lock operand (lock_ref.h) as Clang sees it.
+//
+// `mu`, `&mu`, `this->mu_`, `from->mu_`, `(*p).inner.mu`, `locks[i]`, a unique_ptr's `p->mu`
+// and `std::ref(mu)` all name a path; a call's result or anything else the analysis cannot
+// follow yields nullopt (no lock is assumed).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "lock_ref.h"
+
+namespace clang {
+class ASTContext;
+class Expr;
+class FieldDecl;
+class FunctionDecl;
+class ValueDecl;
+}  // namespace clang
+
+namespace lockorder::analyzer::frontend {
+
+class AccessPaths {
+ public:
+  // `function`: whose parameters and locals the paths are rooted at.
+  AccessPaths(const clang::FunctionDecl* function, const clang::ASTContext& context)
+      : function_(function), context_(context) {}
+
+  std::optional<LockRef> of(const clang::Expr* expr) const;
+  // A path that is the declaration itself (a global or a field of `this`).
+  std::optional<LockRef> of_decl(const clang::ValueDecl* decl) const;
+
+ private:
+  const clang::FunctionDecl* function_;
+  const clang::ASTContext& context_;
+};
+
+// The lock-class name of a declaration: a global's qualified name (with its file when it is
+// internal to one translation unit), a field as "Class::field".
+std::string class_name(const clang::ValueDecl* decl, const clang::ASTContext& context);
+std::string field_name(const clang::FieldDecl* field);
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,62 @@
+#include "frontend/configuration.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace lockorder::analyzer::frontend {
+namespace {
+
+std::vector<std::string> names(const nlohmann::json& entry, const char* key,
+                               std::vector<std::string> fallback) {
+  if (!entry.contains(key)) return fallback;
+  return entry.at(key).get<std::vector<std::string>>();
+}
+
+void only_keys(const nlohmann::json& object, std::initializer_list<const char*> allowed,
+               const std::string& where) {
+  for (const auto& [key, value] : object.items()) {
+    bool known = false;
+    for (const char* a : allowed) known = known || key == a;
+    if (!known) throw std::runtime_error(where + ": unknown key \"" + key + "\"");
+  }
+}
+
+}  // namespace
+
+Configuration load_configuration(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot be read");
+  Configuration config;
+  try {
+    const nlohmann::json root = nlohmann::json::parse(in);
+    if (!root.is_object()) throw std::runtime_error("the top level must be an object");
+    only_keys(root, {"mutexes", "guards"}, "top level");
+    for (const nlohmann::json& entry : root.value("mutexes", nlohmann::json::array())) {
+      only_keys(entry,
+                {"type", "lock", "unlock", "try_lock", "lock_shared", "unlock_shared", "recursive"},
+                "a mutex entry");
+      ConfiguredMutex m;
+      m.type = entry.at("type").get<std::string>();
+      m.lock = names(entry, "lock", m.lock);
+      m.unlock = names(entry, "unlock", m.unlock);
+      m.try_lock = names(entry, "try_lock", m.try_lock);
+      m.lock_shared = names(entry, "lock_shared", m.lock_shared);
+      m.unlock_shared = names(entry, "unlock_shared", m.unlock_shared);
+      m.recursive = entry.value("recursive", false);
+      config.mutexes.push_back(std::move(m));
+    }
+    for (const nlohmann::json& entry : root.value("guards", nlohmann::json::array())) {
+      only_keys(entry, {"type", "shared"}, "a guard entry");
+      config.guards.push_back({entry.at("type").get<std::string>(), entry.value("shared", false)});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": not a valid configuration: " + e.what());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": not a valid configuration: " + e.what());
+  }
+  return config;
+}
+
+}  // namespace lockorder::analyzer::frontend

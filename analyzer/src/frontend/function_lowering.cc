@@ -1,0 +1,318 @@
+#include "frontend/function_lowering.h"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Analysis/CFG.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Index/USRGeneration.h>
+
+#include "frontend/lock_api.h"
+#include "frontend/usr.h"
+
+namespace lockorder::analyzer::frontend {
+namespace {
+
+const clang::Expr* strip(const clang::Expr* e) {
+  while (e != nullptr) {
+    const clang::Expr* next = e->IgnoreParenImpCasts();
+    if (const auto* c = llvm::dyn_cast<clang::ExprWithCleanups>(next)) next = c->getSubExpr();
+    if (const auto* m = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(next))
+      next = m->getSubExpr();
+    if (const auto* b = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(next)) next = b->getSubExpr();
+    if (next == e) return e;
+    e = next;
+  }
+  return e;
+}
+
+bool is_zero(const clang::Expr* e, const clang::ASTContext& context) {
+  clang::Expr::EvalResult value;
+  return !e->isValueDependent() && e->EvaluateAsInt(value, context) && value.Val.getInt() == 0;
+}
+
+// Finds the variables whose initialiser is a construction, so that the construction element
+// knows which variable it makes.
+class InitialiserFinder : public clang::RecursiveASTVisitor<InitialiserFinder> {
+ public:
+  explicit InitialiserFinder(std::map<const clang::CXXConstructExpr*, const clang::VarDecl*>& out)
+      : out_(out) {}
+  bool VisitVarDecl(clang::VarDecl* var) {
+    if (const auto* construct =
+            llvm::dyn_cast_or_null<clang::CXXConstructExpr>(strip(var->getInit())))
+      out_[construct] = var;
+    return true;
+  }
+  bool TraverseLambdaExpr(clang::LambdaExpr*) { return true; }  // lowered on their own
+
+ private:
+  std::map<const clang::CXXConstructExpr*, const clang::VarDecl*>& out_;
+};
+
+}  // namespace
+
+FunctionLowering::FunctionLowering(const clang::FunctionDecl& function, clang::ASTContext& context,
+                                   const LockApis& apis)
+    : function_(function),
+      context_(context),
+      apis_(apis),
+      paths_(&function, context),
+      name_(function.getQualifiedNameAsString()) {}
+
+FunctionIR FunctionLowering::lower() {
+  FunctionIR ir;
+  ir.usr = usr_of(&function_);
+  ir.name = name_;
+  ir.declared = site_at(function_.getLocation());
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function_))
+    for (const clang::CXXMethodDecl* base : method->overridden_methods())
+      ir.overrides.push_back(usr_of(base));
+  clang::Stmt* body = function_.getBody();
+  if (body == nullptr) return ir;
+  clang::CFG::BuildOptions options;
+  options.setAllAlwaysAdd();
+  options.AddImplicitDtors = true;
+  options.AddTemporaryDtors = true;
+  std::unique_ptr<clang::CFG> cfg = clang::CFG::buildCFG(&function_, body, &context_, options);
+  if (!cfg) return ir;
+  InitialiserFinder(constructed_).TraverseStmt(body);
+
+  // IR block 0 is the entry; the others follow in Clang's order.
+  std::map<unsigned, int> index;
+  index[cfg->getEntry().getBlockID()] = 0;
+  for (const clang::CFGBlock* block : *cfg)
+    index.try_emplace(block->getBlockID(), static_cast<int>(index.size()));
+  ir.blocks.resize(index.size());
+  for (const clang::CFGBlock* block : *cfg) {
+    block_ = &ir.blocks[index.at(block->getBlockID())];
+    const clang::Stmt* last = block->getTerminatorStmt();
+    for (const clang::CFGElement& element : *block) {
+      if (auto statement = element.getAs<clang::CFGStmt>()) {
+        last = statement->getStmt();
+        lower_statement(last);
+      } else if (auto dtor = element.getAs<clang::CFGAutomaticObjDtor>()) {
+        lower_destructor(dtor->getVarDecl(), dtor->getTriggerStmt());
+      }
+    }
+    std::optional<Test> test;
+    if (block->succ_size() == 2)
+      if (const auto* condition = llvm::dyn_cast_or_null<clang::Expr>(
+              const_cast<clang::CFGBlock*>(block)->getTerminatorCondition()))
+        test = test_of(condition);
+    int position = 0;
+    for (const clang::CFGBlock::AdjacentBlock& next : block->succs()) {
+      const clang::CFGBlock* reachable = next.getReachableBlock();
+      const int branch = position++;
+      if (reachable == nullptr) continue;
+      Successor succ;
+      succ.block = index.at(reachable->getBlockID());
+      if (test) {
+        succ.try_id = test->try_id;
+        succ.slot = test->slot;
+        succ.succeeded = (branch == 0) == test->true_means_success;
+      }
+      block_->successors.push_back(succ);
+    }
+  }
+  return ir;
+}
+
+void FunctionLowering::lower_statement(const clang::Stmt* statement) {
+  if (const auto* call = llvm::dyn_cast<clang::CallExpr>(statement)) {
+    if (!apis_.lower_call(*call, *this)) emit_call(*call);
+    return;
+  }
+  if (const auto* construct = llvm::dyn_cast<clang::CXXConstructExpr>(statement)) {
+    auto it = constructed_.find(construct);
+    const clang::VarDecl* var = it == constructed_.end() ? nullptr : it->second;
+    if (!apis_.lower_construct(*construct, var, *this)) emit_constructor_call(*construct, var);
+    return;
+  }
+  // `bool ok = m.try_lock();` and `ok = m.try_lock();`: a branch may test `ok` later.
+  auto remember = [&](const clang::VarDecl* var, const clang::Expr* value) {
+    if (var == nullptr || value == nullptr) return;
+    auto it = try_calls_.find(strip(value));
+    if (it != try_calls_.end()) try_variables_[var] = it->second;
+  };
+  if (const auto* declaration = llvm::dyn_cast<clang::DeclStmt>(statement)) {
+    for (const clang::Decl* d : declaration->decls())
+      if (const auto* var = llvm::dyn_cast<clang::VarDecl>(d)) remember(var, var->getInit());
+  } else if (const auto* assign = llvm::dyn_cast<clang::BinaryOperator>(statement)) {
+    if (assign->getOpcode() == clang::BO_Assign)
+      if (const auto* target = llvm::dyn_cast<clang::DeclRefExpr>(strip(assign->getLHS())))
+        remember(llvm::dyn_cast<clang::VarDecl>(target->getDecl()), assign->getRHS());
+  }
+}
+
+void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::Stmt* where) {
+  if (auto it = slots_.find(var); it != slots_.end()) {
+    Op end;
+    end.kind = OpKind::guard_end;
+    end.slot = it->second;
+    emit(std::move(end), where);
+    return;
+  }
+  // A user's RAII object: its destructor's summary says what it releases.
+  const clang::CXXRecordDecl* record = var->getType()->getAsCXXRecordDecl();
+  if (record == nullptr || !record->hasDefinition()) return;
+  const clang::CXXDestructorDecl* dtor = record->getDestructor();
+  if (dtor == nullptr || dtor->isTrivial() ||
+      context_.getSourceManager().isInSystemHeader(dtor->getLocation()))
+    return;
+  Op call;
+  call.kind = OpKind::call;
+  call.call.usr = usr_of(dtor);
+  call.call.name = dtor->getQualifiedNameAsString();
+  call.call.kind = CallTarget::Kind::destructor;
+  call.call.object = paths_.of_decl(var);
+  emit(std::move(call), where);
+}
+
+void FunctionLowering::emit(Op op, const clang::Stmt* where) {
+  if (block_ == nullptr) return;
+  const clang::SourceLocation location =
+      where != nullptr ? where->getBeginLoc() : function_.getBodyRBrace();
+  op.site = site_at(location);
+  op.suppressed = op.suppressed || suppressed_at(location);
+  block_->ops.push_back(std::move(op));
+}
+
+int FunctionLowering::slot_for(const clang::VarDecl* var) {
+  auto [it, inserted] = slots_.try_emplace(var, next_slot_);
+  if (inserted) ++next_slot_;
+  return it->second;
+}
+
+std::optional<int> FunctionLowering::slot_of(const clang::Expr* expr) const {
+  expr = strip(expr);
+  if (const auto* call = llvm::dyn_cast_or_null<clang::CallExpr>(expr))  // std::move(lock)
+    if (call->getNumArgs() == 1 && call->getDirectCallee() != nullptr &&
+        call->getDirectCallee()->isInStdNamespace())
+      expr = strip(call->getArg(0));
+  const auto* ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(expr);
+  if (ref == nullptr) return std::nullopt;
+  auto it = slots_.find(llvm::dyn_cast<clang::VarDecl>(ref->getDecl()));
+  if (it == slots_.end()) return std::nullopt;
+  return it->second;
+}
+
+int FunctionLowering::try_call(const clang::Expr* call, bool zero_is_success) {
+  const int id = next_try_++;
+  try_calls_[strip(call)] = {id, zero_is_success};
+  return id;
+}
+
+void FunctionLowering::emit_call(const clang::CallExpr& call) {
+  const clang::FunctionDecl* callee = call.getDirectCallee();
+  if (callee == nullptr) return;  // through a pointer: unknown
+  callee = callee->getCanonicalDecl();
+  if (context_.getSourceManager().isInSystemHeader(callee->getLocation())) return;
+  Op op;
+  op.kind = OpKind::call;
+  op.call.usr = usr_of(callee);
+  op.call.name = callee->getQualifiedNameAsString();
+  unsigned first_argument = 0;
+  if (const auto* member = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call)) {
+    op.call.object = paths_.of(member->getImplicitObjectArgument());
+    const auto* method = member->getMethodDecl();
+    const auto* callee_expr =
+        llvm::dyn_cast<clang::MemberExpr>(member->getCallee()->IgnoreParenImpCasts());
+    op.call.is_virtual = method != nullptr && method->isVirtual() &&
+                         (callee_expr == nullptr || !callee_expr->hasQualifier());
+  } else if (const auto* op_call = llvm::dyn_cast<clang::CXXOperatorCallExpr>(&call)) {
+    if (llvm::isa<clang::CXXMethodDecl>(callee) && op_call->getNumArgs() > 0) {
+      op.call.object = paths_.of(op_call->getArg(0));
+      first_argument = 1;
+    }
+  }
+  for (unsigned i = first_argument; i < call.getNumArgs(); ++i)
+    op.call.arguments.push_back(paths_.of(call.getArg(i)));
+  emit(std::move(op), &call);
+}
+
+void FunctionLowering::emit_constructor_call(const clang::CXXConstructExpr& construct,
+                                             const clang::VarDecl* var) {
+  const clang::CXXConstructorDecl* ctor = construct.getConstructor();
+  if (ctor == nullptr || ctor->isTrivial() ||
+      context_.getSourceManager().isInSystemHeader(ctor->getLocation()))
+    return;
+  Op op;
+  op.kind = OpKind::call;
+  op.call.usr = usr_of(ctor);
+  op.call.name = ctor->getQualifiedNameAsString();
+  op.call.kind = CallTarget::Kind::constructor;
+  if (var != nullptr) op.call.object = paths_.of_decl(var);
+  for (unsigned i = 0; i < construct.getNumArgs(); ++i)
+    op.call.arguments.push_back(paths_.of(construct.getArg(i)));
+  emit(std::move(op), &construct);
+}
+
+std::optional<FunctionLowering::Test> FunctionLowering::test_of(const clang::Expr* e) const {
+  e = strip(e);
+  if (e == nullptr) return std::nullopt;
+  if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(e)) {
+    if (unary->getOpcode() != clang::UO_LNot) return std::nullopt;
+    auto inner = test_of(unary->getSubExpr());
+    if (inner) inner->true_means_success = !inner->true_means_success;
+    return inner;
+  }
+  if (const auto* binary = llvm::dyn_cast<clang::BinaryOperator>(e)) {
+    const bool eq = binary->getOpcode() == clang::BO_EQ, ne = binary->getOpcode() == clang::BO_NE;
+    if (!eq && !ne) return std::nullopt;
+    const clang::Expr* other = is_zero(binary->getRHS(), context_)   ? binary->getLHS()
+                               : is_zero(binary->getLHS(), context_) ? binary->getRHS()
+                                                                     : nullptr;
+    if (other == nullptr) return std::nullopt;
+    auto inner = test_of(other);  // `x == 0` is `!x`
+    if (inner && eq) inner->true_means_success = !inner->true_means_success;
+    return inner;
+  }
+  auto from_value = [](const TryValue& value) {
+    return Test{value.try_id, -1, !value.zero_is_success};
+  };
+  if (auto it = try_calls_.find(e); it != try_calls_.end()) return from_value(it->second);
+  if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(e))
+    if (auto it = try_variables_.find(llvm::dyn_cast<clang::VarDecl>(ref->getDecl()));
+        it != try_variables_.end())
+      return from_value(it->second);
+  // lock.owns_lock(), `if (lock)`.
+  if (const auto* member = llvm::dyn_cast<clang::CXXMemberCallExpr>(e)) {
+    const clang::CXXMethodDecl* method = member->getMethodDecl();
+    const bool owns =
+        method != nullptr && (llvm::isa<clang::CXXConversionDecl>(method) ||
+                              (method->getIdentifier() && method->getName() == "owns_lock"));
+    if (owns)
+      if (auto slot = slot_of(member->getImplicitObjectArgument())) return Test{-1, *slot, true};
+  }
+  return std::nullopt;
+}
+
+Site FunctionLowering::site_at(clang::SourceLocation location) const {
+  const clang::SourceManager& sm = context_.getSourceManager();
+  Site site;
+  site.function = name_;
+  const clang::PresumedLoc presumed = sm.getPresumedLoc(sm.getExpansionLoc(location));
+  if (presumed.isValid()) {
+    site.file = presumed.getFilename();
+    site.line = static_cast<int>(presumed.getLine());
+    site.column = static_cast<int>(presumed.getColumn());
+  }
+  return site;
+}
+
+bool FunctionLowering::suppressed_at(clang::SourceLocation location) const {
+  const clang::SourceManager& sm = context_.getSourceManager();
+  const auto [file, offset] = sm.getDecomposedExpansionLoc(location);
+  if (file.isInvalid()) return false;
+  bool invalid = false;
+  const llvm::StringRef buffer = sm.getBufferData(file, &invalid);
+  if (invalid || offset > buffer.size()) return false;
+  const std::size_t begin =
+      buffer.rfind('\n', offset) == llvm::StringRef::npos ? 0 : buffer.rfind('\n', offset) + 1;
+  const std::size_t end = buffer.find('\n', offset);
+  const llvm::StringRef line = buffer.slice(begin, end);
+  return line.contains("lockorder: ignore") || line.contains("NOLINT(lockorder");
+}
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,92 @@
+// Lowers one function's body to the analyzer's IR (ir.h) from Clang's CFG.
+//
+// The CFG is built with every sub-expression as an element (in evaluation order) and with the
+// destructors of automatic objects, so guard lifetimes end where C++ ends them: at the end of
+// the scope, on every return, break, goto and exception edge Clang models. Each call and each
+// construction is offered to the lock APIs (lock_api.h) in turn; what none claims becomes a plain
+// call to the function (whose summary the program analysis applies). Branches whose condition
+// tests a try-lock (directly, through a bool that stored it, or through a guard's owns_lock())
+// mark the successor on which the lock is held.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "frontend/access_path.h"
+#include "ir.h"
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class CXXConstructExpr;
+class Expr;
+class FunctionDecl;
+class SourceLocation;
+class Stmt;
+class VarDecl;
+}  // namespace clang
+
+namespace lockorder::analyzer::frontend {
+
+class LockApis;
+
+class FunctionLowering {
+ public:
+  FunctionLowering(const clang::FunctionDecl& function, clang::ASTContext& context,
+                   const LockApis& apis);
+
+  // Empty blocks when the function has no body or Clang cannot build its CFG.
+  FunctionIR lower();
+
+  // --- for the lock APIs ------------------------------------------------------------------
+  const AccessPaths& paths() const { return paths_; }
+  // Appends `op` to the current block at `where`, with its site and suppression filled in.
+  void emit(Op op, const clang::Stmt* where);
+  // The guard slot of a variable (made on first use).
+  int slot_for(const clang::VarDecl* var);
+  // The slot of the guard an expression names (`lock`, `std::move(lock)`), if any.
+  std::optional<int> slot_of(const clang::Expr* expr) const;
+  // A new slot for a guard with no variable (a temporary): it ends with its full expression.
+  int temporary_slot() { return next_slot_++; }
+  // Registers a try-lock call whose value a branch may test; `zero_is_success` for pthread's
+  // trylock (0 on success), false for try_lock() (true on success). Returns the try id.
+  int try_call(const clang::Expr* call, bool zero_is_success);
+  // A call to a function the program may define: a plain call op with its bindings.
+  void emit_call(const clang::CallExpr& call);
+  void emit_constructor_call(const clang::CXXConstructExpr& construct, const clang::VarDecl* var);
+
+ private:
+  struct Test {
+    int try_id = -1;
+    int slot = -1;
+    bool true_means_success = true;
+  };
+  void lower_statement(const clang::Stmt* statement);
+  void lower_destructor(const clang::VarDecl* var, const clang::Stmt* where);
+  std::optional<Test> test_of(const clang::Expr* condition) const;
+  Site site_at(clang::SourceLocation location) const;
+  bool suppressed_at(clang::SourceLocation location) const;
+  void collect_initialisers();
+
+  const clang::FunctionDecl& function_;
+  clang::ASTContext& context_;
+  const LockApis& apis_;
+  AccessPaths paths_;
+  std::string name_;
+  Block* block_ = nullptr;
+  std::map<const clang::VarDecl*, int> slots_;
+  int next_slot_ = 0;
+  int next_try_ = 0;
+  struct TryValue {
+    int try_id;
+    bool zero_is_success;
+  };
+  std::map<const clang::Expr*, TryValue> try_calls_;
+  std::map<const clang::VarDecl*, TryValue> try_variables_;
+  std::map<const clang::CXXConstructExpr*, const clang::VarDecl*> constructed_;
+};
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,36 @@
+#include "frontend/type_names.h"
+
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/Type.h>
+
+namespace lockorder::analyzer::frontend {
+
+const clang::CXXRecordDecl* record_of(clang::QualType type) {
+  if (type.isNull()) return nullptr;
+  type = type.getNonReferenceType();
+  if (type->isPointerType()) type = type->getPointeeType();
+  return type->getAsCXXRecordDecl();
+}
+
+const clang::CXXRecordDecl* record_of(const clang::Expr* expr) {
+  return expr == nullptr ? nullptr : record_of(expr->getType());
+}
+
+bool is_std(const clang::CXXRecordDecl* record, const char* name) {
+  return record != nullptr && record->isInStdNamespace() && record->getIdentifier() != nullptr &&
+         record->getName() == name;
+}
+
+bool is_lockorder(const clang::CXXRecordDecl* record, const char* name) {
+  if (record == nullptr || record->getIdentifier() == nullptr || record->getName() != name)
+    return false;
+  const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(record->getDeclContext());
+  return ns != nullptr && ns->getIdentifier() != nullptr && ns->getName() == "lockorder";
+}
+
+std::string qualified_name(const clang::CXXRecordDecl* record) {
+  return record == nullptr ? std::string() : record->getQualifiedNameAsString();
+}
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,24 @@
+// Small questions about types that every lock API asks.
+#pragma once
+
+#include <string>
+
+namespace clang {
+class CXXRecordDecl;
+class Expr;
+class QualType;
+}  // namespace clang
+
+namespace lockorder::analyzer::frontend {
+
+// The class behind a type, through references, pointers and typedefs (nullptr if none).
+const clang::CXXRecordDecl* record_of(clang::QualType type);
+const clang::CXXRecordDecl* record_of(const clang::Expr* expr);
+// Whether `record` is std::NAME (any inline namespace, so libstdc++ and libc++ alike).
+bool is_std(const clang::CXXRecordDecl* record, const char* name);
+// Whether `record` is lockorder::NAME (the runtime's own types).
+bool is_lockorder(const clang::CXXRecordDecl* record, const char* name);
+// The record's qualified name without template arguments ("leveldb::port::Mutex").
+std::string qualified_name(const clang::CXXRecordDecl* record);
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,159 @@
+#include "frontend/unit_lowering.h"
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Attr.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Basic/SourceManager.h>
+
+#include <set>
+#include <string>
+
+#include "frontend/access_path.h"
+#include "frontend/function_lowering.h"
+#include "frontend/std_apis.h"
+#include "frontend/type_names.h"
+#include "frontend/usr.h"
+
+namespace lockorder::analyzer::frontend {
+namespace {
+
+class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
+ public:
+  UnitVisitor(clang::ASTContext& context, TranslationUnitIR& out, const LockApis& apis)
+      : context_(context), out_(out), apis_(apis) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  // The standard library's own code is not checked (and walking it would cost most of the time).
+  bool TraverseDecl(clang::Decl* d) {
+    if (d != nullptr && !llvm::isa<clang::TranslationUnitDecl>(d) &&
+        in_system_header(d->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(d);
+  }
+
+  bool VisitFunctionDecl(clang::FunctionDecl* f) {
+    lower(f);
+    return true;
+  }
+  bool VisitLambdaExpr(clang::LambdaExpr* lambda) {
+    lower(lambda->getCallOperator());
+    return true;
+  }
+  // std::thread, std::jthread: the callable runs on a thread of its own.
+  bool VisitCXXConstructExpr(clang::CXXConstructExpr* construct) {
+    const clang::CXXRecordDecl* r = construct->getConstructor()->getParent();
+    if ((is_std(r, "thread") || is_std(r, "jthread")) && construct->getNumArgs() > 0)
+      mark_thread_entry(construct->getArg(0));
+    return true;
+  }
+  bool VisitFieldDecl(clang::FieldDecl* field) {
+    declared_orders(field);
+    return true;
+  }
+  bool VisitVarDecl(clang::VarDecl* var) {
+    if (var->hasGlobalStorage()) declared_orders(var);
+    return true;
+  }
+
+  void finish() {
+    for (FunctionIR& f : out_.functions)
+      if (thread_entries_.count(f.usr)) f.is_thread_entry = true;
+  }
+
+ private:
+  bool in_system_header(clang::SourceLocation location) const {
+    const clang::SourceManager& sm = context_.getSourceManager();
+    return location.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(location));
+  }
+
+  void lower(clang::FunctionDecl* f) {
+    if (f == nullptr || !f->doesThisDeclarationHaveABody() || f->isDependentContext() ||
+        f->isInvalidDecl() || in_system_header(f->getLocation()) || !seen_.insert(f).second)
+      return;
+    if (has_lock_annotations(*f)) {
+      FunctionIR trusted;
+      trusted.usr = usr_of(f);
+      trusted.name = f->getQualifiedNameAsString();
+      trusted.trusted = true;
+      out_.functions.push_back(std::move(trusted));
+      return;
+    }
+    out_.functions.push_back(FunctionLowering(*f, context_, apis_).lower());
+  }
+
+  void mark_thread_entry(const clang::Expr* callable) {
+    callable = callable->IgnoreParenImpCasts();
+    if (const auto* temporary = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(callable))
+      callable = temporary->getSubExpr()->IgnoreParenImpCasts();
+    if (const auto* lambda = llvm::dyn_cast<clang::LambdaExpr>(callable)) {
+      thread_entries_.insert(usr_of(lambda->getCallOperator()));
+    } else if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(callable)) {
+      if (const auto* f = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl()))
+        thread_entries_.insert(usr_of(f));
+    }
+  }
+
+  void declared_orders(const clang::ValueDecl* decl) {
+    const std::string self = class_name(decl, context_);
+    auto name_of = [&](const clang::Expr* e) -> std::string {
+      e = e->IgnoreParenImpCasts();
+      if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(e))
+        return class_name(ref->getDecl(), context_);
+      if (const auto* member = llvm::dyn_cast<clang::MemberExpr>(e))
+        return class_name(member->getMemberDecl(), context_);
+      return {};
+    };
+    const clang::SourceManager& sm = context_.getSourceManager();
+    const clang::PresumedLoc where = sm.getPresumedLoc(sm.getExpansionLoc(decl->getLocation()));
+    Site site;
+    if (where.isValid()) {
+      site.file = where.getFilename();
+      site.line = static_cast<int>(where.getLine());
+      site.column = static_cast<int>(where.getColumn());
+    }
+    for (const auto* before : decl->specific_attrs<clang::AcquiredBeforeAttr>())
+      for (const clang::Expr* other : before->args())
+        if (std::string name = name_of(other); !name.empty())
+          out_.orders.push_back({self, name, site});
+    for (const auto* after : decl->specific_attrs<clang::AcquiredAfterAttr>())
+      for (const clang::Expr* other : after->args())
+        if (std::string name = name_of(other); !name.empty())
+          out_.orders.push_back({name, self, site});
+  }
+
+  clang::ASTContext& context_;
+  TranslationUnitIR& out_;
+  const LockApis& apis_;
+  std::set<const clang::FunctionDecl*> seen_;
+  std::set<std::string> thread_entries_;
+};
+
+class UnitLowering : public clang::ASTConsumer {
+ public:
+  UnitLowering(TranslationUnitIR& out, bool& parsed, const Configuration& configuration)
+      : out_(out), parsed_(parsed), apis_(all_lock_apis(configuration)) {}
+
+  void HandleTranslationUnit(clang::ASTContext& context) override {
+    parsed_ = !context.getDiagnostics().hasUncompilableErrorOccurred();
+    if (!parsed_) return;
+    UnitVisitor visitor(context, out_, apis_);
+    visitor.TraverseDecl(context.getTranslationUnitDecl());
+    visitor.finish();
+  }
+
+ private:
+  TranslationUnitIR& out_;
+  bool& parsed_;
+  LockApis apis_;
+};
+
+}  // namespace
+
+std::unique_ptr<clang::ASTConsumer> make_unit_lowering(TranslationUnitIR& out, bool& parsed,
+                                                       const Configuration& configuration) {
+  return std::make_unique<UnitLowering>(out, parsed, configuration);
+}
+
+}  // namespace lockorder::analyzer::frontend

@@ -1,0 +1,457 @@
+#include "function_flow.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace lockorder::analyzer {
+namespace {
+
+// A lock re-entered more often than this is counted as this often: loops that lock without
+// unlocking must still reach a fixpoint.
+constexpr int kMaxCount = 8;
+
+struct HeldLock {
+  LockOperand operand;
+  Mode mode = Mode::exclusive;
+  Path path;
+  int slot = -1;                 // the guard that owns it, or -1
+  std::optional<LockRef> owner;  // the object whose constructor took it (a user's RAII guard)
+  int count = 1;
+  bool definite = true;  // held on every path that reaches here
+  bool suppressed = false;
+
+  bool same_holding(const HeldLock& other) const {
+    return operand.lock == other.operand.lock && slot == other.slot && owner == other.owner;
+  }
+  bool operator==(const HeldLock& other) const {
+    return same_holding(other) && mode == other.mode && count == other.count &&
+           definite == other.definite;
+  }
+};
+
+struct PendingTry {
+  int try_id = -1;
+  int slot = -1;
+  std::vector<LockOperand> operands;
+  Mode mode = Mode::exclusive;
+  Site site;
+  bool suppressed = false;
+  bool operator==(const PendingTry& other) const { return try_id == other.try_id; }
+};
+
+struct Binding {
+  std::vector<LockOperand> operands;
+  Mode mode = Mode::exclusive;
+};
+
+struct FlowState {
+  bool reached = false;
+  std::vector<HeldLock> held;  // in acquisition order
+  std::vector<PendingTry> pending;
+  std::map<int, Binding> slots;
+  std::vector<LockRef> released_entry;  // sorted: locks held at entry, released since
+
+  bool operator==(const FlowState& other) const {
+    if (reached != other.reached || held != other.held || pending != other.pending ||
+        released_entry != other.released_entry || slots.size() != other.slots.size())
+      return false;
+    for (auto a = slots.begin(), b = other.slots.begin(); a != slots.end(); ++a, ++b)
+      if (a->first != b->first) return false;
+    return true;
+  }
+};
+
+void join_into(FlowState& into, const FlowState& from) {
+  if (!from.reached) return;
+  if (!into.reached) {
+    into = from;
+    return;
+  }
+  for (HeldLock& h : into.held) {
+    auto match = std::find_if(from.held.begin(), from.held.end(),
+                              [&](const HeldLock& f) { return f.same_holding(h); });
+    if (match == from.held.end()) {
+      h.definite = false;
+    } else {
+      h.definite = h.definite && match->definite;
+      h.count = std::max(h.count, match->count);
+    }
+  }
+  for (const HeldLock& f : from.held) {
+    auto match = std::find_if(into.held.begin(), into.held.end(),
+                              [&](const HeldLock& h) { return h.same_holding(f); });
+    if (match == into.held.end()) {
+      into.held.push_back(f);
+      into.held.back().definite = false;
+    }
+  }
+  for (const PendingTry& p : from.pending)
+    if (std::find(into.pending.begin(), into.pending.end(), p) == into.pending.end())
+      into.pending.push_back(p);
+  for (const auto& [slot, binding] : from.slots) into.slots.emplace(slot, binding);
+  std::vector<LockRef> both;
+  std::set_intersection(into.released_entry.begin(), into.released_entry.end(),
+                        from.released_entry.begin(), from.released_entry.end(),
+                        std::back_inserter(both));
+  into.released_entry = std::move(both);
+}
+
+Path prefixed(const Site& site, const Path& rest) {
+  Path path{site};
+  path.insert(path.end(), rest.begin(), rest.end());
+  return path;
+}
+
+bool contains(const std::vector<LockRef>& sorted, const LockRef& lock) {
+  return std::binary_search(sorted.begin(), sorted.end(), lock);
+}
+
+// Walks one function: computes block entry states to a fixpoint, then replays them once with
+// `recording` on to produce the result.
+class FunctionFlow {
+ public:
+  FunctionFlow(const FunctionIR& function, const ResolveCall& resolve)
+      : function_(function), resolve_(resolve), entry_(function.blocks.size()) {}
+
+  FunctionResult run() {
+    if (function_.blocks.empty()) return {};
+    entry_[0].reached = true;
+    solve();
+    recording_ = true;
+    FlowState exit;
+    for (std::size_t b = 0; b < function_.blocks.size(); ++b) {
+      if (!entry_[b].reached) continue;
+      FlowState state = entry_[b];
+      run_block(function_.blocks[b], state);
+      if (function_.blocks[b].successors.empty()) join_into(exit, state);
+    }
+    finish_summary(exit);
+    return std::move(result_);
+  }
+
+ private:
+  void solve() {
+    std::deque<std::size_t> work{0};
+    std::vector<bool> queued(function_.blocks.size(), false);
+    queued[0] = true;
+    while (!work.empty()) {
+      const std::size_t b = work.front();
+      work.pop_front();
+      queued[b] = false;
+      FlowState state = entry_[b];
+      run_block(function_.blocks[b], state);
+      for (const Successor& succ : function_.blocks[b].successors) {
+        FlowState next = along(state, succ);
+        FlowState joined = entry_[succ.block];
+        join_into(joined, next);
+        if (joined == entry_[succ.block]) continue;
+        entry_[succ.block] = std::move(joined);
+        if (!queued[succ.block]) {
+          queued[succ.block] = true;
+          work.push_back(succ.block);
+        }
+      }
+    }
+  }
+
+  // The state along a successor edge: a tested try-lock is held on its success branch only.
+  FlowState along(const FlowState& state, const Successor& succ) {
+    FlowState next = state;
+    if (succ.try_id < 0 && succ.slot < 0) return next;
+    auto tested = std::find_if(next.pending.begin(), next.pending.end(), [&](const PendingTry& p) {
+      return succ.try_id >= 0 ? p.try_id == succ.try_id : p.slot == succ.slot;
+    });
+    if (tested == next.pending.end()) return next;
+    PendingTry attempt = std::move(*tested);
+    next.pending.erase(tested);
+    if (succ.succeeded)
+      for (const LockOperand& operand : attempt.operands)
+        push_held(next, operand, attempt.mode, {attempt.site}, attempt.slot, std::nullopt,
+                  attempt.suppressed);
+    return next;
+  }
+
+  void run_block(const Block& block, FlowState& state) {
+    for (const Op& op : block.ops) apply(op, state);
+  }
+
+  // Operands of a guard op: its own, or (lock() after unlock(), a bare try_lock()) its binding.
+  const Binding* bind(FlowState& state, const Op& op) {
+    if (!op.operands.empty()) state.slots[op.slot] = Binding{op.operands, op.mode};
+    auto it = state.slots.find(op.slot);
+    return it == state.slots.end() ? nullptr : &it->second;
+  }
+
+  void apply(const Op& op, FlowState& state) {
+    switch (op.kind) {
+      case OpKind::acquire:
+        acquire_all(state, op.operands, op.mode, op.site, -1, op.suppressed);
+        break;
+      case OpKind::try_acquire:
+        state.pending.push_back({op.try_id, -1, op.operands, op.mode, op.site, op.suppressed});
+        break;
+      case OpKind::release:
+        for (const LockOperand& operand : op.operands) release(state, operand.lock);
+        break;
+      case OpKind::guard_acquire:
+        if (const Binding* binding = bind(state, op))
+          acquire_all(state, binding->operands, binding->mode, op.site, op.slot, op.suppressed);
+        break;
+      case OpKind::guard_try:
+        if (const Binding* binding = bind(state, op))
+          state.pending.push_back(
+              {op.try_id, op.slot, binding->operands, binding->mode, op.site, op.suppressed});
+        break;
+      case OpKind::guard_adopt:
+        if (const Binding* binding = bind(state, op)) adopt(state, *binding, op);
+        break;
+      case OpKind::guard_defer:
+        bind(state, op);
+        break;
+      case OpKind::guard_unlock:
+        drop_slot(state, op.slot);
+        break;
+      case OpKind::guard_disown:
+        for (HeldLock& h : state.held)
+          if (h.slot == op.slot) h.slot = -1;
+        state.slots.erase(op.slot);
+        break;
+      case OpKind::guard_move:
+        for (HeldLock& h : state.held)
+          if (h.slot == op.from_slot) h.slot = op.slot;
+        if (auto it = state.slots.find(op.from_slot); it != state.slots.end()) {
+          state.slots[op.slot] = it->second;
+          state.slots.erase(op.from_slot);
+        }
+        break;
+      case OpKind::guard_end:
+        drop_slot(state, op.slot);
+        state.slots.erase(op.slot);
+        break;
+      case OpKind::call:
+        call(state, op);
+        break;
+    }
+  }
+
+  void drop_slot(FlowState& state, int slot) {
+    std::erase_if(state.held, [&](const HeldLock& h) { return h.slot == slot; });
+    std::erase_if(state.pending, [&](const PendingTry& p) { return p.slot == slot; });
+  }
+
+  void adopt(FlowState& state, const Binding& binding, const Op& op) {
+    for (const LockOperand& operand : binding.operands) {
+      auto held = std::find_if(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
+        return h.operand.lock == operand.lock && h.slot == -1;
+      });
+      if (held != state.held.end()) {
+        held->slot = op.slot;
+      } else {  // taken where this function cannot see (a caller): held from here on
+        push_held(state, operand, binding.mode, {op.site}, op.slot, std::nullopt, op.suppressed);
+      }
+    }
+  }
+
+  // Locks `operands` together (one lock, or std::lock / scoped_lock's deadlock-free group).
+  void acquire_all(FlowState& state, const std::vector<LockOperand>& operands, Mode mode,
+                   const Site& site, int slot, bool suppressed) {
+    const std::size_t before = state.held.size();
+    for (const LockOperand& operand : operands) {
+      if (!operand.lock.named()) continue;
+      if (reenter(state, operand, mode, {site}, before)) continue;
+      order_after_held(state, operand, mode, {site}, {}, before, suppressed);
+      push_held(state, operand, mode, {site}, slot, std::nullopt, suppressed);
+    }
+  }
+
+  // The lock is already held: re-entry (counted) or a double-lock. Returns whether it was held.
+  bool reenter(FlowState& state, const LockOperand& operand, Mode mode, const Path& path,
+               std::size_t among) {
+    if (operand.lock.element) return false;  // maybe another element: a lock of its own
+    for (std::size_t i = 0; i < among && i < state.held.size(); ++i) {
+      HeldLock& h = state.held[i];
+      if (!(h.operand.lock == operand.lock)) continue;
+      const bool reentrant = operand.recursive || h.operand.recursive ||
+                             (mode == Mode::shared && h.mode == Mode::shared);
+      if (reentrant) {
+        h.count = std::min(h.count + 1, kMaxCount);
+      } else if (h.definite && recording_) {
+        result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // Records the edges into `operand` from the first `among` held locks, except those the
+  // acquisition path released first, and the acquisition itself for the summary.
+  void order_after_held(const FlowState& state, const LockOperand& operand, Mode mode,
+                        const Path& path, const std::vector<LockRef>& released_first,
+                        std::size_t among, bool suppressed) {
+    if (!recording_) return;
+    std::vector<std::string> gates;
+    for (std::size_t i = 0; i < among && i < state.held.size(); ++i) {
+      const HeldLock& h = state.held[i];
+      if (!contains(released_first, h.operand.lock) && !(h.operand.lock == operand.lock)) {
+        result_.edges.push_back({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
+                                 function_.name, function_.usr, suppressed || h.suppressed});
+      }
+      if (h.mode == Mode::exclusive) gates.push_back(h.operand.lock.lock_class());
+    }
+    std::vector<LockRef> released = released_first;
+    for (const LockRef& lock : state.released_entry)
+      if (!contains(released, lock)) released.push_back(lock);
+    std::sort(released.begin(), released.end());
+    add_acquisition(result_.summary.acquisitions, {operand, mode, path, released, suppressed});
+  }
+
+  void add_acquisition(std::vector<Acquisition>& list, Acquisition a) {
+    std::size_t same = 0;
+    for (const Acquisition& b : list) {
+      if (!(b.operand.lock == a.operand.lock) || b.mode != a.mode ||
+          b.released_first != a.released_first)
+        continue;
+      if (b.path == a.path) return;
+      ++same;
+    }
+    if (same >= kMaxPathsPerLock) {
+      ++result_.summary.dropped_paths;
+      return;
+    }
+    list.push_back(std::move(a));
+  }
+
+  void push_held(FlowState& state, const LockOperand& operand, Mode mode, Path path, int slot,
+                 std::optional<LockRef> owner, bool suppressed) {
+    std::erase(state.released_entry, operand.lock);
+    state.held.push_back(
+        {operand, mode, std::move(path), slot, std::move(owner), 1, true, suppressed});
+  }
+
+  void release(FlowState& state, const LockRef& lock) {
+    for (auto it = state.held.rbegin(); it != state.held.rend(); ++it) {
+      if (!(it->operand.lock == lock)) continue;
+      if (--it->count == 0) state.held.erase(std::next(it).base());
+      return;
+    }
+    // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
+    // was called with).
+    if (!contains(state.released_entry, lock)) {
+      state.released_entry.insert(
+          std::upper_bound(state.released_entry.begin(), state.released_entry.end(), lock), lock);
+    }
+    if (recording_ && std::find(result_.summary.released.begin(), result_.summary.released.end(),
+                                lock) == result_.summary.released.end())
+      result_.summary.released.push_back(lock);
+  }
+
+  void call(FlowState& state, const Op& op) {
+    const CallTarget& target = op.call;
+    std::vector<const LockRef*> arguments;
+    for (const auto& argument : target.arguments)
+      arguments.push_back(argument ? &*argument : nullptr);
+    const LockRef* object = target.object ? &*target.object : nullptr;
+    const std::vector<ResolvedCallee> callees = resolve_(target);
+    if (recording_) {
+      CallRecord record;
+      for (const HeldLock& h : state.held)
+        if (h.mode == Mode::exclusive) record.held_classes.push_back(h.operand.lock.lock_class());
+      for (const ResolvedCallee& callee : callees) {
+        record.callee_usr = *callee.usr;
+        result_.calls.push_back(record);
+      }
+    }
+    // Several possible callees (a virtual call): each one's acquisitions order after what is
+    // held; the state afterwards follows the first (they rarely differ in what they hold).
+    for (const ResolvedCallee& callee : callees) {
+      for (const Acquisition& a : callee.summary->acquisitions) {
+        LockOperand operand{substitute(a.operand.lock, arguments, object), a.operand.recursive};
+        if (!operand.lock.named()) continue;
+        std::vector<LockRef> released;
+        for (const LockRef& r : a.released_first)
+          released.push_back(substitute(r, arguments, object));
+        std::sort(released.begin(), released.end());
+        const Path path = prefixed(op.site, a.path);
+        if (!reenter_check_only(state, operand, a.mode, path, released))
+          order_after_held(state, operand, a.mode, path, released, state.held.size(),
+                           a.suppressed || op.suppressed);
+      }
+    }
+    if (callees.empty()) return;
+    const FunctionSummary& effect = *callees.front().summary;
+    for (const LockRef& r : effect.released) release(state, substitute(r, arguments, object));
+    if (target.kind == CallTarget::Kind::destructor && object != nullptr &&
+        !effect.released.empty())
+      std::erase_if(state.held, [&](const HeldLock& h) { return h.owner == *object; });
+    for (const Acquisition& a : effect.held_on_return) {
+      LockOperand operand{substitute(a.operand.lock, arguments, object), a.operand.recursive};
+      if (!operand.lock.named()) continue;
+      std::optional<LockRef> owner;
+      if (target.kind == CallTarget::Kind::constructor && object != nullptr) owner = *object;
+      // Already held: the acquisitions above reported it if it was a double-lock.
+      auto held = std::find_if(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
+        return h.operand.lock == operand.lock && !operand.lock.element;
+      });
+      if (held != state.held.end()) {
+        held->count = std::min(held->count + 1, kMaxCount);
+      } else {
+        push_held(state, operand, a.mode, prefixed(op.site, a.path), -1, owner, a.suppressed);
+      }
+    }
+  }
+
+  // A callee's acquisition of a lock this function holds: a double-lock unless re-entrant or
+  // released first. Returns whether the lock was held (then it orders nothing new).
+  bool reenter_check_only(const FlowState& state, const LockOperand& operand, Mode mode,
+                          const Path& path, const std::vector<LockRef>& released_first) {
+    if (operand.lock.element) return false;
+    for (const HeldLock& h : state.held) {
+      if (!(h.operand.lock == operand.lock)) continue;
+      if (contains(released_first, h.operand.lock)) return false;
+      const bool reentrant = operand.recursive || h.operand.recursive ||
+                             (mode == Mode::shared && h.mode == Mode::shared);
+      if (!reentrant && h.definite && recording_)
+        result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
+      return true;
+    }
+    return false;
+  }
+
+  void finish_summary(const FlowState& exit) {
+    if (!exit.reached) return;
+    for (const HeldLock& h : exit.held)
+      if (h.definite && h.slot == -1)
+        result_.summary.held_on_return.push_back({h.operand, h.mode, h.path, {}, h.suppressed});
+  }
+
+  const FunctionIR& function_;
+  const ResolveCall& resolve_;
+  std::vector<FlowState> entry_;
+  bool recording_ = false;
+  FunctionResult result_;
+};
+
+}  // namespace
+
+bool FunctionSummary::operator==(const FunctionSummary& other) const {
+  auto same = [](const std::vector<Acquisition>& a, const std::vector<Acquisition>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const Acquisition& x, const Acquisition& y) {
+                        return x.operand.lock == y.operand.lock && x.mode == y.mode &&
+                               x.path == y.path && x.released_first == y.released_first;
+                      });
+  };
+  return same(acquisitions, other.acquisitions) && same(held_on_return, other.held_on_return) &&
+         released == other.released;
+}
+
+FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve) {
+  if (function.trusted) return {};
+  return FunctionFlow(function, resolve).run();
+}
+
+}  // namespace lockorder::analyzer

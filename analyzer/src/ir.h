@@ -1,0 +1,112 @@
+// The analyzer's program model: each function lowered to a small control-flow graph of lock
+// operations, independent of Clang and of the translation unit it came from.
+//
+// The front end (frontend/) turns a function's Clang CFG into a FunctionIR: lock and unlock
+// calls, guard objects (lock_guard, unique_lock, scoped_lock, annotated guards), calls to other
+// functions with what their lock parameters and `this` are bound to, and branches that depend on
+// whether a try_lock succeeded. Everything is plain data keyed by strings (Clang USRs for
+// functions, access paths for locks), so functions from every translation unit can be merged
+// and analysed together after their ASTs are gone (summaries.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lock_ref.h"
+#include "lockorder/report/report.h"
+
+namespace lockorder::analyzer {
+
+enum class Mode : std::uint8_t { exclusive, shared };
+
+// What the analysis needs to know about one lock operand.
+struct LockOperand {
+  LockRef lock;
+  bool recursive = false;  // re-entry is allowed (std::recursive_mutex, ...)
+};
+
+// A source position; `function` is the function that contains it, for call chains.
+using Site = report::Frame;
+
+struct CallTarget {
+  enum class Kind : std::uint8_t { plain, constructor, destructor };
+  std::string usr;          // the callee (Clang USR)
+  std::string name;         // its qualified name, for messages
+  Kind kind = Kind::plain;  // a constructor or destructor of `object`
+  bool is_virtual = false;  // also dispatches to overriders found anywhere in the program
+  std::vector<std::optional<LockRef>> arguments;  // per callee parameter: what it is bound to
+  std::optional<LockRef> object;                  // what `this` is bound to (methods)
+};
+
+enum class OpKind : std::uint8_t {
+  acquire,        // lock every operand; several operands: acquired together, deadlock-free
+                  // among themselves (std::lock, std::scoped_lock)
+  try_acquire,    // held only past a branch that tests it succeeded (Successor::try_id)
+  release,        // unlock every operand
+  guard_acquire,  // guard `slot` locks its operands (construction, or lock() after unlock())
+  guard_try,      // guard `slot` try-locks its operands (try_to_lock, try_lock())
+  guard_adopt,    // guard `slot` takes over operands already held (adopt_lock)
+  guard_defer,    // guard `slot` is bound to its operands but holds nothing (defer_lock)
+  guard_unlock,   // guard `slot` unlocks what it owns and stays bound
+  guard_disown,   // guard `slot` gives up ownership without unlocking (release())
+  guard_move,     // guard `from_slot` hands its binding and ownership to guard `slot`
+  guard_end,      // guard `slot` is destroyed: unlocks what it owns
+  call,           // a call to another function
+};
+
+struct Op {
+  OpKind kind = OpKind::acquire;
+  Mode mode = Mode::exclusive;
+  std::vector<LockOperand> operands;
+  int slot = -1;       // guard ops: the guard's slot (per function)
+  int from_slot = -1;  // guard_move
+  int try_id = -1;     // try_acquire, guard_try: names the attempt for the branches that test it
+  CallTarget call;     // call
+  Site site;
+  bool suppressed = false;  // a suppression comment on the acquisition's line
+};
+
+// A control-flow successor, possibly taken only when a try-lock succeeded or failed: the branch
+// tests attempt `try_id` directly (`if (m.try_lock())`, a bool that stored it), or tests whether
+// guard `slot` owns its lock (`if (lock.owns_lock())`, `if (lock)`).
+struct Successor {
+  int block = 0;
+  int try_id = -1;
+  int slot = -1;
+  bool succeeded = false;  // the branch taken when the attempt succeeded (or the guard owns)
+};
+
+struct Block {
+  std::vector<Op> ops;
+  std::vector<Successor> successors;
+};
+
+struct FunctionIR {
+  std::string usr;
+  std::string name;  // qualified, for messages ("Account::transfer")
+  Site declared;
+  std::vector<std::string> overrides;  // USRs of the methods this one overrides
+  bool is_thread_entry = false;        // a lambda or function handed to std::thread
+  bool trusted = false;       // annotated acquire/release function: its effect comes from the
+                              // annotation at each call site, its body is not analysed
+  std::vector<Block> blocks;  // blocks[0] is the entry; an empty successor list ends the function
+};
+
+// A declared order between two lock classes (ACQUIRED_BEFORE / ACQUIRED_AFTER): `before` must
+// not be acquired while `after` is held.
+struct DeclaredOrder {
+  std::string before;
+  std::string after;
+  Site declared;
+};
+
+// One translation unit's contribution.
+struct TranslationUnitIR {
+  std::string file;
+  std::vector<FunctionIR> functions;
+  std::vector<DeclaredOrder> orders;
+};
+
+}  // namespace lockorder::analyzer

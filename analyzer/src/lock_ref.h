@@ -1,0 +1,57 @@
+// LockRef: a lock as one function sees it, by access path.
+//
+// A path starts at a root (a global or static variable, a parameter of the function, `this`,
+// or a local variable) and follows data members: `from->mu_` inside Account::transfer is
+// {parameter 0, [Account::mu_]}. Paths let a helper that locks "its argument" be analysed once
+// and specialised at each call site (substitute), and they tell two locks of one class apart
+// within a function (`from->mu_` and `to->mu_` are not a double-lock).
+//
+// Across functions, locks are compared by lock class (DESIGN.md): a global by its name, a member
+// as `Class::field` whatever object it was reached from. This is the granularity at which the
+// analyzer builds its lock-order graph; the runtime distinguishes instances.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <vector>
+
+namespace lockorder::analyzer {
+
+struct LockRef {
+  enum class Root : unsigned char {
+    global,     // `name` is the variable's unique key (qualified; a file-local one with its file)
+    parameter,  // `parameter` is its index
+    object,     // `this`
+    local,      // `name` is "function::variable"
+    unknown,    // an expression the analysis cannot name (a call's result, an array element)
+  };
+  Root root = Root::unknown;
+  std::string name;
+  unsigned parameter = 0;
+  std::vector<std::string> fields;  // each "Class::field", outermost first
+  std::string spelling;             // as written in the source ("from->mu_"), for messages
+  // The path goes through an array or container element (`locks[i]`): two such paths may be
+  // different locks, so holding one never makes taking the other a double-lock.
+  bool element = false;
+
+  // The lock class: the fields from the first ("DBImpl::mutex_", "Wrapper::impl_.mu_"), or the
+  // root's name when there are none; empty when unnamed.
+  std::string lock_class() const;
+  // Whether the path names a lock at all (an unknown root with no field does not). A parameter
+  // or `this` itself is named here and gets its class once substituted at a call.
+  bool named() const { return root != Root::unknown || !fields.empty(); }
+
+  // Identity ignores the spelling.
+  bool operator==(const LockRef& other) const {
+    return root == other.root && name == other.name && parameter == other.parameter &&
+           fields == other.fields && element == other.element;
+  }
+  std::strong_ordering operator<=>(const LockRef& other) const;
+};
+
+// `inner` (a path in a callee) as seen by the caller, given what the callee's parameters and
+// `this` are bound to at the call (nullptr where the caller cannot name the argument).
+LockRef substitute(const LockRef& inner, const std::vector<const LockRef*>& arguments,
+                   const LockRef* object);
+
+}  // namespace lockorder::analyzer

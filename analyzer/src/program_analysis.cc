@@ -1,0 +1,216 @@
+#include "program_analysis.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "function_flow.h"
+
+namespace lockorder::analyzer {
+namespace {
+
+// A function whose summary keeps changing after this many visits is left as it is (recursion
+// through ever-longer call chains); the user is told.
+constexpr int kMaxVisits = 32;
+
+class Program {
+ public:
+  explicit Program(const std::vector<TranslationUnitIR>& units) {
+    for (const TranslationUnitIR& unit : units) {
+      for (const FunctionIR& f : unit.functions) {
+        // An inline function defined in a header comes with every unit that includes it.
+        if (!functions_.emplace(f.usr, &f).second) continue;
+        order_.push_back(&f);
+        for (const std::string& base : f.overrides) overriders_[base].push_back(f.usr);
+      }
+      facts_.orders.insert(facts_.orders.end(), unit.orders.begin(), unit.orders.end());
+    }
+    facts_.functions = functions_.size();
+  }
+
+  ProgramFacts run() {
+    find_callers();
+    summarise();
+    compute_entry_gates();
+    for (const FunctionIR* f : order_) {
+      FunctionResult& result = results_[f->usr];
+      const std::set<std::string>& entry = entry_gates_[f->usr];
+      for (EdgeOccurrence& edge : result.edges) {
+        for (const std::string& gate : entry)
+          if (std::find(edge.gates.begin(), edge.gates.end(), gate) == edge.gates.end())
+            edge.gates.push_back(gate);
+        facts_.edges.push_back(std::move(edge));
+      }
+      for (DoubleLockOccurrence& d : result.double_locks)
+        facts_.double_locks.push_back(std::move(d));
+    }
+    return std::move(facts_);
+  }
+
+ private:
+  // The definitions a call may reach: the callee, and every overrider of a virtual callee.
+  std::vector<std::string> targets(const CallTarget& call) const {
+    std::vector<std::string> found;
+    if (functions_.count(call.usr)) found.push_back(call.usr);
+    if (!call.is_virtual) return found;
+    std::deque<std::string> work{call.usr};
+    std::unordered_set<std::string> seen{call.usr};
+    while (!work.empty()) {
+      auto it = overriders_.find(work.front());
+      work.pop_front();
+      if (it == overriders_.end()) continue;
+      for (const std::string& o : it->second)
+        if (seen.insert(o).second) {
+          found.push_back(o);
+          work.push_back(o);
+        }
+    }
+    return found;
+  }
+
+  void find_callers() {
+    for (const FunctionIR* f : order_)
+      for (const Block& block : f->blocks)
+        for (const Op& op : block.ops)
+          if (op.kind == OpKind::call)
+            for (const std::string& callee : targets(op.call)) callers_[callee].insert(f->usr);
+  }
+
+  // Callees first (a depth-first post-order over the call graph), then a worklist of callers
+  // whose callees' summaries changed.
+  std::vector<const FunctionIR*> callees_first() const {
+    std::vector<const FunctionIR*> post;
+    std::unordered_set<std::string> visited;
+    for (const FunctionIR* root : order_) {
+      if (!visited.insert(root->usr).second) continue;
+      // Iterative DFS: (function, next op position) frames.
+      struct Frame {
+        const FunctionIR* f;
+        std::vector<std::string> callees;
+        std::size_t next = 0;
+      };
+      std::vector<Frame> stack;
+      auto open = [&](const FunctionIR* f) {
+        Frame frame{f, {}, 0};
+        for (const Block& block : f->blocks)
+          for (const Op& op : block.ops)
+            if (op.kind == OpKind::call)
+              for (std::string& t : targets(op.call)) frame.callees.push_back(std::move(t));
+        stack.push_back(std::move(frame));
+      };
+      open(root);
+      while (!stack.empty()) {
+        Frame& top = stack.back();
+        if (top.next == top.callees.size()) {
+          post.push_back(top.f);
+          stack.pop_back();
+          continue;
+        }
+        const std::string& callee = top.callees[top.next++];
+        if (visited.insert(callee).second) open(functions_.at(callee));
+      }
+    }
+    return post;
+  }
+
+  void summarise() {
+    std::deque<const FunctionIR*> work;
+    std::unordered_set<std::string> queued;
+    for (const FunctionIR* f : callees_first()) {
+      work.push_back(f);
+      queued.insert(f->usr);
+    }
+    const FunctionSummary empty;
+    ResolveCall resolve = [&](const CallTarget& call) {
+      std::vector<ResolvedCallee> callees;
+      for (const std::string& usr : targets(call)) {
+        auto it = summaries_.find(usr);
+        const std::string* key = &functions_.find(usr)->first;
+        callees.push_back({key, it == summaries_.end() ? &empty : &it->second});
+      }
+      return callees;
+    };
+    while (!work.empty()) {
+      const FunctionIR* f = work.front();
+      work.pop_front();
+      queued.erase(f->usr);
+      FunctionResult result = analyse_function(*f, resolve);
+      const bool changed = summaries_[f->usr] != result.summary;
+      if (changed) summaries_[f->usr] = result.summary;
+      results_[f->usr] = std::move(result);
+      if (!changed) continue;
+      if (++visits_[f->usr] > kMaxVisits) {
+        facts_.notes.push_back("the summary of " + f->name + " did not settle after " +
+                               std::to_string(kMaxVisits) +
+                               " visits (recursion); its callers use the last one");
+        continue;
+      }
+      for (const std::string& caller : callers_[f->usr])
+        if (queued.insert(caller).second) work.push_back(functions_.at(caller));
+    }
+  }
+
+  // Locks every known caller holds around every call: the intersection over the call sites of
+  // what is held there plus the caller's own entry gates. A function nobody calls (a root, a
+  // thread entry, an API) has none.
+  void compute_entry_gates() {
+    std::map<std::string, std::vector<std::pair<std::string, const CallRecord*>>> calls_to;
+    for (const FunctionIR* f : order_)
+      for (const CallRecord& record : results_[f->usr].calls)
+        calls_to[record.callee_usr].emplace_back(f->usr, &record);
+    std::unordered_map<std::string, std::optional<std::set<std::string>>> gates;  // nullopt: all
+    for (const FunctionIR* f : order_)
+      if (calls_to.count(f->usr) && !f->is_thread_entry)
+        gates[f->usr] = std::nullopt;
+      else
+        gates[f->usr] = std::set<std::string>{};
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const FunctionIR* f : order_) {
+        if (f->is_thread_entry || !calls_to.count(f->usr)) continue;
+        std::optional<std::set<std::string>> meet;
+        for (const auto& [caller, record] : calls_to[f->usr]) {
+          const auto& outer = gates[caller];
+          if (!outer) continue;  // not known yet: the identity of the meet
+          std::set<std::string> here(record->held_classes.begin(), record->held_classes.end());
+          here.insert(outer->begin(), outer->end());
+          if (!meet) {
+            meet = std::move(here);
+          } else {
+            std::set<std::string> both;
+            std::set_intersection(meet->begin(), meet->end(), here.begin(), here.end(),
+                                  std::inserter(both, both.end()));
+            meet = std::move(both);
+          }
+        }
+        if (meet && gates[f->usr] != meet) {
+          gates[f->usr] = std::move(meet);
+          changed = true;
+        }
+      }
+    }
+    for (auto& [usr, g] : gates) entry_gates_[usr] = g.value_or(std::set<std::string>{});
+  }
+
+  std::unordered_map<std::string, const FunctionIR*> functions_;
+  std::vector<const FunctionIR*> order_;
+  std::unordered_map<std::string, std::vector<std::string>> overriders_;
+  std::unordered_map<std::string, std::set<std::string>> callers_;
+  std::unordered_map<std::string, FunctionSummary> summaries_;
+  std::unordered_map<std::string, FunctionResult> results_;
+  std::unordered_map<std::string, int> visits_;
+  std::unordered_map<std::string, std::set<std::string>> entry_gates_;
+  ProgramFacts facts_;
+};
+
+}  // namespace
+
+ProgramFacts analyse_program(const std::vector<TranslationUnitIR>& units) {
+  return Program(units).run();
+}
+
+}  // namespace lockorder::analyzer

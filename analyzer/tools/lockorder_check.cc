@@ -1,0 +1,269 @@
+// lockorder-check: finds lock-order cycles, double-locks and declared-order violations in C and
+// C++ sources, across functions and translation units, with no annotations needed.
+//
+//   lockorder-check -p BUILD_DIR [FILES...]      files from compile_commands.json (all if none)
+//   lockorder-check FILES... -- COMPILER_FLAGS   a fixed compilation database
+//
+// Exit status: 0 no findings, 1 findings, 2 the tool could not do its job.
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Tooling/ArgumentsAdjusters.h>
+#include <clang/Tooling/CommonOptionsParser.h>
+#include <clang/Tooling/Tooling.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/raw_ostream.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "baseline.h"
+#include "diagnostics.h"
+#include "findings.h"
+#include "frontend/configuration.h"
+#include "frontend/unit_lowering.h"
+#include "lockorder/report/dot_writer.h"
+#include "lockorder/report/sarif_writer.h"
+#include "program_analysis.h"
+
+namespace cl = llvm::cl;
+namespace tooling = clang::tooling;
+using namespace lockorder::analyzer;
+
+namespace {
+
+cl::OptionCategory category("lockorder-check options");
+cl::opt<std::string> sarif_file("sarif",
+                                cl::desc("Write SARIF 2.1.0 to <file> ('-': stdout, "
+                                         "instead of the diagnostics)"),
+                                cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> dot_file("dot", cl::desc("Write the static lock-order graph as Graphviz DOT"),
+                              cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> config_file("config",
+                                 cl::desc("Further lock and guard types (JSON; see "
+                                          "docs/lockorder-check.md)"),
+                                 cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> baseline_file("baseline",
+                                   cl::desc("Report only findings not in this baseline"),
+                                   cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> write_baseline_file("write-baseline",
+                                         cl::desc("Write every finding to this baseline file"),
+                                         cl::value_desc("file"), cl::cat(category));
+cl::opt<unsigned> jobs("j",
+                       cl::desc("Translation units analysed in parallel (default: the "
+                                "number of cores)"),
+                       cl::value_desc("N"), cl::init(0), cl::cat(category));
+cl::opt<bool> read_read_cycles("read-read-cycles",
+                               cl::desc("Also report cycles in which every acquisition is shared "
+                                        "(they deadlock only with writer-preferring locks)"),
+                               cl::cat(category));
+cl::opt<unsigned> max_cycles("max-cycles", cl::desc("Stop enumerating cycles after this many"),
+                             cl::init(10000), cl::cat(category));
+cl::opt<bool> quiet("quiet", cl::desc("No progress and no summary on stderr"), cl::cat(category));
+
+const char* kExtraHelp = R"(
+Rules: lock-order-cycle, double-lock, lock-hierarchy (see docs/lockorder-check.md).
+Suppress one acquisition with a comment on its line:  // lockorder: ignore
+Exit status: 0 no findings, 1 findings, 2 the tool could not do its job.
+)";
+
+class LoweringAction : public clang::ASTFrontendAction {
+ public:
+  LoweringAction(TranslationUnitIR& unit, bool& parsed, const frontend::Configuration& config)
+      : unit_(unit), parsed_(parsed), config_(config) {}
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&,
+                                                        llvm::StringRef) override {
+    return frontend::make_unit_lowering(unit_, parsed_, config_);
+  }
+
+ private:
+  TranslationUnitIR& unit_;
+  bool& parsed_;
+  const frontend::Configuration& config_;
+};
+
+class LoweringFactory : public tooling::FrontendActionFactory {
+ public:
+  LoweringFactory(TranslationUnitIR& unit, bool& parsed, const frontend::Configuration& config)
+      : unit_(unit), parsed_(parsed), config_(config) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<LoweringAction>(unit_, parsed_, config_);
+  }
+
+ private:
+  TranslationUnitIR& unit_;
+  bool& parsed_;
+  const frontend::Configuration& config_;
+};
+
+struct UnitOutcome {
+  TranslationUnitIR unit;
+  bool parsed = false;
+};
+
+// Parses and lowers every file, `jobs` at a time; Clang's own diagnostics (errors only) go to
+// stderr a file at a time.
+std::vector<UnitOutcome> lower_all(const tooling::CompilationDatabase& db,
+                                   const std::vector<std::string>& files,
+                                   const frontend::Configuration& config, unsigned workers) {
+  std::vector<UnitOutcome> outcomes(files.size());
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex output;
+  const bool progress = !quiet && isatty(STDERR_FILENO);
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < files.size();) {
+      std::string messages;
+      llvm::raw_string_ostream stream(messages);
+      // The printer keeps the options by reference count and frees them.
+      clang::TextDiagnosticPrinter printer(stream, new clang::DiagnosticOptions());
+      tooling::ClangTool tool(db, {files[i]});
+      tool.setDiagnosticConsumer(&printer);
+      // Clang's headers from where the package installs them; no warnings, only what stops
+      // parsing matters here.
+      tool.appendArgumentsAdjuster(
+          tooling::getInsertArgumentAdjuster({"-resource-dir=" LOCKORDER_CLANG_RESOURCE_DIR, "-w"},
+                                             tooling::ArgumentInsertPosition::END));
+      UnitOutcome& outcome = outcomes[i];
+      outcome.unit.file = files[i];
+      LoweringFactory factory(outcome.unit, outcome.parsed, config);
+      if (tool.run(&factory) != 0) outcome.parsed = false;
+      if (!outcome.parsed) outcome.unit.functions.clear();
+      std::lock_guard lock(output);
+      ++done;
+      if (progress) std::cerr << "\r\033[K";
+      std::cerr << messages;
+      if (!outcome.parsed)
+        std::cerr << "lockorder-check: error: " << files[i]
+                  << " could not be parsed; its functions are not checked\n";
+      if (progress)
+        std::cerr << "[" << done << "/" << files.size() << "] " << files[i] << std::flush;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < workers && w < files.size(); ++w) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (progress) std::cerr << "\r\033[K" << std::flush;
+  return outcomes;
+}
+
+bool write(const std::string& path, const std::string& contents) {
+  const std::string error = lockorder::report::write_file_atomically(path, contents);
+  if (error.empty()) return true;
+  std::cerr << "lockorder-check: " << error << "\n";
+  return false;
+}
+
+std::string summary_line(const std::vector<lockorder::report::Report>& reports) {
+  std::map<std::string, int> by_kind;
+  for (const auto& r : reports) ++by_kind[r.kind];
+  std::string text =
+      std::to_string(reports.size()) + (reports.size() == 1 ? " finding" : " findings");
+  if (!by_kind.empty()) {
+    text += " (";
+    bool first = true;
+    for (const auto& [kind, n] : by_kind) {
+      text += (first ? "" : ", ") + std::to_string(n) + " " + kind;
+      first = false;
+    }
+    text += ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, const char** argv) {
+  cl::extrahelp common(tooling::CommonOptionsParser::HelpMessage);
+  cl::extrahelp more(kExtraHelp);
+  auto parser = tooling::CommonOptionsParser::create(
+      argc, argv, category, cl::ZeroOrMore, "lockorder-check: lock-order cycles from source");
+  if (!parser) {
+    std::cerr << "lockorder-check: " << llvm::toString(parser.takeError())
+              << "\nlockorder-check: give a build directory with compile_commands.json (-p DIR), "
+                 "or flags after '--'\n";
+    return 2;
+  }
+  const tooling::CompilationDatabase& db = parser->getCompilations();
+  std::vector<std::string> files = parser->getSourcePathList();
+  if (files.empty()) files = db.getAllFiles();
+  if (files.empty()) {
+    std::cerr << "lockorder-check: the compilation database lists no files\n";
+    return 2;
+  }
+
+  frontend::Configuration config;
+  std::set<std::string> baseline;
+  try {
+    if (!config_file.empty()) config = frontend::load_configuration(config_file);
+    if (!baseline_file.empty()) baseline = read_baseline(baseline_file);
+  } catch (const std::exception& e) {
+    std::cerr << "lockorder-check: " << e.what() << "\n";
+    return 2;
+  }
+
+  const unsigned workers =
+      jobs != 0 ? jobs.getValue() : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<UnitOutcome> outcomes = lower_all(db, files, config, workers);
+  std::vector<TranslationUnitIR> units;
+  std::size_t failed = 0;
+  for (UnitOutcome& o : outcomes) {
+    if (o.parsed) {
+      units.push_back(std::move(o.unit));
+    } else {
+      ++failed;
+    }
+  }
+  if (units.empty()) {
+    std::cerr << "lockorder-check: no file could be parsed\n";
+    return 2;
+  }
+
+  const ProgramFacts facts = analyse_program(units);
+  FindingOptions options;
+  options.read_read_cycles = read_read_cycles;
+  options.max_cycles = max_cycles;
+  Findings findings = find_problems(facts, options);
+
+  bool ok = true;
+  if (!write_baseline_file.empty())
+    ok = write(write_baseline_file, render_baseline(findings.reports)) && ok;
+  std::vector<lockorder::report::Report> reported;
+  std::size_t known = 0;
+  for (auto& r : findings.reports) {
+    if (baseline.count(fingerprint(r))) {
+      ++known;
+    } else {
+      reported.push_back(std::move(r));
+    }
+  }
+  const lockorder::report::SarifTool tool{"lockorder-check", LOCKORDER_VERSION};
+  if (sarif_file == "-") {
+    std::cout << lockorder::report::render_sarif(tool, reported);
+  } else {
+    std::cout << render_diagnostics(reported);
+    if (!sarif_file.empty())
+      ok = write(sarif_file, lockorder::report::render_sarif(tool, reported)) && ok;
+  }
+  if (!dot_file.empty())
+    ok = write(dot_file, lockorder::report::render_dot(
+                             findings.graph, "static lock-order graph (held -> acquired)")) &&
+         ok;
+  if (!quiet) {
+    for (const std::string& note : findings.notes)
+      std::cerr << "lockorder-check: note: " << note << "\n";
+    std::cerr << "lockorder-check: " << units.size() << " of " << files.size() << " files, "
+              << facts.functions << " functions: " << summary_line(reported);
+    if (known != 0) std::cerr << "; " << known << " more in the baseline";
+    if (failed != 0) std::cerr << "; " << failed << " files could not be parsed";
+    std::cerr << "\n";
+  }
+  if (!ok) return 2;
+  return reported.empty() ? 0 : 1;
+}

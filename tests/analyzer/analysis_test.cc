@@ -1,0 +1,311 @@
+// The analysis without Clang: hand-built function IR through the dataflow, the summaries and
+// the cycle search.
+#include <gtest/gtest.h>
+
+#include "findings.h"
+#include "program_analysis.h"
+
+namespace lockorder::analyzer {
+namespace {
+
+LockRef global(const std::string& name) {
+  return LockRef{LockRef::Root::global, name, 0, {}, name};
+}
+LockRef param(unsigned index, std::vector<std::string> fields = {}) {
+  return LockRef{LockRef::Root::parameter, "", index, std::move(fields), "p"};
+}
+LockRef member(const std::string& field) {
+  return LockRef{LockRef::Root::object, "", 0, {field}, field};
+}
+
+// Builds one function, straight-line unless blocks are added by hand.
+class FunctionBuilder {
+ public:
+  explicit FunctionBuilder(std::string name) {
+    f_.usr = "c:@F@" + name;
+    f_.name = name;
+    f_.blocks.emplace_back();
+  }
+  FunctionBuilder& op(OpKind kind, std::vector<LockRef> locks, int slot = -1,
+                      Mode mode = Mode::exclusive, bool recursive = false) {
+    Op o;
+    o.kind = kind;
+    o.mode = mode;
+    o.slot = slot;
+    for (LockRef& l : locks) o.operands.push_back({std::move(l), recursive});
+    o.site = {f_.name, "test.cc", ++line_, 3, 0, ""};
+    f_.blocks.back().ops.push_back(std::move(o));
+    return *this;
+  }
+  FunctionBuilder& lock(const LockRef& l) { return op(OpKind::acquire, {l}); }
+  FunctionBuilder& unlock(const LockRef& l) { return op(OpKind::release, {l}); }
+  FunctionBuilder& call(const std::string& callee, std::vector<std::optional<LockRef>> args = {},
+                        std::optional<LockRef> object = std::nullopt) {
+    Op o;
+    o.kind = OpKind::call;
+    o.call.usr = "c:@F@" + callee;
+    o.call.name = callee;
+    o.call.arguments = std::move(args);
+    o.call.object = std::move(object);
+    o.site = {f_.name, "test.cc", ++line_, 3, 0, ""};
+    f_.blocks.back().ops.push_back(std::move(o));
+    return *this;
+  }
+  FunctionIR& ir() { return f_; }
+  operator FunctionIR() const { return f_; }
+
+ private:
+  FunctionIR f_;
+  int line_ = 0;
+};
+
+Findings check(std::vector<FunctionIR> functions, FindingOptions options = {}) {
+  TranslationUnitIR unit;
+  unit.file = "test.cc";
+  unit.functions = std::move(functions);
+  return find_problems(analyse_program({unit}), options);
+}
+
+std::vector<std::string> kinds(const Findings& f) {
+  std::vector<std::string> out;
+  for (const report::Report& r : f.reports) out.push_back(r.kind);
+  return out;
+}
+
+const LockRef A = global("A"), B = global("B"), C = global("C"), G = global("G");
+
+TEST(Analysis, TwoFunctionsInOppositeOrdersFormACycle) {
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  const report::Report& r = f.reports[0];
+  EXPECT_EQ(r.summary, "lock-order cycle: 'A' -> 'B' -> 'A' (potential deadlock)");
+  ASSERT_EQ(r.edges.size(), 2u);
+  EXPECT_EQ(r.edges[0].thread, "f");
+  EXPECT_EQ(r.edges[0].to_site.back().line, 2);
+  EXPECT_EQ(r.edges[1].thread, "g");
+}
+
+TEST(Analysis, OneOrderEverywhereIsClean) {
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(A).lock(B).unlock(B).unlock(A)});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, SequentialSectionsOrderNothing) {
+  Findings f = check({FunctionBuilder("f").lock(A).unlock(A).lock(B).unlock(B),
+                      FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, InnerLockInACalleeOfACallee) {
+  Findings f =
+      check({FunctionBuilder("leaf").lock(B).unlock(B), FunctionBuilder("middle").call("leaf"),
+             FunctionBuilder("f").lock(A).call("middle").unlock(A),
+             FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  // The edge A -> B goes through the whole call chain: f's call, middle's call, leaf's lock.
+  const report::Edge& ab = f.reports[0].edges[0];
+  ASSERT_EQ(ab.to_site.size(), 3u);
+  EXPECT_EQ(ab.to_site[0].function, "leaf");
+  EXPECT_EQ(ab.to_site[2].function, "f");
+}
+
+TEST(Analysis, HelperLockingItsArgumentIsSpecialisedPerCall) {
+  Findings f = check({FunctionBuilder("lock_it").lock(param(0)),
+                      FunctionBuilder("f").lock(A).call("lock_it", {B}).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).call("lock_it", {A}).unlock(A).unlock(B)});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+}
+
+TEST(Analysis, ThreeLockCycleOverThreeFunctions) {
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).lock(C).unlock(C).unlock(B),
+                      FunctionBuilder("h").lock(C).lock(A).unlock(A).unlock(C)});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  EXPECT_EQ(f.reports[0].summary,
+            "lock-order cycle: 'A' -> 'B' -> 'C' -> 'A' (potential deadlock)");
+}
+
+TEST(Analysis, CommonGateLockMeansNoDeadlock) {
+  Findings f = check(
+      {FunctionBuilder("f").lock(G).lock(A).lock(B), FunctionBuilder("g").lock(G).lock(B).lock(A)});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, GateHeldByEveryCallerOfTheHelpers) {
+  Findings f = check({FunctionBuilder("ab").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("ba").lock(B).lock(A).unlock(A).unlock(B),
+                      FunctionBuilder("f").lock(G).call("ab").unlock(G),
+                      FunctionBuilder("g").lock(G).call("ba").unlock(G)});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, LockTogetherOrdersNothingAmongItsArguments) {
+  Findings f = check({FunctionBuilder("f").op(OpKind::acquire, {A, B}),
+                      FunctionBuilder("g").op(OpKind::acquire, {B, A})});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, CalleeThatReleasesFirstOrdersNothing) {
+  Findings f = check({FunctionBuilder("swap").unlock(A).lock(B).unlock(B),
+                      FunctionBuilder("f").lock(A).call("swap"),
+                      FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
+  EXPECT_TRUE(f.reports.empty());
+}
+
+TEST(Analysis, DoubleLockDirectAndThroughACallee) {
+  Findings direct = check({FunctionBuilder("f").lock(A).lock(A)});
+  EXPECT_EQ(kinds(direct), std::vector<std::string>{"double-lock"});
+  Findings callee = check({FunctionBuilder("take").lock(A).unlock(A),
+                           FunctionBuilder("f").lock(A).call("take").unlock(A)});
+  EXPECT_EQ(kinds(callee), std::vector<std::string>{"double-lock"});
+}
+
+TEST(Analysis, RecursiveLockReentersDirectlyAndThroughACallee) {
+  FunctionBuilder take("take");
+  take.op(OpKind::acquire, {A}, -1, Mode::exclusive, true).op(OpKind::release, {A});
+  FunctionBuilder f("f");
+  f.op(OpKind::acquire, {A}, -1, Mode::exclusive, true)
+      .op(OpKind::acquire, {A}, -1, Mode::exclusive, true)
+      .call("take");
+  EXPECT_TRUE(check({take, f}).reports.empty());
+}
+
+TEST(Analysis, GuardReleasesAtItsEndAndCanUnlockEarly) {
+  // guard(A); unlock; lock B; relock guard; end.  Elsewhere B then A: no cycle, A is not held
+  // when B is taken... but relocking A while B is held makes B -> A, which with nothing else
+  // is fine.
+  FunctionBuilder f("f");
+  f.op(OpKind::guard_acquire, {A}, 0)
+      .op(OpKind::guard_unlock, {}, 0)
+      .lock(B)
+      .op(OpKind::guard_acquire, {}, 0)
+      .unlock(B)
+      .op(OpKind::guard_end, {}, 0)
+      .lock(B)
+      .unlock(B);
+  FunctionBuilder g("g");
+  g.lock(A).lock(B).unlock(B).unlock(A);
+  EXPECT_EQ(kinds(check({f, g})), std::vector<std::string>{"lock-order-cycle"});
+  FunctionBuilder h("h");
+  h.lock(B).lock(A).unlock(A).unlock(B);
+  EXPECT_TRUE(check({f, h}).reports.empty());
+}
+
+TEST(Analysis, DeferredGuardHoldsNothingUntilLocked) {
+  FunctionBuilder f("f");
+  f.op(OpKind::guard_defer, {A}, 0).lock(B).unlock(B).op(OpKind::guard_end, {}, 0);
+  FunctionBuilder g("g");
+  g.lock(B).lock(A);
+  EXPECT_TRUE(check({f, g}).reports.empty());
+  FunctionBuilder twice("twice");
+  twice.lock(A).op(OpKind::guard_defer, {A}, 0).op(OpKind::guard_acquire, {}, 0);
+  EXPECT_EQ(kinds(check({twice})), std::vector<std::string>{"double-lock"});
+}
+
+TEST(Analysis, TryLockHoldsOnlyWhereItSucceeded) {
+  // if (B.try_lock()) { ... } with A held: no edge into B; a lock taken after a successful
+  // try is ordered after it.
+  FunctionIR f = FunctionBuilder("f").lock(A);
+  Op attempt;
+  attempt.kind = OpKind::try_acquire;
+  attempt.operands = {{B, false}};
+  attempt.try_id = 7;
+  f.blocks[0].ops.push_back(attempt);
+  f.blocks[0].successors = {{1, 7, -1, true}, {2, 7, -1, false}};
+  f.blocks.resize(3);
+  Op c;
+  c.kind = OpKind::acquire;
+  c.operands = {{C, false}};
+  f.blocks[1].ops.push_back(c);  // success: B held, then C
+  Findings only_try = check({f, FunctionBuilder("g").lock(B).lock(A)});
+  EXPECT_TRUE(only_try.reports.empty());
+  Findings after_try = check({f, FunctionBuilder("g").lock(C).lock(B)});
+  EXPECT_EQ(kinds(after_try), std::vector<std::string>{"lock-order-cycle"});
+  // On the failure branch B is not held: C then B elsewhere is fine if only that branch
+  // takes C.
+  f.blocks[1].ops.clear();
+  f.blocks[2].ops.push_back(c);
+  EXPECT_TRUE(check({f, FunctionBuilder("g").lock(C).lock(B)}).reports.empty());
+}
+
+TEST(Analysis, MaybeHeldOrdersButNeverDoubleLocks) {
+  // if (...) lock(A);  lock(B); lock(A)
+  FunctionIR f;
+  f.usr = "c:@F@f";
+  f.name = "f";
+  f.blocks.resize(3);
+  f.blocks[0].successors = {{1}, {2}};
+  Op a;
+  a.kind = OpKind::acquire;
+  a.operands = {{A, false}};
+  f.blocks[1].ops.push_back(a);
+  f.blocks[1].successors = {{2}};
+  f.blocks[2].ops.push_back(a);
+  EXPECT_TRUE(check({f}).reports.empty());
+}
+
+TEST(Analysis, VirtualCallReachesOverriders) {
+  FunctionIR base = FunctionBuilder("Base::run");
+  FunctionIR derived = FunctionBuilder("Derived::run").lock(B).unlock(B);
+  derived.overrides = {base.usr};
+  FunctionIR f = FunctionBuilder("f").lock(A).call("Base::run").unlock(A);
+  f.blocks[0].ops[1].call.is_virtual = true;
+  Findings found = check({base, derived, f, FunctionBuilder("g").lock(B).lock(A)});
+  EXPECT_EQ(kinds(found), std::vector<std::string>{"lock-order-cycle"});
+}
+
+TEST(Analysis, MembersAreComparedByClassAcrossObjects) {
+  const LockRef account = member("Account::mu"), bank = member("Bank::mu");
+  FunctionIR deposit = FunctionBuilder("Account::deposit").lock(account).unlock(account);
+  FunctionIR audit =
+      FunctionBuilder("Bank::audit").lock(bank).call("Account::deposit", {}, param(0)).unlock(bank);
+  FunctionIR report = FunctionBuilder("Account::report")
+                          .lock(account)
+                          .call("Bank::touch", {}, param(0))
+                          .unlock(account);
+  FunctionIR touch = FunctionBuilder("Bank::touch").lock(bank).unlock(bank);
+  Findings f = check({deposit, audit, report, touch});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  EXPECT_EQ(f.reports[0].summary,
+            "lock-order cycle: 'Account::mu' -> 'Bank::mu' -> 'Account::mu' (potential deadlock)");
+}
+
+TEST(Analysis, TwoInstancesOfOneClassAreNotADoubleLock) {
+  const LockRef from = param(0, {"Account::mu"}), to = param(1, {"Account::mu"});
+  EXPECT_TRUE(check({FunctionBuilder("transfer").lock(from).lock(to)}).reports.empty());
+}
+
+TEST(Analysis, SuppressedAcquisitionLeavesTheGraph) {
+  FunctionIR f = FunctionBuilder("f").lock(A).lock(B);
+  f.blocks[0].ops[1].suppressed = true;
+  EXPECT_TRUE(check({f, FunctionBuilder("g").lock(B).lock(A)}).reports.empty());
+}
+
+TEST(Analysis, DeclaredOrderViolated) {
+  TranslationUnitIR unit;
+  unit.functions = {FunctionBuilder("f").lock(B).lock(A)};
+  unit.orders = {{"A", "B", {}}};
+  Findings f = find_problems(analyse_program({unit}), {});
+  EXPECT_EQ(kinds(f), std::vector<std::string>{"lock-hierarchy"});
+}
+
+TEST(Analysis, RecursionSettles) {
+  FunctionIR f = FunctionBuilder("f").lock(A).call("f").unlock(A);
+  Findings found = check({f});
+  EXPECT_EQ(kinds(found), std::vector<std::string>{"double-lock"});
+}
+
+TEST(Analysis, EveryCycleOnce) {
+  // A <-> B and B <-> C and A -> C -> ... : cycles AB, BC, ABC? Edges: A->B, B->A, B->C, C->B.
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).lock(A).unlock(A).lock(C).unlock(C).unlock(B),
+                      FunctionBuilder("h").lock(C).lock(B).unlock(B).unlock(C)});
+  ASSERT_EQ(f.reports.size(), 2u);
+  EXPECT_EQ(f.reports[0].summary, "lock-order cycle: 'A' -> 'B' -> 'A' (potential deadlock)");
+  EXPECT_EQ(f.reports[1].summary, "lock-order cycle: 'B' -> 'C' -> 'B' (potential deadlock)");
+}
+
+}  // namespace
+}  // namespace lockorder::analyzer
