@@ -37,6 +37,9 @@ std::string class_name(const clang::ValueDecl* decl, const clang::ASTContext& co
   if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl)) return field_name(field);
   const auto* var = llvm::dyn_cast<clang::VarDecl>(decl);
   std::string name = decl->getQualifiedNameAsString();
+  // The file suffix below already tells internal names apart; "(anonymous namespace)::" is noise.
+  for (std::size_t at; (at = name.find("(anonymous namespace)::")) != std::string::npos;)
+    name.erase(at, sizeof("(anonymous namespace)::") - 1);
   if (var != nullptr && var->isStaticLocal()) {
     if (const auto* f =
             llvm::dyn_cast_or_null<clang::FunctionDecl>(var->getParentFunctionOrMethod()))
@@ -107,6 +110,16 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
     if (llvm::isa<clang::VarDecl>(decl)) return of_decl(decl);  // a static data member
     const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl);
     if (field == nullptr) return std::nullopt;
+    // In a constructor, a reference or pointer member initialised from a parameter is that
+    // parameter's lock (a user's guard: `Hold(std::mutex& m) : m_(m) { m_.lock(); }`).
+    if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(function_);
+        ctor != nullptr &&
+        llvm::isa<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts()) &&
+        (field->getType()->isReferenceType() || field->getType()->isPointerType()))
+      for (const clang::CXXCtorInitializer* init : ctor->inits())
+        if (init->getMember() == field && init->getInit() != nullptr)
+          if (auto bound = of(init->getInit()); bound && bound->root == LockRef::Root::parameter)
+            return bound;
     std::optional<LockRef> base = of(member->getBase());
     if (!base) {  // an object the analysis cannot name: still the same lock class
       base = LockRef{};

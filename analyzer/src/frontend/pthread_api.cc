@@ -42,7 +42,7 @@ class PthreadApi final : public LockApi {
   bool lower_call(const clang::CallExpr& call, FunctionLowering& out) const override {
     const clang::FunctionDecl* callee = call.getDirectCallee();
     if (callee == nullptr || callee->getIdentifier() == nullptr || call.getNumArgs() == 0 ||
-        !callee->getDeclContext()->isTranslationUnit())
+        !callee->getDeclContext()->getRedeclContext()->isTranslationUnit())
       return false;
     const llvm::StringRef name = callee->getName();
     if (!name.starts_with("pthread_")) return false;
