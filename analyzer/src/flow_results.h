@@ -72,6 +72,6 @@ struct FunctionResult {
 
 // How many distinct call chains a summary keeps per (lock, mode, released_first); more are
 // counted in dropped_paths and reported as "and N more paths".
-inline constexpr std::size_t kMaxPathsPerLock = 4;
+inline constexpr std::size_t kMaxPathsPerLock = 2;
 
 }  // namespace lockorder::analyzer

@@ -46,6 +46,7 @@ struct PendingTry {
 struct Binding {
   std::vector<LockOperand> operands;
   Mode mode = Mode::exclusive;
+  bool scoped = false;
 };
 
 struct FlowState {
@@ -181,7 +182,7 @@ class FunctionFlow {
 
   // Operands of a guard op: its own, or (lock() after unlock(), a bare try_lock()) its binding.
   const Binding* bind(FlowState& state, const Op& op) {
-    if (!op.operands.empty()) state.slots[op.slot] = Binding{op.operands, op.mode};
+    if (!op.operands.empty()) state.slots[op.slot] = Binding{op.operands, op.mode, op.scoped};
     auto it = state.slots.find(op.slot);
     return it == state.slots.end() ? nullptr : &it->second;
   }
@@ -229,13 +230,35 @@ class FunctionFlow {
         }
         break;
       case OpKind::guard_end:
-        drop_slot(state, op.slot);
-        state.slots.erase(op.slot);
+        end_guard(state, op.slot);
         break;
       case OpKind::call:
         call(state, op);
         break;
     }
+  }
+
+  void end_guard(FlowState& state, int slot) {
+    auto binding = state.slots.find(slot);
+    if (binding != state.slots.end() && binding->second.scoped) {
+      // Whatever it owns now, a scoped guard unlocks each of its locks once.
+      for (const LockOperand& operand : binding->second.operands) {
+        auto owned = std::find_if(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
+          return h.slot == slot && h.operand.lock == operand.lock;
+        });
+        if (owned != state.held.end()) {
+          state.held.erase(owned);
+          continue;
+        }
+        for (auto it = state.held.rbegin(); it != state.held.rend(); ++it)
+          if (it->slot == -1 && it->operand.lock == operand.lock) {
+            state.held.erase(std::next(it).base());
+            break;
+          }
+      }
+    }
+    drop_slot(state, slot);
+    if (binding != state.slots.end()) state.slots.erase(binding);
   }
 
   void drop_slot(FlowState& state, int slot) {
@@ -310,18 +333,15 @@ class FunctionFlow {
   }
 
   void add_acquisition(std::vector<Acquisition>& list, Acquisition a) {
-    std::size_t same = 0;
-    for (const Acquisition& b : list) {
-      if (!(b.operand.lock == a.operand.lock) || b.mode != a.mode ||
-          b.released_first != a.released_first)
-        continue;
-      if (b.path == a.path) return;
-      ++same;
-    }
-    if (same >= kMaxPathsPerLock) {
+    std::vector<std::size_t>& same =
+        acquisition_index_[std::make_tuple(a.operand.lock, a.mode, a.released_first)];
+    for (std::size_t i : same)
+      if (list[i].path == a.path) return;
+    if (same.size() >= kMaxPathsPerLock) {
       ++result_.summary.dropped_paths;
       return;
     }
+    same.push_back(list.size());
     list.push_back(std::move(a));
   }
 
@@ -333,6 +353,12 @@ class FunctionFlow {
   }
 
   void release(FlowState& state, const LockRef& lock) {
+    // Whoever held it (this function, or on some paths the caller), the caller's hold on this
+    // lock is over until it is taken again: `mu.Unlock(); work(); mu.Lock();` in a function
+    // called with mu held, even in a loop.
+    if (!contains(state.released_entry, lock))
+      state.released_entry.insert(
+          std::upper_bound(state.released_entry.begin(), state.released_entry.end(), lock), lock);
     for (auto it = state.held.rbegin(); it != state.held.rend(); ++it) {
       if (!(it->operand.lock == lock)) continue;
       if (--it->count == 0) state.held.erase(std::next(it).base());
@@ -340,10 +366,6 @@ class FunctionFlow {
     }
     // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
     // was called with).
-    if (!contains(state.released_entry, lock)) {
-      state.released_entry.insert(
-          std::upper_bound(state.released_entry.begin(), state.released_entry.end(), lock), lock);
-    }
     if (recording_ && std::find(result_.summary.released.begin(), result_.summary.released.end(),
                                 lock) == result_.summary.released.end())
       result_.summary.released.push_back(lock);
@@ -433,16 +455,21 @@ class FunctionFlow {
   std::vector<FlowState> entry_;
   bool recording_ = false;
   FunctionResult result_;
+  // Where each (lock, mode, released_first) is in result_.summary.acquisitions.
+  std::map<std::tuple<LockRef, Mode, std::vector<LockRef>>, std::vector<std::size_t>>
+      acquisition_index_;
 };
 
 }  // namespace
 
 bool FunctionSummary::operator==(const FunctionSummary& other) const {
+  // Paths explain; they do not change what callers conclude. Comparing without them lets
+  // recursion settle as soon as the locks it can take are known.
   auto same = [](const std::vector<Acquisition>& a, const std::vector<Acquisition>& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
                       [](const Acquisition& x, const Acquisition& y) {
                         return x.operand.lock == y.operand.lock && x.mode == y.mode &&
-                               x.path == y.path && x.released_first == y.released_first;
+                               x.released_first == y.released_first;
                       });
   };
   return same(acquisitions, other.acquisitions) && same(held_on_return, other.held_on_return) &&

@@ -63,7 +63,11 @@ struct Op {
   int slot = -1;       // guard ops: the guard's slot (per function)
   int from_slot = -1;  // guard_move
   int try_id = -1;     // try_acquire, guard_try: names the attempt for the branches that test it
-  CallTarget call;     // call
+  // Guard ops: the guard unlocks its locks when it ends whatever was done to them meanwhile
+  // (lock_guard, scoped_lock, annotated scoped guards: `mu.Unlock(); ...; mu.Lock();` inside
+  // the scope is theirs to release), rather than only what it still owns (unique_lock).
+  bool scoped = false;
+  CallTarget call;  // call
   Site site;
   bool suppressed = false;  // a suppression comment on the acquisition's line
 };

@@ -43,12 +43,21 @@ LockRef substitute(const LockRef& inner, const std::vector<const LockRef*>& argu
     outer = *base;
   }
   outer.fields.insert(outer.fields.end(), inner.fields.begin(), inner.fields.end());
+  if (outer.fields.size() > kMaxFields) {
+    // Recursion over a linked structure (`node->next->mu`) would grow paths without end: keep
+    // the innermost fields, which name the lock, and forget which object they started from.
+    outer.fields.erase(outer.fields.begin(), outer.fields.end() - kMaxFields);
+    outer.root = LockRef::Root::unknown;
+    outer.name.clear();
+    outer.parameter = 0;
+  }
   outer.element = outer.element || inner.element;
   if (base == nullptr || base->spelling.empty()) {
     outer.spelling = inner.spelling;  // "mu_" beats nothing
   } else {
-    outer.spelling = base->spelling;
-    for (const std::string& field : inner.fields) outer.spelling += "." + short_name(field);
+    outer.spelling = base->spelling == "*this" ? std::string() : base->spelling;
+    for (const std::string& field : inner.fields)
+      outer.spelling += (outer.spelling.empty() ? "" : ".") + short_name(field);
   }
   return outer;
 }

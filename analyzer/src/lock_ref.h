@@ -12,6 +12,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct LockRef {
   }
   std::strong_ordering operator<=>(const LockRef& other) const;
 };
+
+// The longest path substitution builds (see substitute).
+inline constexpr std::size_t kMaxFields = 4;
 
 // `inner` (a path in a callee) as seen by the caller, given what the callee's parameters and
 // `this` are bound to at the call (nullptr where the caller cannot name the argument).

@@ -58,7 +58,7 @@ cl::opt<std::string> write_baseline_file("write-baseline",
 cl::opt<unsigned> jobs("j",
                        cl::desc("Translation units analysed in parallel (default: the "
                                 "number of cores)"),
-                       cl::value_desc("N"), cl::init(0), cl::cat(category));
+                       cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(category));
 cl::opt<bool> read_read_cycles("read-read-cycles",
                                cl::desc("Also report cycles in which every acquisition is shared "
                                         "(they deadlock only with writer-preferring locks)"),
@@ -66,6 +66,35 @@ cl::opt<bool> read_read_cycles("read-read-cycles",
 cl::opt<unsigned> max_cycles("max-cycles", cl::desc("Stop enumerating cycles after this many"),
                              cl::init(10000), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress and no summary on stderr"), cl::cat(category));
+cl::opt<std::string> dump_ir("dump-ir",
+                             cl::desc("Print the lock operations of the functions whose name "
+                                      "contains <text> (for reporting analyzer bugs)"),
+                             cl::value_desc("text"), cl::Hidden, cl::cat(category));
+
+const char* op_name(OpKind kind) {
+  static const char* const names[] = {"acquire",      "try_acquire", "release",     "guard_acquire",
+                                      "guard_try",    "guard_adopt", "guard_defer", "guard_unlock",
+                                      "guard_disown", "guard_move",  "guard_end",   "call"};
+  return names[static_cast<int>(kind)];
+}
+
+void print_ir(const FunctionIR& f) {
+  std::cerr << f.name << (f.trusted ? " (annotated)" : "") << "\n";
+  for (std::size_t b = 0; b < f.blocks.size(); ++b) {
+    std::cerr << "  block " << b << " ->";
+    for (const Successor& s : f.blocks[b].successors)
+      std::cerr << " " << s.block
+                << (s.try_id >= 0 || s.slot >= 0 ? (s.succeeded ? "(ok)" : "(failed)") : "");
+    std::cerr << "\n";
+    for (const Op& op : f.blocks[b].ops) {
+      std::cerr << "    " << op.site.line << ": " << op_name(op.kind);
+      if (op.slot >= 0) std::cerr << " slot " << op.slot;
+      for (const LockOperand& o : op.operands) std::cerr << " " << o.lock.lock_class();
+      if (op.kind == OpKind::call) std::cerr << " " << op.call.name;
+      std::cerr << "\n";
+    }
+  }
+}
 
 const char* kExtraHelp = R"(
 Rules: lock-order-cycle, double-lock, lock-hierarchy (see docs/lockorder-check.md).
@@ -177,6 +206,18 @@ std::string summary_line(const std::vector<lockorder::report::Report>& reports) 
   return text;
 }
 
+// The -p argument (libTooling's own option, which CommonOptionsParser does not expose).
+std::string build_path(int argc, const char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const llvm::StringRef arg = argv[i];
+    if (arg == "--") break;
+    if ((arg == "-p" || arg == "--p") && i + 1 < argc) return argv[i + 1];
+    if (arg.starts_with("-p=")) return arg.substr(3).str();
+    if (arg.starts_with("--p=")) return arg.substr(4).str();
+  }
+  return ".";
+}
+
 }  // namespace
 
 int main(int argc, const char** argv) {
@@ -185,14 +226,30 @@ int main(int argc, const char** argv) {
   auto parser = tooling::CommonOptionsParser::create(
       argc, argv, category, cl::ZeroOrMore, "lockorder-check: lock-order cycles from source");
   if (!parser) {
-    std::cerr << "lockorder-check: " << llvm::toString(parser.takeError())
-              << "\nlockorder-check: give a build directory with compile_commands.json (-p DIR), "
-                 "or flags after '--'\n";
+    const std::string error = llvm::toString(parser.takeError());
+    std::cerr << (llvm::StringRef(error).starts_with("lockorder-check") ? "" : "lockorder-check: ")
+              << error;
+    if (llvm::StringRef(error).contains("compilation database"))
+      std::cerr << "\nlockorder-check: give a build directory with compile_commands.json "
+                   "(-p DIR), or compiler flags after '--'";
+    std::cerr << "\n";
     return 2;
   }
-  const tooling::CompilationDatabase& db = parser->getCompilations();
   std::vector<std::string> files = parser->getSourcePathList();
-  if (files.empty()) files = db.getAllFiles();
+  // With no files named, CommonOptionsParser loads no database: load the one -p names.
+  std::unique_ptr<tooling::CompilationDatabase> whole;
+  if (files.empty()) {
+    std::string error;
+    whole = tooling::CompilationDatabase::autoDetectFromDirectory(build_path(argc, argv), error);
+    if (!whole) {
+      std::cerr << "lockorder-check: " << error
+                << "\nlockorder-check: give a build directory with compile_commands.json "
+                   "(-p DIR), or files and compiler flags after '--'\n";
+      return 2;
+    }
+    files = whole->getAllFiles();
+  }
+  const tooling::CompilationDatabase& db = whole ? *whole : parser->getCompilations();
   if (files.empty()) {
     std::cerr << "lockorder-check: the compilation database lists no files\n";
     return 2;
@@ -220,6 +277,10 @@ int main(int argc, const char** argv) {
       ++failed;
     }
   }
+  if (!dump_ir.empty())
+    for (const TranslationUnitIR& unit : units)
+      for (const FunctionIR& f : unit.functions)
+        if (f.name.find(dump_ir) != std::string::npos) print_ir(f);
   if (units.empty()) {
     std::cerr << "lockorder-check: no file could be parsed\n";
     return 2;

@@ -130,6 +130,7 @@ class AnnotatedApi final : public LockApi {
       op.kind = e.kind == OpKind::try_acquire ? OpKind::guard_try : OpKind::guard_acquire;
       op.mode = e.mode;
       op.slot = slot;
+      op.scoped = true;
       op.operands = operands(*ctor, e, arguments, nullptr, out);
       if (op.operands.empty()) continue;
       if (op.kind == OpKind::guard_try) op.try_id = out.try_call(&construct, e.zero_is_success);

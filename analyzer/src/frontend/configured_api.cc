@@ -65,6 +65,7 @@ class ConfiguredApi final : public LockApi {
       op.kind = OpKind::guard_acquire;
       op.mode = guard->shared ? Mode::shared : Mode::exclusive;
       op.slot = slot;
+      op.scoped = true;
       op.operands = {{*lock, type != nullptr && type->recursive}};
       out.emit(std::move(op), &construct);
       if (var == nullptr) {

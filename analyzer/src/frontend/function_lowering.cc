@@ -1,5 +1,7 @@
 #include "frontend/function_lowering.h"
 
+#include <set>
+
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
@@ -50,6 +52,33 @@ class InitialiserFinder : public clang::RecursiveASTVisitor<InitialiserFinder> {
   std::map<const clang::CXXConstructExpr*, const clang::VarDecl*>& out_;
 };
 
+// Blocks in reverse post-order from the entry, then any unreachable ones: a guard's constructor
+// (which makes its slot) dominates its destructors, so it is lowered first.
+std::vector<const clang::CFGBlock*> reverse_post_order(const clang::CFG& cfg) {
+  std::vector<const clang::CFGBlock*> post;
+  std::set<unsigned> seen;
+  std::vector<std::pair<const clang::CFGBlock*, clang::CFGBlock::const_succ_iterator>> stack;
+  auto visit = [&](const clang::CFGBlock* b) {
+    if (b != nullptr && seen.insert(b->getBlockID()).second) stack.emplace_back(b, b->succ_begin());
+  };
+  visit(&cfg.getEntry());
+  while (!stack.empty()) {
+    auto& [block, next] = stack.back();
+    if (next == block->succ_end()) {
+      post.push_back(block);
+      stack.pop_back();
+      continue;
+    }
+    const clang::CFGBlock* succ = next->getReachableBlock();
+    ++next;
+    visit(succ);
+  }
+  std::vector<const clang::CFGBlock*> order(post.rbegin(), post.rend());
+  for (const clang::CFGBlock* block : cfg)
+    if (!seen.count(block->getBlockID())) order.push_back(block);
+  return order;
+}
+
 }  // namespace
 
 FunctionLowering::FunctionLowering(const clang::FunctionDecl& function, clang::ASTContext& context,
@@ -84,7 +113,7 @@ FunctionIR FunctionLowering::lower() {
   for (const clang::CFGBlock* block : *cfg)
     index.try_emplace(block->getBlockID(), static_cast<int>(index.size()));
   ir.blocks.resize(index.size());
-  for (const clang::CFGBlock* block : *cfg) {
+  for (const clang::CFGBlock* block : reverse_post_order(*cfg)) {
     block_ = &ir.blocks[index.at(block->getBlockID())];
     const clang::Stmt* last = block->getTerminatorStmt();
     for (const clang::CFGElement& element : *block) {

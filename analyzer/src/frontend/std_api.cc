@@ -90,6 +90,7 @@ class StdApi final : public LockApi {
     op.slot = slot;
     op.mode = shared ? Mode::shared : Mode::exclusive;
     op.kind = OpKind::guard_acquire;
+    op.scoped = plain;
     if (construct.getNumArgs() == 1 && unique && record_of(construct.getArg(0)) == r) {
       // unique_lock(unique_lock&&): the new guard takes over.
       if (auto from = out.slot_of(construct.getArg(0))) {

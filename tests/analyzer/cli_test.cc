@@ -1,0 +1,269 @@
+// lockorder-check end to end: the command line, exit status, compilation databases, files that do
+// not parse, suppression, baselines, SARIF (checked by the SARIF Multitool when it is installed)
+// and DOT. The build names the checker and where scripts/test.sh installs the multitool from the
+// npm registry; LOCKORDER_CHECK and LOCKORDER_SARIF_MULTITOOL override them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class Cli : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        fs::temp_directory_path() / ("lockorder-cli-" + std::to_string(getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  Result run(const std::string& arguments) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = "cd '" + dir_.string() + "' && '" + checker() + "' " + arguments +
+                                " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  static std::string checker() {
+    const char* path = std::getenv("LOCKORDER_CHECK");
+    return path ? path : LOCKORDER_CHECK_PATH;
+  }
+
+  // A program with one cycle between f (a then b) and g (b then a).
+  void write_cycle(const std::string& name = "cycle.cc") {
+    write(name,
+          "#include <mutex>\n"
+          "std::mutex a, b;\n"
+          "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n"
+          "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  }
+
+  void write_database(const std::vector<std::string>& files) {
+    nlohmann::json db = nlohmann::json::array();
+    for (const std::string& f : files)
+      db.push_back({{"directory", dir_.string()},
+                    {"file", f},
+                    {"arguments", {"clang++", "-std=c++20", "-c", f}}});
+    std::ofstream(dir_ / "compile_commands.json") << db.dump(2);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, CleanCodeExitsZero) {
+  write("clean.cc", "#include <mutex>\nstd::mutex a;\nvoid f() { std::lock_guard g(a); }\n");
+  Result r = run("clean.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("0 findings"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, FindingsExitOneWithClangStyleDiagnostics) {
+  write_cycle();
+  Result r = run("cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("cycle.cc:3:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warning: lock-order cycle: 'a' -> 'b' -> 'a' (potential deadlock) "
+                       "[lockorder-lock-order-cycle]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("cycle.cc:4:"), std::string::npos) << "both edges shown:\n" << r.out;
+}
+
+TEST_F(Cli, DatabaseFromBuildDirectoryChecksEveryFile) {
+  write("a.cc",
+        "#include <mutex>\nextern std::mutex a, b;\nvoid f() { std::lock_guard x(a); "
+        "std::lock_guard y(b); }\n");
+  write("b.cc",
+        "#include <mutex>\nstd::mutex a, b;\nvoid g() { std::lock_guard y(b); "
+        "std::lock_guard x(a); }\n");
+  write_database({"a.cc", "b.cc"});
+  Result r = run("-p . -j 2");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("lock-order cycle: 'a' -> 'b' -> 'a'"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("2 of 2 files"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, MissingDatabaseIsAClearError) {
+  Result r = run("-p no-such-dir");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("compilation database"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("-p DIR"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, BrokenDatabaseIsAClearError) {
+  write("compile_commands.json", "[ { \"directory\": ");
+  Result r = run("-p .");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("compile_commands.json"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, FileThatDoesNotParseIsReportedAndTheOthersChecked) {
+  write_cycle();
+  write("broken.cc", "void f( {\n");
+  Result r = run("cycle.cc broken.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("broken.cc could not be parsed"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("lock-order cycle"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, NoFileParsingIsExitTwo) {
+  write("broken.cc", "void f( {\n");
+  Result r = run("broken.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no file could be parsed"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, BadOptionIsExitTwo) {
+  Result r = run("--no-such-option x.cc --");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no-such-option"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, HelpListsTheOptions) {
+  Result r = run("--help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* option : {"--sarif", "--dot", "--baseline", "--write-baseline", "--config", "-j",
+                             "lockorder: ignore"})
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+}
+
+TEST_F(Cli, BaselineHidesKnownFindingsOnly) {
+  write_cycle();
+  Result first = run("--write-baseline=baseline.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(first.status, 1);
+  Result known = run("--baseline=baseline.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(known.status, 0) << known.out;
+  EXPECT_NE(known.err.find("1 more in the baseline"), std::string::npos) << known.err;
+  // A new finding (a double-lock) is still reported.
+  write("more.cc", "#include <mutex>\nstd::mutex c;\nvoid h() { c.lock(); c.lock(); }\n");
+  Result fresh = run("--baseline=baseline.json cycle.cc more.cc -- -std=c++20");
+  EXPECT_EQ(fresh.status, 1);
+  EXPECT_NE(fresh.out.find("[lockorder-double-lock]"), std::string::npos) << fresh.out;
+  EXPECT_EQ(fresh.out.find("[lockorder-lock-order-cycle]"), std::string::npos) << fresh.out;
+}
+
+TEST_F(Cli, UnreadableBaselineIsExitTwo) {
+  write_cycle();
+  write("bad.json", "{ not json");
+  EXPECT_EQ(run("--baseline=bad.json cycle.cc -- -std=c++20").status, 2);
+  EXPECT_EQ(run("--baseline=missing.json cycle.cc -- -std=c++20").status, 2);
+}
+
+TEST_F(Cli, SarifFileHasResultsWithCodeFlows) {
+  write_cycle();
+  Result r = run("--sarif=out.sarif cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1);
+  const nlohmann::json log = nlohmann::json::parse(slurp(dir_ / "out.sarif"));
+  EXPECT_EQ(log["version"], "2.1.0");
+  const nlohmann::json& run0 = log["runs"][0];
+  EXPECT_EQ(run0["tool"]["driver"]["name"], "lockorder-check");
+  ASSERT_EQ(run0["results"].size(), 1u);
+  const nlohmann::json& result = run0["results"][0];
+  EXPECT_EQ(result["ruleId"], "lock-order-cycle");
+  EXPECT_FALSE(result["locations"].empty());
+  EXPECT_EQ(result["codeFlows"].size(), 2u);  // one per edge
+  // The diagnostics still go to stdout.
+  EXPECT_NE(r.out.find("lock-order cycle"), std::string::npos);
+}
+
+TEST_F(Cli, SarifOnStdoutReplacesTheDiagnostics) {
+  write_cycle();
+  Result r = run("--sarif=- cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1);
+  const nlohmann::json log = nlohmann::json::parse(r.out);
+  EXPECT_EQ(log["runs"][0]["results"].size(), 1u);
+}
+
+TEST_F(Cli, SarifIsValidForTheSarifMultitool) {
+  const char* from_env = std::getenv("LOCKORDER_SARIF_MULTITOOL");
+  const char* multitool = from_env ? from_env : LOCKORDER_SARIF_MULTITOOL_PATH;
+  if (!fs::exists(multitool))
+    GTEST_SKIP() << multitool << " is not installed (scripts/test.sh installs it)";
+  write_cycle();
+  write("more.cc", "#include <mutex>\nstd::mutex c;\nvoid h() { c.lock(); c.lock(); }\n");
+  ASSERT_EQ(run("--sarif=out.sarif cycle.cc more.cc -- -std=c++20").status, 1);
+  const std::string command = std::string("'") + multitool + "' validate '" +
+                              (dir_ / "out.sarif").string() + "' >'" +
+                              (dir_ / "validate.txt").string() + "' 2>&1";
+  const int status = std::system(command.c_str());
+  const std::string output = slurp(dir_ / "validate.txt");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << output;
+  EXPECT_EQ(output.find(": error "), std::string::npos) << output;
+}
+
+TEST_F(Cli, UnwritableOutputIsExitTwo) {
+  write_cycle();
+  Result r = run("--sarif=no-such-dir/out.sarif cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no-such-dir"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DotShowsTheGraphWithTheCycleInRed) {
+  write_cycle();
+  ASSERT_EQ(run("--dot=graph.dot cycle.cc -- -std=c++20").status, 1);
+  const std::string dot = slurp(dir_ / "graph.dot");
+  EXPECT_NE(dot.find("digraph"), std::string::npos);
+  EXPECT_NE(dot.find("\"a\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("red"), std::string::npos) << dot;
+}
+
+TEST_F(Cli, ConfigurationNamesFurtherLockTypes) {
+  write("spin.cc",
+        "struct SpinLock { void Acquire(); void Release(); };\n"
+        "SpinLock a, b;\n"
+        "void f() { a.Acquire(); b.Acquire(); b.Release(); a.Release(); }\n"
+        "void g() { b.Acquire(); a.Acquire(); a.Release(); b.Release(); }\n");
+  EXPECT_EQ(run("spin.cc -- -std=c++20").status, 0);  // unknown without configuration
+  write("config.json",
+        R"({"mutexes": [{"type": "SpinLock", "lock": ["Acquire"], "unlock": ["Release"]}]})");
+  Result r = run("--config=config.json spin.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("'a' -> 'b' -> 'a'"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, BadConfigurationIsExitTwo) {
+  write_cycle();
+  write("config.json", R"({"mutexes": [{"type": "X", "lok": ["Acquire"]}]})");
+  Result r = run("--config=config.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown key \"lok\""), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, ParallelAnalysisGivesTheSameFindings) {
+  for (int i = 0; i < 4; ++i) write_cycle("cycle" + std::to_string(i) + ".cc");
+  const std::string files = "cycle0.cc cycle1.cc cycle2.cc cycle3.cc -- -std=c++20";
+  Result one = run("-j 1 " + files), two = run("-j 2 " + files);
+  EXPECT_EQ(one.status, two.status);
+  EXPECT_EQ(one.out, two.out);
+}
+
+}  // namespace
