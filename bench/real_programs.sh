@@ -23,29 +23,14 @@ run="$root/build/bin/lockorder-run"
 [ -x "$run" ] || { echo "build first: scripts/test.sh" >&2; exit 2; }
 mkdir -p "$work" "$results"
 
-packages=(memcached libmemcached-tools valgrind dpkg-dev libevent-dev cmake g++ libbenchmark-dev bc)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-if ! grep -rqs "deb-src" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-  cat > /etc/apt/sources.list.d/lockorder-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-  apt-get update -qq
-fi
+source bench/lib/debian_source.sh
+install_missing memcached libmemcached-tools valgrind dpkg-dev libevent-dev cmake g++ \
+  libbenchmark-dev bc
 
 # --- builds from Debian source packages --------------------------------------------------
+fetch_debian_source leveldb leveldb-1.23
+fetch_debian_source memcached memcached-1.6.18
 cd "$work"
-[ -d leveldb-1.23 ] || apt-get source -qq leveldb >/dev/null 2>&1
-[ -d memcached-1.6.18 ] || apt-get source -qq memcached >/dev/null 2>&1
 build_leveldb() {  # dir, extra flags
   [ -x "$1/db_bench" ] && return
   cmake -S leveldb-1.23 -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEVELDB_BUILD_TESTS=OFF \

@@ -8,4 +8,5 @@ source "$(dirname "$0")/setup.sh"
 preset="${1:-default}"
 case "$preset" in default|asan|tsan|debug) ;; *) echo "usage: $0 [default|asan|tsan|debug]" >&2; exit 2 ;; esac
 lockorder_setup "$preset"
+[ "$preset" = default ] && lockorder_install_sarif_multitool
 ctest --preset "$preset" -j "$(nproc)" --timeout 600

@@ -46,9 +46,12 @@ std::string render_diagnostics(const std::vector<report::Report>& reports) {
             quoted(to) + " acquired while " + quoted(from) + " is held, in " + e.thread);
       chain(out, e.from_site, from, quoted(from) + " acquired here");
     }
-    for (const report::Site& s : r.sites)
-      chain(out, s.stack, r.locks.empty() ? std::string() : r.locks.front().label,
-            quoted(r.locks.empty() ? std::string() : r.locks.front().label) + " " + s.title);
+    for (const report::Site& s : r.sites) {
+      const std::string subject = !s.subject.empty() ? s.subject
+                                  : r.locks.empty()  ? std::string()
+                                                     : r.locks.front().label;
+      chain(out, s.stack, subject, quoted(subject) + " " + s.title);
+    }
     if (!r.hint.empty() && at != nullptr) out += position(*at) + "note: " + r.hint + "\n";
   }
   return out;

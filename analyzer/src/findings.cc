@@ -19,7 +19,11 @@ struct ClassEdge {
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 
-report::Stack stack_of(const Path& path) { return report::Stack(path.rbegin(), path.rend()); }
+report::Stack stack_of(const Path& path) {
+  report::Stack stack;
+  for (auto it = path.rbegin(); it != path.rend(); ++it) stack.push_back(**it);
+  return stack;
+}
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
@@ -87,21 +91,49 @@ class StaticGraph {
       if (suppressed_arcs_.count(i)) out.graph.arcs[i].suppressed = true;
   }
 
+  // A declared order holds transitively: with a before b and b before c, taking a while c is
+  // held breaks it too. Each pair is checked against the graph's edges once.
   void find_hierarchy_violations(const ProgramFacts& facts, Findings& out) const {
-    for (const DeclaredOrder& order : facts.orders) {
-      auto from = names_index_.find(order.after), to = names_index_.find(order.before);
-      if (from == names_index_.end() || to == names_index_.end()) continue;
-      auto it = index_.find({from->second, to->second});
-      if (it == index_.end()) continue;
-      report::Report r;
-      r.kind = report::kLockHierarchy;
-      r.summary = quoted(order.before) + " is declared to be acquired before " +
-                  quoted(order.after) + ", but is acquired while it is held";
-      r.locks = {lock(order.after), lock(order.before)};
-      add_edges(r, edges_[it->second], 0, 1);
-      r.sites.push_back({"order declared here", "", "", {order.declared}, ""});
-      r.hint = "take " + quoted(order.before) + " first, or correct the declared order";
-      out.reports.push_back(std::move(r));
+    std::map<std::string, std::vector<const DeclaredOrder*>> declared_after;  // before -> orders
+    for (const DeclaredOrder& order : facts.orders) declared_after[order.before].push_back(&order);
+    for (const auto& [first, direct] : declared_after) {
+      // Everything declared to come after `first`, with the declarations that say so.
+      std::map<std::string, std::vector<const DeclaredOrder*>> chain_to;
+      std::vector<std::string> work{first};
+      chain_to[first] = {};
+      while (!work.empty()) {
+        const std::string at = work.back();
+        work.pop_back();
+        auto next = declared_after.find(at);
+        if (next == declared_after.end()) continue;
+        for (const DeclaredOrder* order : next->second) {
+          if (chain_to.count(order->after)) continue;
+          chain_to[order->after] = chain_to[at];
+          chain_to[order->after].push_back(order);
+          work.push_back(order->after);
+        }
+      }
+      for (const auto& [later, chain] : chain_to) {
+        if (chain.empty()) continue;
+        auto from = names_index_.find(later), to = names_index_.find(first);
+        if (from == names_index_.end() || to == names_index_.end()) continue;
+        auto it = index_.find({from->second, to->second});
+        if (it == index_.end()) continue;
+        report::Report r;
+        r.kind = report::kLockHierarchy;
+        r.summary = quoted(first) + " is declared to be acquired before " + quoted(later) +
+                    ", but is acquired while it is held";
+        r.locks = {lock(later), lock(first)};
+        add_edges(r, edges_[it->second], 0, 1);
+        for (const DeclaredOrder* order : chain)
+          r.sites.push_back({"declared to be acquired before " + quoted(order->after) + " here",
+                             order->before,
+                             "",
+                             {order->declared},
+                             ""});
+        r.hint = "take " + quoted(first) + " first, or correct the declared order";
+        out.reports.push_back(std::move(r));
+      }
     }
   }
 
@@ -190,7 +222,7 @@ void find_double_locks(const ProgramFacts& facts, Findings& out) {
   for (const DoubleLockOccurrence& d : facts.double_locks) {
     if (d.suppressed || d.second_path.empty()) continue;
     // The same re-acquisition reached through several callers is one finding.
-    const Site& again = d.second_path.front();
+    const Site& again = *d.second_path.front();
     if (!seen.insert(d.lock.lock_class() + "@" + again.file + ":" + std::to_string(again.line) +
                      ":" + std::to_string(again.column))
              .second)

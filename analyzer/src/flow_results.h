@@ -11,8 +11,9 @@
 namespace lockorder::analyzer {
 
 // A call chain, outermost first: the site in the analysed function, then a site in each callee,
-// ending where the lock is taken.
-using Path = std::vector<Site>;
+// ending where the lock is taken. The sites are the IR's own (Op::site): paths are copied and
+// compared a great deal, pointers cheaply; the IR outlives every result that points into it.
+using Path = std::vector<const Site*>;
 
 // A lock a function may take, directly or through calls, in the function's own terms.
 struct Acquisition {

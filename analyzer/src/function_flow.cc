@@ -38,7 +38,7 @@ struct PendingTry {
   int slot = -1;
   std::vector<LockOperand> operands;
   Mode mode = Mode::exclusive;
-  Site site;
+  const Site* site = nullptr;
   bool suppressed = false;
   bool operator==(const PendingTry& other) const { return try_id == other.try_id; }
 };
@@ -102,7 +102,7 @@ void join_into(FlowState& into, const FlowState& from) {
 }
 
 Path prefixed(const Site& site, const Path& rest) {
-  Path path{site};
+  Path path{&site};
   path.insert(path.end(), rest.begin(), rest.end());
   return path;
 }
@@ -190,22 +190,22 @@ class FunctionFlow {
   void apply(const Op& op, FlowState& state) {
     switch (op.kind) {
       case OpKind::acquire:
-        acquire_all(state, op.operands, op.mode, op.site, -1, op.suppressed);
+        acquire_all(state, op.operands, op.mode, &op.site, -1, op.suppressed);
         break;
       case OpKind::try_acquire:
-        state.pending.push_back({op.try_id, -1, op.operands, op.mode, op.site, op.suppressed});
+        state.pending.push_back({op.try_id, -1, op.operands, op.mode, &op.site, op.suppressed});
         break;
       case OpKind::release:
         for (const LockOperand& operand : op.operands) release(state, operand.lock);
         break;
       case OpKind::guard_acquire:
         if (const Binding* binding = bind(state, op))
-          acquire_all(state, binding->operands, binding->mode, op.site, op.slot, op.suppressed);
+          acquire_all(state, binding->operands, binding->mode, &op.site, op.slot, op.suppressed);
         break;
       case OpKind::guard_try:
         if (const Binding* binding = bind(state, op))
           state.pending.push_back(
-              {op.try_id, op.slot, binding->operands, binding->mode, op.site, op.suppressed});
+              {op.try_id, op.slot, binding->operands, binding->mode, &op.site, op.suppressed});
         break;
       case OpKind::guard_adopt:
         if (const Binding* binding = bind(state, op)) adopt(state, *binding, op);
@@ -274,14 +274,14 @@ class FunctionFlow {
       if (held != state.held.end()) {
         held->slot = op.slot;
       } else {  // taken where this function cannot see (a caller): held from here on
-        push_held(state, operand, binding.mode, {op.site}, op.slot, std::nullopt, op.suppressed);
+        push_held(state, operand, binding.mode, {&op.site}, op.slot, std::nullopt, op.suppressed);
       }
     }
   }
 
   // Locks `operands` together (one lock, or std::lock / scoped_lock's deadlock-free group).
   void acquire_all(FlowState& state, const std::vector<LockOperand>& operands, Mode mode,
-                   const Site& site, int slot, bool suppressed) {
+                   const Site* site, int slot, bool suppressed) {
     const std::size_t before = state.held.size();
     for (const LockOperand& operand : operands) {
       if (!operand.lock.named()) continue;

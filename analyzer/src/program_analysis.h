@@ -23,6 +23,8 @@ struct ProgramFacts {
   std::vector<std::string> notes;  // limits that were reached, for the user
 };
 
+// The facts point into `units` (their call chains are the IR's sites): keep the units alive
+// while the facts are used.
 ProgramFacts analyse_program(const std::vector<TranslationUnitIR>& units);
 
 }  // namespace lockorder::analyzer

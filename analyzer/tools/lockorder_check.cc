@@ -15,7 +15,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -31,6 +31,7 @@
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "program_analysis.h"
+#include "unit_workers.h"
 
 namespace cl = llvm::cl;
 namespace tooling = clang::tooling;
@@ -66,6 +67,8 @@ cl::opt<bool> read_read_cycles("read-read-cycles",
 cl::opt<unsigned> max_cycles("max-cycles", cl::desc("Stop enumerating cycles after this many"),
                              cl::init(10000), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress and no summary on stderr"), cl::cat(category));
+cl::opt<bool> timings("timings", cl::desc("Print how long each phase took"), cl::Hidden,
+                      cl::cat(category));
 cl::opt<std::string> dump_ir("dump-ir",
                              cl::desc("Print the lock operations of the functions whose name "
                                       "contains <text> (for reporting analyzer bugs)"),
@@ -131,53 +134,64 @@ class LoweringFactory : public tooling::FrontendActionFactory {
   const frontend::Configuration& config_;
 };
 
-struct UnitOutcome {
-  TranslationUnitIR unit;
-  bool parsed = false;
+// A file built by several targets has several compile commands; one parse of it is enough (the
+// same functions, by the same USRs).
+class FirstCommandOnly : public tooling::CompilationDatabase {
+ public:
+  explicit FirstCommandOnly(const tooling::CompilationDatabase& db) : db_(db) {}
+  std::vector<tooling::CompileCommand> getCompileCommands(llvm::StringRef file) const override {
+    std::vector<tooling::CompileCommand> commands = db_.getCompileCommands(file);
+    if (commands.size() > 1) commands.resize(1);
+    return commands;
+  }
+  std::vector<std::string> getAllFiles() const override { return db_.getAllFiles(); }
+
+ private:
+  const tooling::CompilationDatabase& db_;
 };
 
-// Parses and lowers every file, `jobs` at a time; Clang's own diagnostics (errors only) go to
-// stderr a file at a time.
+// Parses and lowers one file (in a worker process); Clang's errors go to `messages`.
+bool lower_file(const tooling::CompilationDatabase& db, const frontend::Configuration& config,
+                const std::string& file, TranslationUnitIR& unit, std::string& messages) {
+  llvm::raw_string_ostream stream(messages);
+  // The printer keeps the options by reference count and frees them.
+  clang::TextDiagnosticPrinter printer(stream, new clang::DiagnosticOptions());
+  const FirstCommandOnly one(db);
+  tooling::ClangTool tool(one, {file});
+  tool.setDiagnosticConsumer(&printer);
+  // Clang's headers from where the package installs them; no warnings, only what stops parsing
+  // matters here.
+  tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+      {"-resource-dir=" LOCKORDER_CLANG_RESOURCE_DIR, "-w"}, tooling::ArgumentInsertPosition::END));
+  bool parsed = false;
+  LoweringFactory factory(unit, parsed, config);
+  if (tool.run(&factory) != 0) parsed = false;
+  stream.flush();
+  if (!parsed) unit.functions.clear();
+  return parsed;
+}
+
+// Every file, `workers` at a time, with progress on a terminal.
 std::vector<UnitOutcome> lower_all(const tooling::CompilationDatabase& db,
                                    const std::vector<std::string>& files,
                                    const frontend::Configuration& config, unsigned workers) {
-  std::vector<UnitOutcome> outcomes(files.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::mutex output;
   const bool progress = !quiet && isatty(STDERR_FILENO);
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < files.size();) {
-      std::string messages;
-      llvm::raw_string_ostream stream(messages);
-      // The printer keeps the options by reference count and frees them.
-      clang::TextDiagnosticPrinter printer(stream, new clang::DiagnosticOptions());
-      tooling::ClangTool tool(db, {files[i]});
-      tool.setDiagnosticConsumer(&printer);
-      // Clang's headers from where the package installs them; no warnings, only what stops
-      // parsing matters here.
-      tool.appendArgumentsAdjuster(
-          tooling::getInsertArgumentAdjuster({"-resource-dir=" LOCKORDER_CLANG_RESOURCE_DIR, "-w"},
-                                             tooling::ArgumentInsertPosition::END));
-      UnitOutcome& outcome = outcomes[i];
-      outcome.unit.file = files[i];
-      LoweringFactory factory(outcome.unit, outcome.parsed, config);
-      if (tool.run(&factory) != 0) outcome.parsed = false;
-      if (!outcome.parsed) outcome.unit.functions.clear();
-      std::lock_guard lock(output);
-      ++done;
-      if (progress) std::cerr << "\r\033[K";
-      std::cerr << messages;
-      if (!outcome.parsed)
-        std::cerr << "lockorder-check: error: " << files[i]
-                  << " could not be parsed; its functions are not checked\n";
-      if (progress)
-        std::cerr << "[" << done << "/" << files.size() << "] " << files[i] << std::flush;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 1; w < workers && w < files.size(); ++w) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  std::size_t done = 0;
+  auto outcomes = lower_in_workers(
+      files, workers,
+      [&](const std::string& file, TranslationUnitIR& unit, std::string& messages) {
+        return lower_file(db, config, file, unit, messages);
+      },
+      [&](std::size_t index, const UnitOutcome& outcome) {
+        ++done;
+        if (progress) std::cerr << "\r\033[K";
+        std::cerr << outcome.messages;
+        if (!outcome.parsed)
+          std::cerr << "lockorder-check: error: " << files[index]
+                    << " could not be parsed; its functions are not checked\n";
+        if (progress)
+          std::cerr << "[" << done << "/" << files.size() << "] " << files[index] << std::flush;
+      });
   if (progress) std::cerr << "\r\033[K" << std::flush;
   return outcomes;
 }
@@ -267,7 +281,17 @@ int main(int argc, const char** argv) {
 
   const unsigned workers =
       jobs != 0 ? jobs.getValue() : std::max(1u, std::thread::hardware_concurrency());
+  using Clock = std::chrono::steady_clock;
+  auto phase_start = Clock::now();
+  auto phase_done = [&](const char* phase) {
+    if (!timings) return;
+    const auto now = Clock::now();
+    std::cerr << "lockorder-check: " << phase << ": "
+              << std::chrono::duration<double>(now - phase_start).count() << " s\n";
+    phase_start = now;
+  };
   std::vector<UnitOutcome> outcomes = lower_all(db, files, config, workers);
+  phase_done("parsing and lowering");
   std::vector<TranslationUnitIR> units;
   std::size_t failed = 0;
   for (UnitOutcome& o : outcomes) {
@@ -287,10 +311,12 @@ int main(int argc, const char** argv) {
   }
 
   const ProgramFacts facts = analyse_program(units);
+  phase_done("summaries");
   FindingOptions options;
   options.read_read_cycles = read_read_cycles;
   options.max_cycles = max_cycles;
   Findings findings = find_problems(facts, options);
+  phase_done("cycles");
 
   bool ok = true;
   if (!write_baseline_file.empty())

@@ -291,6 +291,15 @@ TEST(Analysis, DeclaredOrderViolated) {
   EXPECT_EQ(kinds(f), std::vector<std::string>{"lock-hierarchy"});
 }
 
+TEST(Analysis, DeclaredOrderHoldsTransitively) {
+  TranslationUnitIR unit;
+  unit.functions = {FunctionBuilder("f").lock(C).lock(A)};
+  unit.orders = {{"A", "B", {}}, {"B", "C", {}}};  // A before B before C
+  Findings f = find_problems(analyse_program({unit}), {});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-hierarchy"});
+  EXPECT_EQ(f.reports[0].sites.size(), 2u);  // both declarations shown
+}
+
 TEST(Analysis, RecursionSettles) {
   FunctionIR f = FunctionBuilder("f").lock(A).call("f").unlock(A);
   Findings found = check({f});
