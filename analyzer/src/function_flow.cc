@@ -389,7 +389,8 @@ class FunctionFlow {
     }
     // Several possible callees (a virtual call): each one's acquisitions order after what is
     // held; the state afterwards follows the first (they rarely differ in what they hold).
-    for (const ResolvedCallee& callee : callees) {
+    // Acquisitions change no state, so only the recording pass looks at them.
+    for (const ResolvedCallee& callee : recording_ ? callees : std::vector<ResolvedCallee>{}) {
       for (const Acquisition& a : callee.summary->acquisitions) {
         LockOperand operand{substitute(a.operand.lock, arguments, object), a.operand.recursive};
         if (!operand.lock.named()) continue;

@@ -117,12 +117,37 @@ class Program {
     return post;
   }
 
+  // Functions that lock or unlock something, and every function that calls one of them; the
+  // rest (most of a program) have empty summaries and need no visit.
+  std::unordered_set<std::string> lock_relevant() const {
+    std::unordered_set<std::string> relevant;
+    std::deque<std::string> work;
+    for (const FunctionIR* f : order_) {
+      bool locks = false;
+      for (const Block& block : f->blocks)
+        for (const Op& op : block.ops) locks = locks || op.kind != OpKind::call;
+      if (locks && relevant.insert(f->usr).second) work.push_back(f->usr);
+    }
+    while (!work.empty()) {
+      auto callers = callers_.find(work.front());
+      work.pop_front();
+      if (callers == callers_.end()) continue;
+      for (const std::string& caller : callers->second)
+        if (relevant.insert(caller).second) work.push_back(caller);
+    }
+    return relevant;
+  }
+
+  // Callees first: the worklist always takes the pending function earliest in a post-order of
+  // the call graph, so a caller is revisited only once its callees have settled (recursion
+  // included: a cycle of calls settles among itself before its callers run).
   void summarise() {
-    std::deque<const FunctionIR*> work;
-    std::unordered_set<std::string> queued;
+    const std::unordered_set<std::string> relevant = lock_relevant();
+    std::unordered_map<std::string, std::size_t> rank;
+    std::set<std::pair<std::size_t, const FunctionIR*>> work;
     for (const FunctionIR* f : callees_first()) {
-      work.push_back(f);
-      queued.insert(f->usr);
+      rank[f->usr] = rank.size();
+      if (relevant.count(f->usr)) work.insert({rank[f->usr], f});
     }
     const FunctionSummary empty;
     ResolveCall resolve = [&](const CallTarget& call) {
@@ -135,12 +160,12 @@ class Program {
       return callees;
     };
     while (!work.empty()) {
-      const FunctionIR* f = work.front();
-      work.pop_front();
-      queued.erase(f->usr);
+      const FunctionIR* f = work.begin()->second;
+      work.erase(work.begin());
       FunctionResult result = analyse_function(*f, resolve);
-      const bool changed = summaries_[f->usr] != result.summary;
-      if (changed) summaries_[f->usr] = result.summary;
+      FunctionSummary& summary = summaries_[f->usr];
+      const bool changed = summary != result.summary;
+      if (changed) summary = result.summary;
       results_[f->usr] = std::move(result);
       if (!changed) continue;
       if (++visits_[f->usr] > kMaxVisits) {
@@ -150,7 +175,7 @@ class Program {
         continue;
       }
       for (const std::string& caller : callers_[f->usr])
-        if (queued.insert(caller).second) work.push_back(functions_.at(caller));
+        work.insert({rank.at(caller), functions_.at(caller)});
     }
   }
 
