@@ -17,9 +17,11 @@ LOCKORDER_PACKAGES=(
   clang-format-19                            # style check
 )
 
-lockorder_install_packages() {
+# Installs those of the given Debian packages that are missing (as root; otherwise says what
+# to install and stops).
+lockorder_install_missing() {
   local missing=()
-  for pkg in "${LOCKORDER_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -33,6 +35,8 @@ lockorder_install_packages() {
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+lockorder_install_packages() { lockorder_install_missing "${LOCKORDER_PACKAGES[@]}"; }
 
 # The SARIF Multitool (npm), which the analyzer's tests use to validate its SARIF. Without it
 # (no network), that one test is skipped and says so.

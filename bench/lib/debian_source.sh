@@ -24,15 +24,8 @@ fetch_debian_source() {  # package, directory
   [ -d "$work/$2" ] || { echo "could not fetch the $1 source package" >&2; exit 2; }
 }
 
-# Installs the Debian packages given that are missing.
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >/dev/null
-}
+# install_missing PACKAGE...: the project's own installer (scripts/setup.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/setup.sh"
+install_missing() { lockorder_install_missing "$@"; }
 
 LOCKORDER_BENCH_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bench-src"

@@ -27,6 +27,8 @@ bool opportunistic() {
 }
 
 void one_then_the_other() {
-  { std::lock_guard l(left); }
+  {
+    std::lock_guard l(left);
+  }
   std::lock_guard r(right);
 }

@@ -235,8 +235,7 @@ namespace {
 // of its edges is settled once.
 inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mode) {
   const HeldLock& outer = thread.held.back();
-  return thread.held.size() == 1 &&
-         thread.is_settled(edge_key(outer.key(), key, outer.mode, mode));
+  return thread.held.size() == 1 && thread.is_settled(edge_key(outer.key(), key, outer.mode, mode));
 }
 
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It

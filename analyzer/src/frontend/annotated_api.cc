@@ -122,7 +122,7 @@ class AnnotatedApi final : public LockApi {
     const clang::CXXConstructorDecl* ctor = construct.getConstructor();
     if (!is_scoped(ctor->getParent())) return false;
     std::vector<const clang::Expr*> arguments(construct.arg_begin(), construct.arg_end());
-    const int slot = var != nullptr ? out.slot_for(var) : out.temporary_slot();
+    const int slot = out.guard_slot(var);
     bool any = false;
     for (const Effect& e : effects_of(*ctor)) {
       if (e.kind == OpKind::release) continue;
@@ -137,12 +137,7 @@ class AnnotatedApi final : public LockApi {
       out.emit(std::move(op), &construct);
       any = true;
     }
-    if (any && var == nullptr) {
-      Op end;
-      end.kind = OpKind::guard_end;
-      end.slot = slot;
-      out.emit(std::move(end), &construct);
-    }
+    if (any) out.end_if_temporary(var, slot, &construct);
     return true;
   }
 

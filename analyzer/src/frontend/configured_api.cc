@@ -60,7 +60,7 @@ class ConfiguredApi final : public LockApi {
       auto lock = out.paths().of(arg);
       if (!lock) continue;
       const ConfiguredMutex* type = mutex(record_of(arg));
-      const int slot = var != nullptr ? out.slot_for(var) : out.temporary_slot();
+      const int slot = out.guard_slot(var);
       Op op;
       op.kind = OpKind::guard_acquire;
       op.mode = guard->shared ? Mode::shared : Mode::exclusive;
@@ -68,12 +68,7 @@ class ConfiguredApi final : public LockApi {
       op.scoped = true;
       op.operands = {{*lock, type != nullptr && type->recursive}};
       out.emit(std::move(op), &construct);
-      if (var == nullptr) {
-        Op end;
-        end.kind = OpKind::guard_end;
-        end.slot = slot;
-        out.emit(std::move(end), &construct);
-      }
+      out.end_if_temporary(var, slot, &construct);
       break;
     }
     return true;

@@ -207,6 +207,15 @@ void FunctionLowering::emit(Op op, const clang::Stmt* where) {
   block_->ops.push_back(std::move(op));
 }
 
+void FunctionLowering::end_if_temporary(const clang::VarDecl* var, int slot,
+                                        const clang::Stmt* where) {
+  if (var != nullptr) return;
+  Op end;
+  end.kind = OpKind::guard_end;
+  end.slot = slot;
+  emit(std::move(end), where);
+}
+
 int FunctionLowering::slot_for(const clang::VarDecl* var) {
   auto [it, inserted] = slots_.try_emplace(var, next_slot_);
   if (inserted) ++next_slot_;

@@ -49,8 +49,12 @@ class FunctionLowering {
   int slot_for(const clang::VarDecl* var);
   // The slot of the guard an expression names (`lock`, `std::move(lock)`), if any.
   std::optional<int> slot_of(const clang::Expr* expr) const;
-  // A new slot for a guard with no variable (a temporary): it ends with its full expression.
-  int temporary_slot() { return next_slot_++; }
+  // The slot of a guard being constructed: its variable's, or a new one for a temporary.
+  int guard_slot(const clang::VarDecl* var) {
+    return var != nullptr ? slot_for(var) : next_slot_++;
+  }
+  // A temporary guard (no variable) ends with its full expression: right after it is made.
+  void end_if_temporary(const clang::VarDecl* var, int slot, const clang::Stmt* where);
   // Registers a try-lock call whose value a branch may test; `zero_is_success` for pthread's
   // trylock (0 on success), false for try_lock() (true on success). Returns the try id.
   int try_call(const clang::Expr* call, bool zero_is_success);

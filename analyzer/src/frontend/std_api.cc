@@ -85,7 +85,7 @@ class StdApi final : public LockApi {
     const bool plain =
         is_std(r, "lock_guard") || is_std(r, "scoped_lock") || is_lockorder(r, "ordered_lock");
     if (!unique && !plain) return false;
-    const int slot = var != nullptr ? out.slot_for(var) : out.temporary_slot();
+    const int slot = out.guard_slot(var);
     Op op;
     op.slot = slot;
     op.mode = shared ? Mode::shared : Mode::exclusive;
@@ -123,12 +123,7 @@ class StdApi final : public LockApi {
     if (op.operands.empty()) return true;  // unique_lock(): bound to nothing yet
     const OpKind kind = op.kind;
     out.emit(std::move(op), &construct);
-    if (var == nullptr && kind != OpKind::guard_defer) {  // a temporary guard: over at once
-      Op end;
-      end.kind = OpKind::guard_end;
-      end.slot = slot;
-      out.emit(std::move(end), &construct);
-    }
+    if (kind != OpKind::guard_defer) out.end_if_temporary(var, slot, &construct);
     return true;
   }
 
