@@ -53,8 +53,7 @@ for entry in json.load(open(sys.argv[1])):
 PY
 units=$(wc -l < "$commands")
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-now() { date +%s.%N; }
+source "$root/bench/lib/timing.sh"
 syntax_once() {
   local start end
   start=$(now)

@@ -47,8 +47,7 @@ if [ ! -x memcached-tsan/memcached ]; then
 fi
 cd "$root"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-now() { date +%s.%N; }
+source "$root/bench/lib/timing.sh"
 
 # --- LevelDB db_bench ------------------------------------------------------------------------
 ldb_args=(--threads=4 --num=30000 --benchmarks=fillrandom,readrandom,readwhilewriting)

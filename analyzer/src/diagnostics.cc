@@ -10,8 +10,6 @@ std::string position(const report::Frame& f) {
   return f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ": ";
 }
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
-
 // A call chain (stack, innermost first) told from the outside in: the first line says what
 // happens at the outermost frame, the last where the lock is finally taken.
 void chain(std::string& out, const report::Stack& stack, const std::string& lock,

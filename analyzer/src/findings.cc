@@ -25,8 +25,6 @@ report::Stack stack_of(const Path& path) {
   return stack;
 }
 
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
-
 class StaticGraph {
  public:
   StaticGraph(const ProgramFacts& facts, const FindingOptions& options) : options_(options) {

@@ -35,4 +35,7 @@ Findings find_problems(const ProgramFacts& facts, const FindingOptions& options)
 // holds the outer lock), for diagnostics and baselines.
 const report::Frame* primary_frame(const report::Report& report);
 
+// A lock's name as messages show it: 'Account::mu_'.
+inline std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
 }  // namespace lockorder::analyzer

@@ -30,8 +30,6 @@ struct FunctionSummary {
   std::vector<Acquisition> acquisitions;    // may take
   std::vector<Acquisition> held_on_return;  // takes and still holds on every return
   std::vector<LockRef> released;            // releases locks it did not take (unlock helpers)
-  std::size_t dropped_paths = 0;  // acquisitions folded into another with the same lock (see
-                                  // kMaxPathsPerLock)
 
   bool operator==(const FunctionSummary& other) const;
 };
@@ -46,7 +44,6 @@ struct EdgeOccurrence {
   Path to_path;
   std::vector<std::string> gates;  // lock classes held exclusively before `from`
   std::string function;            // where `from` is held
-  std::string function_usr;
   bool suppressed = false;
 };
 
@@ -71,8 +68,8 @@ struct FunctionResult {
   std::vector<CallRecord> calls;
 };
 
-// How many distinct call chains a summary keeps per (lock, mode, released_first); more are
-// counted in dropped_paths and reported as "and N more paths".
+// How many distinct call chains a summary keeps per (lock, mode, released_first); further ones
+// reach the same lock and add nothing to what callers conclude (docs/lockorder-check.md).
 inline constexpr std::size_t kMaxPathsPerLock = 2;
 
 }  // namespace lockorder::analyzer

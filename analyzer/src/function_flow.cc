@@ -101,6 +101,13 @@ void join_into(FlowState& into, const FlowState& from) {
   into.released_entry = std::move(both);
 }
 
+// Taking a held lock again is re-entry, not a double-lock, for recursive locks and for a shared
+// acquisition of a lock held shared.
+bool reenters(const HeldLock& held, const LockOperand& operand, Mode mode) {
+  return operand.recursive || held.operand.recursive ||
+         (mode == Mode::shared && held.mode == Mode::shared);
+}
+
 Path prefixed(const Site& site, const Path& rest) {
   Path path{&site};
   path.insert(path.end(), rest.begin(), rest.end());
@@ -298,9 +305,7 @@ class FunctionFlow {
     for (std::size_t i = 0; i < among && i < state.held.size(); ++i) {
       HeldLock& h = state.held[i];
       if (!(h.operand.lock == operand.lock)) continue;
-      const bool reentrant = operand.recursive || h.operand.recursive ||
-                             (mode == Mode::shared && h.mode == Mode::shared);
-      if (reentrant) {
+      if (reenters(h, operand, mode)) {
         h.count = std::min(h.count + 1, kMaxCount);
       } else if (h.definite && recording_) {
         result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
@@ -321,7 +326,7 @@ class FunctionFlow {
       const HeldLock& h = state.held[i];
       if (!contains(released_first, h.operand.lock) && !(h.operand.lock == operand.lock)) {
         result_.edges.push_back({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
-                                 function_.name, function_.usr, suppressed || h.suppressed});
+                                 function_.name, suppressed || h.suppressed});
       }
       if (h.mode == Mode::exclusive) gates.push_back(h.operand.lock.lock_class());
     }
@@ -337,10 +342,7 @@ class FunctionFlow {
         acquisition_index_[std::make_tuple(a.operand.lock, a.mode, a.released_first)];
     for (std::size_t i : same)
       if (list[i].path == a.path) return;
-    if (same.size() >= kMaxPathsPerLock) {
-      ++result_.summary.dropped_paths;
-      return;
-    }
+    if (same.size() >= kMaxPathsPerLock) return;
     same.push_back(list.size());
     list.push_back(std::move(a));
   }
@@ -435,9 +437,7 @@ class FunctionFlow {
     for (const HeldLock& h : state.held) {
       if (!(h.operand.lock == operand.lock)) continue;
       if (contains(released_first, h.operand.lock)) return false;
-      const bool reentrant = operand.recursive || h.operand.recursive ||
-                             (mode == Mode::shared && h.mode == Mode::shared);
-      if (!reentrant && h.definite && recording_)
+      if (!reenters(h, operand, mode) && h.definite && recording_)
         result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
       return true;
     }

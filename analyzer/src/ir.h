@@ -89,8 +89,7 @@ struct Block {
 
 struct FunctionIR {
   std::string usr;
-  std::string name;  // qualified, for messages ("Account::transfer")
-  Site declared;
+  std::string name;                    // qualified, for messages ("Account::transfer")
   std::vector<std::string> overrides;  // USRs of the methods this one overrides
   bool is_thread_entry = false;        // a lambda or function handed to std::thread
   bool trusted = false;       // annotated acquire/release function: its effect comes from the

@@ -72,12 +72,18 @@ class Program {
     return found;
   }
 
+  // The call graph, both ways, resolved once.
   void find_callers() {
-    for (const FunctionIR* f : order_)
+    for (const FunctionIR* f : order_) {
+      std::vector<std::string>& callees = callees_[f->usr];
       for (const Block& block : f->blocks)
         for (const Op& op : block.ops)
           if (op.kind == OpKind::call)
-            for (const std::string& callee : targets(op.call)) callers_[callee].insert(f->usr);
+            for (std::string& callee : targets(op.call)) {
+              callers_[callee].insert(f->usr);
+              callees.push_back(std::move(callee));
+            }
+    }
   }
 
   // Callees first (a depth-first post-order over the call graph), then a worklist of callers
@@ -87,30 +93,23 @@ class Program {
     std::unordered_set<std::string> visited;
     for (const FunctionIR* root : order_) {
       if (!visited.insert(root->usr).second) continue;
-      // Iterative DFS: (function, next op position) frames.
+      // Iterative DFS: (function, its callees, the next one to visit) frames.
       struct Frame {
         const FunctionIR* f;
-        std::vector<std::string> callees;
+        const std::vector<std::string>* callees;
         std::size_t next = 0;
       };
       std::vector<Frame> stack;
-      auto open = [&](const FunctionIR* f) {
-        Frame frame{f, {}, 0};
-        for (const Block& block : f->blocks)
-          for (const Op& op : block.ops)
-            if (op.kind == OpKind::call)
-              for (std::string& t : targets(op.call)) frame.callees.push_back(std::move(t));
-        stack.push_back(std::move(frame));
-      };
+      auto open = [&](const FunctionIR* f) { stack.push_back({f, &callees_.at(f->usr), 0}); };
       open(root);
       while (!stack.empty()) {
         Frame& top = stack.back();
-        if (top.next == top.callees.size()) {
+        if (top.next == top.callees->size()) {
           post.push_back(top.f);
           stack.pop_back();
           continue;
         }
-        const std::string& callee = top.callees[top.next++];
+        const std::string& callee = (*top.callees)[top.next++];
         if (visited.insert(callee).second) open(functions_.at(callee));
       }
     }
@@ -225,6 +224,7 @@ class Program {
   std::vector<const FunctionIR*> order_;
   std::unordered_map<std::string, std::vector<std::string>> overriders_;
   std::unordered_map<std::string, std::set<std::string>> callers_;
+  std::unordered_map<std::string, std::vector<std::string>> callees_;
   std::unordered_map<std::string, FunctionSummary> summaries_;
   std::unordered_map<std::string, FunctionResult> results_;
   std::unordered_map<std::string, int> visits_;

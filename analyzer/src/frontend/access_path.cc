@@ -8,6 +8,8 @@
 #include <clang/Basic/SourceManager.h>
 #include <llvm/Support/Path.h>
 
+#include "frontend/type_names.h"
+
 namespace lockorder::analyzer::frontend {
 namespace {
 
@@ -87,12 +89,8 @@ std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const 
 }
 
 std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
+  expr = strip_wrappers(expr);
   if (expr == nullptr) return std::nullopt;
-  expr = expr->IgnoreParenImpCasts();
-  if (const auto* cleanups = llvm::dyn_cast<clang::ExprWithCleanups>(expr))
-    return of(cleanups->getSubExpr());
-  if (const auto* temporary = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(expr))
-    return of(temporary->getSubExpr());
   if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(expr)) {
     if (unary->getOpcode() == clang::UO_AddrOf || unary->getOpcode() == clang::UO_Deref)
       return of(unary->getSubExpr());

@@ -11,23 +11,11 @@
 #include <clang/Index/USRGeneration.h>
 
 #include "frontend/lock_api.h"
+#include "frontend/type_names.h"
 #include "frontend/usr.h"
 
 namespace lockorder::analyzer::frontend {
 namespace {
-
-const clang::Expr* strip(const clang::Expr* e) {
-  while (e != nullptr) {
-    const clang::Expr* next = e->IgnoreParenImpCasts();
-    if (const auto* c = llvm::dyn_cast<clang::ExprWithCleanups>(next)) next = c->getSubExpr();
-    if (const auto* m = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(next))
-      next = m->getSubExpr();
-    if (const auto* b = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(next)) next = b->getSubExpr();
-    if (next == e) return e;
-    e = next;
-  }
-  return e;
-}
 
 bool is_zero(const clang::Expr* e, const clang::ASTContext& context) {
   clang::Expr::EvalResult value;
@@ -42,7 +30,7 @@ class InitialiserFinder : public clang::RecursiveASTVisitor<InitialiserFinder> {
       : out_(out) {}
   bool VisitVarDecl(clang::VarDecl* var) {
     if (const auto* construct =
-            llvm::dyn_cast_or_null<clang::CXXConstructExpr>(strip(var->getInit())))
+            llvm::dyn_cast_or_null<clang::CXXConstructExpr>(strip_wrappers(var->getInit())))
       out_[construct] = var;
     return true;
   }
@@ -93,7 +81,6 @@ FunctionIR FunctionLowering::lower() {
   FunctionIR ir;
   ir.usr = usr_of(&function_);
   ir.name = name_;
-  ir.declared = site_at(function_.getLocation());
   if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function_))
     for (const clang::CXXMethodDecl* base : method->overridden_methods())
       ir.overrides.push_back(usr_of(base));
@@ -161,7 +148,7 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
   // `bool ok = m.try_lock();` and `ok = m.try_lock();`: a branch may test `ok` later.
   auto remember = [&](const clang::VarDecl* var, const clang::Expr* value) {
     if (var == nullptr || value == nullptr) return;
-    auto it = try_calls_.find(strip(value));
+    auto it = try_calls_.find(strip_wrappers(value));
     if (it != try_calls_.end()) try_variables_[var] = it->second;
   };
   if (const auto* declaration = llvm::dyn_cast<clang::DeclStmt>(statement)) {
@@ -169,7 +156,7 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
       if (const auto* var = llvm::dyn_cast<clang::VarDecl>(d)) remember(var, var->getInit());
   } else if (const auto* assign = llvm::dyn_cast<clang::BinaryOperator>(statement)) {
     if (assign->getOpcode() == clang::BO_Assign)
-      if (const auto* target = llvm::dyn_cast<clang::DeclRefExpr>(strip(assign->getLHS())))
+      if (const auto* target = llvm::dyn_cast<clang::DeclRefExpr>(strip_wrappers(assign->getLHS())))
         remember(llvm::dyn_cast<clang::VarDecl>(target->getDecl()), assign->getRHS());
   }
 }
@@ -223,11 +210,11 @@ int FunctionLowering::slot_for(const clang::VarDecl* var) {
 }
 
 std::optional<int> FunctionLowering::slot_of(const clang::Expr* expr) const {
-  expr = strip(expr);
+  expr = strip_wrappers(expr);
   if (const auto* call = llvm::dyn_cast_or_null<clang::CallExpr>(expr))  // std::move(lock)
     if (call->getNumArgs() == 1 && call->getDirectCallee() != nullptr &&
         call->getDirectCallee()->isInStdNamespace())
-      expr = strip(call->getArg(0));
+      expr = strip_wrappers(call->getArg(0));
   const auto* ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(expr);
   if (ref == nullptr) return std::nullopt;
   auto it = slots_.find(llvm::dyn_cast<clang::VarDecl>(ref->getDecl()));
@@ -237,7 +224,7 @@ std::optional<int> FunctionLowering::slot_of(const clang::Expr* expr) const {
 
 int FunctionLowering::try_call(const clang::Expr* call, bool zero_is_success) {
   const int id = next_try_++;
-  try_calls_[strip(call)] = {id, zero_is_success};
+  try_calls_[strip_wrappers(call)] = {id, zero_is_success};
   return id;
 }
 
@@ -287,7 +274,7 @@ void FunctionLowering::emit_constructor_call(const clang::CXXConstructExpr& cons
 }
 
 std::optional<FunctionLowering::Test> FunctionLowering::test_of(const clang::Expr* e) const {
-  e = strip(e);
+  e = strip_wrappers(e);
   if (e == nullptr) return std::nullopt;
   if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(e)) {
     if (unary->getOpcode() != clang::UO_LNot) return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
 #include <clang/AST/Type.h>
 
 namespace lockorder::analyzer::frontend {
@@ -31,6 +32,19 @@ bool is_lockorder(const clang::CXXRecordDecl* record, const char* name) {
 
 std::string qualified_name(const clang::CXXRecordDecl* record) {
   return record == nullptr ? std::string() : record->getQualifiedNameAsString();
+}
+
+const clang::Expr* strip_wrappers(const clang::Expr* e) {
+  while (e != nullptr) {
+    const clang::Expr* next = e->IgnoreParenImpCasts();
+    if (const auto* c = llvm::dyn_cast<clang::ExprWithCleanups>(next)) next = c->getSubExpr();
+    if (const auto* m = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(next))
+      next = m->getSubExpr();
+    if (const auto* b = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(next)) next = b->getSubExpr();
+    if (next == e) return e;
+    e = next;
+  }
+  return e;
 }
 
 }  // namespace lockorder::analyzer::frontend

@@ -1,4 +1,4 @@
-// Small questions about types that every lock API asks.
+// Small questions about types and expressions that every lock API asks.
 #pragma once
 
 #include <string>
@@ -20,5 +20,7 @@ bool is_std(const clang::CXXRecordDecl* record, const char* name);
 bool is_lockorder(const clang::CXXRecordDecl* record, const char* name);
 // The record's qualified name without template arguments ("leveldb::port::Mutex").
 std::string qualified_name(const clang::CXXRecordDecl* record);
+// The expression under parentheses, implicit casts, cleanups and temporaries.
+const clang::Expr* strip_wrappers(const clang::Expr* expr);
 
 }  // namespace lockorder::analyzer::frontend
