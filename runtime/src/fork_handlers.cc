@@ -25,6 +25,7 @@ void prepare() {
 void release(bool in_child) {
   unlock_options_after_fork();
   reporter().unlock_after_fork(in_child);
+  if (in_child && t_thread_state != nullptr) t_thread_state->refresh_tid();
   wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
   order_checker().unlock_after_fork();
   --t_inside_runtime;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "deadlock_recovery.h"
 #include "entry_points.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/options.h"
@@ -190,7 +191,9 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
   const std::uint32_t site = site_of(*thread, pc, cfa);
   if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
-  const bool may_deadlock = !held.empty() && (flags & kTimed) == 0;
+  const bool may_deadlock =
+      (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
+      (flags & kTimed) == 0;
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
   return may_deadlock;
 }
@@ -262,7 +265,7 @@ inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mo
       site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
-  return below != 0;
+  return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
 }
 
 void try_acquired(LockMeta& lock, Mode mode, std::uintptr_t pc, std::uintptr_t cfa) noexcept {
@@ -339,10 +342,15 @@ void wait_at(LockMeta& lock, const Site& site) { wait_released(lock, site.pc, si
 void begin_blocked_wait(LockMeta& lock, Mode) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr || thread->held.empty() || thread->held.back().lock != &lock) return;
-  std::optional<RawReport> deadlock = wait_for_graph().block(*thread);
+  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block(*thread);
   thread->wait_published = true;
   if (!deadlock) return;
-  reporter().emit(*deadlock, false);
+  const bool resolved = resolve_deadlock(*deadlock, deadlock->report);
+  reporter().emit(deadlock->report, false);
+  if (resolved) {
+    throw_if_deadlock_victim();  // when this thread is the victim
+    return;
+  }
   reporter().on_certain_deadlock();
 }
 

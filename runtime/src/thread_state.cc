@@ -69,6 +69,8 @@ std::uintptr_t ThreadState::stack_top() {
   return stack_top_;
 }
 
+void ThreadState::refresh_tid() { tid_ = static_cast<int>(syscall(SYS_gettid)); }
+
 const std::string& ThreadState::label() {
   if (!label_.empty()) return label_;
   std::string name = name_;

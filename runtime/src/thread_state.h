@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -108,7 +109,7 @@ class HashCache {
 
 class ThreadState {
  public:
-  explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) {}
+  explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) { refresh_tid(); }
 
   bool knows_chain(std::uint64_t chain) const { return chains_.contains(chain); }
   void remember_chain(std::uint64_t chain) { chains_.insert(chain); }
@@ -173,7 +174,13 @@ class ThreadState {
     label_.clear();
   }
 
+  // The kernel's id of the thread (gettid); refreshed in a fork child.
+  int tid() const { return tid_; }
+  void refresh_tid();
+
   HeldStack held;
+  // Set by the deadlock resolver (under the wait-for graph's lock) while this thread is blocked.
+  std::atomic<bool> chosen_victim{false};
   std::uint32_t ordered_groups = 0;
   bool wait_published = false;  // in the WaitForGraph, blocked on its newest held entry  //
                                 // ordered_lock calls so far; the newest is the current group
@@ -199,6 +206,7 @@ class ThreadState {
   HashCache settled_{65536};
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
+  int tid_ = 0;
   std::string name_;
   std::string label_;  // cached: reading the system name costs a system call
   std::uintptr_t stack_top_ = 0;

@@ -30,7 +30,7 @@ WaitForGraph& wait_for_graph() {
   return *graph;
 }
 
-std::optional<RawReport> WaitForGraph::block(ThreadState& thread) {
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
   if (thread.held.empty()) return std::nullopt;
   Waiter waiter;
   waiter.thread = &thread;
@@ -40,6 +40,7 @@ std::optional<RawReport> WaitForGraph::block(ThreadState& thread) {
   waiter.since = std::chrono::steady_clock::now();
 
   std::vector<Waiter> cycle;
+  Deadlock deadlock;
   {
     std::lock_guard guard(mu_);
     unblock_locked(thread);
@@ -48,10 +49,47 @@ std::optional<RawReport> WaitForGraph::block(ThreadState& thread) {
     for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
     if (published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
-    for (const Waiter* member : find_cycle(published)) cycle.push_back(*member);
+    const auto now = std::chrono::steady_clock::now();
+    for (const Waiter* member : find_cycle(published)) {
+      cycle.push_back(*member);
+      deadlock.threads.push_back(member->thread);
+      deadlock.view.push_back(view(*member, now));
+    }
   }
   if (cycle.empty()) return std::nullopt;
-  return deadlock_report(cycle);
+  deadlock.report = deadlock_report(cycle);
+  return deadlock;
+}
+
+bool WaitForGraph::choose_victim(const ThreadState* thread) {
+  std::lock_guard guard(mu_);
+  auto it = waiters_.find(thread);
+  if (it == waiters_.end()) return false;
+  // The thread is blocked and published: it reads the flag only while it polls its wait.
+  const_cast<ThreadState*>(thread)->chosen_victim.store(true, std::memory_order_release);
+  return true;
+}
+
+std::vector<blocked_thread> WaitForGraph::snapshot() {
+  std::lock_guard guard(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<blocked_thread> out;
+  out.reserve(waiters_.size());
+  for (const auto& [thread, waiter] : waiters_) out.push_back(view(waiter, now));
+  return out;
+}
+
+blocked_thread WaitForGraph::view(const Waiter& waiter,
+                                  std::chrono::steady_clock::time_point now) const {
+  blocked_thread out;
+  out.thread_id = waiter.thread->tid();
+  out.thread = waiter.label;
+  out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
+  out.shared = waiter.pending.mode == Mode::shared;
+  for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
+  for (const Waiter* next : successors(waiter)) out.blocked_by.push_back(next->thread->tid());
+  out.waited = now - waiter.since;
+  return out;
 }
 
 void WaitForGraph::unblock(const ThreadState& thread) noexcept {

@@ -2,7 +2,8 @@
 // in a cycle (a deadlock, not a potential one).
 //
 // Only threads that may be part of a deadlock publish: a thread that holds another lock (or asks
-// for a writer-preferring read-write lock) and found the lock taken when it tried it. It
+// for a writer-preferring read-write lock) and found the lock taken when it tried it; with
+// publish_every_wait (a watchdog explaining stalls), every thread that found its lock taken. It
 // publishes, under one internal mutex, the lock it waits for and the locks it holds, then
 // blocks; it withdraws once the native lock returns, before it can release anything. So every
 // snapshot is consistent: a published thread truly holds what it published and truly has not got
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
+#include "lockorder/wait_for.h"
 #include "raw_report.h"
 #include "thread_state.h"
 
@@ -33,9 +35,17 @@ namespace lockorder::internal {
 
 class WaitForGraph {
  public:
+  struct Deadlock {
+    RawReport report;
+    std::vector<const ThreadState*> threads;  // in wait order, `thread` of block() first
+    std::vector<blocked_thread> view;         // the same threads, as the public API shows them
+  };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
-  // while holding the entries below it. Returns a deadlock report if that closes a cycle.
-  std::optional<RawReport> block(ThreadState& thread);
+  // while holding the entries below it. Returns the deadlock if that closes a cycle.
+  std::optional<Deadlock> block(ThreadState& thread);
+  // Marks a blocked member of a deadlock as its victim; false if it no longer waits.
+  bool choose_victim(const ThreadState* thread);
+  std::vector<blocked_thread> snapshot();
   // Withdraws what `thread` published. No-op for a thread that is not published.
   void unblock(const ThreadState& thread) noexcept;
   // fork(): held across it; in the child, only the forking thread survives.
@@ -56,6 +66,7 @@ class WaitForGraph {
   // The waiters of a cycle through `start`, in wait order (each waits for the next), or empty.
   std::vector<const Waiter*> find_cycle(const Waiter& start) const;
   static RawReport deadlock_report(const std::vector<Waiter>& cycle);
+  blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 
   std::mutex mu_;
   std::unordered_map<const ThreadState*, Waiter> waiters_;

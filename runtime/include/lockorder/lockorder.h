@@ -6,3 +6,4 @@
 #include "lockorder/options.h"
 #include "lockorder/ordered_lock.h"
 #include "lockorder/runtime.h"
+#include "lockorder/wait_for.h"

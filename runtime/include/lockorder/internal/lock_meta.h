@@ -2,7 +2,11 @@
 // types call. Not part of the public promise; use the types in <lockorder/mutex.h>.
 #pragma once
 
+#include <pthread.h>
+#include <time.h>
+
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <source_location>
 #include <type_traits>
@@ -89,6 +93,41 @@ class blocked_wait {
   blocked_wait& operator=(const blocked_wait&) = delete;
 };
 
+// True while a deadlock resolver is installed: a published wait then polls, so that a thread
+// chosen as a deadlock's victim can give up (see lockorder/wait_for.h).
+bool blocked_wait_interruptible() noexcept;
+// Throws lockorder::deadlock_victim when this thread was chosen to break a deadlock.
+void throw_if_deadlock_victim();
+inline constexpr int kVictimPollMs = 2;
+
+// One bounded native acquisition: the pthread lock behind a standard one, with a timeout of
+// kVictimPollMs (timed waits, not clock waits: every thread checker intercepts them).
+template <class Native>
+bool lock_native_briefly(Native& native, Mode mode) {
+  if constexpr (requires { native.try_lock_for(std::chrono::milliseconds(1)); }) {
+    const auto poll = std::chrono::milliseconds(kVictimPollMs);
+    if constexpr (requires { native.try_lock_shared_for(poll); })
+      if (mode == Mode::shared) return native.try_lock_shared_for(poll);
+    return native.try_lock_for(poll);
+  } else {
+    timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += kVictimPollMs * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_nsec -= 1000000000L;
+      ++until.tv_sec;
+    }
+    if constexpr (requires { native.try_lock_shared(); }) {
+      // libstdc++'s std::shared_mutex is a pthread_rwlock_t behind a void* handle.
+      auto* handle = static_cast<pthread_rwlock_t*>(native.native_handle());
+      return (mode == Mode::shared ? pthread_rwlock_timedrdlock(handle, &until)
+                                   : pthread_rwlock_timedwrlock(handle, &until)) == 0;
+    } else {
+      return pthread_mutex_timedlock(native.native_handle(), &until) == 0;
+    }
+  }
+}
+
 // Acquires `native` (a standard lock) after before_lock returned true: a try first, and only
 // when that fails a published, deadlock-checked wait.
 template <class Native>
@@ -97,13 +136,15 @@ void lock_contended(Native& native, LockMeta& meta, Mode mode) {
     if (mode == Mode::shared) {
       if (native.try_lock_shared()) return;
       blocked_wait waiting(meta, mode);
-      native.lock_shared();
+      if (!blocked_wait_interruptible()) return native.lock_shared();
+      while (!lock_native_briefly(native, mode)) throw_if_deadlock_victim();
       return;
     }
   }
   if (native.try_lock()) return;
   blocked_wait waiting(meta, mode);
-  native.lock();
+  if (!blocked_wait_interruptible()) return native.lock();
+  while (!lock_native_briefly(native, mode)) throw_if_deadlock_victim();
 }
 // Undo before_lock when the native lock failed (a timed acquisition that timed out, an
 // exception from the native lock).

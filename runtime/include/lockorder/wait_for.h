@@ -1,0 +1,64 @@
+// The live wait-for graph: which threads are blocked on which instrumented locks right now, and
+// how a deadlock among them can be broken instead of ending the process.
+//
+// Contract:
+//   - blocked_threads() is a consistent snapshot: every thread in it truly holds what it lists
+//     and truly waits for its lock at the moment of the snapshot. By default only a thread that
+//     holds another lock publishes its wait (only those can deadlock); after
+//     publish_every_wait(true) every blocking acquisition that finds its lock taken publishes,
+//     so that a watchdog can say what any stuck thread waits for. Costs nothing while no thread
+//     waits; a wait costs one internal lock when it begins and ends.
+//   - A holder is known when it is itself blocked on an instrumented lock (then it is in the
+//     snapshot); a holder that runs, sleeps or waits on something else is not named.
+//   - A deadlock resolver, when installed, is asked to pick a victim among the threads of each
+//     deadlock the moment the last of them blocks. The victim's blocked acquisition then fails:
+//     it throws lockorder::deadlock_victim (the lock was not taken), its RAII guards release
+//     what it holds while the exception unwinds, and the other threads proceed. A victim that is
+//     already blocked notices within a few milliseconds (its wait polls while a resolver is
+//     installed). When the resolver picks no one, on_deadlock applies as usual.
+//   - Only the linked lock types (lockorder::mutex and friends) can be victims; a preloaded
+//     pthread lock cannot throw through C code, so there on_deadlock always applies.
+// Thread-safety: every function may be called from any thread. The resolver runs on the thread
+// that closed the cycle, with no lockorder-internal lock held; it must not block on a lock.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lockorder {
+
+struct blocked_thread {
+  int thread_id = 0;               // the kernel's thread id (gettid())
+  std::string thread;              // as reports name it: "T3 'worker'"
+  std::string waits_for;           // the lock it is blocked on, as reports name it
+  bool shared = false;             // waits for a read (shared) acquisition
+  std::vector<std::string> holds;  // locks it holds while it waits
+  std::vector<int> blocked_by;     // thread ids of blocked threads it waits for
+  std::chrono::nanoseconds waited{0};
+};
+
+std::vector<blocked_thread> blocked_threads();
+
+// Publishes every blocked acquisition, not only those made while holding another lock.
+void publish_every_wait(bool on);
+
+// Returns the index in `cycle` of the thread whose acquisition should fail, or nullopt to leave
+// the deadlock to on_deadlock. `cycle` lists the threads in wait order (each waits for the next).
+using deadlock_resolver =
+    std::function<std::optional<std::size_t>(const std::vector<blocked_thread>& cycle)>;
+// Installs `resolver` (an empty function uninstalls).
+void set_deadlock_resolver(deadlock_resolver resolver);
+
+// Thrown from the blocked acquisition of a thread chosen to break a deadlock. The lock was not
+// taken; retrying the work from the start (after its guards released their locks) is safe.
+class deadlock_victim : public std::runtime_error {
+ public:
+  explicit deadlock_victim(const std::string& what) : std::runtime_error(what) {}
+};
+
+}  // namespace lockorder

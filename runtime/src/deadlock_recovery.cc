@@ -1,0 +1,93 @@
+#include "deadlock_recovery.h"
+
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "lockorder/wait_for.h"
+
+namespace lockorder::internal {
+
+constinit std::atomic<bool> g_publish_every_wait{false};
+
+namespace {
+
+std::atomic<bool> g_resolver_installed{false};
+
+struct ResolverSlot {
+  std::mutex mu;
+  std::shared_ptr<const deadlock_resolver> resolver;
+};
+
+ResolverSlot& resolver_slot() {
+  static ResolverSlot* slot = new ResolverSlot;  // never destroyed: threads may block at exit
+  return *slot;
+}
+
+std::shared_ptr<const deadlock_resolver> current_resolver() {
+  ResolverSlot& slot = resolver_slot();
+  std::lock_guard guard(slot.mu);
+  return slot.resolver;
+}
+
+[[noreturn]] void throw_victim(ThreadState& thread) {
+  thread.chosen_victim.store(false, std::memory_order_relaxed);
+  throw deadlock_victim(thread.label() +
+                        " was chosen to break a deadlock: its acquisition failed, retry the work");
+}
+
+}  // namespace
+
+bool blocked_wait_interruptible() noexcept {
+  return g_resolver_installed.load(std::memory_order_relaxed);
+}
+
+void throw_if_deadlock_victim() {
+  ThreadState* thread = t_thread_state;
+  if (thread == nullptr || !thread->chosen_victim.load(std::memory_order_acquire)) return;
+  if (thread->wait_published) {
+    thread->wait_published = false;
+    wait_for_graph().unblock(*thread);
+  }
+  throw_victim(*thread);
+}
+
+bool resolve_deadlock(const WaitForGraph::Deadlock& deadlock, RawReport& report) {
+  std::shared_ptr<const deadlock_resolver> resolver = current_resolver();
+  if (!resolver) return false;
+  std::optional<std::size_t> victim;
+  try {
+    victim = (*resolver)(deadlock.view);
+  } catch (...) {
+    victim.reset();  // a failing resolver leaves the deadlock to on_deadlock
+  }
+  if (!victim || *victim >= deadlock.threads.size()) return false;
+  const ThreadState* chosen = deadlock.threads[*victim];
+  if (!wait_for_graph().choose_victim(chosen)) return false;
+  report.hint = "Broken at run time: " + deadlock.view[*victim].thread +
+                " was chosen as the victim; its acquisition throws lockorder::deadlock_victim "
+                "and the others proceed. To stop it happening, take the locks in one global "
+                "order (the lock-order-inversion reports show where the orders differ).";
+  return true;
+}
+
+}  // namespace lockorder::internal
+
+namespace lockorder {
+
+std::vector<blocked_thread> blocked_threads() { return internal::wait_for_graph().snapshot(); }
+
+void publish_every_wait(bool on) {
+  internal::g_publish_every_wait.store(on, std::memory_order_relaxed);
+}
+
+void set_deadlock_resolver(deadlock_resolver resolver) {
+  internal::ResolverSlot& slot = internal::resolver_slot();
+  std::lock_guard guard(slot.mu);
+  const bool installed = static_cast<bool>(resolver);
+  slot.resolver =
+      installed ? std::make_shared<const deadlock_resolver>(std::move(resolver)) : nullptr;
+  internal::g_resolver_installed.store(installed, std::memory_order_relaxed);
+}
+
+}  // namespace lockorder

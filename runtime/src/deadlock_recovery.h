@@ -1,0 +1,20 @@
+// Breaking a deadlock instead of ending the process: the resolver a watchdog installs, the victim
+// flag a blocked thread polls, and the switch that makes every blocked acquisition publish.
+#pragma once
+
+#include <atomic>
+
+#include "thread_state.h"
+#include "wait_for_graph.h"
+
+namespace lockorder::internal {
+
+// Read on the acquisition fast path: one relaxed load of a flag that rarely changes.
+extern constinit std::atomic<bool> g_publish_every_wait;
+
+// Asks the resolver for a victim of `deadlock` and marks it (the victim may be the thread that
+// found the deadlock: it then throws from throw_if_deadlock_victim). Returns whether a victim was
+// chosen, and then says so in `report`.
+bool resolve_deadlock(const WaitForGraph::Deadlock& deadlock, RawReport& report);
+
+}  // namespace lockorder::internal

@@ -1,0 +1,191 @@
+// Deadlock recovery and the live wait-for view (lockorder/wait_for.h): a resolver picks a victim
+// whose blocked acquisition throws deadlock_victim; the others proceed.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lockorder/mutex.h"
+#include "lockorder/runtime.h"
+#include "lockorder/wait_for.h"
+#include "test_support.h"
+
+namespace lockorder {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ReportCollector;
+
+// Uninstalls the resolver when the test ends, whatever happens.
+class ScopedResolver {
+ public:
+  explicit ScopedResolver(deadlock_resolver resolver) {
+    set_deadlock_resolver(std::move(resolver));
+  }
+  ~ScopedResolver() { set_deadlock_resolver({}); }
+};
+
+// The index of the cycle member whose thread name contains `name`.
+std::optional<std::size_t> member_named(const std::vector<blocked_thread>& cycle,
+                                        const std::string& name) {
+  for (std::size_t i = 0; i < cycle.size(); ++i)
+    if (cycle[i].thread.find(name) != std::string::npos) return i;
+  return std::nullopt;
+}
+
+struct RingOutcome {
+  std::vector<bool> victim;     // per thread: its acquisition threw deadlock_victim
+  std::vector<bool> completed;  // per thread: took both locks
+};
+
+// Each thread takes its own lock, waits for the others, then the next thread's lock. Thread
+// `late` blocks last (it closes the cycle).
+RingOutcome run_ring(std::size_t n, std::size_t late) {
+  std::vector<mutex> locks(n);
+  std::barrier all_hold(static_cast<std::ptrdiff_t>(n));
+  RingOutcome outcome{std::vector<bool>(n), std::vector<bool>(n)};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      set_thread_name(("ring" + std::to_string(i)).c_str());
+      std::unique_lock mine(locks[i]);
+      all_hold.arrive_and_wait();
+      if (i == late) std::this_thread::sleep_for(50ms);  // the others block first
+      try {
+        std::lock_guard next(locks[(i + 1) % n]);
+        outcome.completed[i] = true;
+      } catch (const deadlock_victim&) {
+        outcome.victim[i] = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return outcome;
+}
+
+// The thread that closes the cycle is chosen: it fails at once, before it blocks.
+TEST(DeadlockRecovery, VictimThatClosedTheCycleFailsAndTheOthersProceed) {
+  ReportCollector reports;
+  std::atomic<int> asked{0};
+  ScopedResolver resolver([&](const std::vector<blocked_thread>& cycle) {
+    ++asked;
+    EXPECT_EQ(cycle.size(), 2u);
+    return member_named(cycle, "ring1");
+  });
+  RingOutcome outcome = run_ring(2, 1);
+  EXPECT_EQ(asked.load(), 1);
+  EXPECT_EQ(outcome.victim, (std::vector<bool>{false, true}));
+  EXPECT_EQ(outcome.completed, (std::vector<bool>{true, false}));
+  auto deadlocks = reports.of_kind("deadlock");
+  ASSERT_EQ(deadlocks.size(), 1u);
+  EXPECT_NE(deadlocks[0].hint.find("'ring1' was chosen as the victim"), std::string::npos)
+      << deadlocks[0].hint;
+}
+
+// A thread already blocked is chosen: its polling wait notices and fails.
+TEST(DeadlockRecovery, VictimAlreadyBlockedGivesUpItsWait) {
+  ScopedResolver resolver(
+      [](const std::vector<blocked_thread>& cycle) { return member_named(cycle, "ring0"); });
+  RingOutcome outcome = run_ring(3, 2);
+  EXPECT_EQ(outcome.victim, (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(outcome.completed, (std::vector<bool>{false, true, true}));
+}
+
+// The resolver sees the cycle in wait order, with thread ids and what each holds.
+TEST(DeadlockRecovery, ResolverSeesTheCycleInWaitOrder) {
+  std::vector<blocked_thread> seen;
+  ScopedResolver resolver([&](const std::vector<blocked_thread>& cycle) {
+    seen = cycle;
+    return std::optional<std::size_t>(0);
+  });
+  run_ring(2, 1);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[0].thread.find("ring1"), std::string::npos);  // the one that closed it first
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const blocked_thread& next = seen[(i + 1) % seen.size()];
+    EXPECT_GT(seen[i].thread_id, 0);
+    ASSERT_EQ(seen[i].holds.size(), 1u);
+    EXPECT_EQ(seen[i].waits_for, next.holds[0]);
+    EXPECT_EQ(seen[i].blocked_by, std::vector<int>{next.thread_id});
+  }
+}
+
+// A writer blocked by a reader that waits for the writer's other lock: the reader is the victim
+// (its shared wait polls through the rwlock).
+TEST(DeadlockRecovery, ReaderOfASharedMutexCanBeTheVictim) {
+  ScopedResolver resolver(
+      [](const std::vector<blocked_thread>& cycle) { return member_named(cycle, "reader"); });
+  shared_mutex table("table");
+  mutex journal("journal");
+  std::barrier both_hold(2);
+  std::atomic<bool> reader_failed{false};
+  std::atomic<bool> writer_done{false};
+  std::thread writer([&] {
+    set_thread_name("writer");
+    std::lock_guard j(journal);
+    both_hold.arrive_and_wait();
+    std::lock_guard t(table);
+    writer_done = true;
+  });
+  std::thread reader([&] {
+    set_thread_name("reader");
+    std::shared_lock read(table);
+    both_hold.arrive_and_wait();
+    std::this_thread::sleep_for(50ms);
+    try {
+      std::lock_guard j(journal);
+    } catch (const deadlock_victim&) {
+      reader_failed = true;
+    }
+  });
+  writer.join();
+  reader.join();
+  EXPECT_TRUE(reader_failed);
+  EXPECT_TRUE(writer_done);
+}
+
+TEST(DeadlockRecoveryDeathTest, NoVictimChosenLeavesTheDeadlockToOnDeadlock) {
+  EXPECT_EXIT(
+      {
+        set_deadlock_resolver([](const std::vector<blocked_thread>&) { return std::nullopt; });
+        run_ring(2, 1);
+      },
+      ::testing::ExitedWithCode(66), "deadlock");
+}
+
+// With publish_every_wait, a thread that holds nothing and waits is visible, with its lock.
+TEST(WaitForView, EveryWaitIsPublishedOnRequest) {
+  publish_every_wait(true);
+  mutex config("config");
+  std::atomic<bool> waiter_done{false};
+  std::vector<blocked_thread> seen;
+  std::unique_lock hold(config);
+  std::thread waiter([&] {
+    set_thread_name("waiter");
+    std::lock_guard wait(config);
+    waiter_done = true;
+  });
+  for (int i = 0; i < 2000 && seen.empty(); ++i) {
+    std::this_thread::sleep_for(1ms);
+    seen = blocked_threads();
+  }
+  hold.unlock();
+  waiter.join();
+  EXPECT_TRUE(waiter_done);
+  publish_every_wait(false);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_NE(seen[0].thread.find("waiter"), std::string::npos);
+  EXPECT_EQ(seen[0].waits_for, "config");
+  EXPECT_TRUE(seen[0].holds.empty());
+  EXPECT_TRUE(seen[0].blocked_by.empty());  // the holder runs: it is not blocked
+}
+
+}  // namespace
+}  // namespace lockorder
