@@ -11,6 +11,7 @@ LOCKORDER_PACKAGES=(
   libboost-graph-dev                         # Boost.Graph: graph algorithms and DOT output
   nlohmann-json3-dev                         # JSON for SARIF
   libdw-dev                                  # elfutils libdw: symbolizing stacks
+  libsystemd-dev                             # the watchdog: sd_notify (READY, STATUS, WATCHDOG)
   graphviz                                   # dot: pictures of the lock-order graph
   clang-19                                   # tests: lockorder-run on a clang++-built program
   libclang-19-dev libclang-cpp19-dev llvm-19-dev  # lockorder-check: Clang 19 libTooling

@@ -31,6 +31,7 @@ std::vector<Judgement> StallDetector::judge(std::int64_t now_ns) {
   judgements.reserve(watched_.size());
   for (std::size_t i = 0; i < watched_.size(); ++i) {
     Watched& w = watched_[i];
+    if (w.heartbeat == nullptr) continue;
     const Heartbeat& h = *w.heartbeat;
     const std::uint64_t beats = h.beats();
     const bool beat = beats != w.beats;

@@ -39,6 +39,10 @@ class StallDetector {
   // Starts watching a heartbeat (which must outlive the detector); returns the worker's index.
   std::size_t watch(const Heartbeat& heartbeat, std::int64_t now_ns);
 
+  // Stops watching a worker (its heartbeat may then go away); its index is not reused.
+  void forget(std::size_t worker) { watched_.at(worker).heartbeat = nullptr; }
+
+  // Judges every watched worker (forgotten ones are left out).
   std::vector<Judgement> judge(std::int64_t now_ns);
   bool last_round_late() const { return last_round_late_; }
 

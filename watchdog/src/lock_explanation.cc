@@ -1,0 +1,47 @@
+#include "lock_explanation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+
+namespace lockorder::watchdog {
+
+LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& snapshot,
+                             const ThreadNamer& name_of) {
+  std::unordered_map<int, const blocked_thread*> by_id;
+  for (const blocked_thread& b : snapshot) by_id.emplace(b.thread_id, &b);
+  LockExplanation out;
+  auto start = by_id.find(thread_id);
+  if (start == by_id.end()) return out;  // not blocked on an instrumented lock
+  const blocked_thread* me = start->second;
+  out.kind = IncidentKind::lock_chain;
+  out.waits_for = me->waits_for;
+  out.waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(me->waited).count();
+  out.holds = me->holds;
+
+  // Follow the first blocked holder at each step; a thread seen before closes a cycle.
+  std::vector<const blocked_thread*> path{me};
+  for (const blocked_thread* at = me;;) {
+    const std::string who = name_of(at->thread_id, at->thread);
+    auto next = at->blocked_by.empty() ? by_id.end() : by_id.find(at->blocked_by.front());
+    if (next == by_id.end()) {
+      out.chain.push_back(who + " waits for " + at->waits_for +
+                          ", held by a thread that is not blocked on a lock");
+      return out;
+    }
+    const blocked_thread* holder = next->second;
+    out.chain.push_back(who + " waits for " + at->waits_for + " held by " +
+                        name_of(holder->thread_id, holder->thread));
+    auto seen = std::find(path.begin(), path.end(), holder);
+    if (seen != path.end()) {
+      // The worker is in the cycle, or blocked on a chain that leads into one.
+      if (seen == path.begin()) out.kind = IncidentKind::lock_cycle;
+      for (auto i = seen; i != path.end(); ++i) out.cycle.push_back((*i)->waits_for);
+      return out;
+    }
+    path.push_back(holder);
+    at = holder;
+  }
+}
+
+}  // namespace lockorder::watchdog

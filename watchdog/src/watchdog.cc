@@ -1,0 +1,260 @@
+#include "lockorder/watchdog/watchdog.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "lock_explanation.h"
+#include "lockorder/watchdog/systemd_notifier.h"
+#include "lockorder/watchdog/victim_policy.h"
+
+namespace lockorder::watchdog {
+namespace {
+
+std::int64_t to_ms(std::int64_t ns) { return ns / 1000000; }
+
+void print_incident(const Incident& incident) {
+  std::string out = to_text(incident) + to_json_line(incident) + "\n";
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+struct Watchdog::Worker {
+  WorkerInfo info;
+  std::shared_ptr<Heartbeat> heartbeat;
+  int thread_id = 0;
+  std::int64_t started_ns = 0;
+  StallHandler on_stall;
+  bool stall_open = false;            // reported; closes when the worker is no longer stalled
+  std::int64_t slow_warned_item = 0;  // item_started_ns of the item last warned about
+};
+
+// --- Registration ---------------------------------------------------------------------------
+
+Watchdog::Registration::Registration(Registration&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)),
+      index_(other.index_),
+      heartbeat_(std::move(other.heartbeat_)) {}
+
+Watchdog::Registration& Watchdog::Registration::operator=(Registration&& other) noexcept {
+  if (this != &other) {
+    reset();
+    owner_ = std::exchange(other.owner_, nullptr);
+    index_ = other.index_;
+    heartbeat_ = std::move(other.heartbeat_);
+  }
+  return *this;
+}
+
+Watchdog::Registration::~Registration() { reset(); }
+
+void Watchdog::Registration::reset() {
+  if (owner_ != nullptr) std::exchange(owner_, nullptr)->forget(index_);
+}
+
+// --- Watchdog ---------------------------------------------------------------------------------
+
+Watchdog::Watchdog(WatchdogOptions options)
+    : options_(std::move(options)), detector_(options_.period) {
+  if (options_.systemd_notify) systemd_ = std::make_unique<SystemdNotifier>();
+  if (options_.explain_all_waits) publish_every_wait(true);
+  if (options_.break_deadlocks)
+    set_deadlock_resolver(
+        [this](const std::vector<blocked_thread>& cycle) { return pick_victim(cycle); });
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+Watchdog::~Watchdog() {
+  if (options_.break_deadlocks) set_deadlock_resolver({});
+  if (options_.explain_all_waits) publish_every_wait(false);
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+Watchdog::Registration Watchdog::watch(WorkerInfo info, Clock::duration deadline,
+                                       StallHandler on_stall) {
+  auto worker = std::make_unique<Worker>();
+  worker->info = std::move(info);
+  worker->heartbeat = std::make_shared<Heartbeat>(deadline);
+  worker->thread_id = static_cast<int>(syscall(SYS_gettid));
+  worker->started_ns = Heartbeat::now_ns();
+  worker->on_stall = std::move(on_stall);
+  Registration registration;
+  registration.heartbeat_ = worker->heartbeat;
+  registration.owner_ = this;
+  std::lock_guard guard(mu_);
+  registration.index_ = detector_.watch(*worker->heartbeat, worker->started_ns);
+  workers_.push_back(std::move(worker));
+  return registration;
+}
+
+void Watchdog::forget(std::size_t index) {
+  std::lock_guard guard(mu_);
+  detector_.forget(index);
+  workers_[index].reset();
+}
+
+void Watchdog::record(Incident incident) {
+  std::lock_guard guard(mu_);
+  emit(incident);
+}
+
+bool Watchdog::healthy() const {
+  std::lock_guard guard(mu_);
+  return healthy_;
+}
+
+Counters Watchdog::counters() const {
+  std::lock_guard guard(mu_);
+  return counters_;
+}
+
+void Watchdog::notify_ready(const std::string& status) {
+  if (systemd_) systemd_->ready(status);
+}
+
+void Watchdog::emit(Incident& incident) {
+  incident.id = next_incident_++;
+  counters_.count(incident.kind);
+  if (options_.sink)
+    options_.sink(incident);
+  else
+    print_incident(incident);
+}
+
+void Watchdog::run(std::stop_token stop) {
+  std::unique_lock lock(mu_);
+  while (!stop.stop_requested()) {
+    wake_.wait_for(lock, stop, options_.period, [] { return false; });
+    if (stop.stop_requested()) return;
+    lock.unlock();
+    round();
+    lock.lock();
+  }
+}
+
+void Watchdog::round() {
+  std::vector<std::pair<StallHandler, Incident>> handlers;
+  {
+    std::lock_guard guard(mu_);
+    const std::int64_t now = Heartbeat::now_ns();
+    std::size_t stalled = 0, slow = 0, idle = 0;
+    std::string stalled_names;
+    for (const Judgement& j : detector_.judge(now)) {
+      Worker& w = *workers_[j.worker];
+      if (j.verdict == Verdict::idle) ++idle;
+      if (j.verdict != Verdict::stalled) {
+        w.stall_open = false;
+        if (j.verdict == Verdict::slow) ++slow;
+        const std::int64_t item = w.heartbeat->item_started_ns();
+        if (j.verdict == Verdict::slow && w.slow_warned_item != item) {
+          w.slow_warned_item = item;
+          Incident warning(IncidentKind::slow,
+                           "worker '" + w.info.name + "' is progressing but its item has run " +
+                               std::to_string(to_ms(j.item_age_ns)) + " ms, past its deadline",
+                           "none: a slow worker is never cancelled");
+          warning.threads.push_back(StuckThread{});
+          warning.threads.back().name = w.info.name;
+          warning.threads.back().thread_id = w.thread_id;
+          warning.threads.back().item_age_ms = to_ms(j.item_age_ns);
+          emit(warning);
+        }
+        continue;
+      }
+      ++stalled;
+      stalled_names += (stalled_names.empty() ? "" : ", ") + w.info.name;
+      if (w.stall_open) continue;
+      w.stall_open = true;
+      Incident incident = stall_incident(w, j);
+      emit(incident);
+      if (w.on_stall) handlers.emplace_back(w.on_stall, std::move(incident));
+    }
+    healthy_ = stalled == 0;
+    if (systemd_ && systemd_->active()) {
+      std::string status = healthy_ ? "workers healthy" : "stalled: " + stalled_names;
+      if (slow > 0) status += ", " + std::to_string(slow) + " slow";
+      if (status != last_status_) systemd_->status(last_status_ = status);
+      if (healthy_ && systemd_->watchdog_interval().count() > 0) systemd_->ping();
+    }
+  }
+  for (auto& [handler, incident] : handlers) handler(incident);
+}
+
+Incident Watchdog::stall_incident(const Worker& worker, const Judgement& judgement) {
+  std::vector<blocked_thread> snapshot = blocked_threads();
+  auto name_of = [this](int tid, const std::string& label) {
+    for (const auto& w : workers_)
+      if (w && w->thread_id == tid) return "'" + w->info.name + "' (" + label + ")";
+    return label;
+  };
+  LockExplanation why = explain_wait(worker.thread_id, snapshot, name_of);
+  Incident incident;
+  incident.kind = why.kind;
+  incident.summary = "worker '" + worker.info.name + "' has made no progress for " +
+                     std::to_string(to_ms(judgement.silent_ns)) + " ms";
+  if (why.kind == IncidentKind::lock_cycle)
+    incident.summary += ": blocked in a lock cycle";
+  else if (why.kind == IncidentKind::lock_chain)
+    incident.summary +=
+        ": blocked on " + why.waits_for + (why.cycle.empty() ? "" : ", behind a lock cycle");
+  incident.cycle = why.cycle;
+  StuckThread& stuck = incident.threads.emplace_back();
+  stuck.name = worker.info.name;
+  stuck.thread_id = worker.thread_id;
+  stuck.silent_ms = to_ms(judgement.silent_ns);
+  stuck.item_age_ms = to_ms(judgement.item_age_ns);
+  stuck.waits_for = why.waits_for;
+  stuck.waited_ms = why.waited_ms;
+  stuck.holds = why.holds;
+  stuck.chain = why.chain;
+  incident.action = worker.on_stall ? "cancel, then replace the worker; its item is retried"
+                                    : "none (no stall handler)";
+  return incident;
+}
+
+std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_thread>& cycle) {
+  std::lock_guard guard(mu_);
+  const std::int64_t now = Heartbeat::now_ns();
+  std::vector<std::optional<VictimCandidate>> members;
+  Incident incident;
+  incident.kind = IncidentKind::deadlock_broken;
+  for (const blocked_thread& member : cycle) {
+    const Worker* known = nullptr;
+    for (const auto& w : workers_)
+      if (w && w->thread_id == member.thread_id) known = w.get();
+    std::optional<VictimCandidate> candidate;
+    if (known != nullptr) {
+      const std::int64_t item = known->heartbeat->item_started_ns();
+      candidate = VictimCandidate{known->info.priority, known->info.critical,
+                                  item == 0 ? 0 : now - item, known->started_ns};
+    }
+    members.push_back(candidate);
+    incident.cycle.push_back(member.waits_for);
+    StuckThread& stuck = incident.threads.emplace_back();
+    stuck.name = known != nullptr ? known->info.name : member.thread;
+    stuck.thread_id = member.thread_id;
+    stuck.waits_for = member.waits_for;
+    stuck.waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(member.waited).count();
+    stuck.holds = member.holds;
+  }
+  std::optional<std::size_t> victim = choose_victim(members);
+  incident.summary = std::to_string(cycle.size()) + " threads blocked in a lock cycle";
+  if (victim) {
+    incident.action = "victim " + incident.threads[*victim].name + ": its acquisition of " +
+                      cycle[*victim].waits_for +
+                      " throws lockorder::deadlock_victim; the others proceed";
+  } else {
+    incident.kind = IncidentKind::lock_cycle;
+    incident.action =
+        "none: no member may be a victim (critical or not watched); "
+        "on_deadlock applies";
+  }
+  emit(incident);
+  return victim;
+}
+
+}  // namespace lockorder::watchdog
