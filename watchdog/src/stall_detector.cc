@@ -1,5 +1,7 @@
 #include "lockorder/watchdog/stall_detector.h"
 
+#include <algorithm>
+
 namespace lockorder::watchdog {
 
 const char* verdict_name(Verdict verdict) {
@@ -24,8 +26,10 @@ std::size_t StallDetector::watch(const Heartbeat& heartbeat, std::int64_t now_ns
 }
 
 std::vector<Judgement> StallDetector::judge(std::int64_t now_ns) {
-  last_round_late_ =
-      previous_round_ns_ != 0 && now_ns - previous_round_ns_ > period_ns_ + period_ns_ / 2;
+  const std::int64_t gap = previous_round_ns_ == 0 ? period_ns_ : now_ns - previous_round_ns_;
+  last_round_late_ = gap > period_ns_ + period_ns_ / 2;
+  // While the watchdog itself did not run, silence proves nothing: that time is not counted.
+  const std::int64_t unobserved = last_round_late_ ? gap - period_ns_ : 0;
   previous_round_ns_ = now_ns;
   std::vector<Judgement> judgements;
   judgements.reserve(watched_.size());
@@ -40,14 +44,15 @@ std::vector<Judgement> StallDetector::judge(std::int64_t now_ns) {
     j.worker = i;
     j.item_age_ns = h.item_started_ns() == 0 ? 0 : now_ns - h.item_started_ns();
     const bool paused = now_ns < h.paused_until_ns();
-    if (beat || h.idle() || paused || last_round_late_) w.last_progress_ns = now_ns;
+    if (beat || h.idle() || paused) w.last_progress_ns = now_ns;
+    w.last_progress_ns = std::min(now_ns, w.last_progress_ns + unobserved);
     j.silent_ns = now_ns - w.last_progress_ns;
     if (h.idle()) {
       j.verdict = Verdict::idle;
     } else if (paused) {
       j.verdict = Verdict::paused;
       j.pause_reason = h.pause_reason();
-    } else if (j.silent_ns > h.deadline_ns()) {
+    } else if (j.silent_ns > h.deadline_ns() && !last_round_late_) {
       j.verdict = Verdict::stalled;
     } else if (beat && j.item_age_ns > h.deadline_ns()) {
       j.verdict = Verdict::slow;

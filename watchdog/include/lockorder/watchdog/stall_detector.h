@@ -8,7 +8,7 @@
 //   stalled      working and silent for longer than its deadline
 // A round that starts more than 1.5 periods after the previous one is late: the watchdog itself
 // was not running, so the machine was busy and silence proves nothing. Such a round judges no one
-// stalled and restarts every silent worker's clock.
+// stalled, and the time beyond one period that it came late is not counted as anyone's silence.
 //
 // Not thread-safe: one watchdog thread owns it. Time is passed in (steady_clock nanoseconds), so
 // that tests control it.

@@ -1,0 +1,61 @@
+// Explaining a stalled worker from a wait-for snapshot: not blocked, blocked on a chain, in a
+// cycle, or on a chain that leads into a cycle.
+#include "lock_explanation.h"
+
+#include <gtest/gtest.h>
+
+namespace lockorder::watchdog {
+namespace {
+
+blocked_thread blocked(int tid, std::string lock, std::vector<std::string> holds,
+                       std::vector<int> by) {
+  blocked_thread b;
+  b.thread_id = tid;
+  b.thread = "T" + std::to_string(tid);
+  b.waits_for = std::move(lock);
+  b.holds = std::move(holds);
+  b.blocked_by = std::move(by);
+  b.waited = std::chrono::milliseconds(250);
+  return b;
+}
+
+std::string label(int, const std::string& runtime_label) { return runtime_label; }
+
+TEST(LockExplanation, AThreadNotBlockedOnALockIsSimplyStalled) {
+  LockExplanation why = explain_wait(7, {blocked(8, "a", {}, {})}, label);
+  EXPECT_EQ(why.kind, IncidentKind::stalled);
+  EXPECT_TRUE(why.chain.empty());
+}
+
+TEST(LockExplanation, AChainEndsAtAHolderThatIsNotBlocked) {
+  // 1 waits for a held by 2; 2 waits for b, whose holder runs.
+  LockExplanation why =
+      explain_wait(1, {blocked(1, "a", {"x"}, {2}), blocked(2, "b", {"a"}, {})}, label);
+  EXPECT_EQ(why.kind, IncidentKind::lock_chain);
+  EXPECT_EQ(why.waits_for, "a");
+  EXPECT_EQ(why.waited_ms, 250);
+  EXPECT_EQ(why.holds, std::vector<std::string>{"x"});
+  ASSERT_EQ(why.chain.size(), 2u);
+  EXPECT_EQ(why.chain[0], "T1 waits for a held by T2");
+  EXPECT_EQ(why.chain[1], "T2 waits for b, held by a thread that is not blocked on a lock");
+  EXPECT_TRUE(why.cycle.empty());
+}
+
+TEST(LockExplanation, AThreadInACycleNamesTheCycleLocks) {
+  LockExplanation why =
+      explain_wait(1, {blocked(1, "a", {"b"}, {2}), blocked(2, "b", {"a"}, {1})}, label);
+  EXPECT_EQ(why.kind, IncidentKind::lock_cycle);
+  EXPECT_EQ(why.cycle, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(why.chain.back(), "T2 waits for b held by T1");
+}
+
+TEST(LockExplanation, AChainIntoACycleIsAChainWithTheCycleNamed) {
+  LockExplanation why = explain_wait(
+      3, {blocked(1, "a", {"b"}, {2}), blocked(2, "b", {"a"}, {1}), blocked(3, "a", {}, {2})},
+      label);
+  EXPECT_EQ(why.kind, IncidentKind::lock_chain);
+  EXPECT_EQ(why.cycle, (std::vector<std::string>{"b", "a"}));
+}
+
+}  // namespace
+}  // namespace lockorder::watchdog

@@ -1,0 +1,198 @@
+// The watchdog thread with real workers: stalls explained with the lock wait-for graph, slow
+// work warned about and left alone, idle workers left alone, deadlock victims chosen by policy.
+#include "lockorder/watchdog/watchdog.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <mutex>
+#include <thread>
+
+#include "incident_log.h"
+#include "lockorder/mutex.h"
+#include "lockorder/options.h"
+
+namespace lockorder::watchdog {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::IncidentLog;
+
+WatchdogOptions fast(IncidentLog& log) {
+  WatchdogOptions options;
+  options.period = 10ms;
+  options.sink = log.sink();
+  return options;
+}
+
+TEST(Watchdog, AStalledWorkerBlockedOnALockIsExplained) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  lockorder::mutex config("config");
+  std::atomic<int> stall_calls{0};
+  std::unique_lock held(config);
+  std::thread worker([&] {
+    auto registration =
+        watchdog.watch({.name = "loader"}, 50ms, [&](const Incident&) { ++stall_calls; });
+    registration.heartbeat().begin_item();
+    std::lock_guard wait(config);  // blocks until the test lets go
+    registration.heartbeat().set_idle(true);
+  });
+  ASSERT_TRUE(log.wait_for(IncidentKind::lock_chain));
+  EXPECT_FALSE(watchdog.healthy());
+  held.unlock();
+  worker.join();
+  Incident incident = log.of_kind(IncidentKind::lock_chain).at(0);
+  EXPECT_NE(incident.summary.find("worker 'loader' has made no progress"), std::string::npos);
+  EXPECT_NE(incident.summary.find("blocked on config"), std::string::npos) << incident.summary;
+  ASSERT_EQ(incident.threads.size(), 1u);
+  EXPECT_EQ(incident.threads[0].waits_for, "config");
+  EXPECT_NE(incident.threads[0].chain.at(0).find("'loader'"), std::string::npos);
+  EXPECT_NE(incident.threads[0].chain.at(0).find("not blocked on a lock"), std::string::npos);
+  EXPECT_EQ(stall_calls.load(), 1);  // one incident, one call, however long it lasted
+  EXPECT_EQ(watchdog.counters().lock_chains, 1u);
+}
+
+TEST(Watchdog, AStallWithoutALockIsAPlainStallAndHealsWhenTheWorkerBeatsAgain) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  std::atomic<bool> resume{false};
+  std::thread worker([&] {
+    auto registration = watchdog.watch({.name = "compactor"}, 40ms);
+    registration.heartbeat().begin_item();
+    while (!resume) std::this_thread::sleep_for(1ms);  // silent: no beat
+    for (int i = 0; i < 30; ++i) {
+      registration.heartbeat().beat();
+      std::this_thread::sleep_for(2ms);
+    }
+  });
+  ASSERT_TRUE(log.wait_for(IncidentKind::stalled));
+  EXPECT_TRUE(log.of_kind(IncidentKind::stalled)[0].threads.at(0).waits_for.empty());
+  resume = true;
+  worker.join();
+  for (int i = 0; i < 3000 && !watchdog.healthy(); ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(watchdog.healthy());
+}
+
+TEST(Watchdog, SlowButProgressingIsWarnedOnceAndNeverHandled) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  std::atomic<int> stall_calls{0};
+  std::thread worker([&] {
+    auto registration =
+        watchdog.watch({.name = "indexer"}, 30ms, [&](const Incident&) { ++stall_calls; });
+    registration.heartbeat().begin_item();
+    for (int i = 0; i < 100; ++i) {  // ~200 ms of work on one item, beating all along
+      std::this_thread::sleep_for(2ms);
+      registration.heartbeat().beat();
+    }
+  });
+  worker.join();
+  EXPECT_EQ(log.of_kind(IncidentKind::slow).size(), 1u);
+  EXPECT_EQ(stall_calls.load(), 0);
+  EXPECT_TRUE(log.of_kind(IncidentKind::stalled).empty());
+}
+
+TEST(Watchdog, AnIdleWorkerIsNeverStalled) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  std::thread worker([&] {
+    auto registration = watchdog.watch({.name = "listener"}, 20ms);
+    registration.heartbeat().set_idle(true);
+    std::this_thread::sleep_for(200ms);
+  });
+  worker.join();
+  EXPECT_TRUE(log.of_kind(IncidentKind::stalled).empty());
+  EXPECT_TRUE(watchdog.healthy());
+}
+
+// Two workers deadlock; the victim follows the policy whichever thread closed the cycle.
+struct DeadlockOutcome {
+  bool first_victim = false;
+  bool second_victim = false;
+};
+DeadlockOutcome deadlock_two(Watchdog& watchdog, WorkerInfo first, WorkerInfo second) {
+  lockorder::mutex a("a"), b("b");
+  std::barrier both_hold(2);
+  DeadlockOutcome outcome;
+  auto body = [&](WorkerInfo info, lockorder::mutex& mine, lockorder::mutex& other, bool& victim) {
+    auto registration = watchdog.watch(info, 5s);
+    registration.heartbeat().begin_item();
+    std::lock_guard hold(mine);
+    both_hold.arrive_and_wait();
+    try {
+      std::lock_guard take(other);
+    } catch (const lockorder::deadlock_victim&) {
+      victim = true;
+    }
+  };
+  std::thread t1(body, first, std::ref(a), std::ref(b), std::ref(outcome.first_victim));
+  std::thread t2(body, second, std::ref(b), std::ref(a), std::ref(outcome.second_victim));
+  t1.join();
+  t2.join();
+  return outcome;
+}
+
+TEST(Watchdog, DeadlockVictimIsTheLowerPriorityWorker) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  for (int round = 0; round < 3; ++round) {
+    DeadlockOutcome outcome = deadlock_two(watchdog, {.name = "billing", .priority = 5},
+                                           {.name = "reports", .priority = 1});
+    EXPECT_FALSE(outcome.first_victim);
+    EXPECT_TRUE(outcome.second_victim);
+  }
+  auto broken = log.of_kind(IncidentKind::deadlock_broken);
+  ASSERT_EQ(broken.size(), 3u);
+  EXPECT_NE(broken[0].action.find("victim reports"), std::string::npos) << broken[0].action;
+  EXPECT_EQ(broken[0].cycle.size(), 2u);
+  EXPECT_EQ(watchdog.counters().deadlocks_broken, 3u);
+}
+
+TEST(Watchdog, ACriticalWorkerIsNeverTheVictim) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  DeadlockOutcome outcome =
+      deadlock_two(watchdog, {.name = "journal", .priority = 0, .critical = true},
+                   {.name = "cache", .priority = 9});
+  EXPECT_FALSE(outcome.first_victim);
+  EXPECT_TRUE(outcome.second_victim);
+}
+
+// Without deadlock breaking (and with on_deadlock=wait), the stall is explained as a cycle.
+// Runs in a death test's child: the deadlocked threads can never be joined.
+[[noreturn]] void explain_unbroken_cycle() {
+  lockorder::options opts = lockorder::get_options();
+  opts.on_deadlock = lockorder::deadlock_action::wait;
+  lockorder::set_options(opts);
+  IncidentLog log;
+  WatchdogOptions options = fast(log);
+  options.break_deadlocks = false;
+  Watchdog watchdog(options);
+  lockorder::mutex ledger("ledger");
+  lockorder::mutex audit("audit");
+  std::barrier both_hold(2);
+  auto body = [&](const char* name, lockorder::mutex& mine, lockorder::mutex& other) {
+    // Long enough for both to be blocked (and the inversion reported) before either is judged.
+    auto registration = watchdog.watch({.name = name}, 300ms);
+    registration.heartbeat().begin_item();
+    std::lock_guard hold(mine);
+    both_hold.arrive_and_wait();
+    std::lock_guard take(other);
+  };
+  std::thread(body, "w1", std::ref(ledger), std::ref(audit)).detach();
+  std::thread(body, "w2", std::ref(audit), std::ref(ledger)).detach();
+  if (!log.wait_for(IncidentKind::lock_cycle, 2)) std::_Exit(1);  // one per worker
+  std::fputs(to_text(log.of_kind(IncidentKind::lock_cycle)[0]).c_str(), stderr);
+  std::_Exit(watchdog.healthy() ? 2 : 0);
+}
+
+TEST(WatchdogDeathTest, ALockCycleIsExplainedWhenNotBroken) {
+  EXPECT_EXIT(explain_unbroken_cycle(), ::testing::ExitedWithCode(0),
+              "blocked-in-lock-cycle(.|\n)*lock cycle: (ledger -> audit -> ledger|audit -> "
+              "ledger -> audit)(.|\n)*held by '(w1|w2)'");
+}
+
+}  // namespace
+}  // namespace lockorder::watchdog
