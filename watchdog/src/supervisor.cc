@@ -170,6 +170,7 @@ void Supervisor::State::handle(const Event& event, Clock::time_point now) {
   const auto lived = now - current->started;
   if (slot.spec->release) slot.spec->release(event.owner);
   slot.current.reset();
+  if (stopping) return;  // stopped on request: nothing to restart, nothing to count
   if (lived > options.restart_period) slot.failures = 0;
   if (event.kind == EventKind::failed) {
     ++stats.restarts;

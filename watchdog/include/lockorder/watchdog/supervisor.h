@@ -48,11 +48,11 @@ struct SupervisorOptions {
 };
 
 struct WorkerSpec {
-  WorkerInfo info;
+  WorkerInfo info{};
   Clock::duration deadline = std::chrono::seconds(1);  // silence allowed while working
-  std::function<void(WorkerContext&)> run;
+  std::function<void(WorkerContext&)> run{};
   // Gives back the work items held by a worker that was given up on (see WorkQueue).
-  std::function<void(std::uint64_t owner)> release;
+  std::function<void(std::uint64_t owner)> release{};
 };
 
 struct SupervisorStats {

@@ -38,7 +38,7 @@
 namespace lockorder::watchdog {
 
 struct WorkerInfo {
-  std::string name;
+  std::string name{};
   int priority = 0;       // higher is more important (a deadlock victim is the lowest)
   bool critical = false;  // never a deadlock victim
 };
