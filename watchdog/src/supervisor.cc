@@ -209,7 +209,7 @@ void Supervisor::State::give_up(std::size_t slot_index, Clock::time_point now) {
   Slot& slot = slots[slot_index];
   std::shared_ptr<Incarnation> stuck = std::move(slot.current);
   stuck->thread.detach();
-  stuck->registration.reset();
+  stuck->registration.abandon();
   if (slot.spec->release) slot.spec->release(stuck->owner);
   ++stats.abandoned;
   ++stats.replacements;
@@ -264,7 +264,7 @@ void Supervisor::State::escalate(const std::string& why) {
   stats.escalated = true;
   for (Slot& slot : slots) slot.restart_at.reset();
   Incident incident(IncidentKind::escalated, why, "restart the process");
-  watchdog.record(incident);
+  incident.id = watchdog.record(incident);
   escalation = std::move(incident);
 }
 

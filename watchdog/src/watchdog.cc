@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <limits>
 #include <utility>
 
 #include "lock_explanation.h"
@@ -29,7 +30,8 @@ struct Watchdog::Worker {
   int thread_id = 0;
   std::int64_t started_ns = 0;
   StallHandler on_stall;
-  bool stall_open = false;            // reported; closes when the worker is no longer stalled
+  bool abandoned = false;   // given up on: not judged, the first choice of deadlock victim
+  bool stall_open = false;  // reported; closes when the worker is no longer stalled
   std::int64_t slow_warned_item = 0;  // item_started_ns of the item last warned about
 };
 
@@ -54,6 +56,10 @@ Watchdog::Registration::~Registration() { reset(); }
 
 void Watchdog::Registration::reset() {
   if (owner_ != nullptr) std::exchange(owner_, nullptr)->forget(index_);
+}
+
+void Watchdog::Registration::abandon() {
+  if (owner_ != nullptr) std::exchange(owner_, nullptr)->abandon(index_);
 }
 
 // --- Watchdog ---------------------------------------------------------------------------------
@@ -98,9 +104,16 @@ void Watchdog::forget(std::size_t index) {
   workers_[index].reset();
 }
 
-void Watchdog::record(Incident incident) {
+std::uint64_t Watchdog::record(Incident incident) {
   std::lock_guard guard(mu_);
   emit(incident);
+  return incident.id;
+}
+
+void Watchdog::abandon(std::size_t index) {
+  std::lock_guard guard(mu_);
+  detector_.forget(index);
+  workers_[index]->abandoned = true;
 }
 
 bool Watchdog::healthy() const {
@@ -229,8 +242,9 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
     std::optional<VictimCandidate> candidate;
     if (known != nullptr) {
       const std::int64_t item = known->heartbeat->item_started_ns();
-      candidate = VictimCandidate{known->info.priority, known->info.critical,
-                                  item == 0 ? 0 : now - item, known->started_ns};
+      candidate = VictimCandidate{
+          known->abandoned ? std::numeric_limits<int>::min() : known->info.priority,
+          known->info.critical && !known->abandoned, item == 0 ? 0 : now - item, known->started_ns};
     }
     members.push_back(candidate);
     incident.cycle.push_back(member.waits_for);

@@ -68,6 +68,9 @@ class Watchdog {
     Heartbeat& heartbeat() const { return *heartbeat_; }
     // Stops watching now (the destructor does it otherwise).
     void reset();
+    // The worker was given up on: no longer judged, but still known, as the first choice of
+    // victim should it be part of a deadlock (its work was already handed to others).
+    void abandon();
 
    private:
     friend class Watchdog;
@@ -85,8 +88,9 @@ class Watchdog {
   // `on_stall` runs on the watchdog thread once per stall incident.
   Registration watch(WorkerInfo info, Clock::duration deadline, StallHandler on_stall = {});
 
-  // Records an incident that recovery produced elsewhere (a Supervisor's restarts).
-  void record(Incident incident);
+  // Records an incident that recovery produced elsewhere (a Supervisor's restarts); returns the
+  // id it was given.
+  std::uint64_t record(Incident incident);
 
   bool healthy() const;
   Counters counters() const;
@@ -99,6 +103,7 @@ class Watchdog {
   Incident stall_incident(const Worker& worker, const Judgement& judgement);
   std::optional<std::size_t> pick_victim(const std::vector<blocked_thread>& cycle);
   void forget(std::size_t index);
+  void abandon(std::size_t index);
   void emit(Incident& incident);  // assigns the id, counts, sends to the sink; mu_ held
 
   const WatchdogOptions options_;
