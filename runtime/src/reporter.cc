@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -59,10 +60,29 @@ void Reporter::unlock_after_fork(bool in_child) {
     own_files_ = true;
   }
   mu_.unlock();
+  symbolizer_mu_.unlock();
+}
+
+Symbolizer& Reporter::symbolizer_for(const RawReport& raw) {
+  auto known = [this](const RawStack& stack) {
+    return std::all_of(stack.pcs.begin(), stack.pcs.end(),
+                       [this](std::uintptr_t pc) { return symbolizer_->covers(pc); });
+  };
+  auto site_known = [&](const RawSite& site) {
+    return known(site.stack) && known(site.site_stack) &&
+           (site.outer_pc == 0 || symbolizer_->covers(site.outer_pc));
+  };
+  bool fresh_enough = symbolizer_ != nullptr;
+  for (const RawEdge& edge : raw.edges)
+    fresh_enough = fresh_enough && site_known(edge.from_site) && site_known(edge.to_site);
+  for (const RawNamedSite& site : raw.sites) fresh_enough = fresh_enough && site_known(site.site);
+  if (!fresh_enough) symbolizer_ = std::make_unique<Symbolizer>();
+  return *symbolizer_;
 }
 
 report::Report Reporter::symbolize(const RawReport& raw) {
-  Symbolizer symbolizer;
+  std::lock_guard guard(symbolizer_mu_);
+  Symbolizer& symbolizer = symbolizer_for(raw);
   report::Report out;
   out.kind = raw.kind;
   out.summary = raw.summary;

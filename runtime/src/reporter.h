@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <vector>
 
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
 #include "raw_report.h"
+#include "symbolizer.h"
 
 namespace lockorder::internal {
 
@@ -31,15 +33,24 @@ class Reporter {
 
   // fork(): held across it. The child starts with no reports of its own and writes its files
   // with its process id appended, so that parent and child never overwrite each other's.
-  void lock_for_fork() { mu_.lock(); }
+  void lock_for_fork() {
+    symbolizer_mu_.lock();
+    mu_.lock();
+  }
   void unlock_after_fork(bool in_child);
 
  private:
   report::Report symbolize(const RawReport& raw);
+  // The symbolizer of earlier reports, or a fresh one when some pc of `raw` lies outside the
+  // modules it knows (a library loaded since). Reading debug information is the slow part of a
+  // report: a program whose deadlocks a watchdog breaks reports the same stacks again and again.
+  Symbolizer& symbolizer_for(const RawReport& raw);
   void write_text(const std::string& text, const options& opts);
   std::string file_path(const std::string& configured) const;
   void write_sarif(const options& opts);  // all reports so far; mu_ held
 
+  std::mutex symbolizer_mu_;  // guards symbolizer_; never held with mu_
+  std::unique_ptr<Symbolizer> symbolizer_;
   std::mutex mu_;  // serializes output so that concurrent reports never interleave
   std::vector<report::Report> sarif_reports_;
   std::vector<std::pair<int, report_observer>> observers_;

@@ -122,6 +122,10 @@ Symbolizer::~Symbolizer() {
   if (dwfl_ != nullptr) dwfl_end(dwfl_);
 }
 
+bool Symbolizer::covers(std::uintptr_t pc) {
+  return dwfl_ != nullptr && (pc == 0 || dwfl_addrmodule(dwfl_, pc - 1) != nullptr);
+}
+
 std::string Symbolizer::function_symbol(std::uintptr_t pc) {
   if (dwfl_ == nullptr || pc == 0) return {};
   Dwarf_Addr addr = pc - 1;

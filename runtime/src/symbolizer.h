@@ -23,6 +23,8 @@ class Symbolizer {
 
   // Each pc is a return address (or the address after a call); its call site is looked up.
   report::Stack symbolize(const std::vector<std::uintptr_t>& pcs);
+  // Whether `pc` lies in a module this symbolizer read (false for code mapped since).
+  bool covers(std::uintptr_t pc);
   // The symbol of the (physical) function containing the call before `pc`; empty if unknown.
   std::string function_symbol(std::uintptr_t pc);
   // The (demangled) name of the global or static variable that contains `address`, with

@@ -75,9 +75,8 @@ struct Supervisor::State : std::enable_shared_from_this<Supervisor::State> {
 
 namespace {
 
-void default_escalation(const Incident& incident) {
-  std::string out = to_text(incident) + to_json_line(incident) + "\n";
-  std::fwrite(out.data(), 1, out.size(), stderr);
+// The incident was already recorded (and so printed or logged) by the watchdog.
+void default_escalation(const Incident&) {
   std::fflush(nullptr);
   std::_Exit(70);  // EX_SOFTWARE; stuck threads make a normal exit unsafe
 }

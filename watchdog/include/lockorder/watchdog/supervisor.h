@@ -43,7 +43,8 @@ struct SupervisorOptions {
   double jitter = 0.2;
   Clock::duration cancel_grace = std::chrono::milliseconds(500);
   int max_abandoned = 8;
-  // Called once, on the supervisor's thread. Default: the incident on stderr, then _Exit(70).
+  // Called once, on the supervisor's thread, after the incident was recorded with the watchdog.
+  // Default: _Exit(70) (stuck threads make a normal exit unsafe).
   std::function<void(const Incident&)> escalate;
 };
 
