@@ -1,0 +1,119 @@
+// lockorder-supervise, end to end: restarts with backoff, gives up after the limit with the
+// program's status, passes on SIGTERM, rejects bad arguments; and the example daemon's
+// escalation (exit status 70) is what it restarts.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "run_support.h"
+
+namespace lockorder::testing {
+namespace {
+
+const std::string kSupervise = LOCKORDER_SUPERVISE_PATH;
+
+// A counter file in the test's own directory: each run of the program appends a line.
+std::string counter_file(const std::string& name) {
+  std::string path = std::string(TEST_WORK_DIR) + "/" + name + ".runs";
+  std::remove(path.c_str());
+  return path;
+}
+int lines(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+RunResult supervise(std::vector<std::string> options, const std::string& script) {
+  std::vector<std::string> argv{kSupervise, "--backoff=1", "--backoff-max=5"};
+  argv.insert(argv.end(), options.begin(), options.end());
+  argv.insert(argv.end(), {"--", "/bin/sh", "-c", script});
+  return run_program(argv, {}, 60);
+}
+
+TEST(Supervise, AProgramThatSucceedsRunsOnce) {
+  std::string runs = counter_file("succeeds");
+  RunResult r = supervise({}, "echo run >> " + runs);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(runs), 1);
+}
+
+TEST(Supervise, AFailingProgramIsRestartedUntilTheLimitThenItsStatusIsReturned) {
+  std::string runs = counter_file("fails");
+  RunResult r = supervise({"--max-restarts=3"}, "echo run >> " + runs + "; exit 3");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(lines(runs), 4);  // the first run and three restarts
+  EXPECT_NE(r.err.find("exited with status 3; restart 1 in"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("exited with status 3; restart 3 in"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("failed 4 times within 60 s (status 3); giving up"), std::string::npos)
+      << r.err;
+}
+
+TEST(Supervise, AProgramThatRecoversEndsTheSupervision) {
+  std::string runs = counter_file("recovers");
+  RunResult r = supervise({"--max-restarts=5"},
+                          "echo run >> " + runs + "; [ $(wc -l < " + runs + ") -ge 3 ]");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines(runs), 3);
+}
+
+TEST(Supervise, DeathBySignalIsAFailure) {
+  RunResult r = supervise({"--max-restarts=0", "--quiet"}, "kill -KILL $$");
+  EXPECT_EQ(r.exit_code, 128 + 9) << r.err;
+  EXPECT_NE(r.err.find("giving up"), std::string::npos);
+}
+
+TEST(Supervise, SigtermIsPassedOnAndEndsTheSupervision) {
+  std::string runs = counter_file("sigterm");
+  RunResult r =
+      run_program({"/bin/sh", "-c",
+                   kSupervise + " -- /bin/sh -c 'echo run >> " + runs +
+                       "; exec sleep 30' & sleep 0.5; kill -TERM $!; wait $!; echo status=$?"},
+                  {}, 60);
+  EXPECT_NE(r.out.find("status=143"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(lines(runs), 1);
+}
+
+TEST(Supervise, BadArgumentsAreClearErrors) {
+  RunResult none = run_program({kSupervise});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no program given"), std::string::npos) << none.err;
+  RunResult bad = run_program({kSupervise, "--max-restarts=many", "--", "/bin/true"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("invalid value for --max-restarts: 'many'"), std::string::npos) << bad.err;
+  RunResult missing = run_program({kSupervise, "--", "/nonexistent/daemon"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot run '/nonexistent/daemon'"), std::string::npos) << missing.err;
+  RunResult help = run_program({kSupervise, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--max-restarts=N"), std::string::npos);
+  EXPECT_NE(help.out.find("--backoff=MS"), std::string::npos);
+}
+
+// The ladder's last rungs together: the daemon's supervisor escalates (status 70) when every
+// worker is wedged, and lockorder-supervise restarts it, then gives up.
+TEST(Supervise, RestartsTheExampleDaemonWhenItEscalates) {
+  RunResult r = run_program(
+      {kSupervise, "--max-restarts=1", "--backoff=1", "--", WATCHDOG_DAEMON_PATH, "--wedge"}, {},
+      120);
+  EXPECT_EQ(r.exit_code, 70) << r.err;
+  EXPECT_NE(r.err.find("escalated"), std::string::npos);
+  EXPECT_NE(r.err.find("exited with status 70; restart 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("failed 2 times"), std::string::npos) << r.err;
+}
+
+TEST(ExampleDaemon, ServesEveryRequestThroughDeadlocksAndAHang) {
+  RunResult r = run_program({WATCHDOG_DAEMON_PATH, "--requests=3000"}, {}, 120);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("served 3000 of 3000 requests (0 lost, 0 twice, 0 dead letters)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("deadlocks broken: 0;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("workers replaced: 1;"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace lockorder::testing
