@@ -3,6 +3,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <utility>
@@ -65,7 +66,7 @@ void Watchdog::Registration::abandon() {
 // --- Watchdog ---------------------------------------------------------------------------------
 
 Watchdog::Watchdog(WatchdogOptions options)
-    : options_(std::move(options)), detector_(options_.period) {
+    : options_(std::move(options)), detector_(options_.period / 3) {
   if (options_.systemd_notify) systemd_ = std::make_unique<SystemdNotifier>();
   if (options_.explain_all_waits) publish_every_wait(true);
   if (options_.break_deadlocks)
@@ -139,10 +140,17 @@ void Watchdog::emit(Incident& incident) {
     print_incident(incident);
 }
 
+// Rounds run three times per period, on a fixed schedule: a beat is seen at most a third of a
+// period after it happened, and its absence judged at most a third of a period after the
+// deadline, so a stall is noticed within deadline + period of the last beat, with a third of a
+// period to spare for the scheduler's wake-up latency.
 void Watchdog::run(std::stop_token stop) {
+  const Clock::duration interval = options_.period / 3;
+  Clock::time_point next = Clock::now() + interval;
   std::unique_lock lock(mu_);
   while (!stop.stop_requested()) {
-    wake_.wait_for(lock, stop, options_.period, [] { return false; });
+    wake_.wait_until(lock, stop, next, [] { return false; });
+    next = std::max(next + interval, Clock::now());
     if (stop.stop_requested()) return;
     lock.unlock();
     round();

@@ -4,7 +4,8 @@
 // Contract:
 //   - A worker calls watch() on its own thread (its thread id names it in the wait-for graph)
 //     and keeps the Registration while it works; the Heartbeat it gets is its to beat.
-//   - Every `period` the watchdog judges each worker (see StallDetector): a slow worker is
+//   - Three times per `period` the watchdog judges each worker (see StallDetector), so that a stall is
+//     noticed within deadline + period of the worker's last beat: a slow worker is
 //     warned about once per work item and never acted on; a stalled worker is explained (the
 //     lock it waits for, who holds it, the chain to a cycle) and reported once per incident,
 //     then its stall handler runs (a Supervisor cancels and replaces it).
