@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,9 +23,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A notify socket in a fresh directory, and the environment systemd would set.
+// A notify socket in a fresh directory, the environment systemd would set, and a reader that
+// keeps every message with the time it arrived (as systemd reads promptly).
 class FakeSystemd {
  public:
+  using Clock = std::chrono::steady_clock;
+  struct Message {
+    Clock::time_point at;
+    std::string text;
+  };
+
   FakeSystemd() {
     char dir[] = "/tmp/lockorder-notify-XXXXXX";
     dir_ = mkdtemp(dir);
@@ -34,13 +42,24 @@ class FakeSystemd {
     addr.sun_family = AF_UNIX;
     path_.copy(addr.sun_path, sizeof addr.sun_path - 1);
     EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    timeval timeout{0, 20'000};
+    timeval timeout{0, 10'000};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setenv("NOTIFY_SOCKET", path_.c_str(), 1);
-    setenv("WATCHDOG_USEC", "1000000", 1);
+    setenv("WATCHDOG_USEC", "100000", 1);
     setenv("WATCHDOG_PID", std::to_string(getpid()).c_str(), 1);
+    reader_ = std::thread([this] {
+      char buffer[4096];
+      while (!stop_) {
+        ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+        if (n <= 0) continue;
+        std::lock_guard guard(mu_);
+        messages_.push_back({Clock::now(), std::string(buffer, static_cast<std::size_t>(n))});
+      }
+    });
   }
   ~FakeSystemd() {
+    stop_ = true;
+    reader_.join();
     unsetenv("NOTIFY_SOCKET");
     unsetenv("WATCHDOG_USEC");
     unsetenv("WATCHDOG_PID");
@@ -48,28 +67,31 @@ class FakeSystemd {
     unlink(path_.c_str());
     rmdir(dir_.c_str());
   }
-  // Every message received within `window`.
-  std::vector<std::string> receive(std::chrono::milliseconds window) {
-    std::vector<std::string> out;
-    const auto until = std::chrono::steady_clock::now() + window;
-    char buffer[4096];
-    while (std::chrono::steady_clock::now() < until) {
-      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-      if (n > 0) out.emplace_back(buffer, static_cast<std::size_t>(n));
+  // How many messages equal to `text` arrived in [from, to).
+  int count(const std::string& text, Clock::time_point from,
+            Clock::time_point to = Clock::time_point::max()) {
+    std::lock_guard guard(mu_);
+    int n = 0;
+    for (const Message& m : messages_) n += m.text == text && m.at >= from && m.at < to;
+    return n;
+  }
+  // Waits (within a generous bound) until `count(text, from)` reaches `n`.
+  bool wait_for(const std::string& text, int n, Clock::time_point from) {
+    for (int i = 0; i < 30000; ++i) {
+      if (count(text, from) >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    return out;
+    return false;
   }
 
  private:
   std::string dir_, path_;
   int fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<Message> messages_;
+  std::thread reader_;
 };
-
-int count(const std::vector<std::string>& messages, const std::string& text) {
-  int n = 0;
-  for (const std::string& m : messages) n += m == text;
-  return n;
-}
 
 TEST(SystemdNotify, NothingHappensOutsideSystemd) {
   unsetenv("NOTIFY_SOCKET");
@@ -83,7 +105,7 @@ TEST(SystemdNotify, ReadsTheWatchdogInterval) {
   FakeSystemd systemd;
   SystemdNotifier notifier;
   EXPECT_TRUE(notifier.active());
-  EXPECT_EQ(notifier.watchdog_interval(), 1s);
+  EXPECT_EQ(notifier.watchdog_interval(), 100ms);
 }
 
 TEST(SystemdNotify, PingsOnlyWhileEveryWorkerIsHealthy) {
@@ -96,7 +118,7 @@ TEST(SystemdNotify, PingsOnlyWhileEveryWorkerIsHealthy) {
   watchdog.notify_ready("serving");
   std::atomic<bool> stall{false}, done{false};
   std::thread worker([&] {
-    auto registration = watchdog.watch({.name = "handler"}, 30ms);
+    auto registration = watchdog.watch({.name = "handler"}, 60ms);
     registration.heartbeat().begin_item();
     bool was_stalled = false;
     while (!done) {
@@ -106,21 +128,22 @@ TEST(SystemdNotify, PingsOnlyWhileEveryWorkerIsHealthy) {
       std::this_thread::sleep_for(1ms);
     }
   });
-  std::vector<std::string> healthy = systemd.receive(150ms);
-  EXPECT_EQ(count(healthy, "READY=1\nSTATUS=serving"), 1);
-  EXPECT_EQ(count(healthy, "STATUS=workers healthy"), 1);
-  EXPECT_GE(count(healthy, "WATCHDOG=1"), 3);
+  const auto begin = FakeSystemd::Clock::time_point::min();
+  ASSERT_TRUE(systemd.wait_for("WATCHDOG=1", 3, begin));
+  EXPECT_EQ(systemd.count("READY=1\nSTATUS=serving", begin), 1);
+  EXPECT_EQ(systemd.count("STATUS=workers healthy", begin), 1);
 
   stall = true;
   ASSERT_TRUE(log.wait_for(IncidentKind::stalled));
-  systemd.receive(20ms);  // a ping already in flight
-  std::vector<std::string> stalled = systemd.receive(150ms);
-  EXPECT_EQ(count(stalled, "WATCHDOG=1"), 0);
+  const auto stalled_from = FakeSystemd::Clock::now() + 20ms;  // a ping already in flight
+  std::this_thread::sleep_for(250ms);
+  const auto stalled_to = FakeSystemd::Clock::now();
+  EXPECT_EQ(systemd.count("WATCHDOG=1", stalled_from, stalled_to), 0);
+  EXPECT_EQ(systemd.count("STATUS=stalled: handler", begin), 1);
 
   stall = false;
-  std::vector<std::string> healed = systemd.receive(150ms);
-  EXPECT_EQ(count(healed, "STATUS=workers healthy"), 1) << ::testing::PrintToString(healed);
-  EXPECT_GE(count(healed, "WATCHDOG=1"), 3);
+  EXPECT_TRUE(systemd.wait_for("STATUS=workers healthy", 1, stalled_to));
+  EXPECT_TRUE(systemd.wait_for("WATCHDOG=1", 3, stalled_to));
   done = true;
   worker.join();
 }

@@ -27,7 +27,7 @@ std::size_t StallDetector::watch(const Heartbeat& heartbeat, std::int64_t now_ns
 
 std::vector<Judgement> StallDetector::judge(std::int64_t now_ns) {
   const std::int64_t gap = previous_round_ns_ == 0 ? period_ns_ : now_ns - previous_round_ns_;
-  last_round_late_ = gap > period_ns_ + period_ns_ / 2;
+  last_round_late_ = gap > period_ns_ + tolerance_ns_;
   // While the watchdog itself did not run, silence proves nothing: that time is not counted.
   const std::int64_t unobserved = last_round_late_ ? gap - period_ns_ : 0;
   previous_round_ns_ = now_ns;

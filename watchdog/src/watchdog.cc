@@ -66,7 +66,7 @@ void Watchdog::Registration::abandon() {
 // --- Watchdog ---------------------------------------------------------------------------------
 
 Watchdog::Watchdog(WatchdogOptions options)
-    : options_(std::move(options)), detector_(options_.period / 3) {
+    : options_(std::move(options)), detector_(options_.period / 3, options_.period / 2) {
   if (options_.systemd_notify) systemd_ = std::make_unique<SystemdNotifier>();
   if (options_.explain_all_waits) publish_every_wait(true);
   if (options_.break_deadlocks)
@@ -199,7 +199,13 @@ void Watchdog::round() {
       std::string status = healthy_ ? "workers healthy" : "stalled: " + stalled_names;
       if (slow > 0) status += ", " + std::to_string(slow) + " slow";
       if (status != last_status_) systemd_->status(last_status_ = status);
-      if (healthy_ && systemd_->watchdog_interval().count() > 0) systemd_->ping();
+      // Four pings per WatchdogSec= keep systemd content; more would only load its socket.
+      const auto interval = systemd_->watchdog_interval();
+      const auto wall = Clock::now();
+      if (healthy_ && interval.count() > 0 && wall - last_ping_ >= interval / 4) {
+        last_ping_ = wall;
+        systemd_->ping();
+      }
     }
   }
   for (auto& [handler, incident] : handlers) handler(incident);

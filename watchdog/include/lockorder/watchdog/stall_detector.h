@@ -6,7 +6,8 @@
 //   progressing  beat since the last round, or silent for less than its deadline
 //   slow         beating, but its current work item is older than its deadline: warn, never kill
 //   stalled      working and silent for longer than its deadline
-// A round that starts more than 1.5 periods after the previous one is late: the watchdog itself
+// A round that starts more than one period plus a tolerance (by default half a period) after the
+// previous one is late: the watchdog itself
 // was not running, so the machine was busy and silence proves nothing. Such a round judges no one
 // stalled, and the time beyond one period that it came late is not counted as anyone's silence.
 //
@@ -34,7 +35,9 @@ struct Judgement {
 
 class StallDetector {
  public:
-  explicit StallDetector(Clock::duration period) : period_ns_(Heartbeat::to_ns(period)) {}
+  explicit StallDetector(Clock::duration period) : StallDetector(period, period / 2) {}
+  StallDetector(Clock::duration period, Clock::duration tolerance)
+      : period_ns_(Heartbeat::to_ns(period)), tolerance_ns_(Heartbeat::to_ns(tolerance)) {}
 
   // Starts watching a heartbeat (which must outlive the detector); returns the worker's index.
   std::size_t watch(const Heartbeat& heartbeat, std::int64_t now_ns);
@@ -53,6 +56,7 @@ class StallDetector {
     std::int64_t last_progress_ns;
   };
   std::int64_t period_ns_;
+  std::int64_t tolerance_ns_;
   std::int64_t previous_round_ns_ = 0;
   bool last_round_late_ = false;
   std::vector<Watched> watched_;

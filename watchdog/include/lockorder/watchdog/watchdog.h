@@ -4,7 +4,8 @@
 // Contract:
 //   - A worker calls watch() on its own thread (its thread id names it in the wait-for graph)
 //     and keeps the Registration while it works; the Heartbeat it gets is its to beat.
-//   - Three times per `period` the watchdog judges each worker (see StallDetector), so that a stall is
+//   - Three times per `period` the watchdog judges each worker (see StallDetector), so that a stall
+//   is
 //     noticed within deadline + period of the worker's last beat: a slow worker is
 //     warned about once per work item and never acted on; a stalled worker is explained (the
 //     lock it waits for, who holds it, the chain to a cycle) and reported once per incident,
@@ -15,9 +16,10 @@
 //     critical workers, are never chosen. One Watchdog per process may break deadlocks.
 //   - Incidents go to the sink (default: text and one JSON line to stderr); counters() counts
 //     them. healthy() is true while no watched worker is stalled.
-//   - systemd: when NOTIFY_SOCKET is set, notify_ready() sends READY=1; each healthy round sends
-//     WATCHDOG=1 (at least twice per WatchdogSec), and STATUS= says how the workers are. An
-//     unhealthy round sends nothing, so systemd restarts a wedged daemon and never a healthy one.
+//   - systemd: when NOTIFY_SOCKET is set, notify_ready() sends READY=1; healthy rounds send
+//     WATCHDOG=1 four times per WatchdogSec= (set the period below a quarter of it), and STATUS=
+//     says how the workers are when that changes. An unhealthy round sends no WATCHDOG=1, so
+//     systemd restarts a wedged daemon and never a healthy one.
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
