@@ -11,6 +11,7 @@
 #include "lock_explanation.h"
 #include "lockorder/watchdog/systemd_notifier.h"
 #include "lockorder/watchdog/victim_policy.h"
+#include "wait_for_sources.h"
 
 namespace lockorder::watchdog {
 namespace {
@@ -68,7 +69,7 @@ void Watchdog::Registration::abandon() {
 Watchdog::Watchdog(WatchdogOptions options)
     : options_(std::move(options)), detector_(options_.period / 3, options_.period / 2) {
   if (options_.systemd_notify) systemd_ = std::make_unique<SystemdNotifier>();
-  if (options_.explain_all_waits) publish_every_wait(true);
+  if (options_.explain_all_waits) publish_every_wait_everywhere(true);
   if (options_.break_deadlocks)
     set_deadlock_resolver(
         [this](const std::vector<blocked_thread>& cycle) { return pick_victim(cycle); });
@@ -77,7 +78,7 @@ Watchdog::Watchdog(WatchdogOptions options)
 
 Watchdog::~Watchdog() {
   if (options_.break_deadlocks) set_deadlock_resolver({});
-  if (options_.explain_all_waits) publish_every_wait(false);
+  if (options_.explain_all_waits) publish_every_wait_everywhere(false);
   thread_.request_stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -212,7 +213,7 @@ void Watchdog::round() {
 }
 
 Incident Watchdog::stall_incident(const Worker& worker, const Judgement& judgement) {
-  std::vector<blocked_thread> snapshot = blocked_threads();
+  std::vector<blocked_thread> snapshot = blocked_threads_everywhere();
   auto name_of = [this](int tid, const std::string& label) {
     for (const auto& w : workers_)
       if (w && w->thread_id == tid) return "'" + w->info.name + "' (" + label + ")";

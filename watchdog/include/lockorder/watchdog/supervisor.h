@@ -45,7 +45,7 @@ struct SupervisorOptions {
   int max_abandoned = 8;
   // Called once, on the supervisor's thread, after the incident was recorded with the watchdog.
   // Default: _Exit(70) (stuck threads make a normal exit unsafe).
-  std::function<void(const Incident&)> escalate;
+  std::function<void(const Incident&)> escalate{};
 };
 
 struct WorkerSpec {

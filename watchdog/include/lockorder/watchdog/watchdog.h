@@ -52,7 +52,7 @@ struct WatchdogOptions {
   // Make every blocked acquisition visible to explanations, not only nested ones.
   bool explain_all_waits = true;
   // Where incidents go. Default: to_text() and to_json_line() on stderr.
-  std::function<void(const Incident&)> sink;
+  std::function<void(const Incident&)> sink{};
   bool systemd_notify = true;  // talk to systemd when NOTIFY_SOCKET is set
 };
 

@@ -1,6 +1,6 @@
-// lockorder-supervise, end to end: restarts with backoff, gives up after the limit with the
-// program's status, passes on SIGTERM, rejects bad arguments; and the example daemon's
-// escalation (exit status 70) is what it restarts.
+// End to end: lockorder-supervise (restarts with backoff, gives up after the limit with the
+// program's status, passes on SIGTERM, rejects bad arguments, restarts the example daemon when it
+// escalates), the example daemon, and a watchdog explaining a stall under lockorder-run.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -114,6 +114,27 @@ TEST(ExampleDaemon, ServesEveryRequestThroughDeadlocksAndAHang) {
   EXPECT_EQ(r.out.find("deadlocks broken: 0;"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("workers replaced: 1;"), std::string::npos) << r.out;
 }
+
+#ifdef LOCKORDER_RUN_PATH
+// Under lockorder-run, a worker stuck on a plain std::mutex is explained from the preload
+// library's wait-for graph: the program has no lockorder lock at all.
+TEST(WatchdogUnderLockorderRun, ExplainsAStallOnAPlainStdMutex) {
+  RunResult r = run_program({LOCKORDER_RUN_PATH, "--", PRELOADED_STALL_PATH}, {}, 120);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("blocked-on-lock-chain"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("worker 'loader' has made no progress"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("waits for mutex 0x"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("held by a thread that is not blocked on a lock"), std::string::npos)
+      << r.out;
+}
+
+// Without lockorder-run the same program still notices the stall, without a lock to name.
+TEST(WatchdogUnderLockorderRun, WithoutItTheStallIsStillNoticed) {
+  RunResult r = run_program({PRELOADED_STALL_PATH}, {}, 120);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("stalled #1: worker 'loader'"), std::string::npos) << r.out;
+}
+#endif
 
 }  // namespace
 }  // namespace lockorder::testing

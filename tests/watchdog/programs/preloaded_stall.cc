@@ -1,0 +1,40 @@
+// A watched worker stuck on a plain std::mutex that main holds: run under lockorder-run, the
+// watchdog explains the stall with the preload library's wait-for graph. Prints the incident.
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "lockorder/watchdog/watchdog.h"
+
+int main() {
+  using namespace std::chrono_literals;
+  namespace wd = lockorder::watchdog;
+  std::mutex config;  // no lockorder type anywhere: only lockorder-run sees it
+  std::mutex seen_mu;
+  std::condition_variable seen_cv;
+  bool seen = false;
+  wd::WatchdogOptions options;
+  options.period = 20ms;
+  options.sink = [&](const wd::Incident& incident) {
+    std::fputs(wd::to_text(incident).c_str(), stdout);
+    std::fflush(stdout);
+    std::lock_guard guard(seen_mu);
+    seen = true;
+    seen_cv.notify_all();
+  };
+  wd::Watchdog watchdog(options);
+  std::unique_lock held(config);
+  std::thread worker([&] {
+    auto registration = watchdog.watch({.name = "loader"}, 100ms);
+    registration.heartbeat().begin_item();
+    std::lock_guard wait(config);
+    registration.heartbeat().set_idle(true);
+  });
+  {
+    std::unique_lock lock(seen_mu);
+    if (!seen_cv.wait_for(lock, 30s, [&] { return seen; })) return 1;
+  }
+  held.unlock();
+  worker.join();
+  return 0;
+}
