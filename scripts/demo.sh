@@ -50,6 +50,28 @@ if [ -x build/bin/lockorder-check ]; then
     build/bin/lockorder-check examples/static/safe_patterns.cc -- -std=c++20
 fi
 
+echo
+echo "watchdog: a production daemon that deadlocks on purpose and keeps serving."
+if [ -x "$examples/watchdog_daemon" ]; then
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' \
+    "3000 requests through injected lock cycles and a hung worker: victims retried, the worker replaced" \
+    "$examples/watchdog_daemon"
+  status=0
+  LOCKORDER_OPTIONS="log_path=$out/daemon-reports.txt" "$examples/watchdog_daemon" \
+    2>"$out/daemon-incidents.txt" || status=$?
+  grep -v '^{' "$out/daemon-incidents.txt" | head -30
+  echo "-> exit $status (incidents with their JSON lines: $out/daemon-incidents.txt;" \
+    "the runtime's deadlock reports: $out/daemon-reports.txt)"
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' \
+    "Every worker wedged for good: the supervisor escalates, lockorder-supervise restarts, then gives up" \
+    "build/bin/lockorder-supervise --max-restarts=2 --backoff=200 -- $examples/watchdog_daemon --wedge"
+  status=0
+  LOCKORDER_OPTIONS="log_path=$out/wedge-reports.txt" build/bin/lockorder-supervise \
+    --max-restarts=2 --backoff=200 -- "$examples/watchdog_daemon" --wedge 2>&1 |
+    grep -E '^lockorder-(supervise|watchdog): (escalated|.*restart|.*giving up)' || true
+  echo "-> lockorder-supervise gave up with the daemon's status (70) after 2 restarts"
+fi
+
 printf '\n\033[1m== Outputs\033[0m\n'
 if command -v dot >/dev/null; then
   dot -Tsvg "$out/philosophers.dot" -o "$out/philosophers.svg"
