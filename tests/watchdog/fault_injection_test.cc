@@ -24,7 +24,7 @@ using testing::IncidentLog;
 
 constexpr int kItems = 10'000;
 constexpr int kAccounts = 16;
-constexpr int kCyclePairs = 5;
+constexpr int kCyclePairs = kItems / 1000;  // one pair in each thousand items
 
 bool is_cycle_item(int i) { return i % 1000 == 100 || i % 1000 == 101; }
 bool is_crash_item(int i) { return i % 1000 == 300; }
@@ -51,7 +51,7 @@ struct Bank {
 
   // Item 1000k+100 takes first then second, item 1000k+101 the reverse, both at once.
   void injected_cycle(int item, WorkerContext& context) {
-    const int pair = item / 1000 % kCyclePairs;
+    const int pair = item / 1000;
     const bool forward = item % 1000 == 100;
     lockorder::mutex& mine = forward ? pair_first[pair] : pair_second[pair];
     lockorder::mutex& other = forward ? pair_second[pair] : pair_first[pair];
