@@ -21,7 +21,9 @@ namespace lockorder {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::deadlock_ring;
 using testing::ReportCollector;
+using testing::RingOutcome;
 
 // Uninstalls the resolver when the test ends, whatever happens.
 class ScopedResolver {
@@ -40,36 +42,6 @@ std::optional<std::size_t> member_named(const std::vector<blocked_thread>& cycle
   return std::nullopt;
 }
 
-struct RingOutcome {
-  std::vector<bool> victim;     // per thread: its acquisition threw deadlock_victim
-  std::vector<bool> completed;  // per thread: took both locks
-};
-
-// Each thread takes its own lock, waits for the others, then the next thread's lock. Thread
-// `late` blocks last (it closes the cycle).
-RingOutcome run_ring(std::size_t n, std::size_t late) {
-  std::vector<mutex> locks(n);
-  std::barrier all_hold(static_cast<std::ptrdiff_t>(n));
-  RingOutcome outcome{std::vector<bool>(n), std::vector<bool>(n)};
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
-      set_thread_name(("ring" + std::to_string(i)).c_str());
-      std::unique_lock mine(locks[i]);
-      all_hold.arrive_and_wait();
-      if (i == late) std::this_thread::sleep_for(50ms);  // the others block first
-      try {
-        std::lock_guard next(locks[(i + 1) % n]);
-        outcome.completed[i] = true;
-      } catch (const deadlock_victim&) {
-        outcome.victim[i] = true;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  return outcome;
-}
-
 // The thread that closes the cycle is chosen: it fails at once, before it blocks.
 TEST(DeadlockRecovery, VictimThatClosedTheCycleFailsAndTheOthersProceed) {
   ReportCollector reports;
@@ -79,7 +51,7 @@ TEST(DeadlockRecovery, VictimThatClosedTheCycleFailsAndTheOthersProceed) {
     EXPECT_EQ(cycle.size(), 2u);
     return member_named(cycle, "ring1");
   });
-  RingOutcome outcome = run_ring(2, 1);
+  RingOutcome outcome = deadlock_ring(2, 1);
   EXPECT_EQ(asked.load(), 1);
   EXPECT_EQ(outcome.victim, (std::vector<bool>{false, true}));
   EXPECT_EQ(outcome.completed, (std::vector<bool>{true, false}));
@@ -93,7 +65,7 @@ TEST(DeadlockRecovery, VictimThatClosedTheCycleFailsAndTheOthersProceed) {
 TEST(DeadlockRecovery, VictimAlreadyBlockedGivesUpItsWait) {
   ScopedResolver resolver(
       [](const std::vector<blocked_thread>& cycle) { return member_named(cycle, "ring0"); });
-  RingOutcome outcome = run_ring(3, 2);
+  RingOutcome outcome = deadlock_ring(3, 2);
   EXPECT_EQ(outcome.victim, (std::vector<bool>{true, false, false}));
   EXPECT_EQ(outcome.completed, (std::vector<bool>{false, true, true}));
 }
@@ -105,7 +77,7 @@ TEST(DeadlockRecovery, ResolverSeesTheCycleInWaitOrder) {
     seen = cycle;
     return std::optional<std::size_t>(0);
   });
-  run_ring(2, 1);
+  deadlock_ring(2, 1);
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_NE(seen[0].thread.find("ring1"), std::string::npos);  // the one that closed it first
   for (std::size_t i = 0; i < seen.size(); ++i) {
@@ -155,7 +127,7 @@ TEST(DeadlockRecoveryDeathTest, NoVictimChosenLeavesTheDeadlockToOnDeadlock) {
   EXPECT_EXIT(
       {
         set_deadlock_resolver([](const std::vector<blocked_thread>&) { return std::nullopt; });
-        run_ring(2, 1);
+        deadlock_ring(2, 1);
       },
       ::testing::ExitedWithCode(66), "deadlock");
 }

@@ -2,14 +2,20 @@
 // and lock_pair (the one place the tests take two locks nested).
 #pragma once
 
+#include <barrier>
+#include <chrono>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "lockorder/mutex.h"
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
+#include "lockorder/runtime.h"
+#include "lockorder/wait_for.h"
 
 namespace lockorder::testing {
 
@@ -85,5 +91,37 @@ class ScopedOptions {
  private:
   options saved_;
 };
+
+// Each thread ("ring0", "ring1", ...) takes its own lock, waits for all the others to do the
+// same, then takes the next thread's lock: a ring of `n` threads that can only deadlock. Thread
+// `late` blocks last (it closes the cycle). A thread whose acquisition throws deadlock_victim
+// records it; without a deadlock resolver, on_deadlock ends the process.
+struct RingOutcome {
+  std::vector<bool> victim;     // per thread: its acquisition threw deadlock_victim
+  std::vector<bool> completed;  // per thread: took both locks
+};
+
+inline RingOutcome deadlock_ring(std::size_t n, std::size_t late) {
+  std::vector<mutex> locks(n);
+  std::barrier all_hold(static_cast<std::ptrdiff_t>(n));
+  RingOutcome outcome{std::vector<bool>(n), std::vector<bool>(n)};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      set_thread_name(("ring" + std::to_string(i)).c_str());
+      std::unique_lock mine(locks[i]);
+      all_hold.arrive_and_wait();
+      if (i == late) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      try {
+        std::lock_guard next(locks[(i + 1) % n]);
+        outcome.completed[i] = true;
+      } catch (const deadlock_victim&) {
+        outcome.victim[i] = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return outcome;
+}
 
 }  // namespace lockorder::testing

@@ -1,5 +1,5 @@
 // Test support: a thread-safe sink that keeps the watchdog's incidents and lets a test wait for
-// one of a kind.
+// one of a kind, and a quick watchdog that feeds it.
 #pragma once
 
 #include <chrono>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lockorder/watchdog/incident.h"
+#include "lockorder/watchdog/watchdog.h"
 
 namespace lockorder::watchdog::testing {
 
@@ -44,5 +45,13 @@ class IncidentLog {
   std::condition_variable cv_;
   std::vector<Incident> incidents_;
 };
+
+// A watchdog that looks every 10 ms and sends its incidents to `log`.
+inline WatchdogOptions fast(IncidentLog& log) {
+  WatchdogOptions options;
+  options.period = std::chrono::milliseconds(10);
+  options.sink = log.sink();
+  return options;
+}
 
 }  // namespace lockorder::watchdog::testing

@@ -17,14 +17,8 @@ namespace lockorder::watchdog {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::fast;
 using testing::IncidentLog;
-
-WatchdogOptions fast(IncidentLog& log) {
-  WatchdogOptions options;
-  options.period = 10ms;
-  options.sink = log.sink();
-  return options;
-}
 
 TEST(Watchdog, AStalledWorkerBlockedOnALockIsExplained) {
   IncidentLog log;
