@@ -91,8 +91,8 @@ struct FaultyRun {
   WorkerSpec worker(int n) {
     WorkerSpec spec;
     spec.info = {.name = "worker" + std::to_string(n), .priority = n % 2};
-    // Generous: the first report of a run symbolizes its stacks while the worker holds still.
-    spec.deadline = 500ms;
+    // Generous: a loaded machine (sanitizers, a parallel test run) must not look like a hang.
+    spec.deadline = 1s;
     spec.run = [this](WorkerContext& context) {
       ++running;
       struct Leave {
@@ -127,11 +127,12 @@ TEST(FaultInjection, TenThousandItemsSurviveCyclesHangsAndCrashesWithNothingLost
     supervise.backoff_max = 20ms;
     supervise.cancel_grace = 50ms;
     supervise.max_abandoned = 4;
-    supervise.escalate = [](const Incident& incident) { ADD_FAILURE() << to_text(incident); };
+    supervise.escalate = [&run](const Incident&) { ADD_FAILURE() << run.log.text(); };
     Supervisor supervisor(watchdog, supervise);
     for (int n = 0; n < 4; ++n) supervisor.add(run.worker(n));
 
-    ASSERT_TRUE(run.queue.wait_drained(120s));
+    // Not ASSERT: whatever happened, the workers must be let go before the test's objects die.
+    EXPECT_TRUE(run.queue.wait_drained(120s));
     run.queue.close();
     run.unstick.count_down();
     supervisor.stop();

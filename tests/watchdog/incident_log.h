@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "lockorder/watchdog/incident.h"
@@ -26,6 +27,13 @@ class IncidentLog {
     std::vector<Incident> out;
     for (const Incident& i : incidents_)
       if (i.kind == kind) out.push_back(i);
+    return out;
+  }
+  // Every incident so far as text, for a failure message.
+  std::string text() {
+    std::lock_guard guard(mu_);
+    std::string out;
+    for (const Incident& i : incidents_) out += to_text(i);
     return out;
   }
   // Waits (up to a generous bound, so that a broken build fails instead of hanging) until
