@@ -154,6 +154,21 @@ TEST(Watchdog, ACriticalWorkerIsNeverTheVictim) {
   EXPECT_TRUE(outcome.second_victim);
 }
 
+// A second watchdog (a library's, say) neither takes over nor, when it goes, removes the first
+// one's deadlock breaking.
+TEST(Watchdog, OnlyTheFirstWatchdogBreaksDeadlocksAndKeepsDoingSo) {
+  IncidentLog first_log, second_log;
+  Watchdog first(fast(first_log));
+  {
+    Watchdog second(fast(second_log));
+  }
+  DeadlockOutcome outcome =
+      deadlock_two(first, {.name = "a", .priority = 1}, {.name = "b", .priority = 0});
+  EXPECT_TRUE(outcome.second_victim);
+  EXPECT_EQ(first_log.of_kind(IncidentKind::deadlock_broken).size(), 1u);
+  EXPECT_TRUE(second_log.of_kind(IncidentKind::deadlock_broken).empty());
+}
+
 // Without deadlock breaking (and with on_deadlock=wait), the stall is explained as a cycle.
 // Runs in a death test's child: the deadlocked threads can never be joined.
 [[noreturn]] void explain_unbroken_cycle() {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <limits>
 #include <utility>
@@ -66,19 +67,32 @@ void Watchdog::Registration::abandon() {
 
 // --- Watchdog ---------------------------------------------------------------------------------
 
+namespace {
+
+// Process-wide switches several watchdogs may want: every wait published while at least one asks;
+// the deadlock resolver owned by the first watchdog that asks, until it goes.
+std::atomic<int> g_explaining{0};
+std::atomic<const Watchdog*> g_breaking{nullptr};
+
+}  // namespace
+
 Watchdog::Watchdog(WatchdogOptions options)
     : options_(std::move(options)), detector_(options_.period / 3, options_.period / 2) {
   if (options_.systemd_notify) systemd_ = std::make_unique<SystemdNotifier>();
-  if (options_.explain_all_waits) publish_every_wait_everywhere(true);
-  if (options_.break_deadlocks)
+  if (options_.explain_all_waits && g_explaining.fetch_add(1) == 0)
+    publish_every_wait_everywhere(true);
+  const Watchdog* none = nullptr;
+  if (options_.break_deadlocks && g_breaking.compare_exchange_strong(none, this))
     set_deadlock_resolver(
         [this](const std::vector<blocked_thread>& cycle) { return pick_victim(cycle); });
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 Watchdog::~Watchdog() {
-  if (options_.break_deadlocks) set_deadlock_resolver({});
-  if (options_.explain_all_waits) publish_every_wait_everywhere(false);
+  const Watchdog* self = this;
+  if (g_breaking.compare_exchange_strong(self, nullptr)) set_deadlock_resolver({});
+  if (options_.explain_all_waits && g_explaining.fetch_sub(1) == 1)
+    publish_every_wait_everywhere(false);
   thread_.request_stop();
   if (thread_.joinable()) thread_.join();
 }

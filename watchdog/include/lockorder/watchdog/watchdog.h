@@ -13,7 +13,8 @@
 //   - With break_deadlocks (the default) the watchdog installs the runtime's deadlock resolver:
 //     the moment watched workers block in a lock cycle, a victim is chosen by victim_policy.h
 //     and its acquisition throws lockorder::deadlock_victim. Threads that are not watched, and
-//     critical workers, are never chosen. One Watchdog per process may break deadlocks.
+//     critical workers, are never chosen. The first Watchdog that asks breaks deadlocks for the
+//     whole process until it is destroyed; later ones only watch and explain.
 //   - Incidents go to the sink (default: text and one JSON line to stderr); counters() counts
 //     them. healthy() is true while no watched worker is stalled.
 //   - systemd: when NOTIFY_SOCKET is set, notify_ready() sends READY=1; healthy rounds send
