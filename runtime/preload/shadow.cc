@@ -32,20 +32,24 @@ constexpr unsigned kPreferWriterNonrecursive = 2;
 
 constexpr std::uint64_t kTagMagic = 0x6c6f636b6f726465;  // "lockorde"
 
+// Laid out so that an acquisition reads one cache line of it: the tag's check (object,
+// generation) and what the fast path reads of the meta (node_key, rank) come first.
 struct alignas(128) ShadowLock {
   ShadowLock(std::uintptr_t address, LockKind kind, bool prefers_writers)
-      : meta(lock_attributes{.name = label}, kind, std::source_location{}), object(address) {
+      : object(address), meta(lock_attributes{.name = label}, kind, std::source_location{}) {
     meta.prefers_writers = prefers_writers;
     std::snprintf(label, sizeof label, "%s 0x%lx",
                   kind == LockKind::shared_mutex ? "rwlock" : "mutex",
                   static_cast<unsigned long>(address));
   }
-  LockMeta meta;
   std::atomic<std::uintptr_t> object;
   std::atomic<std::uint64_t> generation{1};
+  LockMeta meta;
   char label[32] = {};
 };
 static_assert(sizeof(ShadowLock) == 128);
+static_assert(offsetof(ShadowLock, meta) + offsetof(LockMeta, rank) + sizeof(int) <= 64,
+              "the tag check and the fast path's reads share the first cache line");
 
 // Shadows live in one reserved region, so that a tag read from a lock can be checked to point at
 // a shadow before it is followed. Only touched pages use memory.
