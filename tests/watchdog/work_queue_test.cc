@@ -67,6 +67,33 @@ TEST(WorkQueue, CompletionIsTrueOnceEvenForALateWorker) {
   EXPECT_TRUE(queue.drained());
 }
 
+TEST(WorkQueue, RemembersOnlyTheLastCompletedKeysSoMemoryStaysBounded) {
+  WorkQueue<int> queue(3, /*remembered=*/2);
+  Context c;
+  for (const char* key : {"a", "b", "c"}) {
+    queue.push(key, 0);
+    queue.complete(*queue.take(c.context));
+  }
+  EXPECT_EQ(queue.completed(), 3u);
+  EXPECT_TRUE(queue.drained());
+  EXPECT_TRUE(queue.push("a", 1));   // forgotten: new work
+  EXPECT_FALSE(queue.push("c", 1));  // still remembered
+}
+
+TEST(WorkQueue, TakenDeadLettersMayBePushedAgain) {
+  WorkQueue<int> queue(1);
+  queue.push("poison", 7);
+  Context c;
+  queue.retry(*queue.take(c.context), "boom");
+  EXPECT_FALSE(queue.push("poison", 7));
+  auto dead = queue.take_dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_TRUE(queue.dead_letters().empty());
+  EXPECT_TRUE(queue.drained());
+  EXPECT_TRUE(queue.push("poison", 8));  // fixed, and sent again
+  EXPECT_FALSE(queue.drained());
+}
+
 TEST(WorkQueue, TakeEndsOnStopAndOnCloseWhenEmpty) {
   WorkQueue<int> queue;
   Context c;

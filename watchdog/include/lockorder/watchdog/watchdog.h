@@ -21,6 +21,7 @@
 //     WATCHDOG=1 four times per WatchdogSec= (set the period below a quarter of it), and STATUS=
 //     says how the workers are when that changes. An unhealthy round sends no WATCHDOG=1, so
 //     systemd restarts a wedged daemon and never a healthy one.
+// Lifetime: a Watchdog must outlive its Registrations and any Supervisor that uses it.
 // Thread-safety: every member may be called from any thread.
 #pragma once
 

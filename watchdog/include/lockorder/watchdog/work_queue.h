@@ -14,6 +14,10 @@
 //     release_owner() retries every item a given-up worker holds. A lease that was retried or
 //     completed is spent: retrying it again does nothing.
 //   - Nothing is lost: every pushed key ends completed or dead-lettered (drained() says when).
+//   - Memory stays bounded in a daemon that runs for months: the queue remembers the keys of the
+//     last `remembered` completed items (default one million); an older key pushed again is new
+//     work, and a worker given up on that long ago could commit it again. take_dead_letters()
+//     hands the set-aside items over and forgets their keys, so that they may be pushed again.
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
@@ -52,7 +56,9 @@ class WorkQueue {
     std::string last_error;
   };
 
-  explicit WorkQueue(int max_attempts = 3) : max_attempts_(max_attempts < 1 ? 1 : max_attempts) {}
+  explicit WorkQueue(int max_attempts = 3, std::size_t remembered = 1'000'000)
+      : max_attempts_(max_attempts < 1 ? 1 : max_attempts),
+        remembered_(remembered < 1 ? 1 : remembered) {}
 
   bool push(std::string key, Item item) {
     std::lock_guard guard(mu_);
@@ -87,6 +93,13 @@ class WorkQueue {
     if (first) {
       // Set aside meanwhile, yet finished after all (by a worker given up on): done, not dead.
       std::erase_if(dead_, [&](const DeadLetter& d) { return d.key == lease.key; });
+      ++completed_;
+      done_order_.push_back(lease.key);
+      if (done_order_.size() > remembered_) {  // the oldest completed key is forgotten
+        done_.erase(done_order_.front());
+        known_.erase(done_order_.front());
+        done_order_.pop_front();
+      }
       changed();
     }
     return first;
@@ -133,9 +146,10 @@ class WorkQueue {
                                 [this] { return done_.size() + dead_.size() == known_.size(); });
   }
 
+  // Items completed since the queue was made (forgotten keys included).
   std::size_t completed() const {
     std::lock_guard guard(mu_);
-    return done_.size();
+    return completed_;
   }
   std::size_t in_flight() const {
     std::lock_guard guard(mu_);
@@ -148,6 +162,14 @@ class WorkQueue {
   std::vector<DeadLetter> dead_letters() const {
     std::lock_guard guard(mu_);
     return dead_;
+  }
+  // The dead letters, handed over: the queue forgets them and their keys.
+  std::vector<DeadLetter> take_dead_letters() {
+    std::lock_guard guard(mu_);
+    std::vector<DeadLetter> out = std::move(dead_);
+    dead_.clear();
+    for (const DeadLetter& d : out) known_.erase(d.key);
+    return out;
   }
 
  private:
@@ -172,6 +194,7 @@ class WorkQueue {
   void changed() { changed_cv_.notify_all(); }
 
   const int max_attempts_;
+  const std::size_t remembered_;
   mutable std::mutex mu_;
   std::condition_variable_any ready_cv_;
   std::condition_variable changed_cv_;
@@ -179,7 +202,9 @@ class WorkQueue {
   std::unordered_map<std::uint64_t, Held> in_flight_;
   std::unordered_set<std::string> known_;
   std::unordered_set<std::string> done_;
+  std::deque<std::string> done_order_;  // completed keys, oldest first, as remembered
   std::vector<DeadLetter> dead_;
+  std::size_t completed_ = 0;
   std::uint64_t next_lease_ = 1;
   std::uint64_t retries_ = 0;
   bool closed_ = false;
