@@ -177,5 +177,15 @@ TEST(Supervisor, OneForAllRestartsEveryWorkerWhenOneFails) {
   EXPECT_EQ(supervisor.stats().replacements, 1u);  // b, stopped for the group restart
 }
 
+TEST(Supervisor, MisuseIsAClearError) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  Supervisor supervisor(watchdog, quick());
+  EXPECT_THROW(supervisor.add({.info = {.name = "empty"}}), std::invalid_argument);
+  supervisor.stop();
+  EXPECT_THROW(supervisor.add({.info = {.name = "late"}, .run = [](WorkerContext&) {}}),
+               std::logic_error);
+}
+
 }  // namespace
 }  // namespace lockorder::watchdog

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -279,6 +280,9 @@ Supervisor::~Supervisor() { stop(); }
 
 void Supervisor::add(WorkerSpec spec) {
   std::lock_guard guard(state_->mu);
+  if (state_->stopping) throw std::logic_error("lockorder::watchdog::Supervisor::add after stop()");
+  if (!spec.run)
+    throw std::invalid_argument("lockorder::watchdog::Supervisor::add: no run function");
   state_->slots.push_back({std::make_shared<const WorkerSpec>(std::move(spec)), nullptr, 0, {}});
   state_->start(state_->slots.size() - 1);
 }

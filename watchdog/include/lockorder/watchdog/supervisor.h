@@ -70,7 +70,8 @@ class Supervisor {
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Starts a worker now.
+  // Starts a worker now. Throws std::invalid_argument without spec.run, std::logic_error after
+  // stop().
   void add(WorkerSpec spec);
   // Asks every worker to stop and waits up to cancel_grace for each; no more restarts.
   void stop();
