@@ -45,10 +45,7 @@ bool blocked_wait_interruptible() noexcept {
 void throw_if_deadlock_victim() {
   ThreadState* thread = t_thread_state;
   if (thread == nullptr || !thread->chosen_victim.load(std::memory_order_acquire)) return;
-  if (thread->wait_published) {
-    thread->wait_published = false;
-    wait_for_graph().unblock(*thread);
-  }
+  end_blocked_wait();  // withdrawn before the throw: begin_blocked_wait's caller has no guard yet
   throw_victim(*thread);
 }
 

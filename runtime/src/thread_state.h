@@ -181,9 +181,8 @@ class ThreadState {
   HeldStack held;
   // Set by the deadlock resolver (under the wait-for graph's lock) while this thread is blocked.
   std::atomic<bool> chosen_victim{false};
-  std::uint32_t ordered_groups = 0;
-  bool wait_published = false;  // in the WaitForGraph, blocked on its newest held entry  //
-                                // ordered_lock calls so far; the newest is the current group
+  std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
+  bool wait_published = false;       // in the WaitForGraph, blocked on its newest held entry
 
  private:
   static constexpr std::size_t kSiteCacheSize = 256;

@@ -35,6 +35,9 @@ TEST(Watchdog, AStalledWorkerBlockedOnALockIsExplained) {
   });
   ASSERT_TRUE(log.wait_for(IncidentKind::lock_chain));
   EXPECT_FALSE(watchdog.healthy());
+  // The handler runs after the round that reported; then the stall lasts a few rounds more.
+  for (int i = 0; i < 30000 && stall_calls.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);
   held.unlock();
   worker.join();
   Incident incident = log.of_kind(IncidentKind::lock_chain).at(0);

@@ -20,8 +20,6 @@ const char* incident_kind_name(IncidentKind kind) {
       return "worker-replaced";
     case IncidentKind::restarted:
       return "worker-restarted";
-    case IncidentKind::dead_letter:
-      return "dead-letter";
     case IncidentKind::escalated:
       return "escalated";
   }
@@ -99,9 +97,6 @@ void Counters::count(IncidentKind kind) {
     case IncidentKind::restarted:
       ++restarted;
       return;
-    case IncidentKind::dead_letter:
-      ++dead_letters;
-      return;
     case IncidentKind::escalated:
       ++escalations;
       return;
@@ -118,7 +113,6 @@ std::string to_json_line(const Counters& c) {
                            {"deadlocks_broken", c.deadlocks_broken},
                            {"replaced", c.replaced},
                            {"restarted", c.restarted},
-                           {"dead_letters", c.dead_letters},
                            {"escalations", c.escalations}}}};
   return line.dump();
 }

@@ -177,31 +177,18 @@ void Watchdog::round() {
   std::vector<std::pair<StallHandler, Incident>> handlers;
   {
     std::lock_guard guard(mu_);
-    const std::int64_t now = Heartbeat::now_ns();
-    std::size_t stalled = 0, slow = 0, idle = 0;
+    std::size_t slow = 0;
     std::string stalled_names;
-    for (const Judgement& j : detector_.judge(now)) {
+    for (const Judgement& j : detector_.judge(Heartbeat::now_ns())) {
       Worker& w = *workers_[j.worker];
-      if (j.verdict == Verdict::idle) ++idle;
       if (j.verdict != Verdict::stalled) {
         w.stall_open = false;
-        if (j.verdict == Verdict::slow) ++slow;
-        const std::int64_t item = w.heartbeat->item_started_ns();
-        if (j.verdict == Verdict::slow && w.slow_warned_item != item) {
-          w.slow_warned_item = item;
-          Incident warning(IncidentKind::slow,
-                           "worker '" + w.info.name + "' is progressing but its item has run " +
-                               std::to_string(to_ms(j.item_age_ns)) + " ms, past its deadline",
-                           "none: a slow worker is never cancelled");
-          warning.threads.push_back(StuckThread{});
-          warning.threads.back().name = w.info.name;
-          warning.threads.back().thread_id = w.thread_id;
-          warning.threads.back().item_age_ms = to_ms(j.item_age_ns);
-          emit(warning);
+        if (j.verdict == Verdict::slow) {
+          ++slow;
+          warn_slow(w, j);
         }
         continue;
       }
-      ++stalled;
       stalled_names += (stalled_names.empty() ? "" : ", ") + w.info.name;
       if (w.stall_open) continue;
       w.stall_open = true;
@@ -209,29 +196,54 @@ void Watchdog::round() {
       emit(incident);
       if (w.on_stall) handlers.emplace_back(w.on_stall, std::move(incident));
     }
-    healthy_ = stalled == 0;
-    if (systemd_ && systemd_->active()) {
-      std::string status = healthy_ ? "workers healthy" : "stalled: " + stalled_names;
-      if (slow > 0) status += ", " + std::to_string(slow) + " slow";
-      if (status != last_status_) systemd_->status(last_status_ = status);
-      // Four pings per WatchdogSec= keep systemd content; more would only load its socket.
-      const auto interval = systemd_->watchdog_interval();
-      const auto wall = Clock::now();
-      if (healthy_ && interval.count() > 0 && wall - last_ping_ >= interval / 4) {
-        last_ping_ = wall;
-        systemd_->ping();
-      }
-    }
+    healthy_ = stalled_names.empty();
+    notify_systemd(stalled_names, slow);
   }
   for (auto& [handler, incident] : handlers) handler(incident);
+}
+
+// Once per work item: slow work is reported, never acted on.
+void Watchdog::warn_slow(Worker& worker, const Judgement& judgement) {
+  const std::int64_t item = worker.heartbeat->item_started_ns();
+  if (worker.slow_warned_item == item) return;
+  worker.slow_warned_item = item;
+  Incident warning(IncidentKind::slow,
+                   "worker '" + worker.info.name + "' is progressing but its item has run " +
+                       std::to_string(to_ms(judgement.item_age_ns)) + " ms, past its deadline",
+                   "none: a slow worker is never cancelled");
+  StuckThread& thread = warning.threads.emplace_back();
+  thread.name = worker.info.name;
+  thread.thread_id = worker.thread_id;
+  thread.item_age_ms = to_ms(judgement.item_age_ns);
+  emit(warning);
+}
+
+void Watchdog::notify_systemd(const std::string& stalled_names, std::size_t slow) {
+  if (!systemd_ || !systemd_->active()) return;
+  std::string status = healthy_ ? "workers healthy" : "stalled: " + stalled_names;
+  if (slow > 0) status += ", " + std::to_string(slow) + " slow";
+  if (status != last_status_) systemd_->status(last_status_ = status);
+  // Four pings per WatchdogSec= keep systemd content; more would only load its socket.
+  const auto interval = systemd_->watchdog_interval();
+  const auto now = Clock::now();
+  if (healthy_ && interval.count() > 0 && now - last_ping_ >= interval / 4) {
+    last_ping_ = now;
+    systemd_->ping();
+  }
+}
+
+const Watchdog::Worker* Watchdog::worker_with_tid(int thread_id) const {
+  const Worker* found = nullptr;  // the latest registration wins: thread ids are reused
+  for (const auto& w : workers_)
+    if (w && w->thread_id == thread_id) found = w.get();
+  return found;
 }
 
 Incident Watchdog::stall_incident(const Worker& worker, const Judgement& judgement) {
   std::vector<blocked_thread> snapshot = blocked_threads_everywhere();
   auto name_of = [this](int tid, const std::string& label) {
-    for (const auto& w : workers_)
-      if (w && w->thread_id == tid) return "'" + w->info.name + "' (" + label + ")";
-    return label;
+    const Worker* w = worker_with_tid(tid);
+    return w != nullptr ? "'" + w->info.name + "' (" + label + ")" : label;
   };
   LockExplanation why = explain_wait(worker.thread_id, snapshot, name_of);
   Incident incident;
@@ -265,9 +277,7 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
   Incident incident;
   incident.kind = IncidentKind::deadlock_broken;
   for (const blocked_thread& member : cycle) {
-    const Worker* known = nullptr;
-    for (const auto& w : workers_)
-      if (w && w->thread_id == member.thread_id) known = w.get();
+    const Worker* known = worker_with_tid(member.thread_id);
     std::optional<VictimCandidate> candidate;
     if (known != nullptr) {
       const std::int64_t item = known->heartbeat->item_started_ns();

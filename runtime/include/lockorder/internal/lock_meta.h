@@ -104,19 +104,16 @@ inline constexpr int kVictimPollMs = 2;
 // kVictimPollMs (timed waits, not clock waits: every thread checker intercepts them).
 template <class Native>
 bool lock_native_briefly(Native& native, Mode mode) {
-  if constexpr (requires { native.try_lock_for(std::chrono::milliseconds(1)); }) {
-    const auto poll = std::chrono::milliseconds(kVictimPollMs);
+  constexpr auto poll = std::chrono::milliseconds(kVictimPollMs);
+  if constexpr (requires { native.try_lock_for(poll); }) {
     if constexpr (requires { native.try_lock_shared_for(poll); })
       if (mode == Mode::shared) return native.try_lock_shared_for(poll);
     return native.try_lock_for(poll);
   } else {
-    timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += kVictimPollMs * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-      until.tv_nsec -= 1000000000L;
-      ++until.tv_sec;
-    }
+    const auto until_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        (std::chrono::system_clock::now() + poll).time_since_epoch());
+    const timespec until{static_cast<time_t>(until_ns.count() / 1'000'000'000),
+                         static_cast<long>(until_ns.count() % 1'000'000'000)};
     if constexpr (requires { native.try_lock_shared(); }) {
       // libstdc++'s std::shared_mutex is a pthread_rwlock_t behind a void* handle.
       auto* handle = static_cast<pthread_rwlock_t*>(native.native_handle());
@@ -128,22 +125,27 @@ bool lock_native_briefly(Native& native, Mode mode) {
   }
 }
 
+template <class Native>
+bool try_lock_native(Native& native, Mode mode) {
+  if constexpr (requires { native.try_lock_shared(); })
+    if (mode == Mode::shared) return native.try_lock_shared();
+  return native.try_lock();
+}
+
+template <class Native>
+void lock_native(Native& native, Mode mode) {
+  if constexpr (requires { native.lock_shared(); })
+    if (mode == Mode::shared) return native.lock_shared();
+  native.lock();
+}
+
 // Acquires `native` (a standard lock) after before_lock returned true: a try first, and only
 // when that fails a published, deadlock-checked wait.
 template <class Native>
 void lock_contended(Native& native, LockMeta& meta, Mode mode) {
-  if constexpr (requires { native.try_lock_shared(); }) {
-    if (mode == Mode::shared) {
-      if (native.try_lock_shared()) return;
-      blocked_wait waiting(meta, mode);
-      if (!blocked_wait_interruptible()) return native.lock_shared();
-      while (!lock_native_briefly(native, mode)) throw_if_deadlock_victim();
-      return;
-    }
-  }
-  if (native.try_lock()) return;
+  if (try_lock_native(native, mode)) return;
   blocked_wait waiting(meta, mode);
-  if (!blocked_wait_interruptible()) return native.lock();
+  if (!blocked_wait_interruptible()) return lock_native(native, mode);
   while (!lock_native_briefly(native, mode)) throw_if_deadlock_victim();
 }
 // Undo before_lock when the native lock failed (a timed acquisition that timed out, an

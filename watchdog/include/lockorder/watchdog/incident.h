@@ -17,7 +17,6 @@ enum class IncidentKind {
   deadlock_broken,  // a deadlock's victim was chosen; its acquisition throws deadlock_victim
   replaced,         // a stalled worker was cancelled (or abandoned) and a replacement started
   restarted,        // a worker that failed was restarted
-  dead_letter,      // a work item failed too often and was set aside
   escalated,        // the supervisor gave up: the process is to be restarted
 };
 const char* incident_kind_name(IncidentKind kind);
@@ -58,7 +57,6 @@ struct Counters {
   std::uint64_t deadlocks_broken = 0;
   std::uint64_t replaced = 0;
   std::uint64_t restarted = 0;
-  std::uint64_t dead_letters = 0;
   std::uint64_t escalations = 0;
   void count(IncidentKind kind);
 };

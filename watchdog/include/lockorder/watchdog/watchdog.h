@@ -106,6 +106,9 @@ class Watchdog {
   void run(std::stop_token stop);
   void round();
   Incident stall_incident(const Worker& worker, const Judgement& judgement);
+  void warn_slow(Worker& worker, const Judgement& judgement);
+  void notify_systemd(const std::string& stalled_names, std::size_t slow);
+  const Worker* worker_with_tid(int thread_id) const;  // mu_ held
   std::optional<std::size_t> pick_victim(const std::vector<blocked_thread>& cycle);
   void forget(std::size_t index);
   void abandon(std::size_t index);
