@@ -8,6 +8,8 @@
 //                                                    supervisor escalates (exit status 70), for
 //                                                    lockorder-supervise or systemd to restart
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -57,37 +59,58 @@ Settings parse(int argc, char** argv) {
   return s;
 }
 
+// Two requests that are meant to run at the same moment meet twice. First, holding no lock:
+// the partner may still be queued behind requests that need the lock this one would hold, and
+// waiting for it is not a stall, so the wait keeps beating. Then, each holding its first lock,
+// briefly: if a third request got in between, the two go on and whatever cycle forms, forms.
+class Meeting {
+ public:
+  void wait_for_partner(wd::Heartbeat& heartbeat) { step(0, 2s, &heartbeat); }
+  void wait_until_both_hold_their_first_lock() { step(1, 50ms, nullptr); }
+
+ private:
+  void step(int which, std::chrono::milliseconds limit, wd::Heartbeat* heartbeat) {
+    std::unique_lock guard(mu_);
+    ++arrived_[which];
+    changed_.notify_all();
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (arrived_[which] < 2 && std::chrono::steady_clock::now() < deadline) {
+      changed_.wait_for(guard, 5ms);
+      if (heartbeat != nullptr) heartbeat->beat();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int arrived_[2] = {0, 0};
+};
+
 // The shared state a request touches: accounts, each behind its own lock.
 struct Ledger {
   lockorder::mutex orders{"orders"};
   lockorder::mutex inventory{"inventory"};
-  std::atomic<int> arrived{0};
   long orders_total = 0;
   long inventory_total = 0;
 
-  // The bug: an order takes orders then inventory; a rush restock (every 1000th pair of
-  // requests, which also arrive at the same moment) takes them the other way round, and the two
-  // deadlock. Ordinary restocks take them in the agreed order.
-  void order(bool meet) {
+  // The bug: an order takes orders then inventory; a rush restock (a pair of requests in every
+  // thousand meets an order) takes them the other way round, and the two deadlock. Ordinary
+  // restocks take them in the agreed order.
+  void order(Meeting* meeting) {
     std::lock_guard first(orders);
-    if (meet) rendezvous();
+    if (meeting != nullptr) meeting->wait_until_both_hold_their_first_lock();
     std::lock_guard second(inventory);
     ++orders_total;
   }
-  void restock(bool rush) {
-    if (!rush) {
+  void restock(Meeting* rush) {
+    if (rush == nullptr) {
       std::scoped_lock both(orders, inventory);
       ++inventory_total;
       return;
     }
     std::lock_guard first(inventory);
-    rendezvous();
+    rush->wait_until_both_hold_their_first_lock();
     std::lock_guard second(orders);
     ++inventory_total;
-  }
-  void rendezvous() {
-    arrived.fetch_add(1);
-    for (int i = 0; i < 2000 && arrived.load() % 2 != 0; ++i) std::this_thread::sleep_for(1ms);
   }
 };
 
@@ -119,15 +142,19 @@ int main(int argc, char** argv) {
   wd::Supervisor supervisor(watchdog, supervise);
 
   std::vector<std::atomic<int>> tries(static_cast<std::size_t>(settings.requests));
+  std::vector<Meeting> meetings(static_cast<std::size_t>(settings.requests / 1000 + 1));
   auto handle = [&](const int& request, wd::WorkerContext& context) {
     const bool first_try = ++tries[static_cast<std::size_t>(request)] == 1;
     if (settings.wedge) std::lock_guard stuck(wedge_lock);
     if (first_try && request == 1250) hang_released.wait();  // a hang: the worker is replaced
-    const bool meet = first_try && request % 1000 >= 500 && request % 1000 <= 501;
+    const bool meets = first_try && request % 1000 >= 500 && request % 1000 <= 501 &&
+                       request / 1000 * 1000 + 501 < settings.requests;
+    Meeting* meeting = meets ? &meetings[static_cast<std::size_t>(request / 1000)] : nullptr;
+    if (meeting != nullptr) meeting->wait_for_partner(context.heartbeat);
     if (request % 2 == 0)
-      ledger.order(meet);
+      ledger.order(meeting);
     else
-      ledger.restock(meet);
+      ledger.restock(meeting);
     context.heartbeat.beat();
   };
   for (int n = 0; n < settings.workers; ++n) {
