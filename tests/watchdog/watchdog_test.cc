@@ -186,8 +186,9 @@ TEST(Watchdog, OnlyTheFirstWatchdogBreaksDeadlocksAndKeepsDoingSo) {
   lockorder::mutex audit("audit");
   std::barrier both_hold(2);
   auto body = [&](const char* name, lockorder::mutex& mine, lockorder::mutex& other) {
-    // Long enough for both to be blocked (and the inversion reported) before either is judged.
-    auto registration = watchdog.watch({.name = name}, 300ms);
+    // Long enough for both to be blocked (and the inversion reported: it reads the binary's
+    // debug information, slow under sanitizers on a loaded machine) before either is judged.
+    auto registration = watchdog.watch({.name = name}, 1500ms);
     registration.heartbeat().begin_item();
     std::lock_guard hold(mine);
     both_hold.arrive_and_wait();
