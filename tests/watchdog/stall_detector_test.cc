@@ -85,6 +85,19 @@ TEST(StallDetector, LateRoundJudgesNoOneStalled) {
   EXPECT_EQ(f.rounds(2), Verdict::stalled);
 }
 
+// The watchdog's own delay is no sign of the worker's life: a late round neither clears a stall
+// (which would report it again, and tell systemd all is well meanwhile) nor shortens its silence.
+TEST(StallDetector, LateRoundDoesNotForgiveAStallAlreadyJudged) {
+  Fixture f;
+  f.heartbeat.begin_item();
+  EXPECT_EQ(f.rounds(12), Verdict::stalled);
+  EXPECT_EQ(f.round(500), Verdict::stalled);
+  EXPECT_TRUE(f.detector.last_round_late());
+  EXPECT_EQ(f.detector.judge(f.now += 10 * kMs).at(0).silent_ns, 620 * kMs);
+  f.heartbeat.beat();
+  EXPECT_EQ(f.round(), Verdict::slow);  // alive again, on an item past its deadline
+}
+
 TEST(StallDetector, ExtendedWorkIsPausedWithItsReason) {
   Fixture f;
   f.heartbeat.begin_item();

@@ -44,16 +44,21 @@ std::vector<Judgement> StallDetector::judge(std::int64_t now_ns) {
     j.worker = i;
     j.item_age_ns = h.item_started_ns() == 0 ? 0 : now_ns - h.item_started_ns();
     const bool paused = now_ns < h.paused_until_ns();
-    if (beat || h.idle() || paused) w.last_progress_ns = now_ns;
-    w.last_progress_ns = std::min(now_ns, w.last_progress_ns + unobserved);
+    if (beat || h.idle() || paused) {
+      w.last_progress_ns = now_ns;
+      w.stalled = false;
+    } else if (!w.stalled) {
+      w.last_progress_ns = std::min(now_ns, w.last_progress_ns + unobserved);
+    }
     j.silent_ns = now_ns - w.last_progress_ns;
     if (h.idle()) {
       j.verdict = Verdict::idle;
     } else if (paused) {
       j.verdict = Verdict::paused;
       j.pause_reason = h.pause_reason();
-    } else if (j.silent_ns > h.deadline_ns() && !last_round_late_) {
+    } else if (w.stalled || (j.silent_ns > h.deadline_ns() && !last_round_late_)) {
       j.verdict = Verdict::stalled;
+      w.stalled = true;
     } else if (beat && j.item_age_ns > h.deadline_ns()) {
       j.verdict = Verdict::slow;
     } else {

@@ -7,9 +7,11 @@
 //   slow         beating, but its current work item is older than its deadline: warn, never kill
 //   stalled      working and silent for longer than its deadline
 // A round that starts more than one period plus a tolerance (by default half a period) after the
-// previous one is late: the watchdog itself
-// was not running, so the machine was busy and silence proves nothing. Such a round judges no one
-// stalled, and the time beyond one period that it came late is not counted as anyone's silence.
+// previous one is late: the watchdog itself was not running, so the machine was busy and silence
+// proves nothing. Such a round judges no one newly stalled, and the time beyond one period that it
+// came late is not counted as anyone's silence. A worker already judged stalled stays stalled,
+// late rounds or not, until it beats, goes idle or is paused: the watchdog's own delay is no sign
+// of the worker's life.
 //
 // Not thread-safe: one watchdog thread owns it. Time is passed in (steady_clock nanoseconds), so
 // that tests control it.
@@ -54,6 +56,7 @@ class StallDetector {
     const Heartbeat* heartbeat;
     std::uint64_t beats;
     std::int64_t last_progress_ns;
+    bool stalled = false;  // judged stalled, and no sign of life since
   };
   std::int64_t period_ns_;
   std::int64_t tolerance_ns_;
