@@ -154,7 +154,9 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
                                    std::uintptr_t pc, std::uintptr_t cfa) {
-  thread.remember_chain(chain);
+  // A plain acquisition under one lock settles its only edge, and settled_single stands in for
+  // the chain: keeping the chain too would only crowd deeper chains out of the cache.
+  if (thread.held.size() != 1 || flags != kBlocking) thread.remember_chain(chain);
   if (all_edges_settled(thread, key, mode, flags)) return;
   std::shared_ptr<const options> opts = current_options();
   emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
@@ -261,7 +263,7 @@ inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mo
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !thread->knows_chain(chain) && !settled_single(*thread, key, mode)) ||
+  if ((below != 0 && !settled_single(*thread, key, mode) && !thread->knows_chain(chain)) ||
       site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);

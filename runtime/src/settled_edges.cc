@@ -8,35 +8,87 @@ namespace lockorder::internal {
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
-SettledEdges::SettledEdges() : slots_(nullptr) {
-  void* table = mmap(nullptr, kSlots * sizeof(std::uint64_t), PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  // Zero-filled pages are zero atomics: the empty slot.
-  if (table != MAP_FAILED) slots_ = static_cast<std::atomic<std::uint64_t>*>(table);
+SettledEdges::SettledEdges() : table_(make_table(kInitialBits)) {}
+
+SettledEdges::Table* SettledEdges::make_table(unsigned bits) {
+  const std::size_t bytes = (std::size_t{1} << bits) * sizeof(std::uint64_t);
+  constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  const bool huge = bytes >= kHugePage;
+  // A huge-page table gets one huge page more, so that it can start on a huge-page boundary.
+  void* mapping = mmap(nullptr, bytes + (huge ? kHugePage : 0), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (mapping == MAP_FAILED) return nullptr;
+  std::uintptr_t start = reinterpret_cast<std::uintptr_t>(mapping);
+  if (huge) {
+    start = (start + kHugePage - 1) & ~(kHugePage - 1);
+    // Lookups read a page before inserts write it, so with small pages each page of a large
+    // table would first map the shared zero page and then take a copy-on-write fault whose TLB
+    // flush interrupts every CPU the program runs on. Huge pages (where the kernel offers them
+    // on request) take a few such faults instead of thousands.
+    madvise(reinterpret_cast<void*>(start), bytes, MADV_HUGEPAGE);
+  }
+  auto* table = new (std::nothrow) Table;
+  if (table == nullptr) return nullptr;
+  // Zero-filled pages are zero atomics: empty slots.
+  table->slots = reinterpret_cast<std::atomic<std::uint64_t>*>(start);
+  table->bits = bits;
+  return table;
 }
 
 bool SettledEdges::contains(std::uint64_t hash) const {
-  if (slots_ == nullptr) return false;
-  const std::size_t start = home(hash);
+  const Table* table = table_.load(std::memory_order_acquire);
+  if (table == nullptr) return false;
+  const std::size_t start = table->home(hash);
+  const std::size_t mask = table->size() - 1;
   for (std::size_t probe = 0; probe < kProbes; ++probe) {
-    const std::uint64_t seen = slots_[(start + probe) % kSlots].load(std::memory_order_acquire);
+    const std::uint64_t seen = table->slots[(start + probe) & mask].load(std::memory_order_acquire);
     if (seen == hash) return true;
     if (seen == 0) return false;
   }
   return false;
 }
 
-void SettledEdges::insert(std::uint64_t hash) {
-  if (slots_ == nullptr) return;
-  const std::size_t start = home(hash);
+// Whether `hash` was placed (false: already there, or its neighbourhood is full).
+bool SettledEdges::place(Table& table, std::uint64_t hash) {
+  const std::size_t start = table.home(hash);
+  const std::size_t mask = table.size() - 1;
   for (std::size_t probe = 0; probe < kProbes; ++probe) {
-    std::atomic<std::uint64_t>& slot = slots_[(start + probe) % kSlots];
-    std::uint64_t seen = slot.load(std::memory_order_relaxed);
-    if (seen == 0 && slot.compare_exchange_strong(seen, hash, std::memory_order_release,
-                                                  std::memory_order_relaxed))
-      return;
-    if (seen == hash) return;
+    std::atomic<std::uint64_t>& slot = table.slots[(start + probe) & mask];
+    const std::uint64_t seen = slot.load(std::memory_order_relaxed);
+    if (seen == hash) return false;
+    if (seen == 0) {
+      slot.store(hash, std::memory_order_release);  // the only writer: inserts hold insert_mu_
+      return true;
+    }
   }
+  return false;
+}
+
+void SettledEdges::insert(std::uint64_t hash) {
+  std::lock_guard guard(insert_mu_);
+  Table* table = table_.load(std::memory_order_relaxed);
+  if (table == nullptr) return;
+  if (place(*table, hash) && ++used_ > table->size() / 2) grow();
+}
+
+// Copies the entries into a table eight times larger and publishes it; readers still in the old
+// one find what it had.
+void SettledEdges::grow() {
+  Table* old = table_.load(std::memory_order_relaxed);
+  if (old->bits >= kMaxBits) return;
+  Table* bigger = make_table(old->bits + kGrowthBits);
+  if (bigger == nullptr) return;
+  std::size_t moved = 0;
+  for (std::size_t i = 0; i < old->size(); ++i)
+    if (const std::uint64_t hash = old->slots[i].load(std::memory_order_relaxed); hash != 0)
+      moved += place(*bigger, hash);
+  used_ = moved;
+  table_.store(bigger, std::memory_order_release);
+}
+
+std::size_t SettledEdges::capacity() const {
+  const Table* table = table_.load(std::memory_order_acquire);
+  return table == nullptr ? 0 : table->size();
 }
 
 SettledEdges& settled_edges() {

@@ -9,13 +9,16 @@
 //
 // Insert-only, open addressing with a bounded probe; when a neighbourhood is full the edge is
 // simply not remembered and is checked under the graph's lock as before, so the bound costs time,
-// never a finding. The table is a lazily-touched anonymous mapping: memory is spent only where
-// slots are written.
+// never a finding. The table starts small (256 KiB, in lazily touched pages) and grows eightfold
+// when half full, up to 16 MiB: a large table costs every lookup a cache and TLB miss, and the
+// kernel time to provide its pages, which a program with few edges should not pay. Lookups that
+// race with a growth read the previous table, which is never freed (at most 1/7 of the largest).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 
 namespace lockorder::internal {
 
@@ -29,14 +32,30 @@ class SettledEdges {
   bool contains(std::uint64_t hash) const;
   void insert(std::uint64_t hash);
 
- private:
-  static constexpr std::size_t kSlots = std::size_t{1} << 21;  // 16 MiB of address space
-  static constexpr std::size_t kProbes = 16;
-  static std::size_t home(std::uint64_t hash) {
-    return (hash * 0x9E3779B97F4A7C15ull) >> (64 - 21);
-  }
+  // The current table's number of slots (for tests).
+  std::size_t capacity() const;
 
-  std::atomic<std::uint64_t>* slots_;  // nullptr if the mapping failed: nothing is remembered
+ private:
+  struct Table {
+    std::atomic<std::uint64_t>* slots;  // zero: an empty slot
+    unsigned bits;                      // log2 of the number of slots
+    std::size_t home(std::uint64_t hash) const {
+      return (hash * 0x9E3779B97F4A7C15ull) >> (64 - bits);
+    }
+    std::size_t size() const { return std::size_t{1} << bits; }
+  };
+  static constexpr unsigned kInitialBits = 15;
+  static constexpr unsigned kGrowthBits = 3;
+  static constexpr unsigned kMaxBits = 21;
+  static constexpr std::size_t kProbes = 16;
+
+  static Table* make_table(unsigned bits);  // nullptr if the memory could not be mapped
+  static bool place(Table& table, std::uint64_t hash);
+  void grow();
+
+  std::atomic<Table*> table_;  // nullptr if no table could be mapped: nothing is remembered
+  std::mutex insert_mu_;       // inserts are rare (a new settled edge): one at a time
+  std::size_t used_ = 0;       // entries placed in the current table
 };
 
 SettledEdges& settled_edges();
