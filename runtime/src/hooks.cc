@@ -237,10 +237,12 @@ namespace {
 
 // With one lock held, the chain's only edge settled is as good as the chain known: a lock nested
 // inside any of thousands of bucket locks makes more chains than the chain cache keeps, but each
-// of its edges is settled once.
+// of its edges is settled once, by whichever thread takes it first. So the shared table is asked
+// directly (lock-free): a thread-local cache would make every thread learn every edge again.
 inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mode) {
   const HeldLock& outer = thread.held.back();
-  return thread.held.size() == 1 && thread.is_settled(edge_key(outer.key(), key, outer.mode, mode));
+  return thread.held.size() == 1 &&
+         settled_edges().contains(edge_key(outer.key(), key, outer.mode, mode));
 }
 
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It

@@ -8,7 +8,7 @@ namespace lockorder::internal {
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
-SettledEdges::SettledEdges() : table_(make_table(kInitialBits)) {}
+constinit SettledEdges g_settled_edges;
 
 SettledEdges::Table* SettledEdges::make_table(unsigned bits) {
   const std::size_t bytes = (std::size_t{1} << bits) * sizeof(std::uint64_t);
@@ -35,19 +35,6 @@ SettledEdges::Table* SettledEdges::make_table(unsigned bits) {
   return table;
 }
 
-bool SettledEdges::contains(std::uint64_t hash) const {
-  const Table* table = table_.load(std::memory_order_acquire);
-  if (table == nullptr) return false;
-  const std::size_t start = table->home(hash);
-  const std::size_t mask = table->size() - 1;
-  for (std::size_t probe = 0; probe < kProbes; ++probe) {
-    const std::uint64_t seen = table->slots[(start + probe) & mask].load(std::memory_order_acquire);
-    if (seen == hash) return true;
-    if (seen == 0) return false;
-  }
-  return false;
-}
-
 // Whether `hash` was placed (false: already there, or its neighbourhood is full).
 bool SettledEdges::place(Table& table, std::uint64_t hash) {
   const std::size_t start = table.home(hash);
@@ -67,6 +54,11 @@ bool SettledEdges::place(Table& table, std::uint64_t hash) {
 void SettledEdges::insert(std::uint64_t hash) {
   std::lock_guard guard(insert_mu_);
   Table* table = table_.load(std::memory_order_relaxed);
+  if (table == nullptr && !unavailable_) {
+    table = make_table(kInitialBits);
+    unavailable_ = table == nullptr;
+    table_.store(table, std::memory_order_release);
+  }
   if (table == nullptr) return;
   if (place(*table, hash) && ++used_ > table->size() / 2) grow();
 }
@@ -89,13 +81,6 @@ void SettledEdges::grow() {
 std::size_t SettledEdges::capacity() const {
   const Table* table = table_.load(std::memory_order_acquire);
   return table == nullptr ? 0 : table->size();
-}
-
-SettledEdges& settled_edges() {
-  // Never destroyed: threads may still lock while the process exits.
-  alignas(SettledEdges) static unsigned char storage[sizeof(SettledEdges)];
-  static SettledEdges* edges = new (storage) SettledEdges();
-  return *edges;
 }
 
 }  // namespace lockorder::internal

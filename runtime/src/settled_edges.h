@@ -24,15 +24,27 @@ namespace lockorder::internal {
 
 class SettledEdges {
  public:
-  SettledEdges();
+  constexpr SettledEdges() = default;  // the table is made by the first insert
   SettledEdges(const SettledEdges&) = delete;
   SettledEdges& operator=(const SettledEdges&) = delete;
 
-  // `hash` is an edge_key or edge_below_key (never 0).
-  bool contains(std::uint64_t hash) const;
+  // `hash` is an edge_key or edge_below_key (never 0). Inline: the acquisition fast path asks.
+  bool contains(std::uint64_t hash) const {
+    const Table* table = table_.load(std::memory_order_acquire);
+    if (table == nullptr) return false;
+    const std::size_t start = table->home(hash);
+    const std::size_t mask = table->size() - 1;
+    for (std::size_t probe = 0; probe < kProbes; ++probe) {
+      const std::uint64_t seen =
+          table->slots[(start + probe) & mask].load(std::memory_order_acquire);
+      if (seen == hash) return true;
+      if (seen == 0) return false;
+    }
+    return false;
+  }
   void insert(std::uint64_t hash);
 
-  // The current table's number of slots (for tests).
+  // The current table's number of slots, 0 before the first insert (for tests).
   std::size_t capacity() const;
 
  private:
@@ -53,11 +65,14 @@ class SettledEdges {
   static bool place(Table& table, std::uint64_t hash);
   void grow();
 
-  std::atomic<Table*> table_;  // nullptr if no table could be mapped: nothing is remembered
-  std::mutex insert_mu_;       // inserts are rare (a new settled edge): one at a time
-  std::size_t used_ = 0;       // entries placed in the current table
+  std::atomic<Table*> table_{nullptr};
+  std::mutex insert_mu_;      // inserts are rare (a new settled edge): one at a time
+  std::size_t used_ = 0;      // entries placed in the current table
+  bool unavailable_ = false;  // no table could be mapped: nothing is remembered
 };
 
-SettledEdges& settled_edges();
+// The process's set: constant-initialized, never destroyed (threads may lock while it exits).
+extern constinit SettledEdges g_settled_edges;
+inline SettledEdges& settled_edges() { return g_settled_edges; }
 
 }  // namespace lockorder::internal

@@ -21,9 +21,11 @@ std::vector<std::uint64_t> random_hashes(std::size_t count, std::uint64_t seed) 
 
 TEST(SettledEdges, StartsSmallAndGrowsKeepingEveryEntry) {
   SettledEdges edges;
-  const std::size_t initial = edges.capacity();
-  EXPECT_EQ(initial, std::size_t{1} << 15);
+  EXPECT_EQ(edges.capacity(), 0u);
+  EXPECT_FALSE(edges.contains(12345));
   const std::vector<std::uint64_t> hashes = random_hashes(100'000, 1);
+  edges.insert(hashes[0]);
+  EXPECT_EQ(edges.capacity(), std::size_t{1} << 15);
   for (std::uint64_t h : hashes) edges.insert(h);
   EXPECT_EQ(edges.capacity(), std::size_t{1} << 18);
   std::size_t found = 0;
