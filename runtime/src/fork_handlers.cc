@@ -8,6 +8,7 @@
 #include "order_checker.h"
 #include "reporter.h"
 #include "settings.h"
+#include "settled_edges.h"
 #include "thread_state.h"
 #include "wait_for_graph.h"
 
@@ -17,6 +18,7 @@ namespace {
 void prepare() {
   ++t_inside_runtime;
   order_checker().lock_for_fork();
+  settled_edges().lock_for_fork();
   wait_for_graph().lock_for_fork();
   reporter().lock_for_fork();
   lock_options_for_fork();
@@ -27,6 +29,7 @@ void release(bool in_child) {
   reporter().unlock_after_fork(in_child);
   if (in_child && t_thread_state != nullptr) t_thread_state->refresh_tid();
   wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
+  settled_edges().unlock_after_fork();
   order_checker().unlock_after_fork();
   --t_inside_runtime;
 }

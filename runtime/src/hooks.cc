@@ -150,16 +150,31 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
   // on_deadlock=wait: the native lock hangs, as it would without lockorder.
 }
 
+// With one lock held, a chain is known as soon as its only edge is in the graph (such an edge has
+// no gate), whichever thread put it there. A lock nested inside any of thousands of bucket locks
+// makes more of these chains than a thread's cache keeps, and every thread would learn each of
+// them again: they are kept in the shared settled set instead, which the fast path asks directly.
+inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
+  return thread.held.size() == 1 && flags == kBlocking;
+}
+
+// Whether taking a lock with this chain (the held locks' and the new one's) needs no new edge.
+inline bool chain_known(const ThreadState& thread, std::uint64_t chain, unsigned flags) {
+  return is_single_chain(thread, flags) ? settled_edges().contains(chain)
+                                        : thread.knows_chain(chain);
+}
+
 // A chain of held locks this thread has not seen: add what is new to the graph.
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
                                    std::uintptr_t pc, std::uintptr_t cfa) {
-  // A plain acquisition under one lock settles its only edge, and settled_single stands in for
-  // the chain: keeping the chain too would only crowd deeper chains out of the cache.
-  if (thread.held.size() != 1 || flags != kBlocking) thread.remember_chain(chain);
-  if (all_edges_settled(thread, key, mode, flags)) return;
-  std::shared_ptr<const options> opts = current_options();
-  emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
+  const bool single = is_single_chain(thread, flags);
+  if (!single) thread.remember_chain(chain);
+  if (!all_edges_settled(thread, key, mode, flags)) {
+    std::shared_ptr<const options> opts = current_options();
+    emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
+  }
+  if (single) settled_edges().insert(chain);
 }
 
 // The general acquisition path (the fast path is before_lock itself).
@@ -191,7 +206,7 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
   const std::uint32_t site = site_of(*thread, pc, cfa);
-  if (!held.empty() && !thread->knows_chain(chain)) [[unlikely]]
+  if (!held.empty() && !chain_known(*thread, chain, flags)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
@@ -235,16 +250,6 @@ std::uint64_t ensure_id(LockMeta& lock) noexcept {
 
 namespace {
 
-// With one lock held, the chain's only edge settled is as good as the chain known: a lock nested
-// inside any of thousands of bucket locks makes more chains than the chain cache keeps, but each
-// of its edges is settled once, by whichever thread takes it first. So the shared table is asked
-// directly (lock-free): a thread-local cache would make every thread learn every edge again.
-inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mode) {
-  const HeldLock& outer = thread.held.back();
-  return thread.held.size() == 1 &&
-         settled_edges().contains(edge_key(outer.key(), key, outer.mode, mode));
-}
-
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
 // entry points built on it need no stack frame of their own.
@@ -265,8 +270,8 @@ inline bool settled_single(const ThreadState& thread, std::uint64_t key, Mode mo
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !settled_single(*thread, key, mode) && !thread->knows_chain(chain)) ||
-      site == ThreadState::kNoStack || held.full()) [[unlikely]]
+  if ((below != 0 && !chain_known(*thread, chain, flags)) || site == ThreadState::kNoStack ||
+      held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);

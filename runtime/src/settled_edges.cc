@@ -2,23 +2,21 @@
 
 #include <sys/mman.h>
 
-#include <new>
-
 namespace lockorder::internal {
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
 constinit SettledEdges g_settled_edges;
 
-SettledEdges::Table* SettledEdges::make_table(unsigned bits) {
+SettledEdges::Table SettledEdges::make_table(unsigned bits) {
   const std::size_t bytes = (std::size_t{1} << bits) * sizeof(std::uint64_t);
   constexpr std::size_t kHugePage = std::size_t{2} << 20;
   const bool huge = bytes >= kHugePage;
   // A huge-page table gets one huge page more, so that it can start on a huge-page boundary.
   void* mapping = mmap(nullptr, bytes + (huge ? kHugePage : 0), PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (mapping == MAP_FAILED) return nullptr;
-  std::uintptr_t start = reinterpret_cast<std::uintptr_t>(mapping);
+  if (mapping == MAP_FAILED) return {};
+  std::uintptr_t start = reinterpret_cast<std::uintptr_t>(mapping);  // page-aligned
   if (huge) {
     start = (start + kHugePage - 1) & ~(kHugePage - 1);
     // Lookups read a page before inserts write it, so with small pages each page of a large
@@ -27,16 +25,12 @@ SettledEdges::Table* SettledEdges::make_table(unsigned bits) {
     // on request) take a few such faults instead of thousands.
     madvise(reinterpret_cast<void*>(start), bytes, MADV_HUGEPAGE);
   }
-  auto* table = new (std::nothrow) Table;
-  if (table == nullptr) return nullptr;
   // Zero-filled pages are zero atomics: empty slots.
-  table->slots = reinterpret_cast<std::atomic<std::uint64_t>*>(start);
-  table->bits = bits;
-  return table;
+  return {reinterpret_cast<std::atomic<std::uint64_t>*>(start), bits};
 }
 
 // Whether `hash` was placed (false: already there, or its neighbourhood is full).
-bool SettledEdges::place(Table& table, std::uint64_t hash) {
+bool SettledEdges::place(const Table& table, std::uint64_t hash) {
   const std::size_t start = table.home(hash);
   const std::size_t mask = table.size() - 1;
   for (std::size_t probe = 0; probe < kProbes; ++probe) {
@@ -53,34 +47,34 @@ bool SettledEdges::place(Table& table, std::uint64_t hash) {
 
 void SettledEdges::insert(std::uint64_t hash) {
   std::lock_guard guard(insert_mu_);
-  Table* table = table_.load(std::memory_order_relaxed);
-  if (table == nullptr && !unavailable_) {
+  Table table = Table::unpack(table_.load(std::memory_order_relaxed));
+  if (table.slots == nullptr && !unavailable_) {
     table = make_table(kInitialBits);
-    unavailable_ = table == nullptr;
-    table_.store(table, std::memory_order_release);
+    unavailable_ = table.slots == nullptr;
+    table_.store(table.pack(), std::memory_order_release);
   }
-  if (table == nullptr) return;
-  if (place(*table, hash) && ++used_ > table->size() / 2) grow();
+  if (table.slots == nullptr) return;
+  if (place(table, hash) && ++used_ > table.size() / 2) grow();
 }
 
 // Copies the entries into a table eight times larger and publishes it; readers still in the old
 // one find what it had.
 void SettledEdges::grow() {
-  Table* old = table_.load(std::memory_order_relaxed);
-  if (old->bits >= kMaxBits) return;
-  Table* bigger = make_table(old->bits + kGrowthBits);
-  if (bigger == nullptr) return;
+  const Table old = Table::unpack(table_.load(std::memory_order_relaxed));
+  if (old.bits >= kMaxBits) return;
+  const Table bigger = make_table(old.bits + kGrowthBits);
+  if (bigger.slots == nullptr) return;
   std::size_t moved = 0;
-  for (std::size_t i = 0; i < old->size(); ++i)
-    if (const std::uint64_t hash = old->slots[i].load(std::memory_order_relaxed); hash != 0)
-      moved += place(*bigger, hash);
+  for (std::size_t i = 0; i < old.size(); ++i)
+    if (const std::uint64_t hash = old.slots[i].load(std::memory_order_relaxed); hash != 0)
+      moved += place(bigger, hash);
   used_ = moved;
-  table_.store(bigger, std::memory_order_release);
+  table_.store(bigger.pack(), std::memory_order_release);
 }
 
 std::size_t SettledEdges::capacity() const {
-  const Table* table = table_.load(std::memory_order_acquire);
-  return table == nullptr ? 0 : table->size();
+  const Table table = Table::unpack(table_.load(std::memory_order_acquire));
+  return table.slots == nullptr ? 0 : table.size();
 }
 
 }  // namespace lockorder::internal

@@ -28,15 +28,17 @@ class SettledEdges {
   SettledEdges(const SettledEdges&) = delete;
   SettledEdges& operator=(const SettledEdges&) = delete;
 
-  // `hash` is an edge_key or edge_below_key (never 0). Inline: the acquisition fast path asks.
+  // `hash` is an edge_key, an edge_below_key, or the chain of a lock taken under exactly one
+  // other (never 0). Inline: the acquisition fast path asks,
+  // with two dependent loads (the table word, then the slot).
   bool contains(std::uint64_t hash) const {
-    const Table* table = table_.load(std::memory_order_acquire);
-    if (table == nullptr) return false;
-    const std::size_t start = table->home(hash);
-    const std::size_t mask = table->size() - 1;
+    const Table table = Table::unpack(table_.load(std::memory_order_acquire));
+    if (table.slots == nullptr) return false;
+    const std::size_t start = table.home(hash);
+    const std::size_t mask = table.size() - 1;
     for (std::size_t probe = 0; probe < kProbes; ++probe) {
       const std::uint64_t seen =
-          table->slots[(start + probe) & mask].load(std::memory_order_acquire);
+          table.slots[(start + probe) & mask].load(std::memory_order_acquire);
       if (seen == hash) return true;
       if (seen == 0) return false;
     }
@@ -47,10 +49,22 @@ class SettledEdges {
   // The current table's number of slots, 0 before the first insert (for tests).
   std::size_t capacity() const;
 
+  // fork(): the insert lock is held across it (after the graph's lock, which inserts nest in).
+  void lock_for_fork() { insert_mu_.lock(); }
+  void unlock_after_fork() { insert_mu_.unlock(); }
+
  private:
+  // A table is published as one word: the slots' address (page-aligned) with log2 of their
+  // number in the low bits.
   struct Table {
-    std::atomic<std::uint64_t>* slots;  // zero: an empty slot
-    unsigned bits;                      // log2 of the number of slots
+    std::atomic<std::uint64_t>* slots = nullptr;  // zero: an empty slot
+    unsigned bits = 0;
+    static constexpr std::uintptr_t kBitsMask = 63;
+    static Table unpack(std::uintptr_t word) {
+      return {reinterpret_cast<std::atomic<std::uint64_t>*>(word & ~kBitsMask),
+              static_cast<unsigned>(word & kBitsMask)};
+    }
+    std::uintptr_t pack() const { return reinterpret_cast<std::uintptr_t>(slots) | bits; }
     std::size_t home(std::uint64_t hash) const {
       return (hash * 0x9E3779B97F4A7C15ull) >> (64 - bits);
     }
@@ -61,14 +75,14 @@ class SettledEdges {
   static constexpr unsigned kMaxBits = 21;
   static constexpr std::size_t kProbes = 16;
 
-  static Table* make_table(unsigned bits);  // nullptr if the memory could not be mapped
-  static bool place(Table& table, std::uint64_t hash);
+  static Table make_table(unsigned bits);  // no slots if the memory could not be mapped
+  static bool place(const Table& table, std::uint64_t hash);
   void grow();
 
-  std::atomic<Table*> table_{nullptr};
-  std::mutex insert_mu_;      // inserts are rare (a new settled edge): one at a time
-  std::size_t used_ = 0;      // entries placed in the current table
-  bool unavailable_ = false;  // no table could be mapped: nothing is remembered
+  std::atomic<std::uintptr_t> table_{0};  // a packed Table; 0 before the first insert
+  std::mutex insert_mu_;                  // inserts are rare (a new settled edge): one at a time
+  std::size_t used_ = 0;                  // entries placed in the current table
+  bool unavailable_ = false;              // no table could be mapped: nothing is remembered
 };
 
 // The process's set: constant-initialized, never destroyed (threads may lock while it exits).
