@@ -160,7 +160,9 @@ int main(int argc, char** argv) {
   for (int n = 0; n < settings.workers; ++n) {
     wd::WorkerSpec spec;
     spec.info = {.name = "worker" + std::to_string(n), .priority = n};
-    spec.deadline = 500ms;
+    // Generous: a worker may wait on a lock while its holder prints the process's first report
+    // (reading debug information), which on a loaded machine can take most of a second.
+    spec.deadline = 2s;
     spec.run = [&](wd::WorkerContext& context) {
       wd::serve(queue, context, handle, [&](const std::string& key) {
         std::lock_guard guard(served_mu);
