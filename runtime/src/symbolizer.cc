@@ -101,12 +101,34 @@ bool enclosing_function(Dwarf_Die& die) {
   return found;
 }
 
+// The C and C++ runtime libraries sit at the bottom and top of every stack (thread start, the
+// standard library's lock wrappers), but their lines would not help anyone fix a lock order, and
+// their separate debug files are big and compressed: with the C library's installed, reading it
+// was most of the time of a process's first report, which the reporting thread spends holding
+// its locks. Their frames are named from their own symbol tables instead.
+bool is_language_runtime(const char* path) {
+  if (path == nullptr) return false;
+  const std::string_view name =
+      std::string_view(path).substr(std::string_view(path).rfind('/') + 1);
+  for (std::string_view runtime : {"libc.so", "libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux"})
+    if (name.starts_with(runtime)) return true;
+  return false;
+}
+
+int find_debuginfo(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
+                   const char* file_name, const char* debuglink_file, GElf_Word debuglink_crc,
+                   char** debuginfo_file_name) {
+  if (is_language_runtime(file_name != nullptr ? file_name : module_name)) return -1;
+  return dwfl_standard_find_debuginfo(module, user_data, module_name, base, file_name,
+                                      debuglink_file, debuglink_crc, debuginfo_file_name);
+}
+
 }  // namespace
 
 Symbolizer::Symbolizer() {
   static const Dwfl_Callbacks callbacks = {
       .find_elf = dwfl_linux_proc_find_elf,
-      .find_debuginfo = dwfl_standard_find_debuginfo,
+      .find_debuginfo = find_debuginfo,
       .section_address = nullptr,
       .debuginfo_path = nullptr,
   };
