@@ -1,4 +1,5 @@
-// SettledEdges: the process-wide set of edges that taking again cannot change, readable by any
+// SettledEdges: the process-wide set of edges that taking again cannot change (and of the chains
+// of a lock taken under exactly one other, whose only edge is such an edge), readable by any
 // thread without a lock.
 //
 // Each thread keeps its own small cache of settled edges (ThreadState), but every thread must

@@ -199,8 +199,8 @@ class ThreadState {
            kSiteWays;
   }
 
-  // The settled-edge cache may grow larger: with one lock held it stands in for the chain cache
-  // (see settled_single in hooks.cc).
+  // The settled-edge cache may grow larger than the chain cache: learning a chain of n locks asks
+  // it for up to 2n edges.
   HashCache chains_{16384};
   HashCache settled_{65536};
   std::array<SiteSlot, kSiteCacheSize> sites_{};
