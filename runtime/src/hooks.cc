@@ -153,28 +153,30 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
 // With one lock held, a chain is known as soon as its only edge is in the graph (such an edge has
 // no gate), whichever thread put it there. A lock nested inside any of thousands of bucket locks
 // makes more of these chains than a thread's cache keeps, and every thread would learn each of
-// them again: they are kept in the shared settled set instead, which the fast path asks directly.
+// them again: the fast path asks the shared settled set for that edge instead.
 inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }
 
-// Whether taking a lock with this chain (the held locks' and the new one's) needs no new edge.
-inline bool chain_known(const ThreadState& thread, std::uint64_t chain, unsigned flags) {
-  return is_single_chain(thread, flags) ? settled_edges().contains(chain)
-                                        : thread.knows_chain(chain);
+// Whether taking the lock with `key` above `below` (the top held entry's chain), making `chain`,
+// needs no new edge.
+inline bool chain_known(const ThreadState& thread, std::uint64_t below, std::uint64_t key,
+                        Mode mode, std::uint64_t chain, unsigned flags) {
+  return is_single_chain(thread, flags)
+             ? settled_edges().contains(edge_from_bottom_key(below, key, mode))
+             : thread.knows_chain(chain);
 }
 
-// A chain of held locks this thread has not seen: add what is new to the graph.
+// A chain of held locks this thread has not seen: add what is new to the graph. (A single chain
+// is not remembered: recording its edge put the edge in the shared set.)
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
                                    std::uintptr_t pc, std::uintptr_t cfa) {
-  const bool single = is_single_chain(thread, flags);
-  if (!single) thread.remember_chain(chain);
+  if (!is_single_chain(thread, flags)) thread.remember_chain(chain);
   if (!all_edges_settled(thread, key, mode, flags)) {
     std::shared_ptr<const options> opts = current_options();
     emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
   }
-  if (single) settled_edges().insert(chain);
 }
 
 // The general acquisition path (the fast path is before_lock itself).
@@ -206,7 +208,8 @@ inline bool chain_known(const ThreadState& thread, std::uint64_t chain, unsigned
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
   const std::uint32_t site = site_of(*thread, pc, cfa);
-  if (!held.empty() && !chain_known(*thread, chain, flags)) [[unlikely]]
+  if (!held.empty() && !chain_known(*thread, held.back().chain, key, mode, chain, flags))
+      [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
@@ -270,8 +273,8 @@ namespace {
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !chain_known(*thread, chain, flags)) || site == ThreadState::kNoStack ||
-      held.full()) [[unlikely]]
+  if ((below != 0 && !chain_known(*thread, below, key, mode, chain, flags)) ||
+      site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, chain, mode, flags, false, pc, site);
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);

@@ -30,8 +30,13 @@ LockGraph::NodeId LockGraph::add_node() {
 }
 
 LockGraph::EdgeId LockGraph::find_edge(NodeId from, NodeId to) const {
-  auto it = edge_of_pair_.find(pair_key(from, to));
-  return it == edge_of_pair_.end() ? kNoEdge : it->second;
+  const auto& out = nodes_[from].out;
+  const auto& in = nodes_[to].in;
+  const bool by_out = out.size() <= in.size();
+  const NodeId other = by_out ? to : from;
+  for (const Adjacent& a : by_out ? out : in)
+    if (a.other == other) return a.edge;
+  return kNoEdge;
 }
 
 LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
@@ -41,9 +46,8 @@ LockGraph::EdgeId LockGraph::link(NodeId from, NodeId to, bool back) {
   edges_[e] = EdgeRecord{
       from, to,  static_cast<std::uint32_t>(out.size()), static_cast<std::uint32_t>(in.size()),
       back, true};
-  out.push_back(e);
-  in.push_back(e);
-  edge_of_pair_.emplace(pair_key(from, to), e);
+  out.push_back({to, e});
+  in.push_back({from, e});
   return e;
 }
 
@@ -51,14 +55,13 @@ void LockGraph::unlink(EdgeId e) {
   EdgeRecord& rec = edges_[e];
   // Swap-remove from both adjacency arrays, telling the moved edge its new slot.
   auto& out = nodes_[rec.from].out;
-  edges_[out.back()].out_slot = rec.out_slot;
+  edges_[out.back().edge].out_slot = rec.out_slot;
   out[rec.out_slot] = out.back();
   out.pop_back();
   auto& in = nodes_[rec.to].in;
-  edges_[in.back()].in_slot = rec.in_slot;
+  edges_[in.back().edge].in_slot = rec.in_slot;
   in[rec.in_slot] = in.back();
   in.pop_back();
-  edge_of_pair_.erase(pair_key(rec.from, rec.to));
   rec.alive = false;
   free_edges_.push_back(e);
 }
@@ -93,8 +96,7 @@ bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
       move_within_window(forward, lo, hi, /*to_front=*/false);
       return false;
     }
-    for (EdgeId e : nodes_[forward[next_forward++]].out) {
-      const NodeId next = edges_[e].to;
+    for (const auto [next, e] : nodes_[forward[next_forward++]].out) {
       Node& m = nodes_[next];
       if (edges_[e].back || m.pos > hi || m.forward_mark == epoch_) continue;
       if (m.backward_mark == epoch_) return true;
@@ -106,8 +108,7 @@ bool LockGraph::search_and_reorder(NodeId from, NodeId to) {
       move_within_window(backward, lo, hi, /*to_front=*/true);
       return false;
     }
-    for (EdgeId e : nodes_[backward[next_backward++]].in) {
-      const NodeId prev = edges_[e].from;
+    for (const auto [prev, e] : nodes_[backward[next_backward++]].in) {
       Node& m = nodes_[prev];
       if (edges_[e].back || m.pos < lo || m.backward_mark == epoch_) continue;
       if (m.forward_mark == epoch_) return true;
@@ -164,12 +165,10 @@ std::vector<LockGraph::EdgeId> LockGraph::path_to(NodeId start, NodeId target) c
 }
 
 std::size_t LockGraph::memory_bytes() const {
-  // An unordered_map entry: a heap node (key, value, next pointer) plus a bucket pointer.
-  constexpr std::size_t kMapEntry = 4 * sizeof(void*);
   std::size_t adjacency = 0;
-  for (const Node& n : nodes_) adjacency += (n.out.capacity() + n.in.capacity()) * sizeof(EdgeId);
+  for (const Node& n : nodes_) adjacency += (n.out.capacity() + n.in.capacity()) * sizeof(Adjacent);
   return nodes_.size() * sizeof(Node) + edges_.size() * sizeof(EdgeRecord) +
-         order_.capacity() * sizeof(NodeId) + adjacency + edge_of_pair_.size() * kMapEntry;
+         order_.capacity() * sizeof(NodeId) + adjacency;
 }
 
 }  // namespace lockorder::internal

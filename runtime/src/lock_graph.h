@@ -18,7 +18,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
 #include <vector>
 
 namespace lockorder::internal {
@@ -67,16 +66,22 @@ class LockGraph {
 
  private:
   static constexpr NodeId kNoNode = ~NodeId{0};
+  struct Adjacent {
+    NodeId other;
+    EdgeId edge;
+  };
   struct Node {
     std::uint32_t pos = 0;  // index into order_
     bool alive = false;
     std::uint32_t forward_mark = 0;
     std::uint32_t backward_mark = 0;
     EdgeId reached_by = kNoEdge;  // BFS parent edge in find_path, valid while forward_mark
-    // Adjacency as plain arrays of edge ids: compact for the many locks with few edges. Each
-    // edge knows its slot in both arrays, so removing it is O(1) even at a hub lock.
-    std::vector<EdgeId> out;
-    std::vector<EdgeId> in;
+    // Adjacency as plain arrays: compact for the many locks with few edges, and an edge is
+    // found by scanning the shorter of its two ends' arrays, contiguous memory (a hash map of
+    // pairs cost two cache misses a lookup). Each edge knows its slot in both arrays, so
+    // removing it is O(1) even at a hub lock.
+    std::vector<Adjacent> out;  // other: the edge's target
+    std::vector<Adjacent> in;   // other: the edge's source
   };
   struct EdgeRecord {
     NodeId from = 0;
@@ -86,10 +91,6 @@ class LockGraph {
     bool back = false;
     bool alive = false;
   };
-  static std::uint64_t pair_key(NodeId from, NodeId to) {
-    return static_cast<std::uint64_t>(from) << 32 | to;
-  }
-
   EdgeId link(NodeId from, NodeId to, bool back);
   void unlink(EdgeId e);
   // Both searches of an order-contradicting edge from -> to, in lockstep. Returns true if they
@@ -106,7 +107,6 @@ class LockGraph {
   std::vector<NodeId> free_nodes_;
   std::deque<EdgeRecord> edges_;
   std::vector<EdgeId> free_edges_;
-  std::unordered_map<std::uint64_t, EdgeId> edge_of_pair_;
   std::vector<NodeId> order_;  // node at each position; kNoNode where a node was removed
   std::size_t holes_ = 0;
   std::uint32_t epoch_ = 0;
@@ -114,9 +114,10 @@ class LockGraph {
 
 template <class OnEdgeRemoved>
 void LockGraph::remove_node(NodeId node, OnEdgeRemoved&& on_removed) {
-  std::vector<EdgeId> touching = nodes_[node].out;
-  for (EdgeId e : nodes_[node].in)
-    if (edges_[e].from != node) touching.push_back(e);  // a self edge is in both arrays
+  std::vector<EdgeId> touching;
+  for (const Adjacent& a : nodes_[node].out) touching.push_back(a.edge);
+  for (const Adjacent& a : nodes_[node].in)
+    if (a.other != node) touching.push_back(a.edge);  // a self edge is in both arrays
   for (EdgeId e : touching) {
     on_removed(e);
     unlink(e);
@@ -137,8 +138,7 @@ std::vector<LockGraph::EdgeId> LockGraph::find_path(NodeId from, NodeId to, Usab
   for (std::size_t i = 0; i < queue.size(); ++i) {
     NodeId n = queue[i];
     if (n == to) return path_to(from, to);
-    for (EdgeId e : nodes_[n].out) {
-      const NodeId next = edges_[e].to;
+    for (const auto [next, e] : nodes_[n].out) {
       Node& m = nodes_[next];
       if (edges_[e].back || m.forward_mark == epoch_ || m.pos > nodes_[to].pos || !usable(e))
         continue;

@@ -53,14 +53,19 @@ RawLock OrderChecker::describe(LockMeta& lock) {
 }
 
 LockGraph::NodeId OrderChecker::node_for(LockMeta& lock) {
-  std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  auto it = node_of_key_.find(key);
-  if (it != node_of_key_.end()) return it->second;
+  if (const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed); own != 0)
+    return own - 1;
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  const bool is_class = (key & kClassKeyBit) != 0;
+  if (is_class)
+    if (auto it = node_of_class_.find(key); it != node_of_class_.end()) return it->second;
   LockGraph::NodeId node = graph_.add_node();
   if (nodes_.size() <= node) nodes_.resize(node + 1);
   nodes_[node] = NodeInfo{key, describe(lock)};
-  node_of_key_.emplace(key, node);
-  if ((key & kClassKeyBit) == 0) lock.in_graph.store(1, std::memory_order_release);
+  if (is_class)
+    node_of_class_.emplace(key, node);
+  else
+    lock.graph_node.store(node + 1, std::memory_order_release);
   return node;
 }
 
@@ -82,10 +87,8 @@ bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t k
          held.group == thread.ordered_groups;
 }
 
-bool OrderChecker::edge_is_new(std::uint64_t from_key, std::uint64_t to_key) const {
-  auto from = node_of_key_.find(from_key), to = node_of_key_.find(to_key);
-  return from == node_of_key_.end() || to == node_of_key_.end() ||
-         graph_.find_edge(from->second, to->second) == LockGraph::kNoEdge;
+bool OrderChecker::edge_is_new(LockMeta& from, LockMeta& to) {
+  return graph_.find_edge(node_for(from), node_for(to)) == LockGraph::kNoEdge;
 }
 
 std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
@@ -97,7 +100,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   // Only a new edge needs the acquisition's stack; capture it without holding the graph.
   std::optional<StackDepot::StackId> stack_id;
   for (const HeldLock& held : thread.held) {
-    if (skips_edge(thread, held, key, flags) || !edge_is_new(held.key(), key)) continue;
+    if (skips_edge(thread, held, key, flags) || !edge_is_new(*held.lock, lock)) continue;
     // The stack first seen at this site is this acquisition's stack if every return address
     // is still in place: then no unwind is needed (many locks taken along one code path).
     for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
@@ -119,7 +122,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
     if (skips_edge(thread, held, key, flags)) continue;
-    if (!stack_id && edge_is_new(held.key(), key)) {
+    if (!stack_id && edge_is_new(*held.lock, lock)) {
       // An edge that existed a moment ago was removed with its lock meanwhile: rare enough to
       // capture under the lock.
       stack_id = stacks_.intern(capture_stack(entry_cfa, opts.stack_depth));
@@ -371,17 +374,16 @@ StackDepot::StackId OrderChecker::intern_stack(RawStack stack) {
 
 void OrderChecker::remove_lock(LockMeta& lock) {
   auto guard = enter();
-  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  auto it = node_of_key_.find(key);
-  if (it == node_of_key_.end()) return;
-  LockGraph::NodeId node = it->second;
+  const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
+  if (own == 0) return;
+  const LockGraph::NodeId node = own - 1;
   graph_.remove_node(node, [this](LockGraph::EdgeId e) {
     if (edges_[e].suppressed)
       suppressed_.erase(std::find(suppressed_.begin(), suppressed_.end(), e));
     edges_[e] = EdgeInfo{};
   });
   nodes_[node] = NodeInfo{};
-  node_of_key_.erase(it);
+  lock.graph_node.store(0, std::memory_order_relaxed);
 }
 
 runtime_stats OrderChecker::stats() {
@@ -393,7 +395,7 @@ runtime_stats OrderChecker::stats() {
   s.graph_visits = visits_;
   s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() +
                   edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
-                  node_of_key_.size() * 4 * sizeof(void*);
+                  node_of_class_.size() * 4 * sizeof(void*);
   for (const EdgeInfo& e : edges_) s.graph_bytes += e.gates.capacity() * sizeof(std::uint64_t);
   return s;
 }

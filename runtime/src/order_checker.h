@@ -82,7 +82,8 @@ class OrderChecker {
   };
 
   LockGraph::NodeId node_for(LockMeta& lock);
-  bool edge_is_new(std::uint64_t from_key, std::uint64_t to_key) const;
+  // Creates the two nodes if need be (an edge from or to a lock needs its node anyway).
+  bool edge_is_new(LockMeta& from, LockMeta& to);
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
                                        Mode mode, StackDepot::StackId stack, bool& changed,
                                        LockGraph::Insertion& insertion);
@@ -108,9 +109,9 @@ class OrderChecker {
   std::size_t visits_ = 0;
   LockGraph graph_;
   StackDepot stacks_;
-  std::deque<EdgeInfo> edges_;  // by EdgeId
-  std::deque<NodeInfo> nodes_;  // by NodeId
-  std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_key_;
+  std::deque<EdgeInfo> edges_;                                          // by EdgeId
+  std::deque<NodeInfo> nodes_;                                          // by NodeId
+  std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_class_;  // a lock's own: graph_node
   std::unordered_map<std::string, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;
   std::vector<LockGraph::EdgeId> suppressed_;

@@ -29,20 +29,19 @@ SettledEdges::Table SettledEdges::make_table(unsigned bits) {
   return {reinterpret_cast<std::atomic<std::uint64_t>*>(start), bits};
 }
 
-// Whether `hash` was placed (false: already there, or its neighbourhood is full).
-bool SettledEdges::place(const Table& table, std::uint64_t hash) {
+SettledEdges::Placement SettledEdges::place(const Table& table, std::uint64_t hash) {
   const std::size_t start = table.home(hash);
   const std::size_t mask = table.size() - 1;
   for (std::size_t probe = 0; probe < kProbes; ++probe) {
     std::atomic<std::uint64_t>& slot = table.slots[(start + probe) & mask];
     const std::uint64_t seen = slot.load(std::memory_order_relaxed);
-    if (seen == hash) return false;
+    if (seen == hash) return Placement::present;
     if (seen == 0) {
       slot.store(hash, std::memory_order_release);  // the only writer: inserts hold insert_mu_
-      return true;
+      return Placement::placed;
     }
   }
-  return false;
+  return Placement::full;
 }
 
 void SettledEdges::insert(std::uint64_t hash) {
@@ -54,22 +53,28 @@ void SettledEdges::insert(std::uint64_t hash) {
     table_.store(table.pack(), std::memory_order_release);
   }
   if (table.slots == nullptr) return;
-  if (place(table, hash) && ++used_ > table.size() / 2) grow();
+  Placement placement = place(table, hash);
+  if (placement == Placement::full && grow())  // a crowded neighbourhood: make room
+    placement = place(Table::unpack(table_.load(std::memory_order_relaxed)), hash);
+  if (placement == Placement::placed &&
+      ++used_ > Table::unpack(table_.load(std::memory_order_relaxed)).size() / 2)
+    grow();
 }
 
-// Copies the entries into a table eight times larger and publishes it; readers still in the old
-// one find what it had.
-void SettledEdges::grow() {
+// Copies the entries into a table four times larger and publishes it; readers still in the old
+// one find what it had. False when the table cannot grow.
+bool SettledEdges::grow() {
   const Table old = Table::unpack(table_.load(std::memory_order_relaxed));
-  if (old.bits >= kMaxBits) return;
+  if (old.bits >= kMaxBits) return false;
   const Table bigger = make_table(old.bits + kGrowthBits);
-  if (bigger.slots == nullptr) return;
+  if (bigger.slots == nullptr) return false;
   std::size_t moved = 0;
   for (std::size_t i = 0; i < old.size(); ++i)
     if (const std::uint64_t hash = old.slots[i].load(std::memory_order_relaxed); hash != 0)
-      moved += place(bigger, hash);
+      moved += place(bigger, hash) == Placement::placed;
   used_ = moved;
   table_.store(bigger.pack(), std::memory_order_release);
+  return true;
 }
 
 std::size_t SettledEdges::capacity() const {

@@ -1,6 +1,6 @@
-// SettledEdges: the process-wide set of edges that taking again cannot change (and of the chains
-// of a lock taken under exactly one other, whose only edge is such an edge), readable by any
-// thread without a lock.
+// SettledEdges: the process-wide set of edges that taking again cannot change, readable by any
+// thread without a lock. (A lock taken under exactly one other needs no more: its chain is known
+// once that one edge is here.)
 //
 // Each thread keeps its own small cache of settled edges (ThreadState), but every thread must
 // learn each edge once, and a program that nests inside one of thousands of locks (a hash table's
@@ -8,12 +8,13 @@
 // time, per thread, is most of the cost of such a program. An edge settled by one thread is
 // settled for all, so the set is shared: lookups are a few atomic loads on read-only lines.
 //
-// Insert-only, open addressing with a bounded probe; when a neighbourhood is full the edge is
-// simply not remembered and is checked under the graph's lock as before, so the bound costs time,
-// never a finding. The table starts small (256 KiB, in lazily touched pages) and grows eightfold
-// when half full, up to 16 MiB: a large table costs every lookup a cache and TLB miss, and the
-// kernel time to provide its pages, which a program with few edges should not pay. Lookups that
-// race with a growth read the previous table, which is never freed (at most 1/7 of the largest).
+// Insert-only, open addressing with a bounded probe. A full neighbourhood makes the table grow;
+// once it cannot, the edge is simply not remembered and is checked under the graph's lock as
+// before, so the bound costs time, never a finding. The table starts small (256 KiB, in lazily
+// touched pages) and grows fourfold when half full, up to 16 MiB: a large table costs every lookup
+// a cache and TLB miss, and the kernel time to provide its pages, which a program with few edges
+// should not pay. Lookups that race with a growth read the previous table, which is never freed (at
+// most 1/3 of the largest).
 #pragma once
 
 #include <atomic>
@@ -29,8 +30,7 @@ class SettledEdges {
   SettledEdges(const SettledEdges&) = delete;
   SettledEdges& operator=(const SettledEdges&) = delete;
 
-  // `hash` is an edge_key, an edge_below_key, or the chain of a lock taken under exactly one
-  // other (never 0). Inline: the acquisition fast path asks,
+  // `hash` is an edge_key or an edge_below_key (never 0). Inline: the acquisition fast path asks,
   // with two dependent loads (the table word, then the slot).
   bool contains(std::uint64_t hash) const {
     const Table table = Table::unpack(table_.load(std::memory_order_acquire));
@@ -72,18 +72,22 @@ class SettledEdges {
     std::size_t size() const { return std::size_t{1} << bits; }
   };
   static constexpr unsigned kInitialBits = 15;
-  static constexpr unsigned kGrowthBits = 3;
+  static constexpr unsigned kGrowthBits = 2;
   static constexpr unsigned kMaxBits = 21;
   static constexpr std::size_t kProbes = 16;
 
-  static Table make_table(unsigned bits);  // no slots if the memory could not be mapped
-  static bool place(const Table& table, std::uint64_t hash);
-  void grow();
+  enum class Placement { placed, present, full };
 
-  std::atomic<std::uintptr_t> table_{0};  // a packed Table; 0 before the first insert
-  std::mutex insert_mu_;                  // inserts are rare (a new settled edge): one at a time
-  std::size_t used_ = 0;                  // entries placed in the current table
-  bool unavailable_ = false;              // no table could be mapped: nothing is remembered
+  static Table make_table(unsigned bits);  // no slots if the memory could not be mapped
+  static Placement place(const Table& table, std::uint64_t hash);
+  bool grow();
+
+  // A packed Table; 0 before the first insert. Read by every lookup: on a line of its own, away
+  // from what inserts write.
+  alignas(64) std::atomic<std::uintptr_t> table_{0};
+  alignas(64) std::mutex insert_mu_;  // inserts are rare (a new settled edge): one at a time
+  std::size_t used_ = 0;              // entries placed in the current table
+  bool unavailable_ = false;          // no table could be mapped: nothing is remembered
 };
 
 // The process's set: constant-initialized, never destroyed (threads may lock while it exits).

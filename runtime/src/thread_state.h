@@ -243,6 +243,13 @@ inline std::uint64_t edge_key(std::uint64_t from, std::uint64_t to, Mode held, M
   return extend_chain(from * 0xD6E8FEB86659FD93ull, to, acquired, held == Mode::shared, false);
 }
 
+// The edge from the bottom held entry (whose chain is its lock's key and mode: see extend_chain)
+// to a lock taken directly above it.
+inline std::uint64_t edge_from_bottom_key(std::uint64_t bottom_chain, std::uint64_t to,
+                                          Mode acquired) {
+  return edge_key(bottom_chain >> 3, to, static_cast<Mode>(bottom_chain >> 1 & 1), acquired);
+}
+
 // An edge taken with given locks below its outer lock (`below`: the chain of the held entry under
 // the outer one). Recording the edge again with the same locks below cannot change it: its gates
 // are the locks below, and intersecting with the same set again leaves them as they are.

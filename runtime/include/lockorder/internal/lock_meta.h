@@ -55,8 +55,9 @@ struct LockMeta {
   std::atomic<std::uint64_t> id{0};
   // The lock's node key in the lock-order graph: its id, or its class's key. Set on first use.
   std::atomic<std::uint64_t> node_key{0};
-  // Non-zero once the lock-order graph holds a node for this lock (then destruction removes it).
-  std::atomic<std::uint32_t> in_graph{0};
+  // The lock's own node in the lock-order graph plus one (0: none, or the node is its class's),
+  // written under the graph's lock; destruction removes a lock that has one.
+  std::atomic<std::uint32_t> graph_node{0};
   const char* name;
   const char* lock_class;
   int rank;
@@ -162,7 +163,7 @@ void before_wait(LockMeta& lock);
 void on_destroy(LockMeta& lock) noexcept;
 
 inline void destroy(LockMeta& lock) noexcept {
-  if (lock.in_graph.load(std::memory_order_acquire) != 0) on_destroy(lock);
+  if (lock.graph_node.load(std::memory_order_acquire) != 0) on_destroy(lock);
 }
 
 // The lock's serial id, assigning one first if the lock was constant-initialized.
