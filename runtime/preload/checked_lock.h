@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "entry_points.h"
+#include "shadow.h"
 
 // The interposers are the preload library's only exported symbols.
 #define LOCKORDER_EXPORT __attribute__((visibility("default")))
@@ -28,19 +29,24 @@ using internal::Site;
 // Whether this call comes from lockorder itself, and must pass unchecked.
 inline bool from_runtime() { return internal::t_inside_runtime != 0; }
 
-// A blocking acquisition. `always_publish`: wait through the wait-for graph even when nothing
-// else is held (a writer on a writer-preferring rwlock: readers may queue behind it).
-template <class Object, class Shadow, class Try, class Lock>
-int checked_lock(Object* object, Shadow shadow, Mode mode, unsigned flags, const Site& site,
-                 Try try_native, Lock lock_native) {
+// Whether a writer waiting on this lock should wait through the wait-for graph even when it holds
+// nothing else: on a writer-preferring rwlock, readers queue behind it.
+inline bool writer_blocks_readers(pthread_mutex_t*) { return false; }
+inline bool writer_blocks_readers(pthread_rwlock_t* rwlock) { return prefers_writers(rwlock); }
+
+// A blocking acquisition.
+template <class Object, class Try, class Lock>
+int checked_lock(Object* object, Mode mode, unsigned flags, const Site& site, Try try_native,
+                 Lock lock_native) {
   LockMeta* meta = nullptr;
   bool publish = false;
   {
     InsideRuntime inside;
     try {
-      meta = &shadow(object);
-      publish = internal::acquire_at(*meta, mode, flags, site) ||
-                (mode == Mode::exclusive && meta->prefers_writers);
+      const ShadowRef shadow = shadow_of(object);
+      meta = shadow.meta;
+      publish = internal::acquire_at(*meta, shadow.key, mode, flags, site) ||
+                (mode == Mode::exclusive && writer_blocks_readers(object));
     } catch (...) {
       // on_report=throw cannot cross a C interface: the report was printed, the lock goes on.
     }
@@ -70,15 +76,15 @@ int checked_lock(Object* object, Shadow shadow, Mode mode, unsigned flags, const
 }
 
 // A timed acquisition: checked for order like any other, never a deadlock (it can time out).
-template <class Object, class Shadow, class Timed>
-int checked_timed_lock(Object* object, Shadow shadow, Mode mode, const Site& site,
-                       Timed timed_native) {
+template <class Object, class Timed>
+int checked_timed_lock(Object* object, Mode mode, const Site& site, Timed timed_native) {
   LockMeta* meta = nullptr;
   {
     InsideRuntime inside;
     try {
-      meta = &shadow(object);
-      internal::acquire_at(*meta, mode, internal::kTimed, site);
+      const ShadowRef shadow = shadow_of(object);
+      meta = shadow.meta;
+      internal::acquire_at(*meta, shadow.key, mode, internal::kTimed, site);
     } catch (...) {
     }
   }
@@ -91,13 +97,14 @@ int checked_timed_lock(Object* object, Shadow shadow, Mode mode, const Site& sit
 }
 
 // A try: held from now on if it succeeded; no edge leads into it.
-template <class Object, class Shadow, class Try>
-int checked_try_lock(Object* object, Shadow shadow, Mode mode, const Site& site, Try try_native) {
+template <class Object, class Try>
+int checked_try_lock(Object* object, Mode mode, const Site& site, Try try_native) {
   const int rc = try_native(object);
   if (rc == 0 || rc == EOWNERDEAD) {
     InsideRuntime inside;
     try {
-      internal::try_acquired_at(shadow(object), mode, site);
+      const ShadowRef shadow = shadow_of(object);
+      internal::try_acquired_at(*shadow.meta, shadow.key, mode, site);
     } catch (...) {
     }
   }

@@ -14,7 +14,7 @@ namespace {
 void before_wait(pthread_mutex_t* m, const Site& site) {
   InsideRuntime inside;
   try {
-    internal::wait_at(shadow_of(m), site);
+    internal::wait_at(*shadow_of(m).meta, site);
   } catch (...) {
     // on_report=throw cannot cross a C interface: the report was printed, the wait goes on.
   }

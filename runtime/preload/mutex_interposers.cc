@@ -10,14 +10,13 @@
 namespace lockorder::preload {
 namespace {
 
-LockMeta& mutex_shadow(pthread_mutex_t* m) { return shadow_of(m); }
 // The shadow to release. A mutex never taken through lockorder is fine to unlock when this thread
 // owns it (taken inside the runtime, where locks pass unchecked); otherwise it is released by a
 // thread that does not hold it, and the release is checked (and reported) as such.
 LockMeta* unlock_shadow(pthread_mutex_t* m) {
   if (LockMeta* meta = existing_shadow(m)) return meta;
   if (__atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED) == gettid()) return nullptr;
-  return &shadow_of(m);
+  return shadow_of(m).meta;
 }
 
 // An error-checking mutex re-taken by its holder fails with EDEADLK instead of hanging.
@@ -37,22 +36,21 @@ extern "C" {
 LOCKORDER_EXPORT int pthread_mutex_lock(pthread_mutex_t* m) {
   if (from_runtime()) return real::mutex_lock(m);
   ensure_initialized();
-  return checked_lock(m, mutex_shadow, Mode::exclusive, mutex_flags(m), LOCKORDER_CALL_SITE(),
+  return checked_lock(m, Mode::exclusive, mutex_flags(m), LOCKORDER_CALL_SITE(),
                       real::mutex_trylock, real::mutex_lock);
 }
 
 LOCKORDER_EXPORT int pthread_mutex_trylock(pthread_mutex_t* m) {
   if (from_runtime()) return real::mutex_trylock(m);
   ensure_initialized();
-  return checked_try_lock(m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
-                          real::mutex_trylock);
+  return checked_try_lock(m, Mode::exclusive, LOCKORDER_CALL_SITE(), real::mutex_trylock);
 }
 
 LOCKORDER_EXPORT int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* abstime) {
   if (from_runtime()) return real::mutex_timedlock(m, abstime);
   ensure_initialized();
   return checked_timed_lock(
-      m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      m, Mode::exclusive, LOCKORDER_CALL_SITE(),
       [abstime](pthread_mutex_t* o) { return real::mutex_timedlock(o, abstime); });
 }
 
@@ -61,7 +59,7 @@ LOCKORDER_EXPORT int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock
   if (from_runtime()) return real::mutex_clocklock(m, clock, abstime);
   ensure_initialized();
   return checked_timed_lock(
-      m, mutex_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      m, Mode::exclusive, LOCKORDER_CALL_SITE(),
       [clock, abstime](pthread_mutex_t* o) { return real::mutex_clocklock(o, clock, abstime); });
 }
 

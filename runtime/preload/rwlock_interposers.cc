@@ -9,7 +9,6 @@
 namespace lockorder::preload {
 namespace {
 
-LockMeta& rwlock_shadow(pthread_rwlock_t* l) { return shadow_of(l); }
 LockMeta* existing_rwlock_shadow(pthread_rwlock_t* l) { return existing_shadow(l); }
 
 }  // namespace
@@ -23,38 +22,36 @@ extern "C" {
 LOCKORDER_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
   if (from_runtime()) return real::rwlock_rdlock(l);
   ensure_initialized();
-  return checked_lock(l, rwlock_shadow, Mode::shared, kBlocking, LOCKORDER_CALL_SITE(),
-                      real::rwlock_tryrdlock, real::rwlock_rdlock);
+  return checked_lock(l, Mode::shared, kBlocking, LOCKORDER_CALL_SITE(), real::rwlock_tryrdlock,
+                      real::rwlock_rdlock);
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
   if (from_runtime()) return real::rwlock_wrlock(l);
   ensure_initialized();
-  return checked_lock(l, rwlock_shadow, Mode::exclusive, kBlocking, LOCKORDER_CALL_SITE(),
-                      real::rwlock_trywrlock, real::rwlock_wrlock);
+  return checked_lock(l, Mode::exclusive, kBlocking, LOCKORDER_CALL_SITE(), real::rwlock_trywrlock,
+                      real::rwlock_wrlock);
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t* l) {
   if (from_runtime()) return real::rwlock_tryrdlock(l);
   ensure_initialized();
-  return checked_try_lock(l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
-                          real::rwlock_tryrdlock);
+  return checked_try_lock(l, Mode::shared, LOCKORDER_CALL_SITE(), real::rwlock_tryrdlock);
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
   if (from_runtime()) return real::rwlock_trywrlock(l);
   ensure_initialized();
-  return checked_try_lock(l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
-                          real::rwlock_trywrlock);
+  return checked_try_lock(l, Mode::exclusive, LOCKORDER_CALL_SITE(), real::rwlock_trywrlock);
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* l,
                                                 const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_timedrdlock(l, abstime);
   ensure_initialized();
-  return checked_timed_lock(
-      l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
-      [abstime](pthread_rwlock_t* o) { return real::rwlock_timedrdlock(o, abstime); });
+  return checked_timed_lock(l, Mode::shared, LOCKORDER_CALL_SITE(), [abstime](pthread_rwlock_t* o) {
+    return real::rwlock_timedrdlock(o, abstime);
+  });
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l,
@@ -62,7 +59,7 @@ LOCKORDER_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* l,
   if (from_runtime()) return real::rwlock_timedwrlock(l, abstime);
   ensure_initialized();
   return checked_timed_lock(
-      l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+      l, Mode::exclusive, LOCKORDER_CALL_SITE(),
       [abstime](pthread_rwlock_t* o) { return real::rwlock_timedwrlock(o, abstime); });
 }
 
@@ -70,7 +67,7 @@ LOCKORDER_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t c
                                                 const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_clockrdlock(l, clock, abstime);
   ensure_initialized();
-  return checked_timed_lock(l, rwlock_shadow, Mode::shared, LOCKORDER_CALL_SITE(),
+  return checked_timed_lock(l, Mode::shared, LOCKORDER_CALL_SITE(),
                             [clock, abstime](pthread_rwlock_t* o) {
                               return real::rwlock_clockrdlock(o, clock, abstime);
                             });
@@ -80,7 +77,7 @@ LOCKORDER_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t c
                                                 const struct timespec* abstime) {
   if (from_runtime()) return real::rwlock_clockwrlock(l, clock, abstime);
   ensure_initialized();
-  return checked_timed_lock(l, rwlock_shadow, Mode::exclusive, LOCKORDER_CALL_SITE(),
+  return checked_timed_lock(l, Mode::exclusive, LOCKORDER_CALL_SITE(),
                             [clock, abstime](pthread_rwlock_t* o) {
                               return real::rwlock_clockwrlock(o, clock, abstime);
                             });

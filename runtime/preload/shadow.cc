@@ -32,34 +32,43 @@ constexpr unsigned kPreferWriterNonrecursive = 2;
 
 constexpr std::uint64_t kTagMagic = 0x6c6f636b6f726465;  // "lockorde"
 
-// Laid out so that an acquisition reads one cache line of it: the tag's check (object,
-// generation) and what the fast path reads of the meta (node_key, rank) come first.
+// A lock's meta and the address it shadows; its meta's node key (its id) is set from the start,
+// because it travels in the lock's tag.
 struct alignas(128) ShadowLock {
   ShadowLock(std::uintptr_t address, LockKind kind, bool prefers_writers)
       : object(address), meta(lock_attributes{.name = label}, kind, std::source_location{}) {
-    meta.prefers_writers = prefers_writers;
+    start(prefers_writers);
     std::snprintf(label, sizeof label, "%s 0x%lx",
                   kind == LockKind::shared_mutex ? "rwlock" : "mutex",
                   static_cast<unsigned long>(address));
   }
+  void start(bool prefers_writers) {
+    meta.prefers_writers = prefers_writers;
+    meta.node_key.store(meta.id.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  }
   std::atomic<std::uintptr_t> object;
-  std::atomic<std::uint64_t> generation{1};
   LockMeta meta;
   char label[32] = {};
 };
 static_assert(sizeof(ShadowLock) == 128);
-static_assert(offsetof(ShadowLock, meta) + offsetof(LockMeta, rank) + sizeof(int) <= 64,
-              "the tag check and the fast path's reads share the first cache line");
 
-// Shadows live in one reserved region, so that a tag read from a lock can be checked to point at
-// a shadow before it is followed. Only touched pages use memory.
+// Shadows live in one reserved region, so that a tag can name one by its index. Only touched
+// pages use memory.
 class Arena {
  public:
-  static constexpr std::size_t kBytes = std::size_t{64} << 30;
+  static constexpr unsigned kIndexBits = 29;
+  static constexpr std::size_t kBytes = sizeof(ShadowLock) << kIndexBits;  // 64 GiB
 
-  bool contains(std::uintptr_t p) const {
-    const std::uintptr_t base = base_.load(std::memory_order_acquire);
-    return p - base < kBytes && (p & (alignof(ShadowLock) - 1)) == 0 && base != 0;
+  // The region's start, 0 before the first shadow.
+  std::uintptr_t base() const { return base_.load(std::memory_order_acquire); }
+  std::uint64_t index_of(const ShadowLock* shadow) const {
+    return (reinterpret_cast<std::uintptr_t>(shadow) - base()) / sizeof(ShadowLock);
+  }
+  // Whether a shadow had to be made outside the region.
+  bool exhausted() const { return exhausted_.load(std::memory_order_relaxed); }
+  bool contains(const ShadowLock* shadow) const {
+    const std::uintptr_t b = base();
+    return b != 0 && reinterpret_cast<std::uintptr_t>(shadow) - b < kBytes;
   }
   // nullptr once the region is full or could not be reserved (then locks are shadowed by
   // address, untagged; said once on stderr).
@@ -67,11 +76,11 @@ class Arena {
     std::lock_guard guard(mu_);
     if (base_.load(std::memory_order_relaxed) == 0 && !failed_) reserve();
     if (failed_ || used_ + sizeof(ShadowLock) > kBytes) {
-      if (!warned_)
+      if (!exhausted_.load(std::memory_order_relaxed))
         std::fprintf(stderr,
                      "lockorder: the shadow-lock region is full or unavailable; further locks "
                      "are identified by address only\n");
-      warned_ = true;
+      exhausted_.store(true, std::memory_order_relaxed);
       return nullptr;
     }
     void* slot = reinterpret_cast<void*>(base_.load(std::memory_order_relaxed) + used_);
@@ -89,20 +98,23 @@ class Arena {
     }
     base_.store(reinterpret_cast<std::uintptr_t>(p), std::memory_order_release);
   }
-  std::mutex mu_;
-  std::atomic<std::uintptr_t> base_{0};
+  // Read by every lock operation: on a line of its own, away from what allocation writes.
+  alignas(64) std::atomic<std::uintptr_t> base_{0};
+  alignas(64) std::mutex mu_;
   std::size_t used_ = 0;
   bool failed_ = false;
-  bool warned_ = false;
+  std::atomic<bool> exhausted_{false};
 };
 
 constinit Arena g_arena;
 
-// The two tag words inside a lock object, or none for a lock whose words glibc uses.
+// The two tag words inside a lock object, or none for a lock whose words glibc uses. The tag:
+// `index` holds the shadow's index in the arena and, above it, a check of the index, the key and
+// the lock's own address; `key` holds the lock's node key (never 0).
 struct TagWords {
-  std::uint64_t* pointer = nullptr;
-  std::uint64_t* check = nullptr;
-  explicit operator bool() const { return pointer != nullptr; }
+  std::uint64_t* index = nullptr;
+  std::uint64_t* key = nullptr;
+  explicit operator bool() const { return index != nullptr; }
 };
 
 TagWords tag_words(pthread_mutex_t* m) {
@@ -120,26 +132,46 @@ TagWords tag_words(pthread_rwlock_t* l) {
           reinterpret_cast<std::uint64_t*>(&l->__data.__pad3)};
 }
 
-ShadowLock* tagged_shadow(TagWords words, std::uintptr_t object) {
-  const std::uint64_t check = __atomic_load_n(words.check, __ATOMIC_ACQUIRE);
-  const std::uint64_t pointer = __atomic_load_n(words.pointer, __ATOMIC_RELAXED);
-  if (!g_arena.contains(pointer)) return nullptr;
-  auto* shadow = reinterpret_cast<ShadowLock*>(pointer);
-  if (shadow->object.load(std::memory_order_relaxed) != object ||
-      (shadow->generation.load(std::memory_order_relaxed) ^ kTagMagic) != check)
-    return nullptr;
-  return shadow;
+constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << Arena::kIndexBits) - 1;
+
+// 35 bits that tie a tag to the lock object it is in: a lock copied elsewhere (or zeroed, or
+// never tagged) fails the check, but for a chance of 2^-35.
+std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object, std::uint64_t key) {
+  std::uint64_t x =
+      index ^ (object * 0x9E3779B97F4A7C15ull) ^ (key * 0xC2B2AE3D27D4EB4Full) ^ kTagMagic;
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 29;
+  return x >> Arena::kIndexBits;
 }
 
-void write_tag(TagWords words, ShadowLock* shadow) {
-  __atomic_store_n(words.pointer, reinterpret_cast<std::uint64_t>(shadow), __ATOMIC_RELAXED);
-  __atomic_store_n(words.check, shadow->generation.load(std::memory_order_relaxed) ^ kTagMagic,
-                   __ATOMIC_RELEASE);
+// The shadow a lock's tag names, if the tag is this lock's own. Checked against the lock's
+// address, not against the shadow: an acquisition reads the lock's cache line, never the
+// shadow's (a miss per lock operation in a program with thousands of locks).
+ShadowRef tagged_shadow(TagWords words, std::uintptr_t object) {
+  const std::uint64_t key = __atomic_load_n(words.key, __ATOMIC_ACQUIRE);
+  const std::uint64_t index_word = __atomic_load_n(words.index, __ATOMIC_RELAXED);
+  const std::uint64_t index = index_word & kIndexMask;
+  const std::uintptr_t base = g_arena.base();
+  if (key == 0 || base == 0 || index_word >> Arena::kIndexBits != tag_check(index, object, key))
+    return {};
+  auto* shadow = reinterpret_cast<ShadowLock*>(base + index * sizeof(ShadowLock));
+  return {&shadow->meta, key};
+}
+
+// The key word last, with release: a reader that sees it sees the index and the shadow.
+void write_tag(TagWords words, std::uintptr_t object, ShadowLock* shadow) {
+  if (!g_arena.contains(shadow)) return;  // outside the arena: found by address each time
+  const std::uint64_t index = g_arena.index_of(shadow);
+  const std::uint64_t key = shadow->meta.node_key.load(std::memory_order_relaxed);
+  __atomic_store_n(words.index, index | tag_check(index, object, key) << Arena::kIndexBits,
+                   __ATOMIC_RELAXED);
+  __atomic_store_n(words.key, key, __ATOMIC_RELEASE);
 }
 
 void clear_tag(TagWords words) {
-  __atomic_store_n(words.check, 0, __ATOMIC_RELEASE);
-  __atomic_store_n(words.pointer, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(words.key, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(words.index, 0, __ATOMIC_RELAXED);
 }
 
 // The address-keyed side table: where each shadow is found the first time, and the shadows of
@@ -164,33 +196,38 @@ ShadowLock* create(std::uintptr_t address, LockKind kind, bool prefers_writers) 
 }
 
 // The lock that lived at the shadow's address is gone: its node leaves the graph, and the shadow
-// starts a new lock (a new id; tags of the old generation no longer match).
+// starts a new lock (a new id and key: tags of the old one no longer match).
 void renew(ShadowLock& shadow, LockKind kind, bool prefers_writers) {
   internal::destroy(shadow.meta);
   std::destroy_at(&shadow.meta);
   std::construct_at(&shadow.meta, lock_attributes{.name = shadow.label}, kind,
                     std::source_location{});
-  shadow.meta.prefers_writers = prefers_writers;
-  shadow.generation.fetch_add(1, std::memory_order_relaxed);
+  shadow.start(prefers_writers);
 }
 
-LockMeta& shadow_slow(std::uintptr_t address, TagWords words, LockKind kind, bool prefers_writers) {
+ShadowRef ref(ShadowLock& shadow) {
+  return {&shadow.meta, shadow.meta.node_key.load(std::memory_order_relaxed)};
+}
+
+ShadowRef shadow_slow(std::uintptr_t address, TagWords words, LockKind kind, bool prefers_writers) {
   Shard& shard = shard_of(address);
   std::lock_guard guard(shard.mu);
   if (words)
-    if (ShadowLock* raced = tagged_shadow(words, address)) return raced->meta;
+    if (ShadowRef raced = tagged_shadow(words, address)) return raced;
   ShadowLock*& shadow = shard.by_address[address];
   if (shadow == nullptr) {
     shadow = create(address, kind, prefers_writers);
-  } else if (words || shadow->meta.kind != kind) {
+  } else if ((words && g_arena.contains(shadow)) || shadow->meta.kind != kind) {
     renew(*shadow, kind, prefers_writers);  // a tagged lock that lost its tag: a new lock
   }
-  if (words) write_tag(words, shadow);
-  return shadow->meta;
+  if (words) write_tag(words, address, shadow);
+  return ref(*shadow);
 }
 
 LockMeta* existing_slow(std::uintptr_t address, TagWords words) {
-  if (words) return nullptr;  // a tagged lock without a valid tag was never shadowed as it is
+  // A taggable lock without a valid tag was never shadowed as it is (unless the arena ran out,
+  // and its shadow, made elsewhere, could not be tagged).
+  if (words && !g_arena.exhausted()) return nullptr;
   Shard& shard = shard_of(address);
   std::lock_guard guard(shard.mu);
   auto it = shard.by_address.find(address);
@@ -212,30 +249,26 @@ LockKind mutex_kind(pthread_mutex_t* m) {
              : LockKind::mutex;
 }
 
-bool prefers_writers(pthread_rwlock_t* l) {
-  return __atomic_load_n(&l->__data.__flags, __ATOMIC_RELAXED) == kPreferWriterNonrecursive;
-}
-
 }  // namespace
 
 bool is_recursive_kind(int kind) { return (kind & kKindTypeMask) == kKindRecursive; }
 bool is_error_checking_kind(int kind) { return (kind & kKindTypeMask) == kKindErrorCheck; }
 
-LockMeta& shadow_of(pthread_mutex_t* mutex) {
+ShadowRef shadow_of(pthread_mutex_t* mutex) {
   const auto address = reinterpret_cast<std::uintptr_t>(mutex);
   TagWords words = tag_words(mutex);
   if (words)
-    if (ShadowLock* shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow->meta;
+    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
+      return shadow;
   return shadow_slow(address, words, mutex_kind(mutex), false);
 }
 
-LockMeta& shadow_of(pthread_rwlock_t* rwlock) {
+ShadowRef shadow_of(pthread_rwlock_t* rwlock) {
   const auto address = reinterpret_cast<std::uintptr_t>(rwlock);
   TagWords words = tag_words(rwlock);
   if (words)
-    if (ShadowLock* shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow->meta;
+    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
+      return shadow;
   return shadow_slow(address, words, LockKind::shared_mutex, prefers_writers(rwlock));
 }
 
@@ -243,8 +276,8 @@ LockMeta* existing_shadow(pthread_mutex_t* mutex) {
   const auto address = reinterpret_cast<std::uintptr_t>(mutex);
   TagWords words = tag_words(mutex);
   if (words)
-    if (ShadowLock* shadow = tagged_shadow(words, address)) [[likely]]
-      return &shadow->meta;
+    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
+      return shadow.meta;
   return existing_slow(address, words);
 }
 
@@ -252,9 +285,13 @@ LockMeta* existing_shadow(pthread_rwlock_t* rwlock) {
   const auto address = reinterpret_cast<std::uintptr_t>(rwlock);
   TagWords words = tag_words(rwlock);
   if (words)
-    if (ShadowLock* shadow = tagged_shadow(words, address)) [[likely]]
-      return &shadow->meta;
+    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
+      return shadow.meta;
   return existing_slow(address, words);
+}
+
+bool prefers_writers(pthread_rwlock_t* rwlock) {
+  return __atomic_load_n(&rwlock->__data.__flags, __ATOMIC_RELAXED) == kPreferWriterNonrecursive;
 }
 
 void forget(pthread_mutex_t* mutex) {

@@ -33,8 +33,11 @@ class InsideRuntime {
 // and the child starts with only its own thread in the wait-for graph and no reports of its own.
 void register_fork_handlers();
 
-bool acquire_at(LockMeta& lock, Mode mode, unsigned flags, const Site& site);
-void try_acquired_at(LockMeta& lock, Mode mode, const Site& site) noexcept;
+// `key`: the lock's node key, already set, and the lock has no rank (the preload library's
+// shadows: their key travels in the pthread object, so that the fast path needs no read of the
+// meta's memory).
+bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, const Site& site);
+void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& site) noexcept;
 bool release_at(LockMeta& lock, const Site& site) noexcept;
 void wait_at(LockMeta& lock, const Site& site);
 

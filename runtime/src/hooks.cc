@@ -256,12 +256,12 @@ namespace {
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
 // entry points built on it need no stack frame of their own.
-[[gnu::always_inline]] inline bool blocking_fast(LockMeta& lock, Mode mode, std::uintptr_t pc,
-                                                 std::uintptr_t cfa) {
+// `key` is the lock's node key (set), and the lock has no rank.
+[[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key, Mode mode,
+                                                       std::uintptr_t pc, std::uintptr_t cfa) {
   constexpr unsigned flags = kBlocking;
   ThreadState* thread = t_thread_state;
-  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  if (thread == nullptr || key == 0 || lock.rank != 0) [[unlikely]]
+  if (thread == nullptr) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   HeldStack& held = thread->held;
   std::uint64_t below = 0;
@@ -280,14 +280,24 @@ namespace {
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
 }
 
-void try_acquired(LockMeta& lock, Mode mode, std::uintptr_t pc, std::uintptr_t cfa) noexcept {
+[[gnu::always_inline]] inline bool blocking_fast(LockMeta& lock, Mode mode, std::uintptr_t pc,
+                                                 std::uintptr_t cfa) {
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  if (key == 0 || lock.rank != 0) [[unlikely]]
+    return acquire_slow(lock, mode, kBlocking, pc, cfa);
+  return blocking_fast_keyed(lock, key, mode, pc, cfa);
+}
+
+// `key`: the lock's node key, or 0 if it may not be set yet.
+void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t pc,
+                  std::uintptr_t cfa) noexcept {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) return;
   if (HeldLock* self = find_held(*thread, lock)) {
     ++self->recursion;
     return;
   }
-  const std::uint64_t key = node_key(lock);
+  if (key == 0) key = node_key(lock);
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
   push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
             site_of(*thread, pc, cfa));
@@ -328,20 +338,20 @@ bool before_blocking_lock(LockMeta& lock, Mode mode) {
 }
 
 void after_try_lock(LockMeta& lock, Mode mode) noexcept {
-  try_acquired(lock, mode, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+  try_acquired(lock, 0, mode, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
 bool before_unlock(LockMeta& lock, Mode) noexcept { return release_fast(lock, LOCKORDER_OWN_CFA); }
 
 void before_wait(LockMeta& lock) { wait_released(lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA); }
 
-bool acquire_at(LockMeta& lock, Mode mode, unsigned flags, const Site& site) {
-  if (flags == kBlocking) return blocking_fast(lock, mode, site.pc, site.cfa);
+bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, const Site& site) {
+  if (flags == kBlocking) return blocking_fast_keyed(lock, key, mode, site.pc, site.cfa);
   return acquire_slow(lock, mode, flags, site.pc, site.cfa);
 }
 
-void try_acquired_at(LockMeta& lock, Mode mode, const Site& site) noexcept {
-  try_acquired(lock, mode, site.pc, site.cfa);
+void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& site) noexcept {
+  try_acquired(lock, key, mode, site.pc, site.cfa);
 }
 
 bool release_at(LockMeta& lock, const Site& site) noexcept { return release_fast(lock, site.cfa); }

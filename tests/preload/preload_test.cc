@@ -110,6 +110,13 @@ TEST(Preload, AReusedHeapAddressIsANewLock) {
   EXPECT_TRUE(has(r.out, "same address: yes")) << "the scenario did not reuse the address";
 }
 
+// A lock object copied elsewhere carries its tag along; the tag names the original's address, so
+// the copy is a new lock.
+TEST(Preload, ACopiedLockObjectIsANewLock) {
+  expect_clean(c("copied_lock"));
+  expect_report(c("copied_lock_original"), "lock-order-inversion");
+}
+
 TEST(Preload, AReusedStackSlotIsANewLock) { expect_clean(cxx("reused_stack_slot_is_a_new_lock")); }
 
 TEST(Preload, SuccessfulTryLockAddsNoEdge) { expect_clean(cxx("try_lock_adds_no_edge")); }  // 7

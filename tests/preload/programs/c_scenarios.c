@@ -222,6 +222,25 @@ static int cond_timedwait_holding_other(void) {
   return 0;
 }
 
+/* A used mutex copied bytewise to another address (its tag with it) is a new lock there: taking
+ * the copy the other way round is no inversion; taking the original so is. */
+struct account {
+  pthread_mutex_t mu;
+  long balance;
+};
+static int copied_lock(int take_original) {
+  struct account* original = malloc(sizeof *original);
+  struct account* copy = malloc(sizeof *copy);
+  pthread_mutex_init(&original->mu, NULL);
+  original->balance = 0;
+  lock_pair(&original->mu, &a);
+  memcpy(copy, original, sizeof *copy);
+  lock_pair(&a, take_original ? &original->mu : &copy->mu);
+  free(copy);
+  free(original);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -233,6 +252,8 @@ int main(int argc, char** argv) {
   if (strcmp(name, "thread_exits_holding") == 0) return thread_exits_holding();
   if (strcmp(name, "dlopen_inversion") == 0 && argc == 3) return dlopen_inversion(argv[2]);
   if (strcmp(name, "cond_timedwait_holding_other") == 0) return cond_timedwait_holding_other();
+  if (strcmp(name, "copied_lock") == 0) return copied_lock(0);
+  if (strcmp(name, "copied_lock_original") == 0) return copied_lock(1);
   fprintf(stderr, "usage: c_scenarios NAME [LIBRARY]\n");
   return 2;
 }
