@@ -84,12 +84,13 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   return site != ThreadState::kNoStack ? site : capture_site(thread, pc, cfa);
 }
 
-[[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock,
+[[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                              std::uint64_t chain, Mode mode, unsigned flags,
                                              bool tried, std::uintptr_t pc, std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
   HeldLock& h = thread.held.push_slot();
   h.lock = &lock;
+  h.node_key = key;
   h.chain = chain;
   h.pc = pc;
   h.site_stack = site;
@@ -214,7 +215,7 @@ inline bool chain_known(const ThreadState& thread, std::uint64_t below, std::uin
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
       (flags & kTimed) == 0;
-  push_held(*thread, lock, chain, mode, flags, false, pc, site);
+  push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
   return may_deadlock;
 }
 
@@ -276,7 +277,7 @@ namespace {
   if ((below != 0 && !chain_known(*thread, below, key, mode, chain, flags)) ||
       site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
-  push_held(*thread, lock, chain, mode, flags, false, pc, site);
+  push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
 }
 
@@ -299,8 +300,8 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
   }
   if (key == 0) key = node_key(lock);
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
-  push_held(*thread, lock, extend_chain(below, key, mode, true, false), mode, kBlocking, true, pc,
-            site_of(*thread, pc, cfa));
+  push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
+            pc, site_of(*thread, pc, cfa));
 }
 
 [[gnu::always_inline]] inline bool release_fast(LockMeta& lock, std::uintptr_t cfa) noexcept {

@@ -20,10 +20,12 @@
 namespace lockorder::internal {
 
 struct HeldLock {
-  // The node key (lock id or class key): set before the lock is first held, never changed.
-  std::uint64_t key() const { return lock->node_key.load(std::memory_order_relaxed); }
+  std::uint64_t key() const { return node_key; }
 
   LockMeta* lock = nullptr;
+  // The lock's node key (lock id or class key), copied: re-deriving the chains above a lock
+  // released out of order then reads no lock's memory.
+  std::uint64_t node_key = 0;
   std::uint64_t chain = 0;       // hash of the held chain up to and including this entry
   std::uintptr_t pc = 0;         // where it was acquired (return address into the caller)
   std::uint32_t site_stack = 0;  // a full stack seen at this acquisition site (StackDepot id)
