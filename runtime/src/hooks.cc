@@ -15,6 +15,7 @@
 #include "reporter.h"
 #include "settings.h"
 #include "settled_edges.h"
+#include "settled_sources.h"
 #include "thread_state.h"
 #include "wait_for_graph.h"
 
@@ -159,13 +160,15 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }
 
-// Whether taking the lock with `key` above `below` (the top held entry's chain), making `chain`,
-// needs no new edge.
-inline bool chain_known(const ThreadState& thread, std::uint64_t below, std::uint64_t key,
+// Whether taking `lock` (with `key`) above the held entries, making `chain`, needs no new edge.
+inline bool chain_known(const ThreadState& thread, const LockMeta& lock, std::uint64_t key,
                         Mode mode, std::uint64_t chain, unsigned flags) {
-  return is_single_chain(thread, flags)
-             ? settled_edges().contains(edge_from_bottom_key(below, key, mode))
-             : thread.knows_chain(chain);
+  if (!is_single_chain(thread, flags)) return thread.knows_chain(chain);
+  const HeldLock& below = thread.held.back();
+  if (mode == Mode::exclusive && below.mode == Mode::exclusive &&
+      settled_from(lock, below.node_key))
+    return true;
+  return settled_edges().contains(edge_key(below.node_key, key, below.mode, mode));
 }
 
 // A chain of held locks this thread has not seen: add what is new to the graph. (A single chain
@@ -209,8 +212,7 @@ inline bool chain_known(const ThreadState& thread, std::uint64_t below, std::uin
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
   const std::uint32_t site = site_of(*thread, pc, cfa);
-  if (!held.empty() && !chain_known(*thread, held.back().chain, key, mode, chain, flags))
-      [[unlikely]]
+  if (!held.empty() && !chain_known(*thread, lock, key, mode, chain, flags)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
@@ -274,7 +276,7 @@ namespace {
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !chain_known(*thread, below, key, mode, chain, flags)) ||
+  if ((below != 0 && !chain_known(*thread, lock, key, mode, chain, flags)) ||
       site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, key, chain, mode, flags, false, pc, site);

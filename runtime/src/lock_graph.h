@@ -52,6 +52,11 @@ class LockGraph {
   NodeId from(EdgeId e) const { return edges_[e].from; }
   NodeId to(EdgeId e) const { return edges_[e].to; }
   bool is_back_edge(EdgeId e) const { return edges_[e].back; }
+  std::size_t in_degree(NodeId n) const { return nodes_[n].in.size(); }
+  template <class Visit>
+  void for_each_edge_into(NodeId n, Visit&& visit) const {
+    for (const Adjacent& a : nodes_[n].in) visit(a.edge);
+  }
   std::size_t node_count() const { return nodes_.size() - free_nodes_.size(); }
   // Position in the topological order (for tests): smaller comes first.
   std::uint32_t position(NodeId n) const { return nodes_[n].pos; }

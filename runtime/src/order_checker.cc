@@ -139,6 +139,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
                                          : edge_below_key(settled, thread.held[i - 1].chain);
     thread.remember_settled(remembered);
     settled_edges().insert(remembered);
+    if (edges_[edge].gates.empty()) settle_into(lock, held, mode);
     if (!insertion.closes_cycle) continue;
     std::vector<LockGraph::EdgeId> cycle =
         reportable_cycle(insertion.edge, std::move(insertion.path), opts);
@@ -151,6 +152,23 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   }
   if (changed && !suppressed_.empty()) recheck_suppressed(opts, reports);
   return reports;
+}
+
+void OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) {
+  constexpr std::uint8_t kExclusiveExclusive = 1;  // EdgeInfo::modes bit
+  if (held.mode != Mode::exclusive || mode != Mode::exclusive) return;
+  if (lock.settled_from.load(std::memory_order_relaxed) == nullptr) {
+    const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
+    if (own == 0 || graph_.in_degree(own - 1) < SettledSources::kHubInDegree ||
+        !settled_sources_.attach(lock))
+      return;
+    // It just became a hub: the edges settled into it so far.
+    graph_.for_each_edge_into(own - 1, [&](LockGraph::EdgeId e) {
+      if (edges_[e].gates.empty() && (edges_[e].modes & kExclusiveExclusive))
+        settled_sources_.insert(lock, nodes_[graph_.from(e)].key);
+    });
+  }
+  settled_sources_.insert(lock, held.key());
 }
 
 LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,
@@ -384,6 +402,7 @@ void OrderChecker::remove_lock(LockMeta& lock) {
   });
   nodes_[node] = NodeInfo{};
   lock.graph_node.store(0, std::memory_order_relaxed);
+  settled_sources_.detach(lock);
 }
 
 runtime_stats OrderChecker::stats() {
@@ -393,7 +412,7 @@ runtime_stats OrderChecker::stats() {
   s.edges = graph_.edge_count();
   s.stacks = stacks_.size();
   s.graph_visits = visits_;
-  s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() +
+  s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() + settled_sources_.bytes() +
                   edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
                   node_of_class_.size() * 4 * sizeof(void*);
   for (const EdgeInfo& e : edges_) s.graph_bytes += e.gates.capacity() * sizeof(std::uint64_t);

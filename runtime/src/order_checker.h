@@ -30,6 +30,7 @@
 #include "lockorder/report/report.h"
 #include "lockorder/runtime.h"
 #include "raw_report.h"
+#include "settled_sources.h"
 #include "stack_trace.h"
 #include "thread_state.h"
 
@@ -82,6 +83,8 @@ class OrderChecker {
   };
 
   LockGraph::NodeId node_for(LockMeta& lock);
+  // The edge from `held` into `lock` (taken in `mode`) has no gate left: a hub remembers it.
+  void settle_into(LockMeta& lock, const HeldLock& held, Mode mode);
   // Creates the two nodes if need be (an edge from or to a lock needs its node anyway).
   bool edge_is_new(LockMeta& from, LockMeta& to);
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
@@ -108,6 +111,7 @@ class OrderChecker {
   std::mutex mu_;
   std::size_t visits_ = 0;
   LockGraph graph_;
+  SettledSources settled_sources_;
   StackDepot stacks_;
   std::deque<EdgeInfo> edges_;                                          // by EdgeId
   std::deque<NodeInfo> nodes_;                                          // by NodeId

@@ -230,8 +230,9 @@ inline ThreadState* current_thread_state() noexcept {
 // Chain hashing: the chain of an entry is a function of the chain below it and the entry itself.
 inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode mode, bool tried,
                                   bool same_group) {
-  // The bottom entry's chain is only ever mixed into others: keep it cheap (and never 0).
-  if (below == 0)
+  // The bottom entry's chain is only ever mixed into others: keep it cheap (and never 0) for the
+  // keys that shift without loss (lock ids; a class key has its top bit set).
+  if (below == 0 && key >> 60 == 0)
     return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
   std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
                     (static_cast<std::uint64_t>(mode) << 1 | tried << 2 | same_group << 3);
@@ -243,13 +244,6 @@ inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode m
 
 inline std::uint64_t edge_key(std::uint64_t from, std::uint64_t to, Mode held, Mode acquired) {
   return extend_chain(from * 0xD6E8FEB86659FD93ull, to, acquired, held == Mode::shared, false);
-}
-
-// The edge from the bottom held entry (whose chain is its lock's key and mode: see extend_chain)
-// to a lock taken directly above it.
-inline std::uint64_t edge_from_bottom_key(std::uint64_t bottom_chain, std::uint64_t to,
-                                          Mode acquired) {
-  return edge_key(bottom_chain >> 3, to, static_cast<Mode>(bottom_chain >> 1 & 1), acquired);
 }
 
 // An edge taken with given locks below its outer lock (`below`: the chain of the held entry under

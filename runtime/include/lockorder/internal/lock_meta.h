@@ -58,6 +58,9 @@ struct LockMeta {
   // The lock's own node in the lock-order graph plus one (0: none, or the node is its class's),
   // written under the graph's lock; destruction removes a lock that has one.
   std::atomic<std::uint32_t> graph_node{0};
+  // For a lock many others are held around: which of them have a settled edge into it (see
+  // SettledSources), or nullptr.
+  std::atomic<std::atomic<std::uint64_t>*> settled_from{nullptr};
   const char* name;
   const char* lock_class;
   int rank;

@@ -1,0 +1,65 @@
+// SettledSources: for a lock that many others are held around (a hub: a statistics lock, the LRU
+// lock taken under any of thousands of bucket locks), which of those others' edges into it are
+// settled, as a bitmap indexed by their node keys.
+//
+// A program that nests inside one of thousands of locks asks, at every acquisition under one of
+// them, whether that one edge is settled. The process-wide SettledEdges answers with a cache miss
+// into a table of tens of thousands of entries spread at random. Locks made together get
+// consecutive ids, so the edges into a hub from a lock array fall within a few hundred bytes of
+// the hub's bitmap, which stay in cache as long as the hub is in use.
+//
+// Only exclusive-over-exclusive edges, and only sources whose key the bitmap covers (it grows
+// with the keys it is given, up to kMaxBits); anything else is asked of SettledEdges, which holds
+// every settled edge. Bits are set under the lock-order graph's lock and read without one; a
+// bitmap replaced by a larger one is freed with its lock's.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "lockorder/internal/lock_meta.h"
+
+namespace lockorder::internal {
+
+// A bitmap's words: the number of keys it covers, the bitmap it replaced (or 0), the bits.
+inline constexpr std::size_t kBitsWord = 0;
+inline constexpr std::size_t kReplacedWord = 1;
+inline constexpr std::size_t kFirstWord = 2;
+
+// Whether the exclusive edge from the lock with node key `source` into `target` is settled
+// according to target's bitmap (false: not known here; ask SettledEdges).
+inline bool settled_from(const LockMeta& target, std::uint64_t source) {
+  const std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_acquire);
+  if (bitmap == nullptr || source >= bitmap[kBitsWord].load(std::memory_order_relaxed))
+    return false;
+  return bitmap[kFirstWord + source / 64].load(std::memory_order_relaxed) >> (source % 64) & 1;
+}
+
+class SettledSources {
+ public:
+  // A lock with this many edges into it gets a bitmap.
+  static constexpr std::size_t kHubInDegree = 8;
+  // The most keys one bitmap covers, and the memory all of them may take.
+  static constexpr std::uint64_t kMaxBits = std::uint64_t{1} << 20;
+  static constexpr std::size_t kBudgetBytes = std::size_t{64} << 20;
+
+  // Gives `target` a bitmap; false when the budget is spent. Caller holds the graph's lock.
+  bool attach(LockMeta& target);
+  // Records that the edge from `source` into `target` is settled, if target has a bitmap (grown
+  // to cover `source` if need be). Caller holds the graph's lock.
+  void insert(LockMeta& target, std::uint64_t source);
+  // Frees target's bitmaps, when target leaves the graph (no thread may use the lock any more).
+  void detach(LockMeta& target);
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  // A bitmap covering at least `keys` keys that holds `old`'s bits, published in target; nullptr
+  // past kMaxBits or the budget.
+  std::atomic<std::uint64_t>* replace(LockMeta& target, std::atomic<std::uint64_t>* old,
+                                      std::uint64_t keys);
+
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace lockorder::internal
