@@ -160,27 +160,30 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }
 
-// Whether taking `lock` (with `key`) above the held entries, making `chain`, needs no new edge.
-inline bool chain_known(const ThreadState& thread, const LockMeta& lock, std::uint64_t key,
-                        Mode mode, std::uint64_t chain, unsigned flags) {
+// Whether taking `lock` above the held entries, making `chain`, needs no new edge.
+inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mode,
+                        std::uint64_t chain, unsigned flags) {
   if (!is_single_chain(thread, flags)) return thread.knows_chain(chain);
   const HeldLock& below = thread.held.back();
   if (mode == Mode::exclusive && below.mode == Mode::exclusive &&
       settled_from(lock, below.node_key))
     return true;
-  return settled_edges().contains(edge_key(below.node_key, key, below.mode, mode));
+  return settled_edges().contains(chain);
 }
 
-// A chain of held locks this thread has not seen: add what is new to the graph. (A single chain
-// is not remembered: recording its edge put the edge in the shared set.)
+// A chain of held locks this thread has not seen: add what is new to the graph. A single chain
+// goes into the shared set (under its own hash, which the fast path has at hand), not the
+// thread's cache.
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
                                    std::uintptr_t pc, std::uintptr_t cfa) {
-  if (!is_single_chain(thread, flags)) thread.remember_chain(chain);
+  const bool single = is_single_chain(thread, flags);
+  if (!single) thread.remember_chain(chain);
   if (!all_edges_settled(thread, key, mode, flags)) {
     std::shared_ptr<const options> opts = current_options();
     emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
   }
+  if (single) settled_edges().insert(chain);
 }
 
 // The general acquisition path (the fast path is before_lock itself).
@@ -212,7 +215,7 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, std::ui
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
   const std::uint32_t site = site_of(*thread, pc, cfa);
-  if (!held.empty() && !chain_known(*thread, lock, key, mode, chain, flags)) [[unlikely]]
+  if (!held.empty() && !chain_known(*thread, lock, mode, chain, flags)) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
@@ -276,7 +279,7 @@ namespace {
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !chain_known(*thread, lock, key, mode, chain, flags)) ||
+  if ((below != 0 && !chain_known(*thread, lock, mode, chain, flags)) ||
       site == ThreadState::kNoStack || held.full()) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
   push_held(*thread, lock, key, chain, mode, flags, false, pc, site);

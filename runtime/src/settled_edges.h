@@ -1,6 +1,6 @@
-// SettledEdges: the process-wide set of edges that taking again cannot change, readable by any
-// thread without a lock. (A lock taken under exactly one other needs no more: its chain is known
-// once that one edge is here.)
+// SettledEdges: the process-wide set of edges that taking again cannot change (and of the chains
+// of a lock taken under exactly one other, whose only edge is such an edge), readable by any
+// thread without a lock.
 //
 // Each thread keeps its own small cache of settled edges (ThreadState), but every thread must
 // learn each edge once, and a program that nests inside one of thousands of locks (a hash table's
@@ -30,7 +30,8 @@ class SettledEdges {
   SettledEdges(const SettledEdges&) = delete;
   SettledEdges& operator=(const SettledEdges&) = delete;
 
-  // `hash` is an edge_key or an edge_below_key (never 0). Inline: the acquisition fast path asks,
+  // `hash` is an edge_key, an edge_below_key, or the chain of a lock taken under exactly one
+  // other (never 0). Inline: the acquisition fast path asks,
   // with two dependent loads (the table word, then the slot).
   bool contains(std::uint64_t hash) const {
     const Table table = Table::unpack(table_.load(std::memory_order_acquire));
