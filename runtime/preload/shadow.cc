@@ -32,11 +32,11 @@ constexpr unsigned kPreferWriterNonrecursive = 2;
 
 constexpr std::uint64_t kTagMagic = 0x6c6f636b6f726465;  // "lockorde"
 
-// A lock's meta and the address it shadows; its meta's node key (its id) is set from the start,
-// because it travels in the lock's tag.
+// A lock's meta, named after the address it shadows; the meta's node key (its id) is set from the
+// start, because it travels in the lock's tag.
 struct alignas(128) ShadowLock {
   ShadowLock(std::uintptr_t address, LockKind kind, bool prefers_writers)
-      : object(address), meta(lock_attributes{.name = label}, kind, std::source_location{}) {
+      : meta(lock_attributes{.name = label}, kind, std::source_location{}) {
     start(prefers_writers);
     std::snprintf(label, sizeof label, "%s 0x%lx",
                   kind == LockKind::shared_mutex ? "rwlock" : "mutex",
@@ -46,7 +46,6 @@ struct alignas(128) ShadowLock {
     meta.prefers_writers = prefers_writers;
     meta.node_key.store(meta.id.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
-  std::atomic<std::uintptr_t> object;
   LockMeta meta;
   char label[32] = {};
 };
@@ -145,10 +144,11 @@ std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object, std::uint64_
   return x >> Arena::kIndexBits;
 }
 
-// The shadow a lock's tag names, if the tag is this lock's own. Checked against the lock's
-// address, not against the shadow: an acquisition reads the lock's cache line, never the
-// shadow's (a miss per lock operation in a program with thousands of locks).
+// The shadow a lock's tag names, if the lock has tag words and the tag is its own. Checked
+// against the lock's address, not against the shadow: finding it reads the lock's cache line,
+// never the shadow's (a miss per lock operation in a program with thousands of locks).
 ShadowRef tagged_shadow(TagWords words, std::uintptr_t object) {
+  if (!words) return {};
   const std::uint64_t key = __atomic_load_n(words.key, __ATOMIC_ACQUIRE);
   const std::uint64_t index_word = __atomic_load_n(words.index, __ATOMIC_RELAXED);
   const std::uint64_t index = index_word & kIndexMask;
@@ -212,8 +212,7 @@ ShadowRef ref(ShadowLock& shadow) {
 ShadowRef shadow_slow(std::uintptr_t address, TagWords words, LockKind kind, bool prefers_writers) {
   Shard& shard = shard_of(address);
   std::lock_guard guard(shard.mu);
-  if (words)
-    if (ShadowRef raced = tagged_shadow(words, address)) return raced;
+  if (ShadowRef raced = tagged_shadow(words, address)) return raced;
   ShadowLock*& shadow = shard.by_address[address];
   if (shadow == nullptr) {
     shadow = create(address, kind, prefers_writers);
@@ -249,58 +248,44 @@ LockKind mutex_kind(pthread_mutex_t* m) {
              : LockKind::mutex;
 }
 
+std::uintptr_t address_of(const void* lock) { return reinterpret_cast<std::uintptr_t>(lock); }
+
+template <class Object>
+LockMeta* existing_shadow_of(Object* lock) {
+  const TagWords words = tag_words(lock);
+  if (ShadowRef shadow = tagged_shadow(words, address_of(lock))) [[likely]]
+    return shadow.meta;
+  return existing_slow(address_of(lock), words);
+}
+
 }  // namespace
 
 bool is_recursive_kind(int kind) { return (kind & kKindTypeMask) == kKindRecursive; }
 bool is_error_checking_kind(int kind) { return (kind & kKindTypeMask) == kKindErrorCheck; }
 
 ShadowRef shadow_of(pthread_mutex_t* mutex) {
-  const auto address = reinterpret_cast<std::uintptr_t>(mutex);
-  TagWords words = tag_words(mutex);
-  if (words)
-    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow;
-  return shadow_slow(address, words, mutex_kind(mutex), false);
+  const TagWords words = tag_words(mutex);
+  if (ShadowRef shadow = tagged_shadow(words, address_of(mutex))) [[likely]]
+    return shadow;
+  return shadow_slow(address_of(mutex), words, mutex_kind(mutex), false);
 }
 
 ShadowRef shadow_of(pthread_rwlock_t* rwlock) {
-  const auto address = reinterpret_cast<std::uintptr_t>(rwlock);
-  TagWords words = tag_words(rwlock);
-  if (words)
-    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow;
-  return shadow_slow(address, words, LockKind::shared_mutex, prefers_writers(rwlock));
+  const TagWords words = tag_words(rwlock);
+  if (ShadowRef shadow = tagged_shadow(words, address_of(rwlock))) [[likely]]
+    return shadow;
+  return shadow_slow(address_of(rwlock), words, LockKind::shared_mutex, prefers_writers(rwlock));
 }
 
-LockMeta* existing_shadow(pthread_mutex_t* mutex) {
-  const auto address = reinterpret_cast<std::uintptr_t>(mutex);
-  TagWords words = tag_words(mutex);
-  if (words)
-    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow.meta;
-  return existing_slow(address, words);
-}
-
-LockMeta* existing_shadow(pthread_rwlock_t* rwlock) {
-  const auto address = reinterpret_cast<std::uintptr_t>(rwlock);
-  TagWords words = tag_words(rwlock);
-  if (words)
-    if (ShadowRef shadow = tagged_shadow(words, address)) [[likely]]
-      return shadow.meta;
-  return existing_slow(address, words);
-}
+LockMeta* existing_shadow(pthread_mutex_t* mutex) { return existing_shadow_of(mutex); }
+LockMeta* existing_shadow(pthread_rwlock_t* rwlock) { return existing_shadow_of(rwlock); }
 
 bool prefers_writers(pthread_rwlock_t* rwlock) {
   return __atomic_load_n(&rwlock->__data.__flags, __ATOMIC_RELAXED) == kPreferWriterNonrecursive;
 }
 
-void forget(pthread_mutex_t* mutex) {
-  forget_at(reinterpret_cast<std::uintptr_t>(mutex), tag_words(mutex));
-}
-
-void forget(pthread_rwlock_t* rwlock) {
-  forget_at(reinterpret_cast<std::uintptr_t>(rwlock), tag_words(rwlock));
-}
+void forget(pthread_mutex_t* mutex) { forget_at(address_of(mutex), tag_words(mutex)); }
+void forget(pthread_rwlock_t* rwlock) { forget_at(address_of(rwlock), tag_words(rwlock)); }
 
 void lock_shadows_for_fork() {
   for (Shard& shard : shards()) shard.mu.lock();

@@ -16,8 +16,9 @@
 // calls pthread_*_init or _destroy (docs/runtime.md, "What remains uncovered").
 //
 // Cost: a tagged lock's shadow and key are found from two words of the lock itself, which the
-// C library's operation reads anyway; the shadow's own memory is not read unless the runtime
-// leaves its fast path. A side table (sharded, internal locks) is used only the first time.
+// C library's operation reads anyway, without reading the shadow's memory (the runtime's checks
+// read it only where they need the meta). A side table (sharded, internal locks) is used only the
+// first time.
 #pragma once
 
 #include <pthread.h>

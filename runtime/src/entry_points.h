@@ -34,8 +34,8 @@ class InsideRuntime {
 void register_fork_handlers();
 
 // `key`: the lock's node key, already set, and the lock has no rank (the preload library's
-// shadows: their key travels in the pthread object, so that the fast path needs no read of the
-// meta's memory).
+// shadows: their key travels in the pthread object, so that the fast path reads the meta only
+// for what it alone holds, a hub's bitmap).
 bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, const Site& site);
 void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& site) noexcept;
 bool release_at(LockMeta& lock, const Site& site) noexcept;

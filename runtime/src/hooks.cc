@@ -57,8 +57,8 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   held.erase(i);
   for (; i < held.size(); ++i) {
     const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
-    held[i].chain =
-        extend_chain(below ? below->chain : 0, held[i].key(), held[i].mode, held[i].tried, false);
+    held[i].chain = extend_chain(below ? below->chain : 0, held[i].node_key, held[i].mode,
+                                 held[i].tried, false);
   }
 }
 
@@ -113,7 +113,7 @@ bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsign
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
     if (skips_edge(thread, held, key, flags)) continue;
-    const std::uint64_t edge = edge_key(held.key(), key, held.mode, mode);
+    const std::uint64_t edge = edge_key(held.node_key, key, held.mode, mode);
     if (is_settled(thread, edge)) continue;
     if (i > 0 && is_settled(thread, edge_below_key(edge, thread.held[i - 1].chain))) continue;
     return false;

@@ -83,7 +83,7 @@ std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
 bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
                 unsigned flags) {
   // Two locks of one class taken together by one ordered_lock are in canonical order.
-  return held.key() == key && (flags & kOrdered) && held.group != 0 &&
+  return held.node_key == key && (flags & kOrdered) && held.group != 0 &&
          held.group == thread.ordered_groups;
 }
 
@@ -133,7 +133,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
         add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
     // An edge with no gate left can never change again for these modes, and one with gates
     // cannot change when taken again with the same locks below: the thread may skip it.
-    const std::uint64_t settled = edge_key(held.key(), key, held.mode, mode);
+    const std::uint64_t settled = edge_key(held.node_key, key, held.mode, mode);
     const std::uint64_t remembered = edges_[edge].gates.empty() || i == 0
                                          ? settled
                                          : edge_below_key(settled, thread.held[i - 1].chain);
@@ -155,7 +155,6 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
 }
 
 void OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) {
-  constexpr std::uint8_t kExclusiveExclusive = 1;  // EdgeInfo::modes bit
   if (held.mode != Mode::exclusive || mode != Mode::exclusive) return;
   if (lock.settled_from.load(std::memory_order_relaxed) == nullptr) {
     const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
@@ -164,11 +163,11 @@ void OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) 
       return;
     // It just became a hub: the edges settled into it so far.
     graph_.for_each_edge_into(own - 1, [&](LockGraph::EdgeId e) {
-      if (edges_[e].gates.empty() && (edges_[e].modes & kExclusiveExclusive))
+      if (edges_[e].gates.empty() && (edges_[e].modes & mode_bit(Mode::exclusive, Mode::exclusive)))
         settled_sources_.insert(lock, nodes_[graph_.from(e)].key);
     });
   }
-  settled_sources_.insert(lock, held.key());
+  settled_sources_.insert(lock, held.node_key);
 }
 
 LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,
@@ -181,11 +180,10 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   // shorter list can only make a gate go unnoticed (an extra report), never hide a cycle.
   std::vector<std::uint64_t> gates;
   for (std::size_t j = 0; j < held_index && gates.size() < kMaxGates; ++j)
-    if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].key());
+    if (thread.held[j].mode == Mode::exclusive) gates.push_back(thread.held[j].node_key);
   std::sort(gates.begin(), gates.end());
   gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
-  const auto modes = static_cast<std::uint8_t>(
-      1u << (static_cast<unsigned>(held.mode) * 2 + static_cast<unsigned>(mode)));
+  const std::uint8_t modes = mode_bit(held.mode, mode);
 
   LockGraph::NodeId from = node_for(*held.lock), to = node_for(lock);
   LockGraph::EdgeId edge = graph_.find_edge(from, to);
@@ -228,9 +226,9 @@ std::vector<std::uint64_t> OrderChecker::common_gates(
 }
 
 bool OrderChecker::is_read_read_cycle(const std::vector<LockGraph::EdgeId>& cycle) const {
-  constexpr std::uint8_t kSharedShared = 1u << 3;  // held shared, acquired shared
-  return std::all_of(cycle.begin(), cycle.end(),
-                     [this](LockGraph::EdgeId e) { return edges_[e].modes == kSharedShared; });
+  return std::all_of(cycle.begin(), cycle.end(), [this](LockGraph::EdgeId e) {
+    return edges_[e].modes == mode_bit(Mode::shared, Mode::shared);
+  });
 }
 
 std::vector<LockGraph::EdgeId> OrderChecker::reportable_cycle(LockGraph::EdgeId closing,
@@ -321,7 +319,7 @@ std::optional<RawReport> OrderChecker::hierarchy_violation(ThreadState& thread,
                                                            RawStack stack, const std::string& why) {
   auto guard = enter();
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  if (!reported_pairs_.emplace(held.key(), key).second) return std::nullopt;
+  if (!reported_pairs_.emplace(held.node_key, key).second) return std::nullopt;
   remember_thread(thread);
   RawReport report;
   report.kind = report::kLockHierarchy;

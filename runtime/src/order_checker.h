@@ -66,13 +66,18 @@ class OrderChecker {
   report::GraphPicture picture();
 
  private:
+  // The bit of EdgeInfo::modes for an edge taken with the held lock in `held` mode.
+  static constexpr std::uint8_t mode_bit(Mode held, Mode acquired) {
+    return static_cast<std::uint8_t>(
+        1u << (static_cast<unsigned>(held) * 2 + static_cast<unsigned>(acquired)));
+  }
   struct EdgeInfo {
     std::vector<std::uint64_t> gates;  // sorted node keys
     StackDepot::StackId stack = 0;
     std::uintptr_t from_pc = 0;
     std::uint32_t from_site_stack = ThreadState::kNoStack;
     std::uint32_t thread = 0;
-    std::uint8_t modes = 0;  // bit (held_mode * 2 + acquired_mode)
+    std::uint8_t modes = 0;  // the mode_bit of each (held, acquired) pair seen
     std::uint8_t first_modes = 0;
     bool in_reported_cycle = false;
     bool suppressed = false;
@@ -113,9 +118,10 @@ class OrderChecker {
   LockGraph graph_;
   SettledSources settled_sources_;
   StackDepot stacks_;
-  std::deque<EdgeInfo> edges_;                                          // by EdgeId
-  std::deque<NodeInfo> nodes_;                                          // by NodeId
-  std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_class_;  // a lock's own: graph_node
+  std::deque<EdgeInfo> edges_;  // by EdgeId
+  std::deque<NodeInfo> nodes_;  // by NodeId
+  // Nodes of lock classes (a lock's own node is in its LockMeta::graph_node).
+  std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_class_;
   std::unordered_map<std::string, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;
   std::vector<LockGraph::EdgeId> suppressed_;

@@ -6,9 +6,9 @@
 namespace lockorder::internal {
 namespace {
 
-std::size_t words_for(std::uint64_t bits) { return kFirstWord + bits / 64; }
+std::size_t words_for(std::uint64_t bits) { return SettledSources::kFirstWord + bits / 64; }
 std::uint64_t bits_of(const std::atomic<std::uint64_t>* bitmap) {
-  return bitmap[kBitsWord].load(std::memory_order_relaxed);
+  return bitmap[SettledSources::kBitsWord].load(std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -36,10 +36,7 @@ std::atomic<std::uint64_t>* SettledSources::replace(LockMeta& target,
   return bitmap;
 }
 
-bool SettledSources::attach(LockMeta& target) {
-  return target.settled_from.load(std::memory_order_relaxed) != nullptr ||
-         replace(target, nullptr, 0) != nullptr;
-}
+bool SettledSources::attach(LockMeta& target) { return replace(target, nullptr, 0) != nullptr; }
 
 void SettledSources::insert(LockMeta& target, std::uint64_t source) {
   std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_relaxed);

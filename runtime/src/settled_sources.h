@@ -22,29 +22,21 @@
 
 namespace lockorder::internal {
 
-// A bitmap's words: the number of keys it covers, the bitmap it replaced (or 0), the bits.
-inline constexpr std::size_t kBitsWord = 0;
-inline constexpr std::size_t kReplacedWord = 1;
-inline constexpr std::size_t kFirstWord = 2;
-
-// Whether the exclusive edge from the lock with node key `source` into `target` is settled
-// according to target's bitmap (false: not known here; ask SettledEdges).
-inline bool settled_from(const LockMeta& target, std::uint64_t source) {
-  const std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_acquire);
-  if (bitmap == nullptr || source >= bitmap[kBitsWord].load(std::memory_order_relaxed))
-    return false;
-  return bitmap[kFirstWord + source / 64].load(std::memory_order_relaxed) >> (source % 64) & 1;
-}
-
 class SettledSources {
  public:
+  // A bitmap's words: the number of keys it covers, the bitmap it replaced (or 0), the bits.
+  static constexpr std::size_t kBitsWord = 0;
+  static constexpr std::size_t kReplacedWord = 1;
+  static constexpr std::size_t kFirstWord = 2;
+
   // A lock with this many edges into it gets a bitmap.
   static constexpr std::size_t kHubInDegree = 8;
   // The most keys one bitmap covers, and the memory all of them may take.
   static constexpr std::uint64_t kMaxBits = std::uint64_t{1} << 20;
   static constexpr std::size_t kBudgetBytes = std::size_t{64} << 20;
 
-  // Gives `target` a bitmap; false when the budget is spent. Caller holds the graph's lock.
+  // Gives `target`, which has none, a bitmap; false when the budget is spent. Caller holds the
+  // graph's lock.
   bool attach(LockMeta& target);
   // Records that the edge from `source` into `target` is settled, if target has a bitmap (grown
   // to cover `source` if need be). Caller holds the graph's lock.
@@ -61,5 +53,15 @@ class SettledSources {
 
   std::size_t bytes_ = 0;
 };
+
+// Whether the exclusive edge from the lock with node key `source` into `target` is settled
+// according to target's bitmap (false: not known here; ask SettledEdges).
+inline bool settled_from(const LockMeta& target, std::uint64_t source) {
+  using S = SettledSources;
+  const std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_acquire);
+  if (bitmap == nullptr || source >= bitmap[S::kBitsWord].load(std::memory_order_relaxed))
+    return false;
+  return bitmap[S::kFirstWord + source / 64].load(std::memory_order_relaxed) >> (source % 64) & 1;
+}
 
 }  // namespace lockorder::internal

@@ -20,8 +20,6 @@
 namespace lockorder::internal {
 
 struct HeldLock {
-  std::uint64_t key() const { return node_key; }
-
   LockMeta* lock = nullptr;
   // The lock's node key (lock id or class key), copied: re-deriving the chains above a lock
   // released out of order then reads no lock's memory.
