@@ -180,8 +180,7 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
   const bool single = is_single_chain(thread, flags);
   if (!single) thread.remember_chain(chain);
   if (!all_edges_settled(thread, key, mode, flags)) {
-    std::shared_ptr<const options> opts = current_options();
-    emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa, *opts), true);
+    emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa), true);
   }
   if (single) settled_edges().insert(chain);
 }

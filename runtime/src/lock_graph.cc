@@ -23,7 +23,7 @@ Id take_slot(Items& items, std::vector<Id>& free) {
 LockGraph::NodeId LockGraph::add_node() {
   const NodeId id = take_slot(nodes_, free_nodes_);
   // A new node has no edges yet, so any position is consistent; the end is cheapest.
-  nodes_[id].pos = static_cast<std::uint32_t>(order_.size());
+  nodes_[id].pos = front_ + static_cast<std::uint32_t>(order_.size());
   nodes_[id].alive = true;
   order_.push_back(id);
   return id;
@@ -73,6 +73,7 @@ LockGraph::Insertion LockGraph::insert_edge(NodeId from, NodeId to) {
     result.closes_cycle = true;
     return result;
   }
+  if (nodes_[from].pos > nodes_[to].pos && nodes_[from].in.empty()) move_to_front(from);
   if (nodes_[from].pos < nodes_[to].pos || !search_and_reorder(from, to)) {
     result.edge = link(from, to, false);
     return result;
@@ -132,14 +133,23 @@ void LockGraph::move_within_window(std::vector<NodeId>& moved, std::uint32_t lo,
   window.reserve(hi - lo + 1);
   if (to_front) window.insert(window.end(), moved.begin(), moved.end());
   for (std::uint32_t p = lo; p <= hi; ++p)
-    if (order_[p] != kNoNode && !in_moved(order_[p])) window.push_back(order_[p]);
+    if (at(p) != kNoNode && !in_moved(at(p))) window.push_back(at(p));
   if (!to_front) window.insert(window.end(), moved.begin(), moved.end());
   std::uint32_t p = lo;
   for (NodeId n : window) {
-    order_[p] = n;
+    at(p) = n;
     nodes_[n].pos = p++;
   }
-  for (; p <= hi; ++p) order_[p] = kNoNode;  // the window's holes gather at its end
+  for (; p <= hi; ++p) at(p) = kNoNode;  // the window's holes gather at its end
+}
+
+void LockGraph::move_to_front(NodeId node) {
+  // Nothing leads into it, so every edge out of it points forward from the front.
+  if (front_ == 0) compact_order();
+  at(nodes_[node].pos) = kNoNode;
+  order_.push_front(node);
+  nodes_[node].pos = --front_;
+  if (++holes_ > 1024 && holes_ > order_.size() / 2) compact_order();
 }
 
 void LockGraph::compact_order() {
@@ -147,9 +157,10 @@ void LockGraph::compact_order() {
   for (NodeId n : order_) {
     if (n == kNoNode) continue;
     order_[p] = n;
-    nodes_[n].pos = static_cast<std::uint32_t>(p++);
+    nodes_[n].pos = kFirstFront + static_cast<std::uint32_t>(p++);
   }
   order_.resize(p);
+  front_ = kFirstFront;
   holes_ = 0;
 }
 
@@ -168,7 +179,7 @@ std::size_t LockGraph::memory_bytes() const {
   std::size_t adjacency = 0;
   for (const Node& n : nodes_) adjacency += (n.out.capacity() + n.in.capacity()) * sizeof(Adjacent);
   return nodes_.size() * sizeof(Node) + edges_.size() * sizeof(EdgeRecord) +
-         order_.capacity() * sizeof(NodeId) + adjacency;
+         order_.size() * sizeof(NodeId) + adjacency;
 }
 
 }  // namespace lockorder::internal

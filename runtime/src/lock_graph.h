@@ -10,8 +10,9 @@
 // with the order costs O(1); one that contradicts it searches forward from its target and
 // backward from its source, both only between the two ends in the order, and stops as soon as
 // one side is exhausted (no cycle: that side alone is moved past the other end) or the two
-// meet (a cycle). A freshly created lock whose first edge contradicts the order thus costs a
-// step or two, not a walk over everything reachable from an old, busy lock.
+// meet (a cycle). A lock with no edge into it is simply moved to the front of the order: the
+// many locks that are only ever held around others (bucket locks around an LRU lock) cost O(1)
+// an edge, not a reordering of everything created between them and their targets.
 //
 // Not thread-safe: the runtime serializes all access.
 #pragma once
@@ -76,7 +77,7 @@ class LockGraph {
     EdgeId edge;
   };
   struct Node {
-    std::uint32_t pos = 0;  // index into order_
+    std::uint32_t pos = 0;  // order_[pos - front_]
     bool alive = false;
     std::uint32_t forward_mark = 0;
     std::uint32_t backward_mark = 0;
@@ -105,14 +106,20 @@ class LockGraph {
   // `to_front`, else to its back, keeping every other relative order.
   void move_within_window(std::vector<NodeId>& moved, std::uint32_t lo, std::uint32_t hi,
                           bool to_front);
+  void move_to_front(NodeId node);
   void compact_order();
+  NodeId& at(std::uint32_t pos) { return order_[pos - front_]; }
   std::vector<EdgeId> path_to(NodeId start, NodeId target) const;
 
   std::deque<Node> nodes_;  // deques grow without moving what they hold
   std::vector<NodeId> free_nodes_;
   std::deque<EdgeRecord> edges_;
   std::vector<EdgeId> free_edges_;
-  std::vector<NodeId> order_;  // node at each position; kNoNode where a node was removed
+  // The node at each position from front_ on; kNoNode where a node was removed or moved. The
+  // positions start mid-range so that the front can grow down.
+  static constexpr std::uint32_t kFirstFront = 1u << 31;
+  std::deque<NodeId> order_;
+  std::uint32_t front_ = kFirstFront;
   std::size_t holes_ = 0;
   std::uint32_t epoch_ = 0;
 };
@@ -127,7 +134,7 @@ void LockGraph::remove_node(NodeId node, OnEdgeRemoved&& on_removed) {
     on_removed(e);
     unlink(e);
   }
-  order_[nodes_[node].pos] = kNoNode;
+  at(nodes_[node].pos) = kNoNode;
   nodes_[node] = Node{};
   free_nodes_.push_back(node);
   if (++holes_ > 1024 && holes_ > order_.size() / 2) compact_order();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "settings.h"
 #include "settled_edges.h"
 
 namespace lockorder::internal {
@@ -87,50 +88,47 @@ bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t k
          held.group == thread.ordered_groups;
 }
 
-bool OrderChecker::edge_is_new(LockMeta& from, LockMeta& to) {
-  return graph_.find_edge(node_for(from), node_for(to)) == LockGraph::kNoEdge;
+LockGraph::EdgeId OrderChecker::find_edge(LockMeta& from, LockMeta& to) {
+  return graph_.find_edge(node_for(from), node_for(to));
+}
+
+StackDepot::StackId OrderChecker::acquisition_stack(ThreadState& thread, std::uintptr_t pc,
+                                                    std::uintptr_t entry_cfa,
+                                                    std::unique_lock<std::mutex>& guard) {
+  // The stack first seen at this site is this acquisition's stack if every return address is
+  // still in place: then no unwind is needed (many locks taken along one code path).
+  for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
+    if (site != ThreadState::kNoStack &&
+        stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top()))
+      return site;
+  // Unwinding is slow: not while holding the graph.
+  guard.unlock();
+  RawStack stack = capture_stack(entry_cfa, current_options()->stack_depth);
+  guard.lock();
+  return stacks_.intern(std::move(stack));
 }
 
 std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
                                                   unsigned flags, std::uintptr_t pc,
-                                                  std::uintptr_t entry_cfa, const options& opts) {
+                                                  std::uintptr_t entry_cfa) {
   std::vector<RawReport> reports;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   auto guard = enter();
-  // Only a new edge needs the acquisition's stack; capture it without holding the graph.
-  std::optional<StackDepot::StackId> stack_id;
-  for (const HeldLock& held : thread.held) {
-    if (skips_edge(thread, held, key, flags) || !edge_is_new(*held.lock, lock)) continue;
-    // The stack first seen at this site is this acquisition's stack if every return address
-    // is still in place: then no unwind is needed (many locks taken along one code path).
-    for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
-      if (site != ThreadState::kNoStack &&
-          stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top())) {
-        stack_id = site;
-        break;
-      }
-    if (!stack_id) {
-      guard.unlock();
-      RawStack stack = capture_stack(entry_cfa, opts.stack_depth);
-      guard.lock();
-      stack_id = stacks_.intern(std::move(stack));
-    }
-    remember_thread(thread);
-    break;
-  }
+  std::optional<StackDepot::StackId> stack_id;  // only a new edge needs the acquisition's stack
+  std::shared_ptr<const options> opts;          // only a new cycle needs the options
   bool changed = false;
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
     if (skips_edge(thread, held, key, flags)) continue;
-    if (!stack_id && edge_is_new(*held.lock, lock)) {
-      // An edge that existed a moment ago was removed with its lock meanwhile: rare enough to
-      // capture under the lock.
-      stack_id = stacks_.intern(capture_stack(entry_cfa, opts.stack_depth));
+    LockGraph::EdgeId edge = find_edge(*held.lock, lock);
+    if (edge == LockGraph::kNoEdge && !stack_id) {
+      stack_id = acquisition_stack(thread, pc, entry_cfa, guard);
       remember_thread(thread);
+      edge = find_edge(*held.lock, lock);  // the graph may have changed while it was unlocked
     }
     LockGraph::Insertion insertion;
-    LockGraph::EdgeId edge =
-        add_or_update_edge(thread, i, lock, mode, stack_id.value_or(0), changed, insertion);
+    edge =
+        add_or_update_edge(thread, i, lock, mode, edge, stack_id.value_or(0), changed, insertion);
     // An edge with no gate left can never change again for these modes, and one with gates
     // cannot change when taken again with the same locks below: the thread may skip it.
     const std::uint64_t settled = edge_key(held.node_key, key, held.mode, mode);
@@ -141,8 +139,9 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     settled_edges().insert(remembered);
     if (edges_[edge].gates.empty()) settle_into(lock, held, mode);
     if (!insertion.closes_cycle) continue;
+    if (!opts) opts = current_options();
     std::vector<LockGraph::EdgeId> cycle =
-        reportable_cycle(insertion.edge, std::move(insertion.path), opts);
+        reportable_cycle(insertion.edge, std::move(insertion.path), *opts);
     if (cycle.empty()) {
       edges_[insertion.edge].suppressed = true;
       suppressed_.push_back(insertion.edge);
@@ -150,7 +149,10 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
       reports.push_back(cycle_report(cycle));
     }
   }
-  if (changed && !suppressed_.empty()) recheck_suppressed(opts, reports);
+  if (changed && !suppressed_.empty()) {
+    if (!opts) opts = current_options();
+    recheck_suppressed(*opts, reports);
+  }
   return reports;
 }
 
@@ -172,6 +174,7 @@ void OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) 
 
 LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,
                                                    LockMeta& lock, Mode mode,
+                                                   LockGraph::EdgeId edge,
                                                    StackDepot::StackId stack, bool& changed,
                                                    LockGraph::Insertion& insertion) {
   const HeldLock& held = thread.held[held_index];
@@ -185,8 +188,6 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
   const std::uint8_t modes = mode_bit(held.mode, mode);
 
-  LockGraph::NodeId from = node_for(*held.lock), to = node_for(lock);
-  LockGraph::EdgeId edge = graph_.find_edge(from, to);
   if (edge != LockGraph::kNoEdge) {
     EdgeInfo& info = edges_[edge];
     std::vector<std::uint64_t> common;
@@ -197,7 +198,7 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
     info.modes |= modes;
     return edge;
   }
-  insertion = graph_.insert_edge(from, to);
+  insertion = graph_.insert_edge(node_for(*held.lock), node_for(lock));
   edge = insertion.edge;
   if (edges_.size() <= edge) edges_.resize(edge + 1);
   edges_[edge] = EdgeInfo{std::move(gates),

@@ -44,8 +44,7 @@ class OrderChecker {
   // Edges that can no longer change are remembered in the thread's settled-edge cache.
   // `pc` is the acquisition's return address.
   std::vector<RawReport> record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
-                                      unsigned flags, std::uintptr_t pc, std::uintptr_t entry_cfa,
-                                      const options& opts);
+                                      unsigned flags, std::uintptr_t pc, std::uintptr_t entry_cfa);
   // A ranked or ordered acquisition out of order: a lock-hierarchy report, once per pair.
   std::optional<RawReport> hierarchy_violation(ThreadState& thread, const HeldLock& held,
                                                LockMeta& lock, RawStack stack,
@@ -90,11 +89,19 @@ class OrderChecker {
   LockGraph::NodeId node_for(LockMeta& lock);
   // The edge from `held` into `lock` (taken in `mode`) has no gate left: a hub remembers it.
   void settle_into(LockMeta& lock, const HeldLock& held, Mode mode);
-  // Creates the two nodes if need be (an edge from or to a lock needs its node anyway).
-  bool edge_is_new(LockMeta& from, LockMeta& to);
+  // The edge from -> to, or kNoEdge. Creates the two nodes if need be (an edge from or to a
+  // lock needs its node anyway).
+  LockGraph::EdgeId find_edge(LockMeta& from, LockMeta& to);
+  // The stack of the acquisition at (pc, entry_cfa): a site's stack still in place, or a fresh
+  // capture, made with `guard` released.
+  StackDepot::StackId acquisition_stack(ThreadState& thread, std::uintptr_t pc,
+                                        std::uintptr_t entry_cfa,
+                                        std::unique_lock<std::mutex>& guard);
+  // Adds the edge from the held entry at `held_index` into `lock`, or updates `edge`, the
+  // existing one.
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
-                                       Mode mode, StackDepot::StackId stack, bool& changed,
-                                       LockGraph::Insertion& insertion);
+                                       Mode mode, LockGraph::EdgeId edge, StackDepot::StackId stack,
+                                       bool& changed, LockGraph::Insertion& insertion);
   std::vector<LockGraph::EdgeId> reportable_cycle(LockGraph::EdgeId closing,
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);

@@ -1,7 +1,6 @@
 #include "wait_for_graph.h"
 
 #include <algorithm>
-#include <unordered_set>
 #include <utility>
 
 #include "lockorder/report/report.h"
@@ -34,12 +33,12 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
   if (thread.held.empty()) return std::nullopt;
   Waiter waiter;
   waiter.thread = &thread;
-  waiter.label = thread.label();
+  waiter.label = &thread.label();
   waiter.pending = thread.held.back();
   waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
   waiter.since = std::chrono::steady_clock::now();
 
-  std::vector<Waiter> cycle;
+  std::vector<Member> cycle;
   Deadlock deadlock;
   {
     std::lock_guard guard(mu_);
@@ -49,9 +48,10 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
     for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
     if (published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
-    const auto now = std::chrono::steady_clock::now();
-    for (const Waiter* member : find_cycle(published)) {
-      cycle.push_back(*member);
+    const std::vector<const Waiter*> members = find_cycle(published);
+    const auto now = members.empty() ? published.since : std::chrono::steady_clock::now();
+    for (const Waiter* member : members) {
+      cycle.push_back({*member, *member->label});
       deadlock.threads.push_back(member->thread);
       deadlock.view.push_back(view(*member, now));
     }
@@ -83,7 +83,7 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
                                   std::chrono::steady_clock::time_point now) const {
   blocked_thread out;
   out.thread_id = waiter.thread->tid();
-  out.thread = waiter.label;
+  out.thread = *waiter.label;
   out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   out.shared = waiter.pending.mode == Mode::shared;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
@@ -149,16 +149,19 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
   return out;
 }
 
-std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& start) const {
+std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& start) {
   // Depth-first search from `start`; the path on the stack is the cycle when it leads back.
   struct Frame {
     const Waiter* waiter;
     std::vector<const Waiter*> next;
     std::size_t i = 0;
   };
+  std::vector<const Waiter*> first = successors(start);
+  if (first.empty()) return {};  // the usual case: the holder is running
+  const std::uint64_t search = ++searches_;
+  start.visited = search;
   std::vector<Frame> path;
-  std::unordered_set<const Waiter*> seen{&start};
-  path.push_back({&start, successors(start)});
+  path.push_back({&start, std::move(first)});
   while (!path.empty()) {
     Frame& top = path.back();
     if (top.i == top.next.size()) {
@@ -171,23 +174,25 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
       for (const Frame& f : path) cycle.push_back(f.waiter);
       return cycle;
     }
-    if (seen.insert(next).second) path.push_back({next, successors(*next)});
+    if (next->visited == search) continue;
+    next->visited = search;
+    path.push_back({next, successors(*next)});
   }
   return {};
 }
 
-RawReport WaitForGraph::deadlock_report(const std::vector<Waiter>& cycle) {
+RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   OrderChecker& checker = order_checker();
   const auto now = std::chrono::steady_clock::now();
   RawReport report;
   report.kind = report::kDeadlock;
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    report.locks.push_back(OrderChecker::describe(*cycle[i].pending.lock));
+    report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
     report.cycle.push_back(i);
   }
   std::string summary = std::to_string(cycle.size()) + " threads blocked in a cycle: ";
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    const Waiter& next = cycle[(i + 1) % cycle.size()];
+    const Member& next = cycle[(i + 1) % cycle.size()];
     summary += i == 0 ? cycle[i].label : ", which";
     summary += " waits for " + report.locks[i].label + " held by " + next.label;
   }
@@ -196,15 +201,15 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Waiter>& cycle) {
     return RawSite{stack != ThreadState::kNoStack ? checker.stack(stack) : RawStack{}, 0, {}};
   };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    const Waiter& w = cycle[i];
+    const Waiter& w = cycle[i].waiter;
     report.sites.push_back(
         {"waits for " + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
-         site(w.pending.site_stack), w.label});
+         site(w.pending.site_stack), cycle[i].label});
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;
       std::string mode = h.mode == Mode::shared ? " (shared)" : "";
       report.sites.push_back(
-          {"holds " + label + mode + ", acquired at", "", site(h.site_stack), w.label});
+          {"holds " + label + mode + ", acquired at", "", site(h.site_stack), cycle[i].label});
     }
   }
   report.hint =

@@ -56,22 +56,30 @@ class WaitForGraph {
  private:
   struct Waiter {
     const ThreadState* thread = nullptr;
-    std::string label;
+    // The thread's own label, which it cannot change while it is blocked (read under mu_).
+    const std::string* label = nullptr;
     HeldLock pending;
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
+    mutable std::uint64_t visited = 0;  // the find_cycle search that last reached it
+  };
+  // A member of a deadlock, copied out under mu_ to be reported without it.
+  struct Member {
+    Waiter waiter;
+    std::string label;
   };
   void unblock_locked(const ThreadState& thread) noexcept;
   std::vector<const Waiter*> successors(const Waiter& waiter) const;
   // The waiters of a cycle through `start`, in wait order (each waits for the next), or empty.
-  std::vector<const Waiter*> find_cycle(const Waiter& start) const;
-  static RawReport deadlock_report(const std::vector<Waiter>& cycle);
+  std::vector<const Waiter*> find_cycle(const Waiter& start);
+  static RawReport deadlock_report(const std::vector<Member>& cycle);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 
   std::mutex mu_;
   std::unordered_map<const ThreadState*, Waiter> waiters_;
   std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
   std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
+  std::uint64_t searches_ = 0;
 };
 
 WaitForGraph& wait_for_graph();

@@ -157,5 +157,26 @@ TEST(LockGraph, OrderStaysTopologicalUnderChurn) {
   EXPECT_TRUE(order_respects_edges(g));
 }
 
+// Thousands of bucket locks, each made after the LRU lock and only ever held around it: each
+// goes to the front of the order (leaving holes, compacted on the way), and cycles through
+// them are still found.
+TEST(LockGraph, LocksOnlyHeldAroundOthersMoveToTheFront) {
+  LockGraph g;
+  const auto lru = g.add_node(), stats = g.add_node();
+  g.insert_edge(lru, stats);
+  std::vector<LockGraph::NodeId> buckets;
+  for (int i = 0; i < 5000; ++i) {
+    buckets.push_back(g.add_node());
+    ASSERT_FALSE(g.insert_edge(buckets.back(), lru).closes_cycle);
+    ASSERT_LT(g.position(buckets.back()), g.position(lru));
+  }
+  EXPECT_TRUE(order_respects_edges(g));
+  auto result = g.insert_edge(stats, buckets[1234]);
+  ASSERT_TRUE(result.closes_cycle);
+  ASSERT_EQ(result.path.size(), 2u);
+  EXPECT_EQ(g.from(result.path[0]), buckets[1234]);
+  EXPECT_EQ(g.to(result.path[1]), stats);
+}
+
 }  // namespace
 }  // namespace lockorder::internal
