@@ -33,6 +33,7 @@ std::atomic<std::uint64_t>* SettledSources::replace(LockMeta& target,
     bitmap[kReplacedWord].store(reinterpret_cast<std::uintptr_t>(old), std::memory_order_relaxed);
   }
   target.settled_from.store(bitmap, std::memory_order_release);
+  target.settled_bits.store(static_cast<std::uint32_t>(bits), std::memory_order_release);
   return bitmap;
 }
 
@@ -48,6 +49,7 @@ void SettledSources::insert(LockMeta& target, std::uint64_t source) {
 }
 
 void SettledSources::detach(LockMeta& target) {
+  target.settled_bits.store(0, std::memory_order_relaxed);
   std::atomic<std::uint64_t>* bitmap = target.settled_from.exchange(nullptr);
   while (bitmap != nullptr) {
     auto* replaced = reinterpret_cast<std::atomic<std::uint64_t>*>(

@@ -32,7 +32,7 @@ class SettledSources {
   // A lock with this many edges into it gets a bitmap.
   static constexpr std::size_t kHubInDegree = 8;
   // The most keys one bitmap covers, and the memory all of them may take.
-  static constexpr std::uint64_t kMaxBits = std::uint64_t{1} << 20;
+  static constexpr std::uint64_t kMaxBits = std::uint64_t{1} << 20;  // fits LockMeta::settled_bits
   static constexpr std::size_t kBudgetBytes = std::size_t{64} << 20;
 
   // Gives `target`, which has none, a bitmap; false when the budget is spent. Caller holds the
@@ -56,12 +56,13 @@ class SettledSources {
 
 // Whether the exclusive edge from the lock with node key `source` into `target` is settled
 // according to target's bitmap (false: not known here; ask SettledEdges).
+// Reads target's line and one word of the bitmap.
 inline bool settled_from(const LockMeta& target, std::uint64_t source) {
-  using S = SettledSources;
-  const std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_acquire);
-  if (bitmap == nullptr || source >= bitmap[S::kBitsWord].load(std::memory_order_relaxed))
-    return false;
-  return bitmap[S::kFirstWord + source / 64].load(std::memory_order_relaxed) >> (source % 64) & 1;
+  if (source >= target.settled_bits.load(std::memory_order_acquire)) return false;
+  const std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_relaxed);
+  return bitmap[SettledSources::kFirstWord + source / 64].load(std::memory_order_relaxed) >>
+             (source % 64) &
+         1;
 }
 
 }  // namespace lockorder::internal

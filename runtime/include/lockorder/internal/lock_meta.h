@@ -58,6 +58,10 @@ struct LockMeta {
   // The lock's own node in the lock-order graph plus one (0: none, or the node is its class's),
   // written under the graph's lock; destruction removes a lock that has one.
   std::atomic<std::uint32_t> graph_node{0};
+  // How many source keys settled_from's bitmap covers (0: none). Stored after the bitmap it
+  // describes, so that a reader that loads it first finds a bitmap at least that large, and
+  // needs no read of the bitmap's own header.
+  std::atomic<std::uint32_t> settled_bits{0};
   // For a lock many others are held around: which of them have a settled edge into it (see
   // SettledSources), or nullptr.
   std::atomic<std::atomic<std::uint64_t>*> settled_from{nullptr};
