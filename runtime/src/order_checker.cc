@@ -94,7 +94,7 @@ LockGraph::EdgeId OrderChecker::find_edge(LockMeta& from, LockMeta& to) {
 
 StackDepot::StackId OrderChecker::acquisition_stack(ThreadState& thread, std::uintptr_t pc,
                                                     std::uintptr_t entry_cfa,
-                                                    std::unique_lock<std::mutex>& guard) {
+                                                    std::unique_lock<AdaptiveMutex>& guard) {
   // The stack first seen at this site is this acquisition's stack if every return address is
   // still in place: then no unwind is needed (many locks taken along one code path).
   for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))

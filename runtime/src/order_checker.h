@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "adaptive_mutex.h"
 #include "lock_graph.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/options.h"
@@ -96,7 +97,7 @@ class OrderChecker {
   // capture, made with `guard` released.
   StackDepot::StackId acquisition_stack(ThreadState& thread, std::uintptr_t pc,
                                         std::uintptr_t entry_cfa,
-                                        std::unique_lock<std::mutex>& guard);
+                                        std::unique_lock<AdaptiveMutex>& guard);
   // Adds the edge from the held entry at `held_index` into `lock`, or updates `edge`, the
   // existing one.
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
@@ -114,13 +115,13 @@ class OrderChecker {
   void remember_thread(ThreadState& thread);
 
   // Every entry takes mu_ through enter(), which counts the visits (for tests and stats).
-  std::unique_lock<std::mutex> enter() {
-    std::unique_lock<std::mutex> guard(mu_);
+  std::unique_lock<AdaptiveMutex> enter() {
+    std::unique_lock<AdaptiveMutex> guard(mu_);
     ++visits_;
     return guard;
   }
 
-  std::mutex mu_;
+  AdaptiveMutex mu_;
   std::size_t visits_ = 0;
   LockGraph graph_;
   SettledSources settled_sources_;

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "adaptive_mutex.h"
+
 namespace lockorder::internal {
 
 class SettledEdges {
@@ -86,9 +88,9 @@ class SettledEdges {
   // A packed Table; 0 before the first insert. Read by every lookup: on a line of its own, away
   // from what inserts write.
   alignas(64) std::atomic<std::uintptr_t> table_{0};
-  alignas(64) std::mutex insert_mu_;  // inserts are rare (a new settled edge): one at a time
-  std::size_t used_ = 0;              // entries placed in the current table
-  bool unavailable_ = false;          // no table could be mapped: nothing is remembered
+  alignas(64) AdaptiveMutex insert_mu_;  // inserts are rare (a new settled edge): one at a time
+  std::size_t used_ = 0;                 // entries placed in the current table
+  bool unavailable_ = false;             // no table could be mapped: nothing is remembered
 };
 
 // The process's set: constant-initialized, never destroyed (threads may lock while it exits).

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adaptive_mutex.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/wait_for.h"
 #include "raw_report.h"
@@ -75,7 +76,7 @@ class WaitForGraph {
   static RawReport deadlock_report(const std::vector<Member>& cycle);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 
-  std::mutex mu_;
+  AdaptiveMutex mu_;
   std::unordered_map<const ThreadState*, Waiter> waiters_;
   std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
   std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
