@@ -5,9 +5,12 @@
 #     requests); ThreadSanitizer needs a rebuild, made from Debian's memcached source package;
 #   - LevelDB's db_bench, built from Debian's leveldb source package (native, and a TSan build),
 #     4 threads of fillrandom, readrandom and readwhilewriting.
-# Prints wall time per configuration (median of the repetitions; native and lockorder-run runs
-# alternate) and the ratio to native, and
-# what lockorder reported for each program. Run on an otherwise idle machine, as root (it
+# Prints wall time per configuration (median of the repetitions) and the ratio to native, and
+# what lockorder reported for each program. Native and lockorder-run runs alternate, and
+# lockorder-run's ratio is the median of each pair's ratio, so that a slower stretch of the
+# machine weighs on both sides of a ratio. memcached is also timed a second time on the same
+# server (the same load again, after the first run: a long-running server that has learned its
+# locks). Run on an otherwise idle machine, as root (it
 # installs Debian packages and enables deb-src the first time).
 # Usage: bench/real_programs.sh [repetitions] [--no-helgrind]
 #        LOCKORDER_BENCH_ONLY=leveldb|memcached bench/real_programs.sh ...   (one program)
@@ -73,16 +76,25 @@ if [ "$only" != memcached ]; then
 ldb_pairs=$(for _ in $(seq "$reps"); do
   echo "$(ldb_once native "$native_ldb") $(ldb_once lockorder "$run" -- "$native_ldb")"
 done)
+echo "$ldb_pairs" >"$results/leveldb-pairs.txt"  # native, lockorder-run
 ldb[native]=$(awk '{print $1}' <<<"$ldb_pairs" | median)
 ldb[lockorder]=$(awk '{print $2}' <<<"$ldb_pairs" | median)
+ldb[lockorder_ratio]=$(awk '{print $2 / $1}' <<<"$ldb_pairs" | median)
 ldb_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/leveldb-tsan/db_bench"
 if [ $helgrind = 1 ]; then ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"; fi
 fi
 
 # --- memcached under memcslap ----------------------------------------------------------------
 port=21211
-mc_once() {  # label, command prefix... (the server)
-  local label=$1; shift
+memcslap_once() {  # prints the wall time of one memcslap run
+  local start end
+  start=$(now)
+  memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=20000 >/dev/null 2>&1
+  end=$(now)
+  echo "$end - $start" | bc
+}
+mc_once() {  # label, runs (1, or 2: the same load again), command prefix... (the server)
+  local label=$1 runs=$2; shift 2
   # memcached sets both descriptor limits to -c, and under valgrind that must equal the limit
   # valgrind leaves the program (12 below the shell's), so every configuration runs with
   # 1036 descriptors and -c 1024.
@@ -93,25 +105,29 @@ mc_once() {  # label, command prefix... (the server)
     (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
     sleep 0.1
   done
-  local start end
-  start=$(now)
-  memcslap --servers=127.0.0.1:$port --concurrency=8 --execute-number=20000 >/dev/null 2>&1
-  end=$(now)
+  local times; times=$(for _ in $(seq "$runs"); do memcslap_once; done)
   kill -TERM $server
   wait $server || true
-  echo "$end - $start" | bc
+  echo $times
 }
 declare -A mc
 mc_config() {
   local label=$1 times=$2; shift 2
-  mc[$label]=$(for _ in $(seq "$times"); do mc_once "$label" "$@"; done | median)
+  mc[$label]=$(for _ in $(seq "$times"); do mc_once "$label" 1 "$@"; done | median)
 }
+declare -A mc_again
 if [ "$only" != leveldb ]; then
+# Each line: native's first and second run, then lockorder-run's.
 mc_pairs=$(for _ in $(seq "$reps"); do
-  echo "$(mc_once native /usr/bin/memcached) $(mc_once lockorder "$run" -- /usr/bin/memcached)"
+  echo "$(mc_once native 2 /usr/bin/memcached) $(mc_once lockorder 2 "$run" -- /usr/bin/memcached)"
 done)
+echo "$mc_pairs" >"$results/memcached-pairs.txt"
 mc[native]=$(awk '{print $1}' <<<"$mc_pairs" | median)
-mc[lockorder]=$(awk '{print $2}' <<<"$mc_pairs" | median)
+mc[lockorder]=$(awk '{print $3}' <<<"$mc_pairs" | median)
+mc[lockorder_ratio]=$(awk '{print $3 / $1}' <<<"$mc_pairs" | median)
+mc_again[native]=$(awk '{print $2}' <<<"$mc_pairs" | median)
+mc_again[lockorder]=$(awk '{print $4}' <<<"$mc_pairs" | median)
+mc_again[lockorder_ratio]=$(awk '{print $4 / $2}' <<<"$mc_pairs" | median)
 mc_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/memcached-tsan/memcached"
 if [ $helgrind = 1 ]; then mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached; fi
 fi
@@ -124,14 +140,16 @@ report() {  # name, assoc-array name
   printf '%s\n' "$name"
   for label in native lockorder tsan helgrind; do
     [ -n "${times[$label]:-}" ] || continue
-    printf '  %-10s %8.2f s   %6.2fx\n' "$label" "${times[$label]}" \
-      "$(echo "${times[$label]} / ${times[native]}" | bc -l)"
+    local ratio="${times[${label}_ratio]:-$(echo "${times[$label]} / ${times[native]}" | bc -l)}"
+    printf '  %-10s %8.2f s   %6.2fx\n' "$label" "${times[$label]}" "$ratio"
   done
 }
 {
-  echo "real programs (wall time, median of $reps; tsan 3 runs, helgrind 1)"
+  echo "real programs (wall time, median of $reps; tsan 3 runs, helgrind 1;"
+  echo "  lockorder: median of the ratios of $reps alternating native/lockorder-run pairs)"
   report "LevelDB db_bench ${ldb_args[*]}" ldb
   report "memcached 1.6.18 (Debian) under memcslap --concurrency=8 --execute-number=20000" mc
+  report "memcached, the same load again on the same server" mc_again
   echo "what lockorder reported:"
   for f in "$results"/leveldb-lockorder.err "$results"/memcached-lockorder.err; do
     [ -f "$f" ] || continue
