@@ -109,10 +109,18 @@ bool is_settled(ThreadState& thread, std::uint64_t edge) {
   return true;
 }
 
-bool all_edges_settled(ThreadState& thread, std::uint64_t key, Mode mode, unsigned flags) {
+// Whether the edge from `held` into `lock` has no gate left, for exclusive modes, according to
+// lock's bitmap as a hub (false: not known there).
+inline bool settled_into_hub(const HeldLock& held, const LockMeta& lock, Mode mode) {
+  return mode == Mode::exclusive && held.mode == Mode::exclusive &&
+         settled_from(lock, held.node_key);
+}
+
+bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t key, Mode mode,
+                       unsigned flags) {
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
-    if (skips_edge(thread, held, key, flags)) continue;
+    if (skips_edge(thread, held, key, flags) || settled_into_hub(held, lock, mode)) continue;
     const std::uint64_t edge = edge_key(held.node_key, key, held.mode, mode);
     if (is_settled(thread, edge)) continue;
     if (i > 0 && is_settled(thread, edge_below_key(edge, thread.held[i - 1].chain))) continue;
@@ -160,14 +168,22 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }
 
+// Whether every held entry's edge into `lock` is in lock's bitmap as a hub: then the chain needs
+// nothing new whatever its combination (an LRU lock, one of thousands of try-locked bucket locks,
+// a statistics lock makes more combinations than a thread's chain cache keeps).
+inline bool all_settled_into_hub(const ThreadState& thread, const LockMeta& lock, Mode mode) {
+  for (const HeldLock& held : thread.held)
+    if (!settled_into_hub(held, lock, mode)) return false;
+  return true;
+}
+
 // Whether taking `lock` above the held entries, making `chain`, needs no new edge.
 inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mode,
                         std::uint64_t chain, unsigned flags) {
-  if (!is_single_chain(thread, flags)) return thread.knows_chain(chain);
-  const HeldLock& below = thread.held.back();
-  if (mode == Mode::exclusive && below.mode == Mode::exclusive &&
-      settled_from(lock, below.node_key))
-    return true;
+  if (!is_single_chain(thread, flags))
+    return thread.knows_chain(chain) ||
+           (flags == kBlocking && all_settled_into_hub(thread, lock, mode));
+  if (settled_into_hub(thread.held.back(), lock, mode)) return true;
   return settled_edges().contains(chain);
 }
 
@@ -179,7 +195,7 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
                                    std::uintptr_t pc, std::uintptr_t cfa) {
   const bool single = is_single_chain(thread, flags);
   if (!single) thread.remember_chain(chain);
-  if (!all_edges_settled(thread, key, mode, flags)) {
+  if (!all_edges_settled(thread, lock, key, mode, flags)) {
     emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa), true);
   }
   if (single) settled_edges().insert(chain);

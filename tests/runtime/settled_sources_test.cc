@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <source_location>
+#include <thread>
 #include <vector>
 
 #include "lockorder/runtime.h"
+#include "thread_state.h"
 
 namespace lockorder::internal {
 namespace {
@@ -71,6 +74,37 @@ TEST(SettledSources, AHubAnswersForTheLocksHeldAroundIt) {
   for (Hub& bucket : buckets) destroy(bucket.meta);
   destroy(hub.meta);
   EXPECT_FALSE(settled_from(hub.meta, buckets[0].meta.node_key.load(std::memory_order_relaxed)));
+}
+
+// An LRU lock, one of thousands of bucket locks under it, and a hub under both (memcached's LRU
+// maintainer): every combination is a new chain, more than a thread's chain cache keeps, but each
+// of its edges is in the hub's bitmap, so none of them is learned as a chain.
+TEST(SettledSources, ChainsOfAnyDepthIntoAHubNeedNoLearning) {
+  std::thread([] {
+    Hub hub, lru;
+    std::vector<Hub> buckets(3000);
+    auto take = [](std::initializer_list<Hub*> nest) {
+      for (Hub* lock : nest) before_blocking_lock(lock->meta, Mode::exclusive);
+      for (auto it = std::rbegin(nest); it != std::rend(nest); ++it)
+        before_unlock((*it)->meta, Mode::exclusive);
+    };
+    for (Hub& bucket : buckets) take({&bucket, &hub});  // each bucket around the hub, alone
+    take({&lru, &hub});
+    for (Hub& bucket : buckets) take({&lru, &bucket});  // and the LRU lock around each bucket
+
+    ThreadState* thread = current_thread_state();
+    ASSERT_NE(thread, nullptr);
+    const std::size_t chain_cache = thread->chain_cache_size();
+    const std::size_t visits = stats().graph_visits;
+    for (Hub& bucket : buckets) take({&lru, &bucket, &hub});
+    EXPECT_EQ(thread->chain_cache_size(), chain_cache);  // no chain was remembered: none learned
+    // The graph was visited for the new call site's stack and by the stats() call itself.
+    EXPECT_EQ(stats().graph_visits, visits + 2);
+
+    for (Hub& bucket : buckets) destroy(bucket.meta);
+    destroy(lru.meta);
+    destroy(hub.meta);
+  }).join();
 }
 
 }  // namespace
