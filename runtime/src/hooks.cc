@@ -171,7 +171,9 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
 // Whether every held entry's edge into `lock` is in lock's bitmap as a hub: then the chain needs
 // nothing new whatever its combination (an LRU lock, one of thousands of try-locked bucket locks,
 // a statistics lock makes more combinations than a thread's chain cache keeps).
-inline bool all_settled_into_hub(const ThreadState& thread, const LockMeta& lock, Mode mode) {
+// Out of line: the fast path only calls it when the thread's cache missed.
+[[gnu::noinline]] bool all_settled_into_hub(const ThreadState& thread, const LockMeta& lock,
+                                            Mode mode) {
   for (const HeldLock& held : thread.held)
     if (!settled_into_hub(held, lock, mode)) return false;
   return true;

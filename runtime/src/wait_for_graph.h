@@ -57,7 +57,8 @@ class WaitForGraph {
  private:
   struct Waiter {
     const ThreadState* thread = nullptr;
-    // The thread's own label, which it cannot change while it is blocked (read under mu_).
+    // The thread's own label (read under mu_): only the thread itself renames itself, and it is
+    // blocked (a signal handler that called set_thread_name there would race with a reader).
     const std::string* label = nullptr;
     HeldLock pending;
     std::vector<HeldLock> holds;
