@@ -109,13 +109,6 @@ bool is_settled(ThreadState& thread, std::uint64_t edge) {
   return true;
 }
 
-// Whether the edge from `held` into `lock` has no gate left, for exclusive modes, according to
-// lock's bitmap as a hub (false: not known there).
-inline bool settled_into_hub(const HeldLock& held, const LockMeta& lock, Mode mode) {
-  return mode == Mode::exclusive && held.mode == Mode::exclusive &&
-         settled_from(lock, held.node_key);
-}
-
 bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t key, Mode mode,
                        unsigned flags) {
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
@@ -200,7 +193,8 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
   if (!all_edges_settled(thread, lock, key, mode, flags)) {
     emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa), true);
   }
-  if (single) settled_edges().insert(chain);
+  // (A chain into a hub is known from the hub's bitmap: the shared set need not hold it too.)
+  if (single && !settled_into_hub(thread.held.back(), lock, mode)) settled_edges().insert(chain);
 }
 
 // The general acquisition path (the fast path is before_lock itself).

@@ -135,9 +135,13 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     const std::uint64_t remembered = edges_[edge].gates.empty() || i == 0
                                          ? settled
                                          : edge_below_key(settled, thread.held[i - 1].chain);
-    thread.remember_settled(remembered);
-    settled_edges().insert(remembered);
     if (edges_[edge].gates.empty()) settle_into(lock, held, mode);
+    // An edge in a hub's bitmap is found there first, by every thread: neither the thread's
+    // cache nor the shared set (a lock and a cache miss an insert) needs it as well.
+    if (!settled_into_hub(held, lock, mode)) {
+      thread.remember_settled(remembered);
+      settled_edges().insert(remembered);
+    }
     if (!insertion.closes_cycle) continue;
     if (!opts) opts = current_options();
     std::vector<LockGraph::EdgeId> cycle =

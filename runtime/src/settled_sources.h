@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "lockorder/internal/lock_meta.h"
+#include "thread_state.h"
 
 namespace lockorder::internal {
 
@@ -63,6 +64,13 @@ inline bool settled_from(const LockMeta& target, std::uint64_t source) {
   return bitmap[SettledSources::kFirstWord + source / 64].load(std::memory_order_relaxed) >>
              (source % 64) &
          1;
+}
+
+// Whether the edge from `held` into `lock`, taken in `mode`, is in lock's bitmap (exclusive over
+// exclusive only): then nothing else needs to remember it as settled.
+inline bool settled_into_hub(const HeldLock& held, const LockMeta& lock, Mode mode) {
+  return mode == Mode::exclusive && held.mode == Mode::exclusive &&
+         settled_from(lock, held.node_key);
 }
 
 }  // namespace lockorder::internal

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lockorder/runtime.h"
+#include "settled_edges.h"
 #include "thread_state.h"
 
 namespace lockorder::internal {
@@ -64,10 +65,21 @@ TEST(SettledSources, AHubAnswersForTheLocksHeldAroundIt) {
     visits = stats().graph_visits;
     take_each();
     if (round == 0) {
-      std::size_t answered = 0;
-      for (const Hub& bucket : buckets)
-        answered += settled_from(hub.meta, bucket.meta.node_key.load(std::memory_order_relaxed));
+      std::size_t answered = 0, also_shared = 0;
+      const std::uint64_t hub_key = hub.meta.node_key.load(std::memory_order_relaxed);
+      for (const Hub& bucket : buckets) {
+        const std::uint64_t key = bucket.meta.node_key.load(std::memory_order_relaxed);
+        answered += settled_from(hub.meta, key);
+        const std::uint64_t chain =
+            extend_chain(extend_chain(0, key, Mode::exclusive, false, false), hub_key,
+                         Mode::exclusive, false, false);
+        also_shared +=
+            settled_edges().contains(chain) ||
+            settled_edges().contains(edge_key(key, hub_key, Mode::exclusive, Mode::exclusive));
+      }
       EXPECT_EQ(answered, buckets.size());
+      // Only the edges learned before the hub had its bitmap are in the shared set as well.
+      EXPECT_LE(also_shared, SettledSources::kHubInDegree);
     }
   }
   EXPECT_EQ(stats().graph_visits, visits + 1);  // the stats() call itself
