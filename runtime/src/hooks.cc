@@ -101,24 +101,12 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   h.tried = tried;
 }
 
-// Settled by this thread, or by any thread (then this one remembers it too).
-bool is_settled(ThreadState& thread, std::uint64_t edge) {
-  if (thread.is_settled(edge)) return true;
-  if (!settled_edges().contains(edge)) return false;
-  thread.remember_settled(edge);
-  return true;
-}
-
 bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t key, Mode mode,
                        unsigned flags) {
-  for (std::size_t i = 0; i < thread.held.size(); ++i) {
-    const HeldLock& held = thread.held[i];
-    if (skips_edge(thread, held, key, flags) || settled_into_hub(held, lock, mode)) continue;
-    const std::uint64_t edge = edge_key(held.node_key, key, held.mode, mode);
-    if (is_settled(thread, edge)) continue;
-    if (i > 0 && is_settled(thread, edge_below_key(edge, thread.held[i - 1].chain))) continue;
-    return false;
-  }
+  for (std::size_t i = 0; i < thread.held.size(); ++i)
+    if (!skips_edge(thread, thread.held[i], key, flags) &&
+        !edge_settled(thread, i, lock, key, mode))
+      return false;
   return true;
 }
 

@@ -88,6 +88,27 @@ bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t k
          held.group == thread.ordered_groups;
 }
 
+namespace {
+
+// Settled by this thread, or by any thread (then this one remembers it too).
+bool is_settled(ThreadState& thread, std::uint64_t edge) {
+  if (thread.is_settled(edge)) return true;
+  if (!settled_edges().contains(edge)) return false;
+  thread.remember_settled(edge);
+  return true;
+}
+
+}  // namespace
+
+bool edge_settled(ThreadState& thread, std::size_t index, const LockMeta& lock, std::uint64_t key,
+                  Mode mode) {
+  const HeldLock& held = thread.held[index];
+  if (settled_into_hub(held, lock, mode)) return true;
+  const std::uint64_t edge = edge_key(held.node_key, key, held.mode, mode);
+  return is_settled(thread, edge) ||
+         (index > 0 && is_settled(thread, edge_below_key(edge, thread.held[index - 1].chain)));
+}
+
 LockGraph::EdgeId OrderChecker::find_edge(LockMeta& from, LockMeta& to) {
   return graph_.find_edge(node_for(from), node_for(to));
 }
@@ -119,7 +140,9 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   bool changed = false;
   for (std::size_t i = 0; i < thread.held.size(); ++i) {
     const HeldLock& held = thread.held[i];
-    if (skips_edge(thread, held, key, flags)) continue;
+    // A settled edge needs no lookup: an LRU lock with hundreds of edges out of it, under which
+    // the LRU maintainer takes each bucket lock, would be scanned at every new bucket.
+    if (skips_edge(thread, held, key, flags) || edge_settled(thread, i, lock, key, mode)) continue;
     LockGraph::EdgeId edge = find_edge(*held.lock, lock);
     if (edge == LockGraph::kNoEdge && !stack_id) {
       stack_id = acquisition_stack(thread, pc, entry_cfa, guard);

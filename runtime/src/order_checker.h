@@ -144,4 +144,10 @@ OrderChecker& order_checker();
 // one ordered_lock call.
 bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key, unsigned flags);
 
+// Whether the edge from the held entry at `index` into `lock` (node key `key`, taken in `mode`)
+// is settled: recording it again cannot change the graph. Asks the lock's hub bitmap, the
+// thread's cache, then the shared set (what it finds there, the thread remembers).
+bool edge_settled(ThreadState& thread, std::size_t index, const LockMeta& lock, std::uint64_t key,
+                  Mode mode);
+
 }  // namespace lockorder::internal
