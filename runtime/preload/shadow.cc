@@ -134,14 +134,15 @@ TagWords tag_words(pthread_rwlock_t* l) {
 constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << Arena::kIndexBits) - 1;
 
 // 35 bits that tie a tag to the lock object it is in: a lock copied elsewhere (or zeroed, or
-// never tagged) fails the check, but for a chance of 2^-35.
+// never tagged) fails the check, but for a chance of about 2^-35. The top bits of a sum of three
+// independent products by odd constants: any change of one input moves them (a difference d
+// times an odd constant is small modulo 2^64 only for rare d), and the three multiplications
+// run side by side. Its latency matters: the C library's locked instruction, right after the
+// check, waits for it.
 std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object, std::uint64_t key) {
-  std::uint64_t x =
-      index ^ (object * 0x9E3779B97F4A7C15ull) ^ (key * 0xC2B2AE3D27D4EB4Full) ^ kTagMagic;
-  x ^= x >> 31;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 29;
-  return x >> Arena::kIndexBits;
+  return (object * 0x9E3779B97F4A7C15ull + key * 0xC2B2AE3D27D4EB4Full +
+          index * 0xBF58476D1CE4E5B9ull + kTagMagic) >>
+         Arena::kIndexBits;
 }
 
 // The shadow a lock's tag names, if the lock has tag words and the tag is its own. Checked

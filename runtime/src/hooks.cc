@@ -311,7 +311,13 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
 [[gnu::always_inline]] inline bool release_fast(LockMeta& lock, std::uintptr_t cfa) noexcept {
   ThreadState* thread = t_thread_state;
   if (thread != nullptr && !thread->held.empty() && thread->held.back().lock == &lock) [[likely]] {
-    if (--thread->held.back().recursion == 0) thread->held.pop_back();
+    // Reads the entry push_held has just written and only writes the stack's size: a
+    // decrement of the entry would be a store right behind those stores.
+    HeldLock& top = thread->held.back();
+    if (top.recursion == 1)
+      thread->held.pop_back();
+    else
+      --top.recursion;
     return true;
   }
   return release_slow(lock, cfa);
