@@ -144,7 +144,8 @@ bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t 
 // With one lock held, a chain is known as soon as its only edge is in the graph (such an edge has
 // no gate), whichever thread put it there. A lock nested inside any of thousands of bucket locks
 // makes more of these chains than a thread's cache keeps, and every thread would learn each of
-// them again: the fast path asks the shared settled set for that edge instead.
+// them again: the fast path asks the lock's hub bitmap for that edge, else the shared settled set
+// for the chain.
 inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }

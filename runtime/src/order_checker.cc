@@ -113,16 +113,20 @@ LockGraph::EdgeId OrderChecker::find_edge(LockMeta& from, LockMeta& to) {
   return graph_.find_edge(node_for(from), node_for(to));
 }
 
-StackDepot::StackId OrderChecker::acquisition_stack(ThreadState& thread, std::uintptr_t pc,
-                                                    std::uintptr_t entry_cfa,
-                                                    std::unique_lock<AdaptiveMutex>& guard) {
+std::optional<StackDepot::StackId> OrderChecker::stack_in_place(ThreadState& thread,
+                                                                std::uintptr_t pc,
+                                                                std::uintptr_t entry_cfa) {
   // The stack first seen at this site is this acquisition's stack if every return address is
-  // still in place: then no unwind is needed (many locks taken along one code path).
+  // still in place (many locks taken along one code path).
   for (std::uint32_t site : thread.site_stacks_any_caller(pc, entry_cfa))
     if (site != ThreadState::kNoStack &&
         stack_is_current(stacks_.get(site), entry_cfa, thread.stack_top()))
       return site;
-  // Unwinding is slow: not while holding the graph.
+  return std::nullopt;
+}
+
+StackDepot::StackId OrderChecker::capture_released(std::uintptr_t entry_cfa,
+                                                   std::unique_lock<AdaptiveMutex>& guard) {
   guard.unlock();
   RawStack stack = capture_stack(entry_cfa, current_options()->stack_depth);
   guard.lock();
@@ -145,23 +149,25 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     if (skips_edge(thread, held, key, flags) || edge_settled(thread, i, lock, key, mode)) continue;
     LockGraph::EdgeId edge = find_edge(*held.lock, lock);
     if (edge == LockGraph::kNoEdge && !stack_id) {
-      stack_id = acquisition_stack(thread, pc, entry_cfa, guard);
       remember_thread(thread);
-      edge = find_edge(*held.lock, lock);  // the graph may have changed while it was unlocked
+      stack_id = stack_in_place(thread, pc, entry_cfa);
+      if (!stack_id) {
+        stack_id = capture_released(entry_cfa, guard);
+        edge = find_edge(*held.lock, lock);  // the graph may have changed while it was unlocked
+      }
     }
     LockGraph::Insertion insertion;
     edge =
         add_or_update_edge(thread, i, lock, mode, edge, stack_id.value_or(0), changed, insertion);
     // An edge with no gate left can never change again for these modes, and one with gates
-    // cannot change when taken again with the same locks below: the thread may skip it.
-    const std::uint64_t settled = edge_key(held.node_key, key, held.mode, mode);
-    const std::uint64_t remembered = edges_[edge].gates.empty() || i == 0
-                                         ? settled
-                                         : edge_below_key(settled, thread.held[i - 1].chain);
-    if (edges_[edge].gates.empty()) settle_into(lock, held, mode);
-    // An edge in a hub's bitmap is found there first, by every thread: neither the thread's
-    // cache nor the shared set (a lock and a cache miss an insert) needs it as well.
-    if (!settled_into_hub(held, lock, mode)) {
+    // cannot change when taken again with the same locks below: the thread may skip it. An edge
+    // in a hub's bitmap is found there first, by every thread: neither the thread's cache nor the
+    // shared set (a lock and a cache miss an insert) needs it as well.
+    const bool gate_free = edges_[edge].gates.empty();
+    if (!(gate_free && settle_into(lock, held, mode))) {
+      const std::uint64_t settled = edge_key(held.node_key, key, held.mode, mode);
+      const std::uint64_t remembered =
+          gate_free || i == 0 ? settled : edge_below_key(settled, thread.held[i - 1].chain);
       thread.remember_settled(remembered);
       settled_edges().insert(remembered);
     }
@@ -183,20 +189,20 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   return reports;
 }
 
-void OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) {
-  if (held.mode != Mode::exclusive || mode != Mode::exclusive) return;
+bool OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) {
+  if (held.mode != Mode::exclusive || mode != Mode::exclusive) return false;
   if (lock.settled_from.load(std::memory_order_relaxed) == nullptr) {
     const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
     if (own == 0 || graph_.in_degree(own - 1) < SettledSources::kHubInDegree ||
         !settled_sources_.attach(lock))
-      return;
+      return false;
     // It just became a hub: the edges settled into it so far.
     graph_.for_each_edge_into(own - 1, [&](LockGraph::EdgeId e) {
       if (edges_[e].gates.empty() && (edges_[e].modes & mode_bit(Mode::exclusive, Mode::exclusive)))
         settled_sources_.insert(lock, nodes_[graph_.from(e)].key);
     });
   }
-  settled_sources_.insert(lock, held.node_key);
+  return settled_sources_.insert(lock, held.node_key);
 }
 
 LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,

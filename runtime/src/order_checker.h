@@ -89,15 +89,18 @@ class OrderChecker {
 
   LockGraph::NodeId node_for(LockMeta& lock);
   // The edge from `held` into `lock` (taken in `mode`) has no gate left: a hub remembers it.
-  void settle_into(LockMeta& lock, const HeldLock& held, Mode mode);
+  // Returns whether lock's bitmap holds it (then nothing else needs to remember it).
+  bool settle_into(LockMeta& lock, const HeldLock& held, Mode mode);
   // The edge from -> to, or kNoEdge. Creates the two nodes if need be (an edge from or to a
   // lock needs its node anyway).
   LockGraph::EdgeId find_edge(LockMeta& from, LockMeta& to);
-  // The stack of the acquisition at (pc, entry_cfa): a site's stack still in place, or a fresh
-  // capture, made with `guard` released.
-  StackDepot::StackId acquisition_stack(ThreadState& thread, std::uintptr_t pc,
-                                        std::uintptr_t entry_cfa,
-                                        std::unique_lock<AdaptiveMutex>& guard);
+  // The stack of the acquisition at (pc, entry_cfa) if a stack captured at its site is still in
+  // place on the thread's stack (no unwind needed).
+  std::optional<StackDepot::StackId> stack_in_place(ThreadState& thread, std::uintptr_t pc,
+                                                    std::uintptr_t entry_cfa);
+  // A fresh capture of that stack, unwound with `guard` released (unwinding is slow).
+  StackDepot::StackId capture_released(std::uintptr_t entry_cfa,
+                                       std::unique_lock<AdaptiveMutex>& guard);
   // Adds the edge from the held entry at `held_index` into `lock`, or updates `edge`, the
   // existing one.
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,

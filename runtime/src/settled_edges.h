@@ -1,6 +1,6 @@
 // SettledEdges: the process-wide set of edges that taking again cannot change (and of the chains
 // of a lock taken under exactly one other, whose only edge is such an edge), readable by any
-// thread without a lock.
+// thread without a lock. An edge a hub's bitmap holds (SettledSources) is not kept here as well.
 //
 // Each thread keeps its own small cache of settled edges (ThreadState), but every thread must
 // learn each edge once, and a program that nests inside one of thousands of locks (a hash table's

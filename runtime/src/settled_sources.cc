@@ -39,13 +39,14 @@ std::atomic<std::uint64_t>* SettledSources::replace(LockMeta& target,
 
 bool SettledSources::attach(LockMeta& target) { return replace(target, nullptr, 0) != nullptr; }
 
-void SettledSources::insert(LockMeta& target, std::uint64_t source) {
+bool SettledSources::insert(LockMeta& target, std::uint64_t source) {
   std::atomic<std::uint64_t>* bitmap = target.settled_from.load(std::memory_order_relaxed);
-  if (bitmap == nullptr) return;
+  if (bitmap == nullptr) return false;
   if (source >= bits_of(bitmap) && (bitmap = replace(target, bitmap, source + 1)) == nullptr)
-    return;
+    return false;
   bitmap[kFirstWord + source / 64].fetch_or(std::uint64_t{1} << (source % 64),
                                             std::memory_order_relaxed);
+  return true;
 }
 
 void SettledSources::detach(LockMeta& target) {

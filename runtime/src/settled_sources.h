@@ -41,7 +41,8 @@ class SettledSources {
   bool attach(LockMeta& target);
   // Records that the edge from `source` into `target` is settled, if target has a bitmap (grown
   // to cover `source` if need be). Caller holds the graph's lock.
-  void insert(LockMeta& target, std::uint64_t source);
+  // Returns whether target's bitmap now holds it.
+  bool insert(LockMeta& target, std::uint64_t source);
   // Frees target's bitmaps, when target leaves the graph (no thread may use the lock any more).
   void detach(LockMeta& target);
   std::size_t bytes() const { return bytes_; }

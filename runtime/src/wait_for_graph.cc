@@ -49,11 +49,13 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
     if (published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
     const std::vector<const Waiter*> members = find_cycle(published);
-    const auto now = members.empty() ? published.since : std::chrono::steady_clock::now();
-    for (const Waiter* member : members) {
-      cycle.push_back({*member, *member->label});
-      deadlock.threads.push_back(member->thread);
-      deadlock.view.push_back(view(*member, now));
+    if (!members.empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      for (const Waiter* member : members) {
+        cycle.push_back({*member, *member->label});
+        deadlock.threads.push_back(member->thread);
+        deadlock.view.push_back(view(*member, now));
+      }
     }
   }
   if (cycle.empty()) return std::nullopt;
