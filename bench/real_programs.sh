@@ -8,7 +8,8 @@
 # Prints wall time per configuration (median of the repetitions) and the ratio to native, and
 # what lockorder reported for each program. Native and lockorder-run runs alternate, and
 # lockorder-run's ratio is the median of each pair's ratio, so that a slower stretch of the
-# machine weighs on both sides of a ratio. memcached is also timed a second time on the same
+# machine weighs on both sides of a ratio; the pairs' first and third quartiles show how far they
+# spread. memcached is also timed a second time on the same
 # server (the same load again, after the first run: a long-running server that has learned its
 # locks). Run on an otherwise idle machine, as root (it
 # installs Debian packages and enables deb-src the first time).
@@ -80,6 +81,7 @@ echo "$ldb_pairs" >"$results/leveldb-pairs.txt"  # native, lockorder-run
 ldb[native]=$(awk '{print $1}' <<<"$ldb_pairs" | median)
 ldb[lockorder]=$(awk '{print $2}' <<<"$ldb_pairs" | median)
 ldb[lockorder_ratio]=$(awk '{print $2 / $1}' <<<"$ldb_pairs" | median)
+ldb[lockorder_spread]=$(awk '{print $2 / $1}' <<<"$ldb_pairs" | quartiles)
 ldb_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/leveldb-tsan/db_bench"
 if [ $helgrind = 1 ]; then ldb_config helgrind 1 valgrind -q --tool=helgrind "$native_ldb"; fi
 fi
@@ -125,9 +127,11 @@ echo "$mc_pairs" >"$results/memcached-pairs.txt"
 mc[native]=$(awk '{print $1}' <<<"$mc_pairs" | median)
 mc[lockorder]=$(awk '{print $3}' <<<"$mc_pairs" | median)
 mc[lockorder_ratio]=$(awk '{print $3 / $1}' <<<"$mc_pairs" | median)
+mc[lockorder_spread]=$(awk '{print $3 / $1}' <<<"$mc_pairs" | quartiles)
 mc_again[native]=$(awk '{print $2}' <<<"$mc_pairs" | median)
 mc_again[lockorder]=$(awk '{print $4}' <<<"$mc_pairs" | median)
 mc_again[lockorder_ratio]=$(awk '{print $4 / $2}' <<<"$mc_pairs" | median)
+mc_again[lockorder_spread]=$(awk '{print $4 / $2}' <<<"$mc_pairs" | quartiles)
 mc_config tsan 3 env TSAN_OPTIONS=report_bugs=0 "$work/memcached-tsan/memcached"
 if [ $helgrind = 1 ]; then mc_config helgrind 1 valgrind -q --tool=helgrind /usr/bin/memcached; fi
 fi
@@ -141,12 +145,18 @@ report() {  # name, assoc-array name
   for label in native lockorder tsan helgrind; do
     [ -n "${times[$label]:-}" ] || continue
     local ratio="${times[${label}_ratio]:-$(echo "${times[$label]} / ${times[native]}" | bc -l)}"
-    printf '  %-10s %8.2f s   %6.2fx\n' "$label" "${times[$label]}" "$ratio"
+    printf '  %-10s %8.2f s   %6.2fx' "$label" "${times[$label]}" "$ratio"
+    if [ -n "${times[${label}_spread]:-}" ]; then
+      # shellcheck disable=SC2086  # two numbers
+      printf '   (middle half of the pairs: %.2fx-%.2fx)' ${times[${label}_spread]}
+    fi
+    printf '\n'
   done
 }
 {
   echo "real programs (wall time, median of $reps; tsan 3 runs, helgrind 1;"
-  echo "  lockorder: median of the ratios of $reps alternating native/lockorder-run pairs)"
+  echo "  lockorder: median of the ratios of $reps alternating native/lockorder-run pairs, and"
+  echo "  the first and third quartiles of those ratios)"
   report "LevelDB db_bench ${ldb_args[*]}" ldb
   report "memcached 1.6.18 (Debian) under memcslap --concurrency=8 --execute-number=20000" mc
   report "memcached, the same load again on the same server" mc_again
