@@ -39,6 +39,6 @@ void register_fork_handlers();
 bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, const Site& site);
 void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& site) noexcept;
 bool release_at(LockMeta& lock, const Site& site) noexcept;
-void wait_at(LockMeta& lock, const Site& site);
+bool wait_at(LockMeta& lock, const Site& site);
 
 }  // namespace lockorder::internal

@@ -324,9 +324,10 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
   return release_slow(lock, cfa);
 }
 
-void wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
+// Returns whether the thread holds other locks across the wait (below the re-taken entry).
+bool wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
   ThreadState* thread = current_thread_state();
-  if (thread == nullptr) return;
+  if (thread == nullptr) return false;
   HeldLock* entry = find_held(*thread, lock);
   if (entry == nullptr) {
     reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
@@ -334,6 +335,7 @@ void wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
     erase_held(*thread, entry);  // the wait releases it...
   }
   acquire_slow(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back
+  return thread->held.size() > 1 && thread->held.back().lock == &lock;
 }
 
 }  // namespace
@@ -355,7 +357,9 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
 
 bool before_unlock(LockMeta& lock, Mode) noexcept { return release_fast(lock, LOCKORDER_OWN_CFA); }
 
-void before_wait(LockMeta& lock) { wait_released(lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA); }
+bool before_wait(LockMeta& lock) {
+  return wait_released(lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
 
 bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, const Site& site) {
   if (flags == kBlocking) return blocking_fast_keyed(lock, key, mode, site.pc, site.cfa);
@@ -368,15 +372,19 @@ void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& s
 
 bool release_at(LockMeta& lock, const Site& site) noexcept { return release_fast(lock, site.cfa); }
 
-void wait_at(LockMeta& lock, const Site& site) { wait_released(lock, site.pc, site.cfa); }
+bool wait_at(LockMeta& lock, const Site& site) { return wait_released(lock, site.pc, site.cfa); }
 
 #undef LOCKORDER_CALLER_PC
 #undef LOCKORDER_OWN_CFA
 
-void begin_blocked_wait(LockMeta& lock, Mode) {
+namespace {
+
+// Publishes the thread as blocked on its newest held entry, `lock` (by a native acquisition, or
+// by a condition-variable wait that must take it back), and acts on a deadlock that closes.
+void publish_wait(LockMeta& lock, WaitForGraph::Wait wait) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr || thread->held.empty() || thread->held.back().lock != &lock) return;
-  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block(*thread);
+  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block(*thread, wait);
   thread->wait_published = true;
   if (!deadlock) return;
   const bool resolved = resolve_deadlock(*deadlock, deadlock->report);
@@ -387,6 +395,12 @@ void begin_blocked_wait(LockMeta& lock, Mode) {
   }
   reporter().on_certain_deadlock();
 }
+
+}  // namespace
+
+void begin_blocked_wait(LockMeta& lock, Mode) { publish_wait(lock, WaitForGraph::Wait::lock); }
+
+void begin_condition_wait(LockMeta& lock) { publish_wait(lock, WaitForGraph::Wait::condition); }
 
 void end_blocked_wait() noexcept {
   ThreadState* thread = t_thread_state;

@@ -29,12 +29,13 @@ WaitForGraph& wait_for_graph() {
   return *graph;
 }
 
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait) {
   if (thread.held.empty()) return std::nullopt;
   Waiter waiter;
   waiter.thread = &thread;
   waiter.label = &thread.label();
   waiter.pending = thread.held.back();
+  waiter.wait = wait;
   waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
   waiter.since = std::chrono::steady_clock::now();
 
@@ -66,7 +67,7 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread) {
 bool WaitForGraph::choose_victim(const ThreadState* thread) {
   std::lock_guard guard(mu_);
   auto it = waiters_.find(thread);
-  if (it == waiters_.end()) return false;
+  if (it == waiters_.end() || it->second.wait == Wait::condition) return false;
   // The thread is blocked and published: it reads the flag only while it polls its wait.
   const_cast<ThreadState*>(thread)->chosen_victim.store(true, std::memory_order_release);
   return true;
@@ -88,6 +89,7 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   out.thread = *waiter.label;
   out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   out.shared = waiter.pending.mode == Mode::shared;
+  out.in_condition_wait = waiter.wait == Wait::condition;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
   for (const Waiter* next : successors(waiter)) out.blocked_by.push_back(next->thread->tid());
   out.waited = now - waiter.since;
@@ -196,7 +198,9 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Member& next = cycle[(i + 1) % cycle.size()];
     summary += i == 0 ? cycle[i].label : ", which";
-    summary += " waits for " + report.locks[i].label + " held by " + next.label;
+    summary += " waits for " + report.locks[i].label;
+    if (cycle[i].waiter.wait == Wait::condition) summary += " (to return from a condition wait)";
+    summary += " held by " + next.label;
   }
   report.summary = summary;
   auto site = [&checker](std::uint32_t stack) {
@@ -204,8 +208,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Waiter& w = cycle[i].waiter;
+    const std::string waits =
+        w.wait == Wait::condition ? "waits on a condition variable, then for " : "waits for ";
     report.sites.push_back(
-        {"waits for " + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
+        {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
          site(w.pending.site_stack), cycle[i].label});
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;

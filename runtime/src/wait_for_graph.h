@@ -14,8 +14,10 @@
 //   - to every published holder of the lock in a conflicting mode (writer/any, any/writer);
 //   - for a read request on a writer-preferring read-write lock, also to every published writer
 //     queued on it: new readers queue behind a waiting writer.
-// A thread re-acquiring its mutex inside a condition-variable wait is not published (the wait
-// happens inside the native call); timed acquisitions are never published: they can time out.
+// A thread that waits on a condition variable while it holds other locks is published as
+// waiting for the wait's mutex from the start of the wait: the wait can only return by taking
+// the mutex back, signalled or not, so a cycle through it is a deadlock all the same. Timed
+// acquisitions are never published: they can time out.
 #pragma once
 
 #include <chrono>
@@ -41,10 +43,14 @@ class WaitForGraph {
     std::vector<const ThreadState*> threads;  // in wait order, `thread` of block() first
     std::vector<blocked_thread> view;         // the same threads, as the public API shows them
   };
+  // How the thread waits for its pending lock: in the native acquisition, or in a
+  // condition-variable wait that must take the lock back before it returns.
+  enum class Wait { lock, condition };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it. Returns the deadlock if that closes a cycle.
-  std::optional<Deadlock> block(ThreadState& thread);
-  // Marks a blocked member of a deadlock as its victim; false if it no longer waits.
+  std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock);
+  // Marks a blocked member of a deadlock as its victim; false if it no longer waits, or waits in
+  // a condition-variable wait (the native wait cannot give up).
   bool choose_victim(const ThreadState* thread);
   std::vector<blocked_thread> snapshot();
   // Withdraws what `thread` published. No-op for a thread that is not published.
@@ -61,6 +67,7 @@ class WaitForGraph {
     // blocked (a signal handler that called set_thread_name there would race with a reader).
     const std::string* label = nullptr;
     HeldLock pending;
+    Wait wait = Wait::lock;
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
     mutable std::uint64_t visited = 0;  // the find_cycle search that last reached it

@@ -231,6 +231,17 @@ TEST(Preload, ConditionTimedWaitRetakesItsMutex) {
   expect_report(c("cond_timedwait_holding_other"), "lock-order-inversion");
 }
 
+// A thread that holds a lock while it waits on a condition variable waits for the wait's mutex.
+TEST(Preload, ConditionWaitHoldingALockDeadlocksWithTheMutexHolder) {
+  RunResult r = c("cond_wait_deadlock");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 66) << r.err;
+  EXPECT_TRUE(has(r.err, "WARNING: lockorder: deadlock (2 threads blocked in a cycle")) << r.err;
+  EXPECT_TRUE(has(r.err, "(to return from a condition wait) held by")) << r.err;
+  EXPECT_TRUE(has(r.err, "waits on a condition variable, then for mutex 0x")) << r.err;
+  EXPECT_FALSE(has(r.out, "finished"));
+}
+
 TEST(Preload, ForkedChildKeepsWorkingAndReportsOnItsOwn) {
   RunResult r = c("fork_child_keeps_working");
   EXPECT_FALSE(r.timed_out);

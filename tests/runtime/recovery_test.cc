@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "lockorder/condition_variable.h"
 #include "lockorder/mutex.h"
 #include "lockorder/runtime.h"
 #include "lockorder/wait_for.h"
@@ -121,6 +122,93 @@ TEST(DeadlockRecovery, ReaderOfASharedMutexCanBeTheVictim) {
   reader.join();
   EXPECT_TRUE(reader_failed);
   EXPECT_TRUE(writer_done);
+}
+
+// 'sleeper' holds `outer` and waits on a condition variable with `inner`, never signalled
+// before 'taker' takes `inner` and then `outer`: a cycle of a condition wait (which cannot return
+// without `inner`) and a blocked acquisition. Returns whether 'taker' was the victim; then the
+// condition is signalled and 'sleeper' returns.
+bool condition_wait_cycle() {
+  mutex outer("outer"), inner("inner");
+  condition_variable signal;
+  bool signalled = false;
+  bool taker_failed = false;
+  std::thread sleeper([&] {
+    set_thread_name("sleeper");
+    std::lock_guard o(outer);
+    std::unique_lock i(inner);
+    signal.wait(i, [&] { return signalled; });
+  });
+  // Published from the moment it waits, as a thread waiting for `inner`.
+  auto sleeping = [] {
+    for (const blocked_thread& t : blocked_threads())
+      if (t.thread.find("sleeper") != std::string::npos && t.in_condition_wait) return true;
+    return false;
+  };
+  auto signal_sleeper = [&] {
+    {
+      std::lock_guard i(inner);
+      signalled = true;
+    }
+    signal.notify_all();
+    sleeper.join();
+  };
+  for (auto give_up = std::chrono::steady_clock::now() + 10s; !sleeping();) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      ADD_FAILURE() << "the condition wait was never published";
+      signal_sleeper();
+      return false;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  std::thread taker([&] {
+    set_thread_name("taker");
+    std::lock_guard i(inner);
+    try {
+      std::lock_guard o(outer);
+    } catch (const deadlock_victim&) {
+      taker_failed = true;
+    }
+  });
+  taker.join();
+  signal_sleeper();
+  return taker_failed;
+}
+
+TEST(DeadlockRecovery, AConditionWaitHoldingALockWaitsForItsMutex) {
+  ReportCollector reports;
+  std::vector<blocked_thread> seen;
+  ScopedResolver resolver([&](const std::vector<blocked_thread>& cycle) {
+    seen = cycle;
+    return member_named(cycle, "taker");
+  });
+  EXPECT_TRUE(condition_wait_cycle());
+  ASSERT_EQ(seen.size(), 2u);
+  const std::size_t sleeper = *member_named(seen, "sleeper"), taker = 1 - sleeper;
+  EXPECT_TRUE(seen[sleeper].in_condition_wait);
+  EXPECT_EQ(seen[sleeper].waits_for, "inner");
+  EXPECT_EQ(seen[sleeper].holds, std::vector<std::string>{"outer"});
+  EXPECT_FALSE(seen[taker].in_condition_wait);
+  EXPECT_EQ(seen[taker].waits_for, "outer");
+  auto deadlocks = reports.of_kind("deadlock");
+  ASSERT_EQ(deadlocks.size(), 1u);
+  EXPECT_NE(deadlocks[0].summary.find("waits for inner (to return from a condition wait) held by"),
+            std::string::npos)
+      << deadlocks[0].summary;
+}
+
+// The thread in the condition wait cannot give up its native wait: choosing it is refused.
+TEST(DeadlockRecoveryDeathTest, AConditionWaitCannotBeTheVictim) {
+  EXPECT_EXIT(
+      {
+        set_deadlock_resolver([](const std::vector<blocked_thread>& cycle) {
+          return member_named(cycle, "sleeper");
+        });
+        condition_wait_cycle();
+      },
+      ::testing::ExitedWithCode(66),
+      "deadlock \\(2 threads blocked in a cycle(.|\n)*waits on a condition variable, then for "
+      "inner");
 }
 
 TEST(DeadlockRecoveryDeathTest, NoVictimChosenLeavesTheDeadlockToOnDeadlock) {

@@ -279,7 +279,8 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
   for (const blocked_thread& member : cycle) {
     const Worker* known = worker_with_tid(member.thread_id);
     std::optional<VictimCandidate> candidate;
-    if (known != nullptr) {
+    // A thread in a condition wait cannot give its wait up: only the others may be victims.
+    if (known != nullptr && !member.in_condition_wait) {
       const std::int64_t item = known->heartbeat->item_started_ns();
       candidate = VictimCandidate{
           known->abandoned ? std::numeric_limits<int>::min() : known->info.priority,
@@ -303,7 +304,7 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
   } else {
     incident.kind = IncidentKind::lock_cycle;
     incident.action =
-        "none: no member may be a victim (critical or not watched); "
+        "none: no member may be a victim (critical, not watched or in a condition wait); "
         "on_deadlock applies";
   }
   emit(incident);

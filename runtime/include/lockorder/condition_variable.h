@@ -9,7 +9,9 @@
 // Contract: the same as the standard types, thread-safe, same spurious-wakeup rules. A wait
 // releases its mutex (the mutex is not held while waiting, so the wait adds no edge from it) and
 // re-acquires it when it returns: that re-acquisition is checked against the locks the thread
-// still holds, before the thread blocks, exactly as a lock() at that point would be.
+// still holds, before the thread blocks, exactly as a lock() at that point would be. A thread that
+// holds other locks while it waits is, for the whole wait, a thread waiting for the mutex (it
+// cannot return without it): a cycle of such waits and blocked acquisitions is a deadlock.
 #pragma once
 
 #include <chrono>
@@ -30,9 +32,8 @@ class condition_variable {
   void notify_all() noexcept { native_.notify_all(); }
 
   void wait(std::unique_lock<mutex>& lock) {
-    std::unique_lock<std::mutex> native = prepare(lock);
-    native_.wait(native);
-    native.release();
+    Prepared prepared(lock);
+    native_.wait(prepared.native);
   }
   template <class Predicate>
   void wait(std::unique_lock<mutex>& lock, Predicate ready) {
@@ -42,10 +43,8 @@ class condition_variable {
   template <class Clock, class Duration>
   std::cv_status wait_until(std::unique_lock<mutex>& lock,
                             const std::chrono::time_point<Clock, Duration>& deadline) {
-    std::unique_lock<std::mutex> native = prepare(lock);
-    std::cv_status status = native_.wait_until(native, deadline);
-    native.release();
-    return status;
+    Prepared prepared(lock);
+    return native_.wait_until(prepared.native, deadline);
   }
   template <class Clock, class Duration, class Predicate>
   bool wait_until(std::unique_lock<mutex>& lock,
@@ -67,12 +66,16 @@ class condition_variable {
   }
 
  private:
-  // Runs the release/re-acquire check, then hands the already-held native mutex to the wait.
-  static std::unique_lock<std::mutex> prepare(std::unique_lock<mutex>& lock) {
-    mutex& m = *lock.mutex();
-    internal::before_wait(m.meta_);
-    return std::unique_lock<std::mutex>(m.native_, std::adopt_lock);
-  }
+  // For one wait: the release/re-acquire check, the wait published while other locks are held,
+  // and the already-held native mutex handed to the wait (and back to `lock` after it).
+  struct Prepared {
+    explicit Prepared(std::unique_lock<mutex>& lock)
+        : published(lock.mutex()->meta_, internal::before_wait(lock.mutex()->meta_)),
+          native(lock.mutex()->native_, std::adopt_lock) {}
+    ~Prepared() { native.release(); }
+    internal::condition_wait published;
+    std::unique_lock<std::mutex> native;
+  };
 
   std::condition_variable native_;
 };

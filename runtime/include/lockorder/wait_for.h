@@ -16,8 +16,12 @@
 //     what it holds while the exception unwinds, and the other threads proceed. A victim that is
 //     already blocked notices within a few milliseconds (its wait polls while a resolver is
 //     installed). When the resolver picks no one, on_deadlock applies as usual.
-//   - Only the linked lock types (lockorder::mutex and friends) can be victims; a preloaded
-//     pthread lock cannot throw through C code, so there on_deadlock always applies.
+//   - A thread that waits on a condition variable while it holds other locks is published as
+//     waiting for the wait's mutex (in_condition_wait): the wait cannot return without it.
+//   - Only the linked lock types (lockorder::mutex and friends) can be victims, and only in an
+//     acquisition (not in a condition wait); a preloaded pthread lock cannot throw through C
+//     code, so there on_deadlock always applies. A victim that cannot give up is refused: the
+//     deadlock is then left to on_deadlock.
 // Thread-safety: every function may be called from any thread. The resolver runs on the thread
 // that closed the cycle, with no lockorder-internal lock held; it must not block on a lock.
 #pragma once
@@ -33,10 +37,14 @@
 namespace lockorder {
 
 struct blocked_thread {
-  int thread_id = 0;               // the kernel's thread id (gettid())
-  std::string thread;              // as reports name it: "T3 'worker'"
-  std::string waits_for;           // the lock it is blocked on, as reports name it
-  bool shared = false;             // waits for a read (shared) acquisition
+  int thread_id = 0;      // the kernel's thread id (gettid())
+  std::string thread;     // as reports name it: "T3 'worker'"
+  std::string waits_for;  // the lock it is blocked on, as reports name it
+  bool shared = false;    // waits for a read (shared) acquisition
+  // Waits on a condition variable while it holds other locks: to return, the wait must take
+  // `waits_for` (its mutex) back, so it waits for that lock's holder all the same. Such a
+  // thread cannot be a deadlock's victim.
+  bool in_condition_wait = false;
   std::vector<std::string> holds;  // locks it holds while it waits
   std::vector<int> blocked_by;     // thread ids of blocked threads it waits for
   std::chrono::nanoseconds waited{0};

@@ -222,6 +222,34 @@ static int cond_timedwait_holding_other(void) {
   return 0;
 }
 
+/* A thread waits on a condition variable while it holds b; the main thread takes the wait's mutex
+ * a, then b. The waiter can only return by taking a back, signalled or not: a deadlock. */
+static pthread_cond_t never_signalled = PTHREAD_COND_INITIALIZER;
+static int waiting; /* under a */
+static void* wait_holding_b(void* arg) {
+  (void)arg;
+  pthread_mutex_lock(&b);
+  pthread_mutex_lock(&a);
+  waiting = 1;
+  while (waiting) pthread_cond_wait(&never_signalled, &a);
+  pthread_mutex_unlock(&a);
+  pthread_mutex_unlock(&b);
+  return NULL;
+}
+static int cond_wait_deadlock(void) {
+  pthread_t waiter;
+  pthread_create(&waiter, NULL, wait_holding_b, NULL);
+  for (;;) { /* a is free again once the waiter is inside its wait */
+    pthread_mutex_lock(&a);
+    if (waiting) break;
+    pthread_mutex_unlock(&a);
+    usleep(1000);
+  }
+  pthread_mutex_lock(&b);
+  puts("finished");
+  return 0;
+}
+
 /* A used mutex copied bytewise to another address (its tag with it) is a new lock there: taking
  * the copy the other way round is no inversion; taking the original so is. */
 struct account {
@@ -252,6 +280,7 @@ int main(int argc, char** argv) {
   if (strcmp(name, "thread_exits_holding") == 0) return thread_exits_holding();
   if (strcmp(name, "dlopen_inversion") == 0 && argc == 3) return dlopen_inversion(argv[2]);
   if (strcmp(name, "cond_timedwait_holding_other") == 0) return cond_timedwait_holding_other();
+  if (strcmp(name, "cond_wait_deadlock") == 0) return cond_wait_deadlock();
   if (strcmp(name, "copied_lock") == 0) return copied_lock(0);
   if (strcmp(name, "copied_lock_original") == 0) return copied_lock(1);
   fprintf(stderr, "usage: c_scenarios NAME [LIBRARY]\n");

@@ -165,8 +165,30 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept;
 // the caller then leaves the native lock alone.
 bool before_unlock(LockMeta& lock, Mode mode) noexcept;
 // A condition-variable wait on `lock`: releases it and checks its re-acquisition against the
-// locks still held, before the caller blocks in the wait.
-void before_wait(LockMeta& lock);
+// locks still held, before the caller blocks in the wait. Returns whether the thread holds other
+// locks across the wait: then the caller brackets the wait with condition_wait.
+bool before_wait(LockMeta& lock);
+// Brackets a condition-variable wait on `lock` by a thread that holds other locks across it. The
+// wait can only return by taking `lock` back, signalled or not, so the thread waits for whoever
+// holds `lock` exactly as a blocked acquisition of it would: it is published in the wait-for
+// graph, and a cycle through it is reported as a deadlock (it cannot be a resolver's victim: its
+// wait is the native one). The caller waits between the two calls.
+void begin_condition_wait(LockMeta& lock);
+
+class condition_wait {
+ public:
+  condition_wait(LockMeta& lock, bool holds_others) : published_(holds_others) {
+    if (published_) begin_condition_wait(lock);
+  }
+  ~condition_wait() {
+    if (published_) end_blocked_wait();
+  }
+  condition_wait(const condition_wait&) = delete;
+  condition_wait& operator=(const condition_wait&) = delete;
+
+ private:
+  bool published_;
+};
 void on_destroy(LockMeta& lock) noexcept;
 
 inline void destroy(LockMeta& lock) noexcept {
