@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "incident_log.h"
+#include "lockorder/condition_variable.h"
 #include "lockorder/mutex.h"
 #include "lockorder/options.h"
 
@@ -155,6 +156,49 @@ TEST(Watchdog, ACriticalWorkerIsNeverTheVictim) {
                    {.name = "cache", .priority = 9});
   EXPECT_FALSE(outcome.first_victim);
   EXPECT_TRUE(outcome.second_victim);
+}
+
+// A worker waiting on a condition variable under a lock is in the cycle (its wait cannot return
+// without its mutex) but cannot give the wait up: the other worker is the victim, whatever the
+// priorities say.
+TEST(Watchdog, AWorkerInAConditionWaitIsNeverTheVictim) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  lockorder::mutex outer("outer"), inner("inner");
+  lockorder::condition_variable signal;
+  bool signalled = false;  // under inner
+  std::atomic<bool> waiting{false};
+  bool taker_victim = false;
+  std::thread sleeper([&] {
+    auto registration = watchdog.watch({.name = "sleeper", .priority = 0}, 5s);
+    registration.heartbeat().begin_item();
+    std::lock_guard o(outer);
+    std::unique_lock i(inner);
+    waiting = true;
+    signal.wait(i, [&] { return signalled; });
+  });
+  while (!waiting) std::this_thread::sleep_for(1ms);
+  std::thread taker([&] {
+    auto registration = watchdog.watch({.name = "taker", .priority = 9}, 5s);
+    registration.heartbeat().begin_item();
+    std::lock_guard i(inner);  // once the sleeper's wait has released it
+    try {
+      std::lock_guard o(outer);
+    } catch (const lockorder::deadlock_victim&) {
+      taker_victim = true;
+    }
+  });
+  taker.join();
+  {
+    std::lock_guard i(inner);
+    signalled = true;
+  }
+  signal.notify_all();
+  sleeper.join();
+  EXPECT_TRUE(taker_victim);
+  auto broken = log.of_kind(IncidentKind::deadlock_broken);
+  ASSERT_EQ(broken.size(), 1u);
+  EXPECT_NE(broken[0].action.find("victim taker"), std::string::npos) << broken[0].action;
 }
 
 // A second watchdog (a library's, say) neither takes over nor, when it goes, removes the first
