@@ -41,6 +41,35 @@ TEST(LockExplanation, AChainEndsAtAHolderThatIsNotBlocked) {
   EXPECT_TRUE(why.cycle.empty());
 }
 
+blocked_thread in_condition_wait(int tid, std::string mutex, std::vector<std::string> holds,
+                                 std::vector<int> by) {
+  blocked_thread b = blocked(tid, std::move(mutex), std::move(holds), std::move(by));
+  b.in_condition_wait = true;
+  return b;
+}
+
+TEST(LockExplanation, AConditionWaitWhoseMutexNoBlockedThreadHoldsIsSimplyStalled) {
+  LockExplanation why = explain_wait(1, {in_condition_wait(1, "m", {"x"}, {})}, label);
+  EXPECT_EQ(why.kind, IncidentKind::stalled);
+  EXPECT_TRUE(why.chain.empty());
+}
+
+TEST(LockExplanation, AConditionWaitOnTheWayIsNamedAsSuch) {
+  // 1 waits for a held by 2, which waits on a condition variable with m, which nobody blocked
+  // holds; then the same with m held by 1: a cycle.
+  LockExplanation chain =
+      explain_wait(1, {blocked(1, "a", {}, {2}), in_condition_wait(2, "m", {"a"}, {})}, label);
+  EXPECT_EQ(chain.kind, IncidentKind::lock_chain);
+  ASSERT_EQ(chain.chain.size(), 2u);
+  EXPECT_EQ(chain.chain[1],
+            "T2 waits on a condition variable (its mutex m is free or held by a thread that is "
+            "not blocked on a lock)");
+  LockExplanation cycle =
+      explain_wait(1, {blocked(1, "a", {"m"}, {2}), in_condition_wait(2, "m", {"a"}, {1})}, label);
+  EXPECT_EQ(cycle.kind, IncidentKind::lock_cycle);
+  EXPECT_EQ(cycle.chain.back(), "T2 waits on a condition variable, then for m held by T1");
+}
+
 TEST(LockExplanation, AThreadInACycleNamesTheCycleLocks) {
   LockExplanation why =
       explain_wait(1, {blocked(1, "a", {"b"}, {2}), blocked(2, "b", {"a"}, {1})}, label);

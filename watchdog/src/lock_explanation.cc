@@ -5,6 +5,15 @@
 #include <unordered_map>
 
 namespace lockorder::watchdog {
+namespace {
+
+// One step: what `t` waits for; a condition wait needs its mutex back only once signalled.
+std::string waits(const blocked_thread& t) {
+  return (t.in_condition_wait ? " waits on a condition variable, then for " : " waits for ") +
+         t.waits_for;
+}
+
+}  // namespace
 
 LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& snapshot,
                              const ThreadNamer& name_of) {
@@ -14,6 +23,8 @@ LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& s
   auto start = by_id.find(thread_id);
   if (start == by_id.end()) return out;  // not blocked on an instrumented lock
   const blocked_thread* me = start->second;
+  // Waiting on a condition variable whose mutex no blocked thread holds: a wait for a signal.
+  if (me->in_condition_wait && me->blocked_by.empty()) return out;
   out.kind = IncidentKind::lock_chain;
   out.waits_for = me->waits_for;
   out.waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(me->waited).count();
@@ -25,12 +36,15 @@ LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& s
     const std::string who = name_of(at->thread_id, at->thread);
     auto next = at->blocked_by.empty() ? by_id.end() : by_id.find(at->blocked_by.front());
     if (next == by_id.end()) {
-      out.chain.push_back(who + " waits for " + at->waits_for +
-                          ", held by a thread that is not blocked on a lock");
+      out.chain.push_back(at->in_condition_wait
+                              ? who + " waits on a condition variable (its mutex " + at->waits_for +
+                                    " is free or held by a thread that is not blocked on a lock)"
+                              : who + waits(*at) +
+                                    ", held by a thread that is not blocked on a lock");
       return out;
     }
     const blocked_thread* holder = next->second;
-    out.chain.push_back(who + " waits for " + at->waits_for + " held by " +
+    out.chain.push_back(who + waits(*at) + " held by " +
                         name_of(holder->thread_id, holder->thread));
     auto seen = std::find(path.begin(), path.end(), holder);
     if (seen != path.end()) {
