@@ -64,6 +64,16 @@ void expect_report(const RunResult& r, const std::string& kind) {
       << r.err;
 }
 
+// A run that ended, with 66, at a real deadlock of `threads` threads.
+void expect_deadlock(const RunResult& r, int threads) {
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 66) << r.err;
+  EXPECT_TRUE(has(r.err, "WARNING: lockorder: deadlock (" + std::to_string(threads) +
+                             " threads blocked in a cycle"))
+      << r.err;
+  EXPECT_TRUE(has(r.err, "SUMMARY: lockorder: deadlock")) << r.err;
+}
+
 // Scenario 1: both edges' stacks, the locks named by their variables.
 TEST(Preload, OneThreadInversionShowsBothEdgesAndNamesTheVariables) {
   RunResult r = cxx("one_thread_inversion");
@@ -160,23 +170,18 @@ TEST(Preload, ThousandLocksHeldAtOnce) { expect_clean(cxx("thousand_held")); }  
 // Scenario 16: a real deadlock ends the run with a report, well before the time limit.
 TEST(Preload, TwoThreadDeadlockEndsTheRunWithAReport) {
   RunResult r = cxx("deadlock_two_threads");
-  EXPECT_FALSE(r.timed_out);
+  expect_deadlock(r, 2);
   EXPECT_LT(r.seconds, 30);
-  EXPECT_EQ(r.exit_code, 66) << r.err;
-  EXPECT_TRUE(has(r.err, "WARNING: lockorder: deadlock (2 threads blocked in a cycle")) << r.err;
   EXPECT_TRUE(has(r.err, "'worker0'")) << r.err;
   EXPECT_TRUE(has(r.err, "'worker1'")) << r.err;
   EXPECT_TRUE(has(r.err, " ms), at:")) << r.err;
   EXPECT_TRUE(has(r.err, "holds mutex 0x")) << r.err;
-  EXPECT_TRUE(has(r.err, "SUMMARY: lockorder: deadlock")) << r.err;
   EXPECT_FALSE(has(r.out, "finished"));
 }
 
 TEST(Preload, ThreeThreadDeadlockEndsTheRunWithAReport) {
   RunResult r = cxx("deadlock_three_threads");
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 66) << r.err;
-  EXPECT_TRUE(has(r.err, "3 threads blocked in a cycle")) << r.err;
+  expect_deadlock(r, 3);
   EXPECT_EQ(count_of(r.err, "waits for mutex"), 6u) << r.err;  // 3 in the summary, 3 sites
 }
 
@@ -215,9 +220,7 @@ TEST(Preload, RecursivePthreadMutex) {
 
 TEST(Preload, ReadersQueuedBehindAWaitingWriterDeadlock) {
   RunResult r = c("writer_preferring_deadlock");
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 66) << r.err;
-  EXPECT_TRUE(has(r.err, "WARNING: lockorder: deadlock (3 threads blocked in a cycle")) << r.err;
+  expect_deadlock(r, 3);
   EXPECT_TRUE(has(r.err, "holds rwlock 0x")) << r.err;
 }
 
@@ -234,9 +237,7 @@ TEST(Preload, ConditionTimedWaitRetakesItsMutex) {
 // A thread that holds a lock while it waits on a condition variable waits for the wait's mutex.
 TEST(Preload, ConditionWaitHoldingALockDeadlocksWithTheMutexHolder) {
   RunResult r = c("cond_wait_deadlock");
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_EQ(r.exit_code, 66) << r.err;
-  EXPECT_TRUE(has(r.err, "WARNING: lockorder: deadlock (2 threads blocked in a cycle")) << r.err;
+  expect_deadlock(r, 2);
   EXPECT_TRUE(has(r.err, "(to return from a condition wait) held by")) << r.err;
   EXPECT_TRUE(has(r.err, "waits on a condition variable, then for mutex 0x")) << r.err;
   EXPECT_FALSE(has(r.out, "finished"));
