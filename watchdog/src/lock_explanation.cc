@@ -7,7 +7,7 @@
 namespace lockorder::watchdog {
 namespace {
 
-// One step: what `t` waits for; a condition wait needs its mutex back only once signalled.
+// What `t` waits for, as one step of a chain.
 std::string waits(const blocked_thread& t) {
   return (t.in_condition_wait ? " waits on a condition variable, then for " : " waits for ") +
          t.waits_for;
