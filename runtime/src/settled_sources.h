@@ -10,8 +10,8 @@
 //
 // Only exclusive-over-exclusive edges, and only sources whose key the bitmap covers (it grows
 // with the keys it is given, up to kMaxBits); anything else is asked of SettledEdges, which holds
-// every settled edge. Bits are set under the lock-order graph's lock and read without one; a
-// bitmap replaced by a larger one is freed with its lock's.
+// every settled edge that no bitmap took. Bits are set under the lock-order graph's lock and read
+// without one; a bitmap replaced by a larger one is freed with its lock's.
 #pragma once
 
 #include <atomic>

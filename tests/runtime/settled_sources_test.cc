@@ -109,7 +109,8 @@ TEST(SettledSources, ChainsOfAnyDepthIntoAHubNeedNoLearning) {
     const std::size_t chain_cache = thread->chain_cache_size();
     const std::size_t visits = stats().graph_visits;
     for (Hub& bucket : buckets) take({&lru, &bucket, &hub});
-    EXPECT_EQ(thread->chain_cache_size(), chain_cache);  // no chain was remembered: none learned
+    // The chain cache did not grow, as 3,000 remembered (learned) chains would have made it.
+    EXPECT_EQ(thread->chain_cache_size(), chain_cache);
     // The graph was visited for the new call site's stack and by the stats() call itself.
     EXPECT_EQ(stats().graph_visits, visits + 2);
 
