@@ -2,6 +2,11 @@
 // wait of a pthread lock, then call the C library's function, and keep the runtime's records in
 // step with what that function returned. The runtime's own code runs inside InsideRuntime; the
 // native call does not (a signal handler there is the program's and is checked as such).
+//
+// Each shape is inlined into its interposer, with the functions it is given: a lock operation is
+// then one path through its interposer, not calls through function pointers into shared code
+// (bench/preload_ratios.sh: 3 to 7 ns less per lock and unlock than when the release went through
+// three calls, two of them indirect).
 #pragma once
 
 #include <cerrno>
@@ -36,8 +41,8 @@ inline bool writer_blocks_readers(pthread_rwlock_t* rwlock) { return prefers_wri
 
 // A blocking acquisition.
 template <class Object, class Try, class Lock>
-int checked_lock(Object* object, Mode mode, unsigned flags, const Site& site, Try try_native,
-                 Lock lock_native) {
+[[gnu::always_inline]] inline int checked_lock(Object* object, Mode mode, unsigned flags,
+                                               const Site& site, Try try_native, Lock lock_native) {
   LockMeta* meta = nullptr;
   bool publish = false;
   {
@@ -77,7 +82,8 @@ int checked_lock(Object* object, Mode mode, unsigned flags, const Site& site, Tr
 
 // A timed acquisition: checked for order like any other, never a deadlock (it can time out).
 template <class Object, class Timed>
-int checked_timed_lock(Object* object, Mode mode, const Site& site, Timed timed_native) {
+[[gnu::always_inline]] inline int checked_timed_lock(Object* object, Mode mode, const Site& site,
+                                                     Timed timed_native) {
   LockMeta* meta = nullptr;
   {
     InsideRuntime inside;
@@ -98,7 +104,8 @@ int checked_timed_lock(Object* object, Mode mode, const Site& site, Timed timed_
 
 // A try: held from now on if it succeeded; no edge leads into it.
 template <class Object, class Try>
-int checked_try_lock(Object* object, Mode mode, const Site& site, Try try_native) {
+[[gnu::always_inline]] inline int checked_try_lock(Object* object, Mode mode, const Site& site,
+                                                   Try try_native) {
   const int rc = try_native(object);
   if (rc == 0 || rc == EOWNERDEAD) {
     InsideRuntime inside;
@@ -113,7 +120,8 @@ int checked_try_lock(Object* object, Mode mode, const Site& site, Try try_native
 
 // A release. A lock the runtime never saw taken (no shadow) passes unchecked.
 template <class Object, class Existing, class Unlock>
-int checked_unlock(Object* object, Existing existing, const Site& site, Unlock unlock_native) {
+[[gnu::always_inline]] inline int checked_unlock(Object* object, Existing existing,
+                                                 const Site& site, Unlock unlock_native) {
   {
     InsideRuntime inside;
     if (LockMeta* meta = existing(object)) internal::release_at(*meta, site);

@@ -13,7 +13,7 @@ namespace {
 // The shadow to release. A mutex never taken through lockorder is fine to unlock when this thread
 // owns it (taken inside the runtime, where locks pass unchecked); otherwise it is released by a
 // thread that does not hold it, and the release is checked (and reported) as such.
-LockMeta* unlock_shadow(pthread_mutex_t* m) {
+[[gnu::always_inline]] inline LockMeta* unlock_shadow(pthread_mutex_t* m) {
   if (LockMeta* meta = existing_shadow(m)) return meta;
   if (__atomic_load_n(&m->__data.__owner, __ATOMIC_RELAXED) == gettid()) return nullptr;
   return shadow_of(m).meta;

@@ -57,9 +57,9 @@ Fn next(std::atomic<Fn>& cache, const char* name) {
 
 }  // namespace
 
-int mutex_lock(pthread_mutex_t* m) { return __pthread_mutex_lock(m); }
-int mutex_trylock(pthread_mutex_t* m) { return __pthread_mutex_trylock(m); }
-int mutex_unlock(pthread_mutex_t* m) { return __pthread_mutex_unlock(m); }
+int (*const g_mutex_lock)(pthread_mutex_t*) = __pthread_mutex_lock;
+int (*const g_mutex_trylock)(pthread_mutex_t*) = __pthread_mutex_trylock;
+int (*const g_mutex_unlock)(pthread_mutex_t*) = __pthread_mutex_unlock;
 int mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   return __pthread_mutex_init(m, a);
 }
@@ -74,11 +74,11 @@ int mutex_clocklock(pthread_mutex_t* m, clockid_t c, const timespec* t) {
   return next(fn, "pthread_mutex_clocklock")(m, c, t);
 }
 
-int rwlock_rdlock(pthread_rwlock_t* l) { return __pthread_rwlock_rdlock(l); }
-int rwlock_wrlock(pthread_rwlock_t* l) { return __pthread_rwlock_wrlock(l); }
-int rwlock_tryrdlock(pthread_rwlock_t* l) { return __pthread_rwlock_tryrdlock(l); }
-int rwlock_trywrlock(pthread_rwlock_t* l) { return __pthread_rwlock_trywrlock(l); }
-int rwlock_unlock(pthread_rwlock_t* l) { return __pthread_rwlock_unlock(l); }
+int (*const g_rwlock_rdlock)(pthread_rwlock_t*) = __pthread_rwlock_rdlock;
+int (*const g_rwlock_wrlock)(pthread_rwlock_t*) = __pthread_rwlock_wrlock;
+int (*const g_rwlock_tryrdlock)(pthread_rwlock_t*) = __pthread_rwlock_tryrdlock;
+int (*const g_rwlock_trywrlock)(pthread_rwlock_t*) = __pthread_rwlock_trywrlock;
+int (*const g_rwlock_unlock)(pthread_rwlock_t*) = __pthread_rwlock_unlock;
 int rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {
   return __pthread_rwlock_init(l, a);
 }

@@ -107,6 +107,9 @@ class Arena {
 
 constinit Arena g_arena;
 
+// Reading a tag (tag_words, tag_check, tagged_shadow) is forced inline: every lock operation
+// does it, and a call per helper was a measurable part of what an operation costs.
+//
 // The two tag words inside a lock object, or none for a lock whose words glibc uses. The tag:
 // `index` holds the shadow's index in the arena and, above it, a check of the index, the key and
 // the lock's own address; `key` holds the lock's node key (never 0).
@@ -116,13 +119,13 @@ struct TagWords {
   explicit operator bool() const { return index != nullptr; }
 };
 
-TagWords tag_words(pthread_mutex_t* m) {
+[[gnu::always_inline]] inline TagWords tag_words(pthread_mutex_t* m) {
   if (__atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED) & kKindUsesList) return {};
   return {reinterpret_cast<std::uint64_t*>(&m->__data.__list.__prev),
           reinterpret_cast<std::uint64_t*>(&m->__data.__list.__next)};
 }
 
-TagWords tag_words(pthread_rwlock_t* l) {
+[[gnu::always_inline]] inline TagWords tag_words(pthread_rwlock_t* l) {
   static_assert(offsetof(pthread_rwlock_t, __data.__pad4) ==
                 offsetof(pthread_rwlock_t, __data.__pad3) + 4);
   static_assert(offsetof(pthread_rwlock_t, __data.__pad3) % 8 == 0);
@@ -139,7 +142,8 @@ constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << Arena::kIndexBits) - 1
 // times an odd constant is small modulo 2^64 only for rare d), and the three multiplications
 // run side by side. Its latency matters: the C library's locked instruction, right after the
 // check, waits for it.
-std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object, std::uint64_t key) {
+[[gnu::always_inline]] inline std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object,
+                                                      std::uint64_t key) {
   return (object * 0x9E3779B97F4A7C15ull + key * 0xC2B2AE3D27D4EB4Full +
           index * 0xBF58476D1CE4E5B9ull + kTagMagic) >>
          Arena::kIndexBits;
@@ -148,7 +152,7 @@ std::uint64_t tag_check(std::uint64_t index, std::uintptr_t object, std::uint64_
 // The shadow a lock's tag names, if the lock has tag words and the tag is its own. Checked
 // against the lock's address, not against the shadow: finding it reads the lock's cache line,
 // never the shadow's (a miss per lock operation in a program with thousands of locks).
-ShadowRef tagged_shadow(TagWords words, std::uintptr_t object) {
+[[gnu::always_inline]] inline ShadowRef tagged_shadow(TagWords words, std::uintptr_t object) {
   if (!words) return {};
   const std::uint64_t key = __atomic_load_n(words.key, __ATOMIC_ACQUIRE);
   const std::uint64_t index_word = __atomic_load_n(words.index, __ATOMIC_RELAXED);
@@ -252,7 +256,7 @@ LockKind mutex_kind(pthread_mutex_t* m) {
 std::uintptr_t address_of(const void* lock) { return reinterpret_cast<std::uintptr_t>(lock); }
 
 template <class Object>
-LockMeta* existing_shadow_of(Object* lock) {
+[[gnu::always_inline]] inline LockMeta* existing_shadow_of(Object* lock) {
   const TagWords words = tag_words(lock);
   if (ShadowRef shadow = tagged_shadow(words, address_of(lock))) [[likely]]
     return shadow.meta;
