@@ -3,10 +3,10 @@
 // step with what that function returned. The runtime's own code runs inside InsideRuntime; the
 // native call does not (a signal handler there is the program's and is checked as such).
 //
-// Each shape is inlined into its interposer, with the functions it is given: a lock operation is
-// then one path through its interposer, not calls through function pointers into shared code
-// (bench/preload_ratios.sh: 3 to 7 ns less per lock and unlock than when the release went through
-// three calls, two of them indirect).
+// Each shape is inlined into its interposer, with the functions it is given, so that those are
+// direct calls, not calls through function pointers into shared code: a release is one function
+// and one call into the C library (it went through three calls, two of them indirect;
+// bench/preload_ratios.sh measured 3 to 7 ns less per lock and unlock).
 #pragma once
 
 #include <cerrno>

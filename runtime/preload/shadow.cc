@@ -108,7 +108,7 @@ class Arena {
 constinit Arena g_arena;
 
 // Reading a tag (tag_words, tag_check, tagged_shadow) is forced inline: every lock operation
-// does it, and a call per helper was a measurable part of what an operation costs.
+// does it, and a release then reads the tag inside its interposer (see checked_lock.h).
 //
 // The two tag words inside a lock object, or none for a lock whose words glibc uses. The tag:
 // `index` holds the shadow's index in the arena and, above it, a check of the index, the key and
