@@ -118,6 +118,18 @@ template <class Object, class Try>
   return rc;
 }
 
+// pthread_*_init or _destroy: whatever lock lived at `object` ends here. One still held (destroyed
+// while held, or its memory initialized again over a held lock) is reported, and no thread keeps
+// counting it as held; then its node leaves the graph.
+template <class Object>
+inline void end_lock_life(Object* object, const Site& site) {
+  InsideRuntime inside;
+  LockMeta* meta = existing_shadow(object);
+  if (meta != nullptr && internal::native_holder(*meta).held)
+    internal::destroyed_while_held_at(*meta, site);
+  forget(object);
+}
+
 // A release. A lock the runtime never saw taken (no shadow) passes unchecked.
 template <class Object, class Existing, class Unlock>
 [[gnu::always_inline]] inline int checked_unlock(Object* object, Existing existing,

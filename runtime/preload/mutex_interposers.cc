@@ -69,18 +69,12 @@ LOCKORDER_EXPORT int pthread_mutex_unlock(pthread_mutex_t* m) {
 }
 
 LOCKORDER_EXPORT int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) {
-  if (!from_runtime()) {
-    InsideRuntime inside;
-    forget(m);
-  }
+  if (!from_runtime()) end_lock_life(m, LOCKORDER_CALL_SITE());
   return real::mutex_init(m, attr);
 }
 
 LOCKORDER_EXPORT int pthread_mutex_destroy(pthread_mutex_t* m) {
-  if (!from_runtime()) {
-    InsideRuntime inside;
-    forget(m);
-  }
+  if (!from_runtime()) end_lock_life(m, LOCKORDER_CALL_SITE());
   return real::mutex_destroy(m);
 }
 

@@ -89,18 +89,12 @@ LOCKORDER_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t* l) {
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) {
-  if (!from_runtime()) {
-    InsideRuntime inside;
-    forget(l);
-  }
+  if (!from_runtime()) end_lock_life(l, LOCKORDER_CALL_SITE());
   return real::rwlock_init(l, attr);
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t* l) {
-  if (!from_runtime()) {
-    InsideRuntime inside;
-    forget(l);
-  }
+  if (!from_runtime()) end_lock_life(l, LOCKORDER_CALL_SITE());
   return real::rwlock_destroy(l);
 }
 

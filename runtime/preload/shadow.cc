@@ -36,7 +36,8 @@ constexpr std::uint64_t kTagMagic = 0x6c6f636b6f726465;  // "lockorde"
 // start, because it travels in the lock's tag.
 struct alignas(128) ShadowLock {
   ShadowLock(std::uintptr_t address, LockKind kind, bool prefers_writers)
-      : meta(lock_attributes{.name = label}, kind, std::source_location{}) {
+      : meta(lock_attributes{.name = label}, kind, std::source_location{},
+             reinterpret_cast<const void*>(address), layout_of(kind)) {
     start(prefers_writers);
     std::snprintf(label, sizeof label, "%s 0x%lx",
                   kind == LockKind::shared_mutex ? "rwlock" : "mutex",
@@ -46,6 +47,11 @@ struct alignas(128) ShadowLock {
     meta.prefers_writers = prefers_writers;
     meta.node_key.store(meta.id.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
+  static internal::NativeLayout layout_of(LockKind kind) {
+    return kind == LockKind::shared_mutex ? internal::NativeLayout::pthread_rwlock
+                                          : internal::NativeLayout::pthread_mutex;
+  }
+
   LockMeta meta;
   char label[32] = {};
 };
@@ -203,10 +209,14 @@ ShadowLock* create(std::uintptr_t address, LockKind kind, bool prefers_writers) 
 // The lock that lived at the shadow's address is gone: its node leaves the graph, and the shadow
 // starts a new lock (a new id and key: tags of the old one no longer match).
 void renew(ShadowLock& shadow, LockKind kind, bool prefers_writers) {
-  internal::destroy(shadow.meta);
+  // Only the node: whether the old lock was still held is the interposer's to report, while the
+  // lock object is still what it was.
+  if (shadow.meta.graph_node.load(std::memory_order_acquire) != 0)
+    internal::on_destroy(shadow.meta);
+  const void* object = shadow.meta.native;
   std::destroy_at(&shadow.meta);
   std::construct_at(&shadow.meta, lock_attributes{.name = shadow.label}, kind,
-                    std::source_location{});
+                    std::source_location{}, object, ShadowLock::layout_of(kind));
   shadow.start(prefers_writers);
 }
 

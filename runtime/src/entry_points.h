@@ -40,5 +40,8 @@ bool acquire_at(LockMeta& lock, std::uint64_t key, Mode mode, unsigned flags, co
 void try_acquired_at(LockMeta& lock, std::uint64_t key, Mode mode, const Site& site) noexcept;
 bool release_at(LockMeta& lock, const Site& site) noexcept;
 bool wait_at(LockMeta& lock, const Site& site);
+// pthread_*_destroy (or _init) of a lock that is still held: a `destroy-of-held-lock` report at
+// `site`, and no thread's records keep holding it. Its node stays until the shadow is renewed.
+void destroyed_while_held_at(LockMeta& lock, const Site& site) noexcept;
 
 }  // namespace lockorder::internal

@@ -22,12 +22,14 @@ void prepare() {
   wait_for_graph().lock_for_fork();
   reporter().lock_for_fork();
   lock_options_for_fork();
+  thread_registry().lock_for_fork();
 }
 
 void release(bool in_child) {
+  if (in_child && t_thread_state != nullptr) t_thread_state->refresh_tid();
+  thread_registry().unlock_after_fork(in_child, t_thread_state);
   unlock_options_after_fork();
   reporter().unlock_after_fork(in_child);
-  if (in_child && t_thread_state != nullptr) t_thread_state->refresh_tid();
   wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
   settled_edges().unlock_after_fork();
   order_checker().unlock_after_fork();

@@ -62,6 +62,33 @@ void erase_held(ThreadState& thread, HeldLock* entry) {
   }
 }
 
+// Drops the held entries that other threads said are held no longer (see DroppedHold).
+[[gnu::noinline]] void drop_released_holds(ThreadState& thread) {
+  for (const DroppedHold& dropped : thread_registry().take(thread)) {
+    for (std::size_t i = thread.held.size(); i-- > 0;) {
+      if (thread.held[i].lock == dropped.lock && thread.held[i].node_key == dropped.key) {
+        erase_held(thread, &thread.held[i]);
+        break;
+      }
+    }
+  }
+}
+
+// Every path that reads the held entries beyond the fast path's comparisons calls this first.
+inline void catch_up(ThreadState& thread) {
+  if (thread.has_dropped_holds.load(std::memory_order_acquire)) [[unlikely]]
+    drop_released_holds(thread);
+}
+
+// Whether the lock itself agrees that this thread holds it in `mode` (true when its state cannot
+// be read). A record it contradicts is stale: the lock was released by another thread, or its
+// memory was made into a new lock.
+bool really_holds(const ThreadState& thread, const LockMeta& lock, Mode mode) {
+  const NativeHolder native = native_holder(lock);
+  if (!native.known) return true;
+  return mode == Mode::shared ? native.shared : native.owner == thread.tid();
+}
+
 [[gnu::noinline]] std::uint32_t capture_site(ThreadState& thread, std::uintptr_t pc,
                                              std::uintptr_t cfa) {
   RawStack stack = capture_from(cfa);
@@ -124,21 +151,25 @@ bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t 
     reporter().emit(*report, true);
 }
 
-// The lock is already held by this thread: re-entry, or a double-lock.
-[[gnu::noinline]] void reacquire(ThreadState& thread, HeldLock& self, Mode mode, unsigned flags,
+// The lock is already held by this thread by its records: re-entry, or a double-lock. Returns
+// false, having done nothing, when the lock itself says the record is stale: the caller drops
+// it and acquires afresh. So a double-lock that ends the program is one that would really hang.
+[[gnu::noinline]] bool reacquire(ThreadState& thread, HeldLock& self, Mode mode, unsigned flags,
                                  std::uintptr_t cfa) {
+  if (!really_holds(thread, *self.lock, self.mode)) return false;
   if (is_recursive(self.lock->kind) || (self.mode == Mode::shared && mode == Mode::shared)) {
     ++self.recursion;  // re-entry: no new order
-    return;
+    return true;
   }
   if (auto report = order_checker().double_lock(thread, self, capture_from(cfa)))
     reporter().emit(*report, true);
   if (flags & (kTimed | kFailsOnSelf)) {
     ++self.recursion;  // it will time out or fail; lock_failed undoes this
-    return;
+    return true;
   }
   reporter().on_certain_deadlock();
   // on_deadlock=wait: the native lock hangs, as it would without lockorder.
+  return true;
 }
 
 // With one lock held, a chain is known as soon as its only edge is in the graph (such an edge has
@@ -194,18 +225,17 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) [[unlikely]]
     return false;
+  catch_up(*thread);
   const std::uint64_t key = node_key(lock);
   auto& held = thread->held;
+  if (HeldLock* self = find_held(*thread, lock)) [[unlikely]] {
+    if (reacquire(*thread, *self, mode, flags, cfa)) return false;
+    erase_held(*thread, self);
+  }
   std::uint64_t chain;
   if (held.empty()) [[likely]] {
     chain = extend_chain(0, key, mode, false, false);
   } else {
-    for (HeldLock& h : held) {
-      if (h.lock == &lock) [[unlikely]] {
-        reacquire(*thread, h, mode, flags, cfa);
-        return false;
-      }
-    }
     const HeldLock& top = held.back();
     if (lock.rank > 0) [[unlikely]]
       check_rank(*thread, lock, cfa);
@@ -299,9 +329,15 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
                   std::uintptr_t cfa) noexcept {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) return;
+  catch_up(*thread);
   if (HeldLock* self = find_held(*thread, lock)) {
-    ++self->recursion;
-    return;
+    // The try succeeded: only re-entry explains a record of holding it already; any other
+    // record is stale.
+    if (is_recursive(lock.kind) || (self->mode == Mode::shared && mode == Mode::shared)) {
+      ++self->recursion;
+      return;
+    }
+    erase_held(*thread, self);
   }
   if (key == 0) key = node_key(lock);
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
@@ -328,9 +364,10 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
 bool wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) return false;
+  catch_up(*thread);
   HeldLock* entry = find_held(*thread, lock);
   if (entry == nullptr) {
-    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
+    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa), false), false);
   } else {
     erase_held(*thread, entry);  // the wait releases it...
   }
@@ -422,17 +459,50 @@ namespace {
 [[gnu::noinline]] bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) return true;
+  catch_up(*thread);
   if (HeldLock* entry = find_held(*thread, lock)) {
     if (--entry->recursion == 0) erase_held(*thread, entry);
     return true;
   }
+  const NativeHolder native = native_holder(lock);
+  if (native.known && native.held && native.owner == thread->tid())
+    return true;  // held after all (taken where the runtime did not see it): a plain release
+  // Released by a thread that does not hold it. Where the C library lets that release through
+  // (a normal mutex, whoever unlocks it), it goes through, and the holder stops counting it as
+  // held; otherwise the lock is left as it was.
+  const bool releases = native.known && native.held && native.owner != 0 &&
+                        native_foreign_unlock_releases(lock.native, lock.native_layout);
   try {
-    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa)), false);
+    reporter().emit(order_checker().unheld_unlock(*thread, lock, capture_from(cfa), releases),
+                    false);
+    if (releases)
+      thread_registry().post(native.owner, {&lock, lock.node_key.load(std::memory_order_relaxed)});
   } catch (...) {
     // Reporting must never turn an unlock into a crash; the report is lost only if it could
     // not even be built (out of memory).
   }
-  return false;
+  return releases;
+}
+
+// A lock destroyed (or its memory re-initialized) while held: reported, and no thread's records
+// keep it. `cfa`: the runtime entry point's, for the stack of the destruction.
+void drop_destroyed_lock(LockMeta& lock, std::uintptr_t cfa) noexcept {
+  try {
+    ThreadState* thread = current_thread_state();
+    const NativeHolder native = native_holder(lock);
+    HeldLock* mine = thread != nullptr ? find_held(*thread, lock) : nullptr;
+    const std::uint32_t holder = mine != nullptr     ? thread->ordinal()
+                                 : native.owner != 0 ? thread_registry().ordinal_of(native.owner)
+                                                     : 0;
+    reporter().emit(
+        order_checker().destroyed_while_held(thread, mine, lock, holder, capture_from(cfa)), false);
+    if (mine != nullptr) erase_held(*thread, mine);
+    const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+    if (key != 0 && (mine == nullptr || native.shared))
+      thread_registry().post_to_all({&lock, key}, thread);
+  } catch (...) {
+    // As for an unlock: a destructor must not throw.
+  }
 }
 
 }  // namespace
@@ -461,6 +531,15 @@ void before_ordered_lock(LockMeta* const* sorted, unsigned count) {
 }
 
 void on_destroy(LockMeta& lock) noexcept { order_checker().remove_lock(lock); }
+
+void on_destroy_held(LockMeta& lock) noexcept {
+  drop_destroyed_lock(lock, reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa()));
+  if (lock.graph_node.load(std::memory_order_acquire) != 0) on_destroy(lock);
+}
+
+void destroyed_while_held_at(LockMeta& lock, const Site& site) noexcept {
+  drop_destroyed_lock(lock, site.cfa);
+}
 
 }  // namespace lockorder::internal
 

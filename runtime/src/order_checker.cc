@@ -391,7 +391,8 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   return report;
 }
 
-RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack) {
+RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack,
+                                      bool released) {
   auto guard = enter();
   remember_thread(thread);
   RawReport report;
@@ -401,8 +402,32 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.sites.push_back(
       {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, {}}, {}});
   report.hint =
-      "Only the thread that acquired a lock may release it, once per acquisition. "
-      "lockorder left the lock as it was.";
+      std::string(
+          "Only the thread that acquired a lock may release it, once per acquisition; "
+          "to hand work between threads, use a condition variable or a semaphore.") +
+      (released ? " The C library releases such a mutex whoever unlocks it: the lock is free now, "
+                  "and its holder no longer counts it as held."
+                : "");
+  return report;
+}
+
+RawReport OrderChecker::destroyed_while_held(ThreadState* thread, const HeldLock* held,
+                                             LockMeta& lock, std::uint32_t holder, RawStack stack) {
+  auto guard = enter();
+  if (thread != nullptr) remember_thread(*thread);
+  RawReport report;
+  report.kind = report::kDestroyOfHeldLock;
+  report.locks = {describe(lock)};
+  const std::string who = thread != nullptr ? thread_label(thread->ordinal()) : "an exiting thread";
+  const std::string holder_label = holder != 0 ? thread_label(holder) : "another thread";
+  report.summary = report.locks[0].label + " destroyed while held by " +
+                   (held != nullptr ? "the thread that destroys it" : holder_label);
+  if (held != nullptr) report.sites.push_back({"acquired at", who, outer_site(stack, *held), {}});
+  report.sites.push_back({"destroyed at", who, RawSite{std::move(stack), 0, {}}, {}});
+  report.hint =
+      "Destroying a held lock is undefined behaviour: release it first (a guard that outlives "
+      "the lock it guards, or an object deleted while one of its locks is held, is the usual "
+      "cause). lockorder no longer counts the lock as held and goes on.";
   return report;
 }
 

@@ -51,7 +51,12 @@ class OrderChecker {
                                                LockMeta& lock, RawStack stack,
                                                const std::string& why);
   std::optional<RawReport> double_lock(ThreadState& thread, const HeldLock& held, RawStack stack);
-  RawReport unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack);
+  // `released`: the C library let the release through (the lock is free now).
+  RawReport unheld_unlock(ThreadState& thread, LockMeta& lock, RawStack stack, bool released);
+  // `thread` (may be null: a thread being torn down) destroys `lock`, which is held: by this
+  // thread when `held` is its entry, else by the thread with ordinal `holder` (0: unknown).
+  RawReport destroyed_while_held(ThreadState* thread, const HeldLock* held, LockMeta& lock,
+                                 std::uint32_t holder, RawStack stack);
   void remove_lock(LockMeta& lock);
   StackDepot::StackId intern_stack(RawStack stack);
   RawStack stack(StackDepot::StackId id);

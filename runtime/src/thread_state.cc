@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <utility>
 
 #include "entry_points.h"
 
@@ -26,8 +27,22 @@ struct ThreadStateOwner {
   ~ThreadStateOwner() {
     t_torn_down = true;
     t_thread_state = nullptr;
+    if (state == nullptr) return;
+    InsideRuntime inside;  // the registry's lock is the runtime's own
+    thread_registry().remove(*state);
     delete state;
   }
+};
+
+class RegistryGuard {
+ public:
+  explicit RegistryGuard(pthread_mutex_t& mu) : mu_(mu) { pthread_mutex_lock(&mu_); }
+  ~RegistryGuard() { pthread_mutex_unlock(&mu_); }
+  RegistryGuard(const RegistryGuard&) = delete;
+  RegistryGuard& operator=(const RegistryGuard&) = delete;
+
+ private:
+  pthread_mutex_t& mu_;
 };
 
 }  // namespace
@@ -36,8 +51,74 @@ ThreadState* create_thread_state() noexcept {
   if (t_torn_down) return nullptr;
   static thread_local ThreadStateOwner owner;
   owner.state = new ThreadState(g_thread_ordinals.fetch_add(1, std::memory_order_relaxed) + 1);
+  {
+    InsideRuntime inside;
+    thread_registry().add(*owner.state);
+  }
   t_thread_state = owner.state;
   return t_thread_state;
+}
+
+ThreadRegistry& thread_registry() {
+  static ThreadRegistry* registry = new ThreadRegistry;  // never destroyed: threads outlive exit
+  return *registry;
+}
+
+void ThreadRegistry::add(ThreadState& thread) {
+  RegistryGuard guard(mu_);
+  threads_.push_back(&thread);
+}
+
+void ThreadRegistry::remove(ThreadState& thread) {
+  RegistryGuard guard(mu_);
+  std::erase(threads_, &thread);
+}
+
+bool ThreadRegistry::post(int tid, const DroppedHold& dropped) {
+  RegistryGuard guard(mu_);
+  for (ThreadState* thread : threads_) {
+    if (thread->tid() != tid) continue;
+    thread->dropped_holds_.push_back(dropped);
+    thread->has_dropped_holds.store(true, std::memory_order_release);
+    return true;
+  }
+  return false;
+}
+
+void ThreadRegistry::post_to_all(const DroppedHold& dropped, const ThreadState* except) {
+  RegistryGuard guard(mu_);
+  for (ThreadState* thread : threads_) {
+    if (thread == except) continue;
+    thread->dropped_holds_.push_back(dropped);
+    thread->has_dropped_holds.store(true, std::memory_order_release);
+  }
+}
+
+std::vector<DroppedHold> ThreadRegistry::take(ThreadState& thread) {
+  RegistryGuard guard(mu_);
+  thread.has_dropped_holds.store(false, std::memory_order_relaxed);
+  return std::exchange(thread.dropped_holds_, {});
+}
+
+std::uint32_t ThreadRegistry::ordinal_of(int tid) {
+  RegistryGuard guard(mu_);
+  for (const ThreadState* thread : threads_)
+    if (thread->tid() == tid) return thread->ordinal();
+  return 0;
+}
+
+void ThreadRegistry::lock_for_fork() { pthread_mutex_lock(&mu_); }
+
+void ThreadRegistry::unlock_after_fork(bool in_child, ThreadState* survivor) {
+  if (in_child) {
+    threads_.clear();
+    if (survivor != nullptr) {
+      threads_.push_back(survivor);
+      survivor->dropped_holds_.clear();
+      survivor->has_dropped_holds.store(false, std::memory_order_relaxed);
+    }
+  }
+  pthread_mutex_unlock(&mu_);
 }
 
 void HashCache::insert(std::uint64_t hash) {

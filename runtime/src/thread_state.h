@@ -8,6 +8,8 @@
 // invalidating; a slot may be overwritten, which only costs one more slow-path visit.
 #pragma once
 
+#include <pthread.h>
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -107,6 +109,15 @@ class HashCache {
   std::size_t evictions_ = 0;  // since the last growth
 };
 
+// A held lock this thread must stop counting as held, posted by another thread: the lock was
+// released by a thread that did not take it (and the C library let that release through), or
+// destroyed. Matched by the lock's address and node key, so a new lock at the same address is
+// left alone.
+struct DroppedHold {
+  const LockMeta* lock = nullptr;
+  std::uint64_t key = 0;
+};
+
 class ThreadState {
  public:
   explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) { refresh_tid(); }
@@ -179,6 +190,8 @@ class ThreadState {
   void refresh_tid();
 
   HeldStack held;
+  // Set (after a post to dropped_holds_) when another thread asks this one to drop held entries.
+  std::atomic<bool> has_dropped_holds{false};
   // Set by the deadlock resolver (under the wait-for graph's lock) while this thread is blocked.
   std::atomic<bool> chosen_victim{false};
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
@@ -209,7 +222,37 @@ class ThreadState {
   std::string name_;
   std::string label_;  // cached: reading the system name costs a system call
   std::uintptr_t stack_top_ = 0;
+
+  friend class ThreadRegistry;
+  std::vector<DroppedHold> dropped_holds_;  // guarded by the registry's mutex
 };
+
+// Every live thread's state, so that one thread can tell another that a lock it counts as held
+// is not held any more. Its mutex is a leaf among the runtime's internal locks: nothing else is
+// taken while it is held.
+class ThreadRegistry {
+ public:
+  void add(ThreadState& thread);
+  void remove(ThreadState& thread);
+  // Posts `dropped` to the thread with kernel id `tid`; false when no such thread is known.
+  bool post(int tid, const DroppedHold& dropped);
+  // Posts `dropped` to every thread but `except`.
+  void post_to_all(const DroppedHold& dropped, const ThreadState* except);
+  // What was posted to `thread` since the last call (called by that thread only).
+  std::vector<DroppedHold> take(ThreadState& thread);
+  // The ordinal of the thread with kernel id `tid`, or 0.
+  std::uint32_t ordinal_of(int tid);
+  // fork(): held across it; in the child only `survivor` (the forking thread's state, if it has
+  // one) remains.
+  void lock_for_fork();
+  void unlock_after_fork(bool in_child, ThreadState* survivor);
+
+ private:
+  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+  std::vector<ThreadState*> threads_;
+};
+
+ThreadRegistry& thread_registry();
 
 // Initial-exec TLS: one instruction to reach the state, even from a position-independent build.
 // constinit: no dynamic initialization, so no TLS wrapper call on each access.

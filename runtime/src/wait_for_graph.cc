@@ -138,11 +138,19 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
   std::vector<const Waiter*> out;
   const LockMeta* lock = waiter.pending.lock;
   const Mode mode = waiter.pending.mode;
+  // The lock itself must agree that the published holder holds it: a record can be stale (the
+  // lock released by another thread), and a deadlock ends the program.
+  const NativeHolder native = native_holder(*lock);
+  auto agrees = [&native](const Waiter& holder, Mode held) {
+    if (!native.known) return true;
+    return held == Mode::shared ? native.shared : native.owner == holder.thread->tid();
+  };
   auto [first, last] = holders_.equal_range(lock);
   for (auto i = first; i != last; ++i) {
     const Waiter* holder = i->second;
     if (holder == &waiter) continue;
-    if (const HeldLock* h = find_hold(holder->holds, lock); h && conflicts(h->mode, mode))
+    if (const HeldLock* h = find_hold(holder->holds, lock);
+        h && conflicts(h->mode, mode) && agrees(*holder, h->mode))
       out.push_back(holder);
   }
   if (mode == Mode::shared && lock->prefers_writers) {

@@ -206,6 +206,28 @@ TEST(Preload, UnlockOfUnheldLock) {  // 18
   EXPECT_TRUE(has(r.out, "finished"));
 }
 
+// A held mutex destroyed: reported (with where it was taken and where it was destroyed), the
+// C library's EBUSY passed on, and a new mutex at that memory is a new lock, not a double-lock.
+TEST(Preload, DestroyOfHeldLockIsReportedAndTheMemoryIsANewLock) {
+  RunResult r = c("destroy_held");
+  expect_report(r, "destroy-of-held-lock");
+  EXPECT_TRUE(has(r.out, "destroy: EBUSY")) << r.out;
+  EXPECT_TRUE(has(r.out, "finished")) << r.out;
+  EXPECT_TRUE(has(r.err, "acquired at")) << r.err;
+  EXPECT_TRUE(has(r.err, "destroyed at")) << r.err;
+  EXPECT_TRUE(has(r.err, "destroy_held")) << r.err;
+}
+
+// The runtime cannot see this lock end; the lock itself shows the record is stale.
+TEST(Preload, HeldLockMemoryInitializedAgainIsNoDoubleLock) { expect_clean(c("reinit_held")); }
+
+TEST(Preload, UnlockByAnotherThreadFreesTheLockForItsHolder) {
+  RunResult r = c("foreign_unlock");
+  expect_report(r, "unlock-of-unheld-lock");
+  EXPECT_TRUE(has(r.out, "finished")) << r.out;
+  EXPECT_TRUE(has(r.err, "the lock is free now")) << r.err;
+}
+
 TEST(Preload, ManyThreadsContendedInOneOrder) { expect_clean(cxx("many_threads_contended")); }
 
 TEST(Preload, ErrorCheckingMutexReturnsEdeadlkAndIsReported) {

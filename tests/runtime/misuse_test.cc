@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 
 #include "lockorder/lockorder.h"
@@ -88,13 +89,33 @@ TEST(UnlockOfUnheld, ReportedAndTheLockIsLeftAlone) {
   EXPECT_EQ(reports.count(), 1u);
 }
 
-TEST(UnlockOfUnheld, ReleasingAnotherThreadsLock) {
+// The C library releases a normal mutex whoever unlocks it, and so does lockorder (a mutex used
+// as a binary semaphore works as it does natively); its holder no longer counts it as held, so
+// taking it again is no double-lock (with on_report=throw, a false one would throw).
+TEST(UnlockOfUnheld, ReleasingAnotherThreadsLockFreesIt) {
+  ScopedOptions opts("on_report=throw");
   ReportCollector reports;
-  mutex m("m");
+  mutex m("m"), other("other");
+  m.lock();
+  std::thread([&] { m.unlock(); }).join();
+  auto found = reports.of_kind("unlock-of-unheld-lock");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_TRUE(found[0].hint.find("the lock is free now") != std::string::npos) << found[0].hint;
+  EXPECT_NO_THROW(m.lock());
+  m.unlock();
+  EXPECT_NO_THROW(testing::lock_pair(other, m));
+  EXPECT_EQ(reports.count(), 1u);
+}
+
+// A recursive mutex refuses a release by a thread that does not own it: still held.
+TEST(UnlockOfUnheld, AnotherThreadsRecursiveLockStaysHeld) {
+  ReportCollector reports;
+  recursive_mutex m("m");
   m.lock();
   std::thread([&] { m.unlock(); }).join();
   EXPECT_EQ(reports.of_kind("unlock-of-unheld-lock").size(), 1u);
-  m.unlock();  // the owner's own unlock is fine
+  std::thread([&] { EXPECT_FALSE(m.try_lock()); }).join();
+  m.unlock();
   EXPECT_EQ(reports.count(), 1u);
 }
 
@@ -105,6 +126,67 @@ TEST(UnlockOfUnheld, OutOfOrderReleaseIsFine) {
   b.lock();
   a.unlock();
   b.unlock();
+  EXPECT_EQ(reports.count(), 0u);
+}
+
+[[gnu::noinline]] void delete_while_held(mutex* m) {
+  m->lock();
+  delete m;
+}
+
+// The crash this guards against: the held entry pointed to freed memory, and the next nested
+// acquisition read it.
+TEST(DestroyOfHeldLock, ReportedAndDroppedFromTheHeldLocks) {
+  ReportCollector reports;
+  delete_while_held(new mutex("doomed"));
+  mutex outer("outer"), inner("inner");
+  testing::lock_pair(outer, inner);
+  auto found = reports.of_kind("destroy-of-held-lock");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].locks[0].label, "doomed");
+  ASSERT_EQ(found[0].sites.size(), 2u);
+  EXPECT_EQ(found[0].sites[0].title, "acquired at");
+  EXPECT_EQ(found[0].sites[1].title, "destroyed at");
+  EXPECT_TRUE(mentions(found[0].sites[1].stack, "delete_while_held"));
+  EXPECT_EQ(reports.count(), 1u);
+}
+
+// Destroyed by one thread while another holds it: that thread drops its record before it next
+// reads its held locks.
+TEST(DestroyOfHeldLock, HeldByAnotherThread) {
+  ReportCollector reports;
+  auto* doomed = new mutex("doomed");
+  std::binary_semaphore held(0), destroyed(0);
+  std::thread holder([&] {
+    doomed->lock();
+    held.release();
+    destroyed.acquire();
+    mutex outer("outer"), inner("inner");
+    testing::lock_pair(outer, inner);
+  });
+  held.acquire();
+  delete doomed;
+  destroyed.release();
+  holder.join();
+  auto found = reports.of_kind("destroy-of-held-lock");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].summary.find("destroyed while held by T"), std::string::npos)
+      << found[0].summary;
+  EXPECT_EQ(reports.count(), 1u);
+}
+
+// A held lock's memory made into a new lock without its destructor: the new lock is free, so
+// this thread's record of the old one is stale, and taking the new one is no double-lock.
+TEST(DestroyOfHeldLock, NewLockAtAHeldLocksAddressIsNoDoubleLock) {
+  ScopedOptions opts("on_report=throw");
+  ReportCollector reports;
+  alignas(mutex) unsigned char storage[sizeof(mutex)];
+  auto* first = new (storage) mutex("first");
+  first->lock();
+  auto* second = new (storage) mutex("second");
+  EXPECT_NO_THROW(second->lock());
+  second->unlock();
+  second->~mutex();
   EXPECT_EQ(reports.count(), 0u);
 }
 

@@ -21,7 +21,9 @@
 // Locking in an order seen before takes no global lock and allocates nothing. A successful
 // try_lock adds no edge into the try-locked lock (it cannot block) but counts as held. Recursive
 // re-entry adds nothing. Unlocking a lock this thread does not hold is an
-// `unlock-of-unheld-lock` report, and the native lock is left alone.
+// `unlock-of-unheld-lock` report; a normal mutex that another thread holds is then released as
+// the C library would release it, any other lock is left alone. Destroying a held lock is a
+// `destroy-of-held-lock` report, after which no thread counts it as held.
 //
 // Construction: `lockorder::mutex m;` names the lock by its creation site;
 // `lockorder::mutex m("accounts")` gives it a name; `lockorder::mutex m({.name = "a",
@@ -53,14 +55,14 @@ class basic_lock {
       Kind == internal::LockKind::shared_mutex || Kind == internal::LockKind::shared_timed_mutex;
 
   constexpr basic_lock(std::source_location site = std::source_location::current()) noexcept
-      : meta_(lock_attributes{}, Kind, site) {}
+      : meta_(lock_attributes{}, Kind, site, &native_, kNativeLayout) {}
   explicit constexpr basic_lock(const char* name,
                                 std::source_location site = std::source_location::current())
-      : meta_(lock_attributes{.name = name}, Kind, site) {}
+      : meta_(lock_attributes{.name = name}, Kind, site, &native_, kNativeLayout) {}
   explicit constexpr basic_lock(const lock_attributes& attrs,
                                 std::source_location site = std::source_location::current())
-      : meta_(attrs, Kind, site) {}
-  ~basic_lock() { internal::destroy(meta_); }
+      : meta_(attrs, Kind, site, &native_, kNativeLayout) {}
+  [[gnu::always_inline]] ~basic_lock() { internal::destroy(meta_); }
   basic_lock(const basic_lock&) = delete;
   basic_lock& operator=(const basic_lock&) = delete;
 
@@ -161,6 +163,15 @@ class basic_lock {
     if (!acquired) internal::lock_failed(meta_, mode);
     return acquired;
   }
+
+  // How the runtime reads native_'s state: libstdc++'s standard locks on glibc are a
+  // pthread_mutex_t or (the shared ones) a pthread_rwlock_t at the start of the object.
+  static constexpr internal::NativeLayout kNativeLayout =
+#if defined(__GLIBCXX__) && defined(__GLIBC__)
+      is_shared ? internal::NativeLayout::pthread_rwlock : internal::NativeLayout::pthread_mutex;
+#else
+      internal::NativeLayout::unknown;
+#endif
 
   Native native_;  // first: the lock word starts the object's cache line
   internal::LockMeta meta_;

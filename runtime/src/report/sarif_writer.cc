@@ -24,6 +24,7 @@ const std::map<std::string, std::string>& rule_descriptions() {
       {kDeadlock, "Threads are blocked on each other's locks in a cycle: a deadlock."},
       {kDoubleLock, "A non-recursive lock is acquired again by the thread that holds it."},
       {kUnlockOfUnheldLock, "A lock is released by a thread that does not hold it."},
+      {kDestroyOfHeldLock, "A lock is destroyed while it is held."},
       {kLockHierarchy, "Locks are acquired against their declared order (ranks or ordered_lock)."},
   };
   return rules;

@@ -269,6 +269,56 @@ static int copied_lock(int take_original) {
   return 0;
 }
 
+/* A held mutex destroyed (EBUSY), then its memory made into a new mutex and locked: natively
+ * this runs to the end. */
+static int destroy_held(void) {
+  pthread_mutex_t* m = malloc(sizeof *m);
+  pthread_mutex_init(m, NULL);
+  pthread_mutex_lock(m);
+  int rc = pthread_mutex_destroy(m);
+  printf("destroy: %s\n", rc == EBUSY ? "EBUSY" : strerror(rc));
+  pthread_mutex_init(m, NULL);
+  lock_pair(m, &a);
+  pthread_mutex_lock(m);
+  pthread_mutex_unlock(m);
+  free(m);
+  puts("finished");
+  return 0;
+}
+
+/* A held mutex's memory wiped and initialized again without a destroy (the runtime cannot see it
+ * end), then locked. */
+static int reinit_held(void) {
+  pthread_mutex_t* m = malloc(sizeof *m);
+  pthread_mutex_init(m, NULL);
+  pthread_mutex_lock(m);
+  memset(m, 0, sizeof *m);
+  pthread_mutex_init(m, NULL);
+  pthread_mutex_lock(m);
+  pthread_mutex_unlock(m);
+  free(m);
+  puts("finished");
+  return 0;
+}
+
+/* A mutex used as a binary semaphore: locked by one thread, unlocked by another (glibc lets a
+ * normal mutex go), then locked again by the first. */
+static void* unlock_a(void* arg) {
+  (void)arg;
+  pthread_mutex_unlock(&a);
+  return NULL;
+}
+static int foreign_unlock(void) {
+  pthread_t t;
+  pthread_mutex_lock(&a);
+  pthread_create(&t, NULL, unlock_a, NULL);
+  pthread_join(t, NULL);
+  pthread_mutex_lock(&a);
+  pthread_mutex_unlock(&a);
+  puts("finished");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -283,6 +333,9 @@ int main(int argc, char** argv) {
   if (strcmp(name, "cond_wait_deadlock") == 0) return cond_wait_deadlock();
   if (strcmp(name, "copied_lock") == 0) return copied_lock(0);
   if (strcmp(name, "copied_lock_original") == 0) return copied_lock(1);
+  if (strcmp(name, "destroy_held") == 0) return destroy_held();
+  if (strcmp(name, "reinit_held") == 0) return reinit_held();
+  if (strcmp(name, "foreign_unlock") == 0) return foreign_unlock();
   fprintf(stderr, "usage: c_scenarios NAME [LIBRARY]\n");
   return 2;
 }

@@ -11,6 +11,7 @@
 #include <source_location>
 #include <type_traits>
 
+#include "lockorder/internal/native_lock.h"
 #include "lockorder/lock_attributes.h"
 
 namespace lockorder::internal {
@@ -42,8 +43,16 @@ enum AcquireFlags : unsigned {
 std::uint64_t next_lock_id() noexcept;
 
 struct LockMeta {
-  constexpr LockMeta(const lock_attributes& attrs, LockKind k, const std::source_location& loc)
-      : name(attrs.name), lock_class(attrs.lock_class), rank(attrs.rank), kind(k), site(loc) {
+  constexpr LockMeta(const lock_attributes& attrs, LockKind k, const std::source_location& loc,
+                     const void* native_object = nullptr,
+                     NativeLayout layout = NativeLayout::unknown)
+      : name(attrs.name),
+        lock_class(attrs.lock_class),
+        rank(attrs.rank),
+        kind(k),
+        native_layout(layout),
+        site(loc),
+        native(native_object) {
     // Constant-initialized (global) locks get their id on first use; others get it now, so that
     // ids follow creation order, which ordered_lock uses as the canonical order.
     if (!std::is_constant_evaluated()) id.store(next_lock_id(), std::memory_order_relaxed);
@@ -69,11 +78,19 @@ struct LockMeta {
   const char* lock_class;
   int rank;
   LockKind kind;
+  NativeLayout native_layout;  // how to read `native`
   // A read-write lock that makes new readers queue behind a waiting writer (a deadlock check
   // needs to know: a reader blocked on a lock that only readers hold waits for that writer).
   bool prefers_writers = false;
   std::source_location site;
+  // The C library's lock object behind this lock, read to check the runtime's records against
+  // the lock's real state (see native_lock.h); nullptr when there is none to read.
+  const void* native;
 };
+
+inline NativeHolder native_holder(const LockMeta& lock) noexcept {
+  return native_holder(lock.native, lock.native_layout);
+}
 
 // Runtime entry points. They never block; the native lock operation happens in the caller.
 //
@@ -161,8 +178,10 @@ void lock_contended(Native& native, LockMeta& meta, Mode mode) {
 void lock_failed(LockMeta& lock, Mode mode) noexcept;
 // A successful try_lock: held from now on, but no edge leads into it.
 void after_try_lock(LockMeta& lock, Mode mode) noexcept;
-// Returns false when this thread does not hold the lock (reported as unlock-of-unheld-lock);
-// the caller then leaves the native lock alone.
+// Returns whether the caller should release the native lock: true when this thread holds it;
+// for a lock it does not hold (reported as unlock-of-unheld-lock), true only when the C library
+// would let that release through (a normal mutex another thread holds), whose holder then no
+// longer counts it as held.
 bool before_unlock(LockMeta& lock, Mode mode) noexcept;
 // A condition-variable wait on `lock`: releases it and checks its re-acquisition against the
 // locks still held, before the caller blocks in the wait. Returns whether the thread holds other
@@ -189,10 +208,19 @@ class condition_wait {
  private:
   bool published_;
 };
+// The lock is going away: its node leaves the lock-order graph.
 void on_destroy(LockMeta& lock) noexcept;
+// The lock is going away while still held (undefined behaviour in the program): a
+// `destroy-of-held-lock` report, then every thread's record of holding it is dropped (a record
+// must never outlive the lock it points to), then on_destroy.
+void on_destroy_held(LockMeta& lock) noexcept;
 
-inline void destroy(LockMeta& lock) noexcept {
-  if (lock.graph_node.load(std::memory_order_acquire) != 0) on_destroy(lock);
+// Inlined, so that the stack of a report starts at the code that destroyed the lock.
+[[gnu::always_inline]] inline void destroy(LockMeta& lock) noexcept {
+  if (native_holder(lock).held) [[unlikely]]
+    on_destroy_held(lock);
+  else if (lock.graph_node.load(std::memory_order_acquire) != 0)
+    on_destroy(lock);
 }
 
 // The lock's serial id, assigning one first if the lock was constant-initialized.

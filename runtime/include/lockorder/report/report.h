@@ -18,6 +18,7 @@ inline constexpr const char* kLockOrderCycle = "lock-order-cycle";  // the analy
 inline constexpr const char* kDeadlock = "deadlock";
 inline constexpr const char* kDoubleLock = "double-lock";
 inline constexpr const char* kUnlockOfUnheldLock = "unlock-of-unheld-lock";
+inline constexpr const char* kDestroyOfHeldLock = "destroy-of-held-lock";
 inline constexpr const char* kLockHierarchy = "lock-hierarchy";
 
 struct Frame {
