@@ -261,8 +261,13 @@ std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uint
     const std::uintptr_t caller_cfa = site_stack.callee_cfas[1];
     for (std::size_t j = 0; j < later.pcs.size(); ++j) {
       if (later.callee_cfas[j] != caller_cfa) continue;
-      std::string caller = symbolizer.function_symbol(site_stack.pcs[1]);
-      if (caller.empty() || caller != symbolizer.function_symbol(later.pcs[j])) break;
+      // The same activation: the same return address at the same place (the usual proof, and
+      // the only one where the caller has no symbol, as the C library's caller of main), or a
+      // return address into the same function.
+      if (later.pcs[j] != site_stack.pcs[1]) {
+        std::string caller = symbolizer.function_symbol(site_stack.pcs[1]);
+        if (caller.empty() || caller != symbolizer.function_symbol(later.pcs[j])) break;
+      }
       std::vector<std::uintptr_t> stack{site_stack.pcs[0], site_stack.pcs[1]};
       stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(j) + 1,
                    later.pcs.end());

@@ -200,6 +200,15 @@ TEST(Preload, DoubleLockIsReportedInsteadOfHanging) {  // 17
   EXPECT_FALSE(has(r.out, "finished"));
 }
 
+// The caller of main has no symbol; the frame that took the lock is still running, so the
+// report says nothing of frames that had returned.
+TEST(Preload, ALockTakenInMainIsShownAsTakenThere) {
+  RunResult r = c("double_lock_in_main");
+  expect_report(r, "double-lock");
+  EXPECT_EQ(count_of(r.err, "#0 main "), 2u) << r.err;
+  EXPECT_FALSE(has(r.err, "had returned")) << r.err;
+}
+
 TEST(Preload, UnlockOfUnheldLock) {  // 18
   RunResult r = cxx("unlock_unheld");
   expect_report(r, "unlock-of-unheld-lock");

@@ -336,6 +336,10 @@ int main(int argc, char** argv) {
   if (strcmp(name, "destroy_held") == 0) return destroy_held();
   if (strcmp(name, "reinit_held") == 0) return reinit_held();
   if (strcmp(name, "foreign_unlock") == 0) return foreign_unlock();
+  if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
+    pthread_mutex_lock(&a);
+    pthread_mutex_lock(&a);
+  }
   fprintf(stderr, "usage: c_scenarios NAME [LIBRARY]\n");
   return 2;
 }
