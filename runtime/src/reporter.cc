@@ -1,10 +1,15 @@
 #include "reporter.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "entry_points.h"
@@ -43,14 +48,23 @@ Reporter& reporter() {
 Reporter::Reporter() {
   // lockorder-run names the process it started; a program that process runs in turn writes
   // files of its own.
-  if (const char* started = std::getenv("LOCKORDER_RUN_PID"))
-    own_files_ = std::strtol(started, nullptr, 10) != getpid();
+  own_files_ = !notes_.is_top();
+  notes_.note_started();
   register_fork_handlers();
   std::atexit([] { reporter().finish(); });
 }
 
 std::string Reporter::file_path(const std::string& configured) const {
-  return own_files_ ? configured + "." + std::to_string(getpid()) : configured;
+  if (!own_files_) return configured;
+  // The process id before the extension, so that tools that pick files by extension (SARIF
+  // viewers, code-scanning uploads) still do: out.sarif -> out.1234.sarif.
+  const std::filesystem::path path(configured);
+  const std::string pid = std::to_string(getpid());
+  if (!path.has_extension() || !path.has_stem() || path.stem() == ".")
+    return configured + "." + pid;
+  std::filesystem::path with_pid = path;
+  with_pid.replace_filename(path.stem().string() + "." + pid + path.extension().string());
+  return with_pid.string();
 }
 
 void Reporter::unlock_after_fork(bool in_child) {
@@ -58,6 +72,8 @@ void Reporter::unlock_after_fork(bool in_child) {
     count_ = 0;
     sarif_reports_.clear();
     own_files_ = true;
+    notes_.became_child();
+    notes_.note_started();
   }
   mu_.unlock();
   symbolizer_mu_.unlock();
@@ -122,13 +138,49 @@ report::Report Reporter::symbolize(const RawReport& raw) {
   return out;
 }
 
+namespace {
+
+// The text report's last "SUMMARY: ..." line.
+std::string summary_line(const std::string& text) {
+  const std::size_t at = text.rfind("SUMMARY: ");
+  if (at == std::string::npos) return {};
+  const std::size_t end = text.find('\n', at);
+  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+// log_path, opened to append: never through a symbolic link, and only a regular file (a FIFO or
+// device placed there would block or swallow the reports). nullptr, with the reason, otherwise.
+FILE* open_log(const std::string& path, std::string& error) {
+  const int fd = ::open(path.c_str(),
+                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd < 0) {
+    error = errno == ELOOP ? "it is a symbolic link" : std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    error = "it is not a regular file";
+    return nullptr;
+  }
+  FILE* out = fdopen(fd, "a");
+  if (out == nullptr) {
+    error = std::strerror(errno);
+    ::close(fd);
+  }
+  return out;
+}
+
+}  // namespace
+
 void Reporter::write_text(const std::string& text, const options& opts) {
   FILE* out = stderr;
   if (!opts.log_path.empty()) {
-    out = std::fopen(opts.log_path.c_str(), "a");
+    std::string error;
+    out = open_log(opts.log_path, error);
     if (out == nullptr) {
-      std::fprintf(stderr, "lockorder: cannot open log_path '%s'; reporting to stderr\n",
-                   opts.log_path.c_str());
+      std::fprintf(stderr, "lockorder: cannot write log_path '%s' (%s); reporting to stderr\n",
+                   opts.log_path.c_str(), error.c_str());
       out = stderr;
     }
   }
@@ -153,6 +205,7 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
     std::lock_guard guard(mu_);
     ++count_;
     write_text(text, *opts);
+    notes_.note_report(summary_line(text));
     if (!opts->sarif_path.empty()) {
       sarif_reports_.push_back(report);
       write_sarif(*opts);
@@ -194,6 +247,16 @@ int Reporter::add_observer(report_observer observer) {
 void Reporter::remove_observer(int handle) {
   std::lock_guard guard(mu_);
   std::erase_if(observers_, [handle](const auto& entry) { return entry.first == handle; });
+}
+
+void Reporter::note_exec(const char* program) {
+  std::lock_guard guard(mu_);
+  notes_.note_exec(program != nullptr ? program : "");
+}
+
+void Reporter::note_exec_failed() {
+  std::lock_guard guard(mu_);
+  notes_.note_started();
 }
 
 void Reporter::finish() {

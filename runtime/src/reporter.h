@@ -10,6 +10,7 @@
 
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
+#include "process_tree.h"
 #include "raw_report.h"
 #include "symbolizer.h"
 
@@ -28,11 +29,16 @@ class Reporter {
   int add_observer(report_observer observer);
   void remove_observer(int handle);
 
+  // An exec is about to replace the program (see ProcessNotes), or failed to.
+  void note_exec(const char* program);
+  void note_exec_failed();
+
   // Writes the DOT file if asked, and sets the exit status. Runs at exit.
   void finish();
 
   // fork(): held across it. The child starts with no reports of its own and writes its files
-  // with its process id appended, so that parent and child never overwrite each other's.
+  // with its process id before the extension (out.1234.sarif), so that parent and child never
+  // overwrite each other's.
   void lock_for_fork() {
     symbolizer_mu_.lock();
     mu_.lock();
@@ -56,7 +62,8 @@ class Reporter {
   std::vector<std::pair<int, report_observer>> observers_;
   int next_observer_ = 1;
   std::size_t count_ = 0;
-  bool own_files_ = false;  // a forked or exec'd child: file names get ".PID"
+  bool own_files_ = false;  // a forked or exec'd child: file names get the process id
+  ProcessNotes notes_;      // guarded by mu_
 };
 
 Reporter& reporter();

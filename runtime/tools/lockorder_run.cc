@@ -2,7 +2,12 @@
 // rwlocks and condition variables (and std::mutex and friends, built on them) are checked with
 // no rebuild. See --help, and docs/runtime.md.
 #include <elf.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,10 +22,14 @@
 #include <vector>
 
 #include "lockorder/options.h"
+#include "process_tree.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using lockorder::internal::collect_tree;
+using lockorder::internal::describe_tree;
+using lockorder::internal::remove_run_directory;
 
 constexpr int kUsageError = 2;
 
@@ -47,8 +56,11 @@ Options (each is also a LOCKORDER_OPTIONS key; the command line wins over the en
 
 Exit status: the program's own, or 66 when something was reported (--exitcode); 2 for a
 usage error; 126/127 when PROGRAM cannot be run.
-Processes the program starts with exec inherit the preload and are checked as well; they and
-forked children write their SARIF and DOT files with ".PID" appended.
+Processes the program starts inherit the preload and are checked as well; they write their
+SARIF and DOT files with their process id before the extension (out.1234.sarif). When the
+program has exited, lockorder-run lists every process that reported (exit status 66 if any
+did), and names the programs they exec'd that never reported in (setuid or statically linked
+programs, which the preload cannot enter: they ran unchecked).
 
 Example:
   lockorder-run --sarif=lockorder.sarif -- ./server --port 8080
@@ -124,11 +136,83 @@ bool is_static_elf(const std::string& path) {
   return header.e_type == ET_EXEC || header.e_type == ET_DYN;
 }
 
+// Whether running the program would change the user or group id: the loader then runs it in
+// secure mode and drops LD_PRELOAD.
+bool changes_identity(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return false;
+  return ((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+         ((st.st_mode & S_ISGID) && st.st_gid != getegid());
+}
+
+std::string temp_directory() {
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? dir : "/tmp";
+}
+
 void check_output_directory(const std::string& key, const std::string& file) {
   if (file.empty()) return;
   fs::path dir = fs::path(file).parent_path();
   if (!dir.empty() && !fs::is_directory(dir))
     usage_error(key + "=" + file + ": directory '" + dir.string() + "' does not exist");
+}
+
+// The process lockorder-run started, while it runs. Signals that ask the run to stop go to it;
+// lockorder-run itself waits for it.
+pid_t g_child = 0;
+
+void forward_signal(int signal) {
+  if (g_child > 0) kill(g_child, signal);
+}
+
+// Starts the program as a child (the runtime's notes name it the run's top process), waits for
+// it, then says what every process of the tree found. Returns lockorder-run's exit status.
+int run_and_report(const std::string& resolved, char** program_argv, const std::string& run_dir,
+                   int exitcode) {
+  int exec_error[2];
+  if (pipe2(exec_error, O_CLOEXEC) != 0) usage_error(std::string("pipe: ") + std::strerror(errno));
+  const pid_t parent = getpid();
+  g_child = fork();
+  if (g_child < 0) usage_error(std::string("fork: ") + std::strerror(errno));
+  if (g_child == 0) {
+    // The program dies with lockorder-run (killed with SIGKILL, it cannot forward anything).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
+    setenv("LOCKORDER_RUN_PID", std::to_string(getpid()).c_str(), 1);
+    execv(resolved.c_str(), program_argv);
+    const int error = errno;
+    (void)!write(exec_error[1], &error, sizeof error);
+    _exit(127);
+  }
+  close(exec_error[1]);
+  // Ctrl-C and Ctrl-\ reach the whole foreground group, the program included: lockorder-run
+  // waits for it to act on them. Stop requests sent to lockorder-run alone are passed on.
+  signal(SIGINT, SIG_IGN);
+  signal(SIGQUIT, SIG_IGN);
+  for (int forwarded : {SIGTERM, SIGHUP, SIGUSR1, SIGUSR2}) signal(forwarded, forward_signal);
+  int error = 0;
+  const bool exec_failed = read(exec_error[0], &error, sizeof error) == sizeof error;
+  close(exec_error[0]);
+  int status = 0;
+  while (waitpid(g_child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (exec_failed) {
+    remove_run_directory(run_dir);
+    std::fprintf(stderr, "lockorder-run: cannot run %s: %s\n", program_argv[0],
+                 std::strerror(error));
+    return error == ENOENT ? 127 : 126;
+  }
+  const lockorder::internal::TreeFindings tree = collect_tree(run_dir);
+  remove_run_directory(run_dir);
+  if (const std::string text = describe_tree(tree); !text.empty()) std::fputs(text.c_str(), stderr);
+  if (WIFSIGNALED(status)) {
+    // Ends the same way, so that a caller sees what the program saw (a core dump included).
+    signal(WTERMSIG(status), SIG_DFL);
+    raise(WTERMSIG(status));
+    return 128 + WTERMSIG(status);
+  }
+  if (!tree.reported.empty() && exitcode != 0) return exitcode;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 }  // namespace
@@ -192,16 +276,20 @@ int main(int argc, char** argv) {
     usage_error(program +
                 " is statically linked: its locks cannot be interposed (link it "
                 "dynamically, or link lockorder::runtime into it)");
+  if (changes_identity(resolved))
+    usage_error(program +
+                " is setuid or setgid: the loader ignores the preload for it, so its locks "
+                "cannot be checked (run it as its owner, or link lockorder::runtime into it)");
+  // Where the processes of the run tell the one it starts what they found (see process_tree.h).
+  std::string run_dir = temp_directory() + "/lockorder-run.XXXXXX";
+  if (mkdtemp(run_dir.data()) == nullptr)
+    usage_error("cannot make a run directory in " + temp_directory() + ": " + std::strerror(errno));
 
   std::string preload = preload_library();
   if (const char* existing = std::getenv("LD_PRELOAD"); existing && *existing)
     preload += std::string(":") + existing;
   setenv("LD_PRELOAD", preload.c_str(), 1);
   setenv("LOCKORDER_OPTIONS", merged.c_str(), 1);
-  setenv("LOCKORDER_RUN_PID", std::to_string(getpid()).c_str(), 1);
-
-  execv(resolved.c_str(), argv + i);
-  const int error = errno;
-  std::fprintf(stderr, "lockorder-run: cannot run %s: %s\n", program.c_str(), std::strerror(error));
-  return error == ENOENT ? 127 : 126;
+  setenv("LOCKORDER_RUN_DIR", run_dir.c_str(), 1);
+  return run_and_report(resolved, argv + i, run_dir, parsed.exitcode);
 }

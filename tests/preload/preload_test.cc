@@ -1,6 +1,8 @@
 // End to end: small C and C++ programs that know nothing of lockorder, run under lockorder-run.
 // Each test checks the report kinds, the stacks, the exit status and, where asked, the SARIF.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -279,7 +281,10 @@ TEST(Preload, ForkedChildKeepsWorkingAndReportsOnItsOwn) {
   EXPECT_FALSE(r.timed_out);
   EXPECT_TRUE(has(r.out, "child exited 66")) << r.out << r.err;
   EXPECT_TRUE(has(r.err, "WARNING: lockorder: lock-order-inversion")) << r.err;
-  EXPECT_EQ(r.exit_code, 0) << "the parent reported nothing of its own";
+  EXPECT_FALSE(has(r.err, "SUMMARY: lockorder: lock-order-inversion mutex") &&
+               count_of(r.err, "WARNING: lockorder:") > 1)
+      << "only the child reports";
+  EXPECT_EQ(r.exit_code, 66) << "a process of the run reported";
 }
 
 TEST(Preload, ForkWhileOtherThreadsLock) {
@@ -351,22 +356,78 @@ TEST(PreloadOutput, SarifIsWrittenForACleanRunToo) {
   EXPECT_TRUE(read_json(sarif)["runs"][0]["results"].empty());
 }
 
+// The child's file has its process id before the extension (SARIF tools pick files by it), and
+// the run exits 66: a process of its tree reported.
 TEST(PreloadOutput, ForkedChildWritesItsOwnSarif) {
   fs::path sarif = fs::path(TEST_WORK_DIR) / "fork.sarif";
   for (auto& entry : fs::directory_iterator(TEST_WORK_DIR))
-    if (entry.path().filename().string().starts_with("fork.sarif")) fs::remove(entry.path());
+    if (entry.path().filename().string().starts_with("fork.")) fs::remove(entry.path());
   RunResult r = under_lockorder(C_SCENARIOS_PATH, {"fork_child_keeps_working"},
                                 {"--sarif=" + sarif.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 66) << r.err;
+  EXPECT_TRUE(has(r.err, ") reported:\n  SUMMARY: lockorder: lock-order-inversion")) << r.err;
   ASSERT_TRUE(fs::exists(sarif));
   EXPECT_TRUE(read_json(sarif)["runs"][0]["results"].empty()) << "the parent found nothing";
   int child_files = 0;
   for (auto& entry : fs::directory_iterator(TEST_WORK_DIR)) {
-    if (!entry.path().filename().string().starts_with("fork.sarif.")) continue;
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("fork.") || name == "fork.sarif") continue;
     ++child_files;
+    EXPECT_TRUE(name.ends_with(".sarif")) << name;
     EXPECT_EQ(read_json(entry.path())["runs"][0]["results"].size(), 1u);
   }
   EXPECT_EQ(child_files, 1);
+}
+
+// A shell that exits 0 (and, as dash does, without running exit handlers) after a child that
+// reported: the run still ends with 66 and lists that child's findings.
+TEST(LockorderRun, AChildThatReportedMakesTheRunExit66) {
+  RunResult r = under_lockorder(
+      "/bin/sh", {"-c", std::string(CXX_SCENARIOS_PATH) + " one_thread_inversion; exit 0"});
+  EXPECT_EQ(r.exit_code, 66) << r.err;
+  EXPECT_TRUE(has(r.err, "cxx_scenarios) reported:\n  SUMMARY: lockorder: lock-order-inversion"))
+      << r.err;
+}
+
+TEST(LockorderRun, AChildItCannotCheckIsNamed) {
+  RunResult r = under_lockorder("/bin/sh", {"-c", std::string(STATIC_PROGRAM_PATH) + "; exit 0"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "static program ran")) << r.out;
+  EXPECT_TRUE(has(r.err, std::string("started ") + STATIC_PROGRAM_PATH +
+                             ", which never reported in: it ran unchecked"))
+      << r.err;
+  RunResult clean =
+      under_lockorder("/bin/sh", {"-c", std::string(C_SCENARIOS_PATH) + " reinit_held"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_FALSE(has(clean.err, "lockorder:")) << clean.err;
+}
+
+TEST(LockorderRun, RefusesASetuidProgramItCannotCheck) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to make a program setuid to another user";
+  const fs::path copy = fs::path(TEST_WORK_DIR) / "setuid_program";
+  fs::copy_file(STATIC_CONSTRUCTORS_PATH, copy, fs::copy_options::overwrite_existing);
+  ASSERT_EQ(chown(copy.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(copy.c_str(), 04755), 0);
+  RunResult r = run_program({LOCKORDER_RUN_PATH, "--", copy.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(has(r.err, "is setuid or setgid")) << r.err;
+}
+
+TEST(PreloadOutput, LogPathIsNeverWrittenThroughASymbolicLink) {
+  const fs::path target = fs::path(TEST_WORK_DIR) / "log_target";
+  const fs::path link = fs::path(TEST_WORK_DIR) / "log_link";
+  fs::remove(target);
+  fs::remove(link);
+  {
+    std::ofstream(target) << "";
+  }
+  fs::create_symlink(target, link);
+  RunResult r = cxx("one_thread_inversion", {"--log-path=" + link.string()});
+  EXPECT_EQ(r.exit_code, 66);
+  EXPECT_TRUE(has(r.err, "cannot write log_path")) << r.err;
+  EXPECT_TRUE(has(r.err, "symbolic link")) << r.err;
+  EXPECT_TRUE(has(r.err, "WARNING: lockorder: lock-order-inversion")) << r.err;  // not lost
+  EXPECT_EQ(fs::file_size(target), 0u);
 }
 
 TEST(PreloadOutput, DotPictureOfTheGraph) {
