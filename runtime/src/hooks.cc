@@ -551,7 +551,11 @@ runtime_stats stats() {
   return s;
 }
 
-std::string lock_graph_dot() { return report::render_dot(internal::order_checker().picture()); }
+std::string lock_graph_dot() {
+  report::GraphPicture picture = internal::order_checker().picture();
+  internal::reporter().name_lock_variables(picture);
+  return report::render_dot(picture);
+}
 
 std::string write_lock_graph_dot(const std::string& path) {
   return report::write_file_atomically(path, lock_graph_dot());

@@ -485,7 +485,7 @@ report::GraphPicture OrderChecker::picture() {
     if (inserted) {
       const RawLock& lock = nodes_[n].lock;
       std::string label = lock.label;
-      if (lock.file != nullptr)
+      if (lock.file != nullptr && *lock.file != '\0')  // shadowed locks have no creation site
         label += "\n" + short_file(lock.file) + ":" + std::to_string(lock.line);
       picture.nodes.push_back({label, false});
     }

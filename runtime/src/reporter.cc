@@ -30,12 +30,12 @@ report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::strin
 
 // A lock the preload library shadows is labelled "mutex 0x55d0...": name the variable that
 // holds it when it is a global or static one ("mutex 0x55d0... (accounts_mu)").
-void name_lock_variable(Symbolizer& symbolizer, report::Lock& lock) {
-  const std::size_t hex = lock.label.find(" 0x");
-  if (hex == std::string::npos || !lock.created.file.empty()) return;
-  const std::uintptr_t address = std::strtoull(lock.label.c_str() + hex + 3, nullptr, 16);
+void name_lock_variable(Symbolizer& symbolizer, std::string& label) {
+  const std::size_t hex = label.find(" 0x");
+  if (hex == std::string::npos || label.find(" (") != std::string::npos) return;
+  const std::uintptr_t address = std::strtoull(label.c_str() + hex + 3, nullptr, 16);
   if (std::string variable = symbolizer.data_symbol(address); !variable.empty())
-    lock.label += " (" + variable + ")";
+    label += " (" + variable + ")";
 }
 
 }  // namespace
@@ -113,7 +113,7 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     if (lock.file != nullptr) l.created.file = lock.file;
     if (lock.function != nullptr) l.created.function = lock.function;
     l.created.line = static_cast<int>(lock.line);
-    name_lock_variable(symbolizer, l);
+    if (l.created.file.empty()) name_lock_variable(symbolizer, l.label);
     out.locks.push_back(std::move(l));
   }
   for (const RawEdge& edge : raw.edges) {
@@ -172,6 +172,13 @@ FILE* open_log(const std::string& path, std::string& error) {
 }
 
 }  // namespace
+
+void Reporter::name_lock_variables(report::GraphPicture& picture) {
+  std::lock_guard guard(symbolizer_mu_);
+  Symbolizer& symbolizer = symbolizer_for(RawReport{});
+  for (report::GraphPicture::Node& node : picture.nodes)
+    if (node.label.find('\n') == std::string::npos) name_lock_variable(symbolizer, node.label);
+}
 
 void Reporter::write_text(const std::string& text, const options& opts) {
   FILE* out = stderr;

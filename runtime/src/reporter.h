@@ -29,6 +29,8 @@ class Reporter {
   int add_observer(report_observer observer);
   void remove_observer(int handle);
 
+  // Names the shadowed locks of a picture by their variables, as reports do.
+  void name_lock_variables(report::GraphPicture& picture);
   // An exec is about to replace the program (see ProcessNotes), or failed to.
   void note_exec(const char* program);
   void note_exec_failed();

@@ -438,6 +438,9 @@ TEST(PreloadOutput, DotPictureOfTheGraph) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(has(text, "digraph")) << text;
   EXPECT_GE(count_of(text, "->"), 3u) << text;
+  // Named as the text report names them (their variables), with no empty creation site.
+  EXPECT_TRUE(has(text, "::a)")) << text;
+  EXPECT_FALSE(has(text, "\\n:0")) << text;
 }
 
 TEST(PreloadOutput, LogPathReceivesTheReports) {
