@@ -44,22 +44,11 @@ void emit_all(const std::vector<RawReport>& reports, bool may_throw) {
   for (const RawReport& report : reports) reporter().emit(report, may_throw);
 }
 
-HeldLock* find_held(ThreadState& thread, const LockMeta& lock) {
-  for (std::size_t i = thread.held.size(); i-- > 0;)
-    if (thread.held[i].lock == &lock) return &thread.held[i];
-  return nullptr;
-}
+HeldLock* find_held(ThreadState& thread, const LockMeta& lock) { return thread.held.find(&lock); }
 
-// Removes one entry and re-derives what the entries above it summarize of the ones below.
+// Removes one entry (what the entries above it summarize of the ones below is re-derived).
 void erase_held(ThreadState& thread, HeldLock* entry) {
-  auto& held = thread.held;
-  std::size_t i = static_cast<std::size_t>(entry - held.begin());
-  held.erase(i);
-  for (; i < held.size(); ++i) {
-    const HeldLock* below = i > 0 ? &held[i - 1] : nullptr;
-    held[i].chain = extend_chain(below ? below->chain : 0, held[i].node_key, held[i].mode,
-                                 held[i].tried, false);
-  }
+  thread.held.erase(static_cast<std::size_t>(entry - thread.held.begin()));
 }
 
 // Drops the held entries that other threads said are held no longer (see DroppedHold).
@@ -126,15 +115,17 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   h.recursion = 1;
   h.mode = mode;
   h.tried = tried;
+  h.detached = false;
 }
 
 bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t key, Mode mode,
                        unsigned flags) {
-  for (std::size_t i = 0; i < thread.held.size(); ++i)
-    if (!skips_edge(thread, thread.held[i], key, flags) &&
-        !edge_settled(thread, i, lock, key, mode))
-      return false;
-  return true;
+  bool settled = true;
+  for_each_edge_source(thread, key, flags, [&](std::size_t i) {
+    settled = edge_settled(thread, i, lock, key, mode);
+    return settled;
+  });
+  return settled;
 }
 
 [[gnu::noinline]] void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
@@ -187,9 +178,12 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
 // Out of line: the fast path only calls it when the thread's cache missed.
 [[gnu::noinline]] bool all_settled_into_hub(const ThreadState& thread, const LockMeta& lock,
                                             Mode mode) {
-  for (const HeldLock& held : thread.held)
-    if (!settled_into_hub(held, lock, mode)) return false;
-  return true;
+  bool settled = true;
+  for_each_edge_source(thread, 0, kBlocking, [&](std::size_t i) {
+    settled = settled_into_hub(thread.held[i], lock, mode);
+    return settled;
+  });
+  return settled;
 }
 
 // Whether taking `lock` above the held entries, making `chain`, needs no new edge.
@@ -226,6 +220,7 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
   if (thread == nullptr) [[unlikely]]
     return false;
   catch_up(*thread);
+  thread->held.ensure_chains();
   const std::uint64_t key = node_key(lock);
   auto& held = thread->held;
   if (HeldLock* self = find_held(*thread, lock)) [[unlikely]] {
@@ -251,6 +246,7 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
       (flags & kTimed) == 0;
   push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
+  held.note_pushed();
   return may_deadlock;
 }
 
@@ -302,6 +298,8 @@ namespace {
   HeldStack& held = thread->held;
   std::uint64_t below = 0;
   if (!held.empty()) {
+    if (held.size() >= HeldStack::kShallow) [[unlikely]]
+      return acquire_slow(lock, mode, flags, pc, cfa);
     for (const HeldLock& h : held)
       if (h.lock == &lock) [[unlikely]]
         return acquire_slow(lock, mode, flags, pc, cfa);
@@ -310,8 +308,10 @@ namespace {
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
   if ((below != 0 && !chain_known(*thread, lock, mode, chain, flags)) ||
-      site == ThreadState::kNoStack || held.full()) [[unlikely]]
+      site == ThreadState::kNoStack) [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
+  // Shallow: the push needs no index, and the array has room (or room to make, by moving it
+  // down, without allocating).
   push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
 }
@@ -340,19 +340,24 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
     erase_held(*thread, self);
   }
   if (key == 0) key = node_key(lock);
+  thread->held.ensure_chains();
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
   push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
             pc, site_of(*thread, pc, cfa));
+  thread->held.note_pushed();
 }
 
 [[gnu::always_inline]] inline bool release_fast(LockMeta& lock, std::uintptr_t cfa) noexcept {
   ThreadState* thread = t_thread_state;
-  if (thread != nullptr && !thread->held.empty() && thread->held.back().lock == &lock) [[likely]] {
+  // A shallow stack (1..kShallow entries; 0 wraps around) whose top is the lock: a deep one's
+  // top leaves the index, in the slow path.
+  if (thread != nullptr && thread->held.size() - 1 < HeldStack::kShallow &&
+      thread->held.back().lock == &lock) [[likely]] {
     // Reads the entry push_held has just written and only writes the stack's size: a
     // decrement of the entry would be a store right behind those stores.
     HeldLock& top = thread->held.back();
     if (top.recursion == 1)
-      thread->held.pop_back();
+      thread->held.pop_shallow();
     else
       --top.recursion;
     return true;

@@ -142,11 +142,18 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
   std::optional<StackDepot::StackId> stack_id;  // only a new edge needs the acquisition's stack
   std::shared_ptr<const options> opts;          // only a new cycle needs the options
   bool changed = false;
-  for (std::size_t i = 0; i < thread.held.size(); ++i) {
+  // Outermost first, as the edges' order of discovery has always been.
+  std::vector<std::size_t> sources;
+  for_each_edge_source(thread, key, flags, [&sources](std::size_t i) {
+    sources.push_back(i);
+    return true;
+  });
+  std::sort(sources.begin(), sources.end());
+  for (const std::size_t i : sources) {
     const HeldLock& held = thread.held[i];
     // A settled edge needs no lookup: an LRU lock with hundreds of edges out of it, under which
     // the LRU maintainer takes each bucket lock, would be scanned at every new bucket.
-    if (skips_edge(thread, held, key, flags) || edge_settled(thread, i, lock, key, mode)) continue;
+    if (edge_settled(thread, i, lock, key, mode)) continue;
     LockGraph::EdgeId edge = find_edge(*held.lock, lock);
     if (edge == LockGraph::kNoEdge && !stack_id) {
       remember_thread(thread);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
@@ -33,53 +34,119 @@ struct HeldLock {
   std::uint32_t recursion = 1;
   Mode mode = Mode::exclusive;
   bool tried = false;  // taken by a successful try_lock
+  // A lock below it was released out of order, so the entry below is not the one it was taken
+  // above: no edge is known to lead from the entry below into it.
+  bool detached = false;
 };
+
+inline std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mode mode, bool tried,
+                                  bool same_group);
 
 // The held-lock stack. A plain growable array rather than std::vector so that a push can write
 // its fields straight into place: no temporary, no copy, no store-forwarding stall on the hot
 // path. Grows without limit (a thread may hold any number of locks).
+//
+// Its cost does not grow with its depth (a thread may hold 50,000 locks at once):
+//   - Edges. Taking a lock above the held ones needs an edge only from the *heads*: the top, and
+//     every entry right below one that is not linked to it (a try-locked entry, one detached by
+//     an out-of-order release, one taken with it by one ordered_lock). Every other held entry
+//     reaches the new lock through the edges between neighbours, which the graph already has
+//     (Linux lockdep's "nearest held lock" rule): so a cycle through any held lock is still
+//     closed by an edge from a head. next_head walks them in time proportional to their number
+//     (for_each_edge_source in order_checker.h says which entries get edges).
+//   - Finding a lock. Entries at positions below kShallow are found by scanning them; deeper
+//     ones are also counted in an index by lock. The fast path never goes deeper than kShallow.
+//   - Releasing out of order. An erase moves the smaller side of the array (a release from the
+//     bottom is as cheap as one from the top), and at depth the chains above it are re-derived
+//     only when next needed (ensure_chains). At or below kShallow they are always current: the
+//     fast path reads the top's chain.
 class HeldStack {
  public:
+  static constexpr std::size_t kShallow = 16;
+
   HeldStack() { grow(); }
   HeldStack(const HeldStack&) = delete;
   HeldStack& operator=(const HeldStack&) = delete;
 
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
-  bool full() const { return size_ == capacity_; }
-  HeldLock& back() { return items_[size_ - 1]; }
-  const HeldLock& back() const { return items_[size_ - 1]; }
-  HeldLock& operator[](std::size_t i) { return items_[i]; }
-  const HeldLock& operator[](std::size_t i) const { return items_[i]; }
-  HeldLock* begin() { return items_.get(); }
-  HeldLock* end() { return items_.get() + size_; }
-  const HeldLock* begin() const { return items_.get(); }
-  const HeldLock* end() const { return items_.get() + size_; }
+  bool full() const { return first_ + size_ == end_; }
+  HeldLock& back() { return first_[size_ - 1]; }
+  const HeldLock& back() const { return first_[size_ - 1]; }
+  HeldLock& operator[](std::size_t i) { return first_[i]; }
+  const HeldLock& operator[](std::size_t i) const { return first_[i]; }
+  HeldLock* begin() { return first_; }
+  HeldLock* end() { return first_ + size_; }
+  const HeldLock* begin() const { return first_; }
+  const HeldLock* end() const { return first_ + size_; }
 
-  // A new top slot, its fields to be written by the caller.
+  // A new top slot, its fields to be written by the caller; then, unless the stack was shallow
+  // (the fast path), note_pushed.
   HeldLock& push_slot() {
-    if (size_ == capacity_) [[unlikely]]
+    if (full()) [[unlikely]]
       grow();
-    return items_[size_++];
+    return first_[size_++];
   }
-  void pop_back() { --size_; }
-  void erase(std::size_t i) {
-    for (; i + 1 < size_; ++i) items_[i] = items_[i + 1];
+  // Indexes the new top entry if it is deep.
+  void note_pushed();
+  void pop_back() {
+    if (size_ > kShallow) [[unlikely]]
+      return pop_deep();
     --size_;
+  }
+  // pop_back for a stack of at most kShallow entries (the fast path).
+  void pop_shallow() { --size_; }
+  // Removes entry i; the entry that comes to i is detached.
+  void erase(std::size_t i);
+  // The topmost entry of `lock`, or nullptr.
+  HeldLock* find(const LockMeta* lock);
+  // Makes every entry's chain (and next head) current. Before reading any chain but the top's
+  // on a shallow stack.
+  void ensure_chains() {
+    if (stale_from_ < size_) [[unlikely]]
+      rederive(stale_from_);
+  }
+
+  // Whether entry k is linked to the entry below it: the graph has the edge between them.
+  bool linked(std::size_t k) const {
+    if (k == 0) return false;
+    const HeldLock& h = first_[k];
+    const HeldLock& below = first_[k - 1];
+    return !h.tried && !h.detached &&
+           !(h.group != 0 && h.group == below.group && h.node_key == below.node_key);
+  }
+  // The next head below head h (see above), or -1.
+  std::ptrdiff_t next_head(std::size_t h) const {
+    if (h >= kShallow) return static_cast<std::ptrdiff_t>(next_heads_[h - kShallow]) - 1;
+    for (std::size_t k = h; k >= 1; --k)
+      if (!linked(k)) return static_cast<std::ptrdiff_t>(k) - 1;
+    return -1;
   }
 
  private:
-  void grow() {
-    std::size_t capacity = capacity_ ? 2 * capacity_ : 64;
-    auto items = std::make_unique<HeldLock[]>(capacity);
-    for (std::size_t i = 0; i < size_; ++i) items[i] = items_[i];
-    items_ = std::move(items);
-    capacity_ = capacity;
+  void grow();
+  void pop_deep();
+  void rederive(std::size_t from);
+  void set_next_head(std::size_t k) {
+    if (next_heads_.size() <= k - kShallow) next_heads_.resize(k - kShallow + 1);
+    next_heads_[k - kShallow] = linked(k) ? static_cast<std::uint32_t>(next_head(k - 1) + 1)
+                                          : static_cast<std::uint32_t>(k);
   }
 
   std::unique_ptr<HeldLock[]> items_;
+  HeldLock* first_ = nullptr;  // the bottom entry, inside items_
+  HeldLock* end_ = nullptr;    // the end of items_
   std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
+  // Entries from this position up may have a stale chain and next_head; only ever below size_
+  // while the stack is deeper than kShallow.
+  std::size_t stale_from_ = kCurrent;
+  static constexpr std::size_t kCurrent = ~std::size_t{0};
+  // How many entries at positions >= kShallow hold each lock.
+  std::unordered_map<const LockMeta*, std::uint32_t> deep_;
+  // For the entry at each position p >= kShallow (index p - kShallow): the next head below it,
+  // plus one (0: none). Kept apart so that an entry stays 48 bytes, a cheap stride on the fast
+  // path.
+  std::vector<std::uint32_t> next_heads_;
 };
 
 // A direct-mapped cache of non-zero 64-bit hashes. It starts small and doubles, up to a bound,
