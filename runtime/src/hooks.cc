@@ -566,6 +566,8 @@ std::string write_lock_graph_dot(const std::string& path) {
   return report::write_file_atomically(path, lock_graph_dot());
 }
 
+void reports_set_exit_status(bool on) { internal::reporter().set_exit_status_on_reports(on); }
+
 void set_thread_name(const char* name) {
   if (internal::ThreadState* thread = internal::current_thread_state())
     thread->set_name(name ? name : "");

@@ -70,6 +70,7 @@ std::string Reporter::file_path(const std::string& configured) const {
 void Reporter::unlock_after_fork(bool in_child) {
   if (in_child) {
     count_ = 0;
+    counted_for_exit_ = 0;
     sarif_reports_.clear();
     own_files_ = true;
     notes_.became_child();
@@ -211,6 +212,7 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
   {
     std::lock_guard guard(mu_);
     ++count_;
+    if (exit_status_off_ == 0) ++counted_for_exit_;
     write_text(text, *opts);
     notes_.note_report(summary_line(text));
     if (!opts->sarif_path.empty()) {
@@ -256,6 +258,12 @@ void Reporter::remove_observer(int handle) {
   std::erase_if(observers_, [handle](const auto& entry) { return entry.first == handle; });
 }
 
+void Reporter::set_exit_status_on_reports(bool on) {
+  std::lock_guard guard(mu_);
+  exit_status_off_ += on ? -1 : 1;
+  if (exit_status_off_ < 0) exit_status_off_ = 0;
+}
+
 void Reporter::note_exec(const char* program) {
   std::lock_guard guard(mu_);
   notes_.note_exec(program != nullptr ? program : "");
@@ -282,7 +290,12 @@ void Reporter::finish() {
     std::string error = write_lock_graph_dot(path);
     if (!error.empty()) std::fprintf(stderr, "lockorder: dot: %s\n", error.c_str());
   }
-  if (count() > 0 && opts->exitcode != 0) {
+  std::size_t counted = 0;
+  {
+    std::lock_guard guard(mu_);
+    counted = counted_for_exit_;
+  }
+  if (counted > 0 && opts->exitcode != 0) {
     std::fflush(nullptr);
     _exit(opts->exitcode);
   }

@@ -25,6 +25,8 @@ class Reporter {
   // For an acquisition that can only hang: apply on_deadlock (exit, abort, or return to wait).
   void on_certain_deadlock();
   std::size_t count();
+  // See lockorder::reports_set_exit_status.
+  void set_exit_status_on_reports(bool on);
 
   int add_observer(report_observer observer);
   void remove_observer(int handle);
@@ -64,8 +66,10 @@ class Reporter {
   std::vector<std::pair<int, report_observer>> observers_;
   int next_observer_ = 1;
   std::size_t count_ = 0;
-  bool own_files_ = false;  // a forked or exec'd child: file names get the process id
-  ProcessNotes notes_;      // guarded by mu_
+  std::size_t counted_for_exit_ = 0;  // reports that set the exit status
+  int exit_status_off_ = 0;           // nested reports_set_exit_status(false) calls
+  bool own_files_ = false;            // a forked or exec'd child: file names get the process id
+  ProcessNotes notes_;                // guarded by mu_
 };
 
 Reporter& reporter();

@@ -247,6 +247,30 @@ TEST(Watchdog, OnlyTheFirstWatchdogBreaksDeadlocksAndKeepsDoingSo) {
   std::_Exit(watchdog.healthy() ? 2 : 0);
 }
 
+// A daemon that broke a deadlock and then shuts down cleanly exits with its own status, not
+// the runtime's report status: under Restart=on-failure a recovery must not look like a crash.
+void recover_then_exit(bool reports_set_exit_status) {
+  lockorder::options opts = lockorder::get_options();
+  opts.exitcode = 66;  // the runtime's default (the tests' main turns it off)
+  lockorder::set_options(opts);
+  IncidentLog log;
+  WatchdogOptions options = fast(log);
+  options.reports_set_exit_status = reports_set_exit_status;
+  Watchdog watchdog(options);
+  const DeadlockOutcome outcome =
+      deadlock_two(watchdog, {.name = "billing", .priority = 5}, {.name = "reports"});
+  if (!outcome.second_victim) std::_Exit(3);
+  std::exit(0);  // the runtime's exit handler decides the status
+}
+
+TEST(WatchdogDeathTest, ARecoveredDeadlockLeavesTheExitStatusAlone) {
+  EXPECT_EXIT(recover_then_exit(false), ::testing::ExitedWithCode(0), "deadlock");
+}
+
+TEST(WatchdogDeathTest, ReportsSetTheExitStatusWhenAskedTo) {
+  EXPECT_EXIT(recover_then_exit(true), ::testing::ExitedWithCode(66), "deadlock");
+}
+
 TEST(WatchdogDeathTest, ALockCycleIsExplainedWhenNotBroken) {
   EXPECT_EXIT(explain_unbroken_cycle(), ::testing::ExitedWithCode(0),
               "blocked-in-lock-cycle(.|\n)*lock cycle: (ledger -> audit -> ledger|audit -> "

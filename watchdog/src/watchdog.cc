@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "lock_explanation.h"
+#include "lockorder/runtime.h"
 #include "lockorder/watchdog/systemd_notifier.h"
 #include "lockorder/watchdog/victim_policy.h"
 #include "wait_for_sources.h"
@@ -85,12 +86,14 @@ Watchdog::Watchdog(WatchdogOptions options)
   if (options_.break_deadlocks && g_breaking.compare_exchange_strong(none, this))
     set_deadlock_resolver(
         [this](const std::vector<blocked_thread>& cycle) { return pick_victim(cycle); });
+  if (options_.break_deadlocks && !options_.reports_set_exit_status) reports_set_exit_status(false);
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 Watchdog::~Watchdog() {
   const Watchdog* self = this;
   if (g_breaking.compare_exchange_strong(self, nullptr)) set_deadlock_resolver({});
+  if (options_.break_deadlocks && !options_.reports_set_exit_status) reports_set_exit_status(true);
   if (options_.explain_all_waits && g_explaining.fetch_sub(1) == 1)
     publish_every_wait_everywhere(false);
   thread_.request_stop();

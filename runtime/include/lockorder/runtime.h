@@ -24,6 +24,13 @@ std::string lock_graph_dot();
 // Writes lock_graph_dot() to `path` atomically; returns an empty string or an error message.
 std::string write_lock_graph_dot(const std::string& path);
 
+// Whether reports set the process's exit status (`exitcode`, 66 by default) [true]. A production
+// daemon that recovers from deadlocks at run time (the watchdog turns this off while it breaks
+// deadlocks) exits with its own status: under a supervisor such as systemd's Restart=on-failure,
+// a clean shutdown after a recovery is not a crash. Reports made while it is off never set the
+// status; those made before or after still do. Calls nest: each false needs its true.
+void reports_set_exit_status(bool on);
+
 // Names the calling thread in reports (default: the name set with pthread_setname_np, if any).
 void set_thread_name(const char* name);
 

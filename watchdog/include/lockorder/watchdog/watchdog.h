@@ -56,6 +56,10 @@ struct WatchdogOptions {
   // Where incidents go. Default: to_text() and to_json_line() on stderr.
   std::function<void(const Incident&)> sink{};
   bool systemd_notify = true;  // talk to systemd when NOTIFY_SOCKET is set
+  // Whether lockorder's reports (the deadlocks it breaks, the inversions behind them) set the
+  // process's exit status while this watchdog breaks deadlocks. Off: a daemon that recovered
+  // exits with its own status (see lockorder::reports_set_exit_status).
+  bool reports_set_exit_status = false;
 };
 
 class SystemdNotifier;
