@@ -14,7 +14,7 @@ extern "C" {
 LOCKORDER_EXPORT char* lockorder_preload_blocked_threads() {
   InsideRuntime inside;  // the snapshot takes the runtime's own locks: not the program's
   try {
-    std::string text = nlohmann::json(lockorder::blocked_threads()).dump();
+    std::string text = lockorder::encode_blocked_threads(lockorder::blocked_threads());
     char* out = static_cast<char*>(std::malloc(text.size() + 1));
     if (out != nullptr) std::memcpy(out, text.c_str(), text.size() + 1);
     return out;

@@ -128,6 +128,16 @@ TEST(WatchdogUnderLockorderRun, ExplainsAStallOnAPlainStdMutex) {
       << r.out;
 }
 
+// A worker in a condition wait (holding another mutex) waits for a signal, not for a lock: the
+// preload library's snapshot keeps that (it was dropped crossing over, and the stall was
+// explained as a wait on a lock chain).
+TEST(WatchdogUnderLockorderRun, AStallInAConditionWaitIsAWaitForASignal) {
+  RunResult r = run_program({LOCKORDER_RUN_PATH, "--", PRELOADED_STALL_PATH, "condition"}, {}, 120);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("stalled #1: worker 'loader'"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("blocked-on-lock-chain"), std::string::npos) << r.out;
+}
+
 // Without lockorder-run the same program still notices the stall, without a lock to name.
 TEST(WatchdogUnderLockorderRun, WithoutItTheStallIsStillNoticed) {
   RunResult r = run_program({PRELOADED_STALL_PATH}, {}, 120);

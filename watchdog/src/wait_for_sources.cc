@@ -2,7 +2,11 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <string>
 
 #include "lockorder/internal/preloaded_wait_for.h"
 
@@ -20,14 +24,21 @@ std::vector<blocked_thread> preloaded_blocked_threads() {
   if (fn == nullptr) return {};
   char* text = fn();
   if (text == nullptr) return {};
-  std::vector<blocked_thread> out;
-  try {
-    out = nlohmann::json::parse(text).get<std::vector<blocked_thread>>();
-  } catch (const nlohmann::json::exception&) {
-    out.clear();  // a preload library of another version: explain with what is linked
-  }
+  std::string error;
+  std::optional<std::vector<blocked_thread>> out = decode_blocked_threads(text, error);
   std::free(text);
-  return out;
+  if (!out) {
+    // A preload library of another version: explain with what is linked, and say so once.
+    static std::once_flag said;
+    std::call_once(said, [&error] {
+      std::fprintf(stderr,
+                   "lockorder-watchdog: cannot read the preload library's wait-for graph (%s); "
+                   "stalls are explained with the linked runtime's locks only\n",
+                   error.c_str());
+    });
+    return {};
+  }
+  return std::move(*out);
 }
 
 }  // namespace

@@ -1,17 +1,20 @@
 // Internal: how a program that links lockorder (a watchdog) reads the wait-for graph of the
 // preload library behind lockorder-run, which checks the pthread locks of the same process with
 // a runtime of its own. The preload library exports two C functions under these names; the
-// snapshot crosses as JSON, so that neither side depends on the other's layout.
+// snapshot crosses as versioned text, so that neither side depends on the other's layout, and a
+// library of another version is recognized instead of misread.
 #pragma once
 
-#include <chrono>
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "lockorder/wait_for.h"
 
 namespace lockorder {
 
-// Returns malloc'd JSON (an array of blocked_thread) for the caller to free().
+// Returns malloc'd text (encode_blocked_threads) for the caller to free().
 inline constexpr const char* kPreloadBlockedThreadsSymbol = "lockorder_preload_blocked_threads";
 using preload_blocked_threads_fn = char* (*)();
 // Takes 0 or 1: publish_every_wait inside the preload library.
@@ -19,20 +22,14 @@ inline constexpr const char* kPreloadPublishEveryWaitSymbol =
     "lockorder_preload_publish_every_wait";
 using preload_publish_every_wait_fn = void (*)(int);
 
-inline void to_json(nlohmann::json& j, const blocked_thread& b) {
-  j = {{"tid", b.thread_id},           {"thread", b.thread}, {"waits_for", b.waits_for},
-       {"shared", b.shared},           {"holds", b.holds},   {"blocked_by", b.blocked_by},
-       {"waited_ns", b.waited.count()}};
-}
+// The format's version: a decoder refuses any other.
+inline constexpr int kBlockedThreadsFormat = 1;
 
-inline void from_json(const nlohmann::json& j, blocked_thread& b) {
-  j.at("tid").get_to(b.thread_id);
-  j.at("thread").get_to(b.thread);
-  j.at("waits_for").get_to(b.waits_for);
-  j.at("shared").get_to(b.shared);
-  j.at("holds").get_to(b.holds);
-  j.at("blocked_by").get_to(b.blocked_by);
-  b.waited = std::chrono::nanoseconds(j.at("waited_ns").get<std::int64_t>());
-}
+// Every field of every blocked_thread, under the format's version.
+std::string encode_blocked_threads(const std::vector<blocked_thread>& threads);
+// The snapshot, or nullopt (with `error` saying why) for text of another version or not of
+// this format.
+std::optional<std::vector<blocked_thread>> decode_blocked_threads(std::string_view text,
+                                                                  std::string& error);
 
 }  // namespace lockorder

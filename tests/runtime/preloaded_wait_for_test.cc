@@ -1,0 +1,47 @@
+// The wait-for snapshot that crosses from the preload library to a linked watchdog: every field
+// survives the trip, and text of another version is refused, not misread.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "lockorder/internal/preloaded_wait_for.h"
+
+namespace lockorder {
+namespace {
+
+TEST(PreloadedWaitFor, EveryFieldSurvivesARoundTrip) {
+  blocked_thread b;
+  b.thread_id = 4242;
+  b.thread = "T3 'worker'";
+  b.waits_for = "mutex 0x5561 (orders)";
+  b.shared = true;
+  b.in_condition_wait = true;
+  b.holds = {"inventory", "ledger"};
+  b.blocked_by = {4243, 4244};
+  b.waited = std::chrono::nanoseconds(123456789);
+  std::string error;
+  const auto decoded = decode_blocked_threads(encode_blocked_threads({b, blocked_thread{}}), error);
+  ASSERT_TRUE(decoded) << error;
+  ASSERT_EQ(decoded->size(), 2u);
+  const blocked_thread& d = (*decoded)[0];
+  EXPECT_EQ(d.thread_id, b.thread_id);
+  EXPECT_EQ(d.thread, b.thread);
+  EXPECT_EQ(d.waits_for, b.waits_for);
+  EXPECT_EQ(d.shared, b.shared);
+  EXPECT_EQ(d.in_condition_wait, b.in_condition_wait);
+  EXPECT_EQ(d.holds, b.holds);
+  EXPECT_EQ(d.blocked_by, b.blocked_by);
+  EXPECT_EQ(d.waited, b.waited);
+  EXPECT_FALSE((*decoded)[1].in_condition_wait);
+}
+
+TEST(PreloadedWaitFor, AnotherFormatIsRefused) {
+  std::string error;
+  EXPECT_FALSE(decode_blocked_threads(R"({"format":2,"threads":[]})", error));
+  EXPECT_NE(error.find("format 2"), std::string::npos) << error;
+  EXPECT_FALSE(decode_blocked_threads(R"([{"tid":1}])", error));  // the unversioned old form
+  EXPECT_FALSE(decode_blocked_threads("not json", error));
+}
+
+}  // namespace
+}  // namespace lockorder
