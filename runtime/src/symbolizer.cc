@@ -115,6 +115,28 @@ bool is_language_runtime(const char* path) {
   return false;
 }
 
+// The runtime libraries' frames, and frames in the standard library's and the C library's
+// sources (inlined into the program): not where the program took its lock.
+bool is_runtime_frame(const report::Frame& frame) {
+  const std::string& f = frame.file;
+  if (f.starts_with("/usr/include/") || f.starts_with("/usr/lib/") ||
+      f.starts_with("../sysdeps/") || f.starts_with("../csu/"))
+    return true;
+  if (frame.module.empty()) return frame.file.empty() && frame.function.empty();
+  const std::string_view name =
+      std::string_view(frame.module).substr(std::string_view(frame.module).rfind('/') + 1);
+  if (is_language_runtime(frame.module.c_str())) return true;
+  for (std::string_view runtime : {"libpthread.so", "libgtest", "libgmock", "liblockorder"})
+    if (name.starts_with(runtime)) return true;
+  return false;
+}
+
+bool is_test_framework_frame(const report::Frame& frame) {
+  const std::string& f = frame.function;
+  return f.starts_with("testing::") || f.find(" testing::internal::") != std::string::npos ||
+         f.starts_with("RUN_ALL_TESTS") || frame.file.starts_with("/usr/src/googletest/");
+}
+
 int find_debuginfo(Dwfl_Module* module, void** user_data, const char* module_name, Dwarf_Addr base,
                    const char* file_name, const char* debuglink_file, GElf_Word debuglink_crc,
                    char** debuginfo_file_name) {
@@ -189,9 +211,11 @@ report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {
            f.function.starts_with("lockorder::condition_variable::");
   });
   if (own != stack.end()) stack.erase(stack.begin(), own);
-  // Nor are the thread start-up and test-runner frames beyond the last frame of the program's
-  // own code.
-  while (stack.size() > 1 && report::is_library_frame(stack.back())) stack.pop_back();
+  // Nor is GoogleTest's machinery between a test's body and main, nor the thread start-up and
+  // test-runner frames beyond the last frame of the program's own code. A frame of the
+  // program's own modules stays, with a file or without (a binary built without -g).
+  std::erase_if(stack, [](const report::Frame& f) { return is_test_framework_frame(f); });
+  while (stack.size() > 1 && is_runtime_frame(stack.back())) stack.pop_back();
   for (report::Frame& frame : stack) frame.function = readable_name(std::move(frame.function));
   return stack;
 }

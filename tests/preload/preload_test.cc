@@ -211,6 +211,22 @@ TEST(Preload, ALockTakenInMainIsShownAsTakenThere) {
   EXPECT_FALSE(has(r.err, "had returned")) << r.err;
 }
 
+// Frames without a source file (a binary built without -g) are the program's all the same, and
+// so are files named from a relative path: the stacks keep them, up to main.
+TEST(Preload, StacksOfABinaryWithoutDebugInformationKeepTheirFrames) {
+  RunResult r = under_lockorder(CXX_SCENARIOS_NODEBUG_PATH, {"double_lock"});
+  expect_report(r, "double-lock");
+  EXPECT_TRUE(has(r.err, "lock_twice(std::mutex&)")) << r.err;
+  EXPECT_EQ(count_of(r.err, "#1 main ("), 2u) << r.err;
+}
+
+TEST(Preload, StacksOfABinaryBuiltFromRelativePathsKeepTheirFrames) {
+  RunResult r = under_lockorder(CXX_SCENARIOS_RELATIVE_PATH, {"double_lock"});
+  expect_report(r, "double-lock");
+  EXPECT_TRUE(has(r.err, "./cxx_scenarios.cc")) << r.err;
+  EXPECT_TRUE(has(r.err, " main ./cxx_scenarios.cc:")) << r.err;
+}
+
 TEST(Preload, UnlockOfUnheldLock) {  // 18
   RunResult r = cxx("unlock_unheld");
   expect_report(r, "unlock-of-unheld-lock");

@@ -7,7 +7,9 @@
 //   }
 //
 // Each report becomes a non-fatal failure of the running test (on whichever thread found it),
-// naming the report's kind and cycle, with the whole report attached. The process still exits
+// naming the report's kind and cycle, located at the test's own line where it took the lock (or
+// at the test's definition). The report itself is printed once, on stderr, with GoogleTest's own
+// frames left out of its stacks. The process still exits
 // with the `exitcode` option (66) when anything was reported, so a report outside any test (in a
 // static constructor, say) fails the run too.
 #pragma once

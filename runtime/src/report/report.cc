@@ -5,7 +5,7 @@ namespace lockorder::report {
 bool is_library_frame(const Frame& frame) {
   const std::string& f = frame.file;
   return f.empty() || f.starts_with("/usr/include/") || f.starts_with("/usr/lib/") ||
-         f.starts_with("../sysdeps/") || f.starts_with("../csu/") || f.starts_with("./");
+         f.starts_with("../sysdeps/") || f.starts_with("../csu/");
 }
 
 const Frame* user_frame(const Stack& stack) {

@@ -1,0 +1,27 @@
+# The GoogleTest listener, seen from outside (gtest_listener_demo, linked with
+# lockorder::gtest_main): the test that inverts two locks fails and the clean one passes; the
+# failure is located at the test's own line, not in lockorder's sources; the report is printed
+# once; GoogleTest's own frames are not in its stacks.
+execute_process(COMMAND ${DEMO} OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+string(FIND "${all}" "[  FAILED  ] ListenerDemo.TakesLocksInBothOrders" both)
+if(both EQUAL -1)
+  message(FATAL_ERROR "the test that inverts two locks did not fail:\n${all}")
+endif()
+string(FIND "${all}" "[  FAILED  ] ListenerDemo.TakesLocksInOneOrder" one)
+if(NOT one EQUAL -1)
+  message(FATAL_ERROR "the clean test failed:\n${all}")
+endif()
+string(REGEX MATCH "gtest_listener_demo\\.cc:[0-9]+: Failure" at_test "${all}")
+if(NOT at_test)
+  message(FATAL_ERROR "the failure is not located in the test's file:\n${all}")
+endif()
+string(REGEX MATCHALL "WARNING: lockorder:" warnings "${all}")
+list(LENGTH warnings reports)
+if(NOT reports EQUAL 1)
+  message(FATAL_ERROR "the report should be printed once, not ${reports} times:\n${all}")
+endif()
+string(FIND "${all}" "testing::internal" framework)
+if(NOT framework EQUAL -1)
+  message(FATAL_ERROR "GoogleTest's own frames are in the report's stacks:\n${all}")
+endif()
