@@ -6,7 +6,9 @@
 
 #include "entry_points.h"
 #include "lockorder/options.h"
+#include "settings.h"
 #include "shadow.h"
+#include "thread_state.h"
 
 namespace lockorder::preload {
 
@@ -33,6 +35,9 @@ void initialize_once() {
   std::call_once(once, [] {
     // Reads LOCKORDER_OPTIONS (a bad value is said on stderr at once), registers the exit
     // handler that sets the exit status, and the runtime's fork handlers.
+    internal::mark_unmodified_program();
+    // The thread that loads the library (the main thread) is T1, whenever it first locks.
+    internal::adopt_thread_ordinal(internal::reserve_thread_ordinal());
     (void)get_options();
     internal::register_fork_handlers();
     pthread_atfork(prepare_fork, after_fork, after_fork);

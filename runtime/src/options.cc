@@ -1,3 +1,4 @@
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -131,6 +132,13 @@ std::shared_ptr<const options> current_options() {
 
 void lock_options_for_fork() { settings().mu.lock(); }
 void unlock_options_after_fork() { settings().mu.unlock(); }
+
+namespace {
+std::atomic<bool> g_unmodified_program{false};
+}  // namespace
+
+void mark_unmodified_program() { g_unmodified_program.store(true, std::memory_order_relaxed); }
+bool unmodified_program() { return g_unmodified_program.load(std::memory_order_relaxed); }
 
 }  // namespace internal
 }  // namespace lockorder

@@ -349,9 +349,13 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
              : "potential deadlock: " + std::to_string(n) + " locks in a cycle";
   report.hint = n == 1 ? "Locks of one class must not be nested unless taken together by "
                          "lockorder::ordered_lock, which takes them in one canonical order."
-                       : "Take these locks in one consistent order everywhere (for example with "
-                         "lockorder::ordered_lock, or ranks), or release the held lock before "
-                         "taking the other.";
+                : unmodified_program()
+                    ? "Take these locks in one consistent order everywhere (a fixed ranking "
+                      "of the locks, or by address for locks of one kind), or release the "
+                      "held lock before taking the other."
+                    : "Take these locks in one consistent order everywhere (for example with "
+                      "lockorder::ordered_lock, or ranks), or release the held lock before "
+                      "taking the other.";
   return report;
 }
 

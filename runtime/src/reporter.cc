@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,19 @@ report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::strin
   if (site.outer_pc == 0) return symbolizer.symbolize(site.stack.pcs);
   return symbolizer.symbolize(
       derive_outer_stack(symbolizer, site.outer_pc, site.stack, site.site_stack, note));
+}
+
+// Replaces each whole occurrence of `from` (a lock's label) in `text` by `to`, unless it is
+// already followed by the rest of `to` (named before).
+void rename_label(std::string& text, const std::string& from, const std::string& to) {
+  if (from == to || from.empty()) return;
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
+    const std::size_t end = at + from.size();
+    if (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) continue;
+    if (text.compare(at, to.size(), to) == 0) continue;
+    text.replace(at, from.size(), to);
+    at += to.size() - 1;
+  }
 }
 
 // A lock the preload library shadows is labelled "mutex 0x55d0...": name the variable that
@@ -117,6 +131,11 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     if (l.created.file.empty()) name_lock_variable(symbolizer, l.label);
     out.locks.push_back(std::move(l));
   }
+  // The summary and the sites' titles say the locks' raw labels: name them as the lock list does.
+  for (std::size_t i = 0; i < raw.locks.size(); ++i) {
+    if (raw.locks[i].label == out.locks[i].label) continue;
+    rename_label(out.summary, raw.locks[i].label, out.locks[i].label);
+  }
   for (const RawEdge& edge : raw.edges) {
     report::Edge e;
     e.from = edge.from;
@@ -134,6 +153,10 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     s.subject = site.subject;
     s.thread = site.thread;
     s.stack = site_stack(symbolizer, site.site, s.note);
+    for (std::size_t i = 0; i < raw.locks.size(); ++i) {
+      rename_label(s.title, raw.locks[i].label, out.locks[i].label);
+      rename_label(s.subject, raw.locks[i].label, out.locks[i].label);
+    }
     out.sites.push_back(std::move(s));
   }
   return out;

@@ -20,6 +20,7 @@ __attribute__((tls_model("initial-exec"))) constinit thread_local unsigned t_ins
 namespace {
 
 __attribute__((tls_model("initial-exec"))) thread_local bool t_torn_down = false;
+__attribute__((tls_model("initial-exec"))) thread_local std::uint32_t t_reserved_ordinal = 0;
 std::atomic<std::uint32_t> g_thread_ordinals{0};
 
 // Owns the state and frees it when the thread exits.
@@ -51,13 +52,23 @@ class RegistryGuard {
 ThreadState* create_thread_state() noexcept {
   if (t_torn_down) return nullptr;
   static thread_local ThreadStateOwner owner;
-  owner.state = new ThreadState(g_thread_ordinals.fetch_add(1, std::memory_order_relaxed) + 1);
+  const std::uint32_t ordinal =
+      t_reserved_ordinal != 0 ? t_reserved_ordinal : reserve_thread_ordinal();
+  owner.state = new ThreadState(ordinal);
   {
     InsideRuntime inside;
     thread_registry().add(*owner.state);
   }
   t_thread_state = owner.state;
   return t_thread_state;
+}
+
+std::uint32_t reserve_thread_ordinal() noexcept {
+  return g_thread_ordinals.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+void adopt_thread_ordinal(std::uint32_t ordinal) noexcept {
+  if (t_thread_state == nullptr) t_reserved_ordinal = ordinal;
 }
 
 ThreadRegistry& thread_registry() {

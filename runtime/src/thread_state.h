@@ -327,6 +327,13 @@ extern
     __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState* t_thread_state;
 ThreadState* create_thread_state() noexcept;
 
+// Threads are numbered (T1, T2, ...) when their state is created, on their first lock, unless
+// the number was reserved when the thread was created: the preload library reserves one in its
+// pthread_create, so that under lockorder-run numbers follow creation order, as ThreadSanitizer's
+// do. adopt_thread_ordinal runs on the new thread, before its first lock.
+std::uint32_t reserve_thread_ordinal() noexcept;
+void adopt_thread_ordinal(std::uint32_t ordinal) noexcept;
+
 // The calling thread's state, created on first use; nullptr while the thread is being torn down
 // (its locks are then no longer checked).
 inline ThreadState* current_thread_state() noexcept {

@@ -231,7 +231,7 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   report.hint =
       "These threads are blocked for good: each waits for a lock that the next one holds. "
       "Take the locks in one global order (the lock-order-inversion reports show where the "
-      "orders differ), or take them together with std::scoped_lock.";
+      "orders differ), or take them together (in C++, with std::scoped_lock).";
   return report;
 }
 

@@ -86,6 +86,9 @@ TEST(Preload, OneThreadInversionShowsBothEdgesAndNamesTheVariables) {
   EXPECT_TRUE(has(r.err, "cxx_scenarios.cc:")) << r.err;
   EXPECT_TRUE(has(r.err, "(anonymous namespace)::a)")) << r.err;
   EXPECT_TRUE(has(r.err, "(anonymous namespace)::b)")) << r.err;
+  // The program was not built with lockorder: the hint names no lockorder API.
+  EXPECT_TRUE(has(r.err, "Hint: Take these locks in one consistent order")) << r.err;
+  EXPECT_FALSE(has(r.err, "lockorder::")) << r.err;
   EXPECT_TRUE(has(r.out, "finished"));
 }
 
@@ -227,6 +230,14 @@ TEST(Preload, StacksOfABinaryBuiltFromRelativePathsKeepTheirFrames) {
   EXPECT_TRUE(has(r.err, " main ./cxx_scenarios.cc:")) << r.err;
 }
 
+// Thread numbers follow creation order (main is T1), not the order of first locks.
+TEST(Preload, ThreadsAreNumberedInCreationOrder) {
+  RunResult r = c("numbered_by_creation");
+  expect_report(r, "lock-order-inversion");
+  EXPECT_TRUE(has(r.err, "by thread T2 'first'")) << r.err;
+  EXPECT_TRUE(has(r.err, "by thread T3 'second'")) << r.err;
+}
+
 TEST(Preload, UnlockOfUnheldLock) {  // 18
   RunResult r = cxx("unlock_unheld");
   expect_report(r, "unlock-of-unheld-lock");
@@ -289,6 +300,9 @@ TEST(Preload, ConditionWaitHoldingALockDeadlocksWithTheMutexHolder) {
   expect_deadlock(r, 2);
   EXPECT_TRUE(has(r.err, "(to return from a condition wait) held by")) << r.err;
   EXPECT_TRUE(has(r.err, "waits on a condition variable, then for mutex 0x")) << r.err;
+  // The waits and holds lines name the locks as the cycle line does.
+  EXPECT_TRUE(has(r.err, " (a) (blocked ")) << r.err;
+  EXPECT_TRUE(has(r.err, " (b), acquired at")) << r.err;
   EXPECT_FALSE(has(r.out, "finished"));
 }
 

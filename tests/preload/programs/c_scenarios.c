@@ -319,6 +319,32 @@ static int foreign_unlock(void) {
   return 0;
 }
 
+/* Threads numbered by creation: "first" is created first but locks last. */
+static pthread_barrier_t second_done;
+static void* first_thread(void* arg) {
+  (void)arg;
+  pthread_setname_np(pthread_self(), "first");
+  pthread_barrier_wait(&second_done);
+  lock_pair(&b, &a);
+  return NULL;
+}
+static void* second_thread(void* arg) {
+  (void)arg;
+  pthread_setname_np(pthread_self(), "second");
+  lock_pair(&a, &b);
+  pthread_barrier_wait(&second_done);
+  return NULL;
+}
+static int numbered_by_creation(void) {
+  pthread_t first, second;
+  pthread_barrier_init(&second_done, NULL, 2);
+  pthread_create(&first, NULL, first_thread, NULL);
+  pthread_create(&second, NULL, second_thread, NULL);
+  pthread_join(first, NULL);
+  pthread_join(second, NULL);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -336,6 +362,7 @@ int main(int argc, char** argv) {
   if (strcmp(name, "destroy_held") == 0) return destroy_held();
   if (strcmp(name, "reinit_held") == 0) return reinit_held();
   if (strcmp(name, "foreign_unlock") == 0) return foreign_unlock();
+  if (strcmp(name, "numbered_by_creation") == 0) return numbered_by_creation();
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
     pthread_mutex_lock(&a);
     pthread_mutex_lock(&a);

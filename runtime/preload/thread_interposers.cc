@@ -1,0 +1,48 @@
+// pthread_create, interposed: each thread's number (T1, T2, ... in reports) is reserved when it
+// is created, so that numbers follow creation order (the main thread is T1), not the order in
+// which threads first take a lock.
+#include <dlfcn.h>
+#include <pthread.h>
+
+#include <cstdint>
+#include <new>
+
+#include "checked_lock.h"
+#include "preload_init.h"
+#include "thread_state.h"
+
+namespace {
+
+using lockorder::internal::InsideRuntime;
+
+struct Start {
+  void* (*routine)(void*);
+  void* arg;
+  std::uint32_t ordinal;
+};
+
+void* start_numbered(void* raw) {
+  const Start start = *static_cast<Start*>(raw);
+  delete static_cast<Start*>(raw);
+  lockorder::internal::adopt_thread_ordinal(start.ordinal);
+  return start.routine(start.arg);
+}
+
+using create_fn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+
+}  // namespace
+
+extern "C" LOCKORDER_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr,
+                                               void* (*routine)(void*), void* arg) {
+  static const auto next = reinterpret_cast<create_fn>(dlsym(RTLD_NEXT, "pthread_create"));
+  lockorder::preload::ensure_initialized();
+  Start* start = nullptr;
+  {
+    InsideRuntime inside;
+    start = new (std::nothrow) Start{routine, arg, lockorder::internal::reserve_thread_ordinal()};
+  }
+  if (start == nullptr) return next(thread, attr, routine, arg);  // numbered on first lock
+  const int rc = next(thread, attr, start_numbered, start);
+  if (rc != 0) delete start;
+  return rc;
+}
