@@ -57,6 +57,31 @@ TEST(Supervisor, AFailedWorkerIsRestartedWithDoublingBackoff) {
   EXPECT_EQ(restarted[2].action, "restart in 40 ms (attempt 3)");  // capped at backoff_max
 }
 
+// 40 ms +- half of it, capped at 40 ms: every wait is at most the cap.
+TEST(Supervisor, TheJitterNeverPushesAWaitPastTheCap) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  SupervisorOptions options = quick();
+  options.backoff_initial = 40ms;
+  options.jitter = 0.5;
+  options.max_restarts = 20;
+  Supervisor supervisor(watchdog, options);
+  std::atomic<int> runs{0};
+  supervisor.add({.info = {.name = "flaky"}, .run = [&](WorkerContext& context) {
+                    if (++runs <= 8) throw std::runtime_error("flaky");
+                    context.heartbeat.set_idle(true);
+                    while (!context.stop_requested()) std::this_thread::sleep_for(1ms);
+                  }});
+  ASSERT_TRUE(eventually([&] { return runs.load() == 9; }));
+  supervisor.stop();
+  auto restarted = log.of_kind(IncidentKind::restarted);
+  ASSERT_EQ(restarted.size(), 8u);
+  for (const Incident& incident : restarted) {
+    const int ms = std::stoi(incident.action.substr(std::string("restart in ").size()));
+    EXPECT_LE(ms, 40) << incident.action;
+  }
+}
+
 TEST(Supervisor, TooManyRestartsWithinThePeriodEscalate) {
   IncidentLog log;
   Watchdog watchdog(fast(log));

@@ -48,7 +48,8 @@ TEST(Supervise, AFailingProgramIsRestartedUntilTheLimitThenItsStatusIsReturned) 
   EXPECT_EQ(lines(runs), 4);  // the first run and three restarts
   EXPECT_NE(r.err.find("exited with status 3; restart 1 in"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("exited with status 3; restart 3 in"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("failed 4 times within 60 s (status 3); giving up"), std::string::npos)
+  EXPECT_NE(r.err.find("failed 4 times within 60 s (exited with status 3); giving up"),
+            std::string::npos)
       << r.err;
 }
 
@@ -60,10 +61,59 @@ TEST(Supervise, AProgramThatRecoversEndsTheSupervision) {
   EXPECT_EQ(lines(runs), 3);
 }
 
-TEST(Supervise, DeathBySignalIsAFailure) {
-  RunResult r = supervise({"--max-restarts=0", "--quiet"}, "kill -KILL $$");
-  EXPECT_EQ(r.exit_code, 128 + 9) << r.err;
-  EXPECT_NE(r.err.find("giving up"), std::string::npos);
+TEST(Supervise, DeathBySignalIsAFailureNamedAsSuch) {
+  RunResult r = supervise({"--max-restarts=1"}, "kill -SEGV $$");
+  EXPECT_EQ(r.exit_code, 128 + 11) << r.err;
+  EXPECT_NE(r.err.find("killed by signal 11 (SIGSEGV); restart 1 in"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(killed by signal 11 (SIGSEGV)); giving up"), std::string::npos) << r.err;
+}
+
+// A program that fails just after each start keeps waiting longer, even when its failures are
+// spread wider than the period (it never gives up then); only a healthy run starts over.
+TEST(Supervise, TheBackoffKeepsGrowingUntilAHealthyRun) {
+  std::string runs = counter_file("slow_failures");
+  RunResult r = supervise(
+      {"--max-restarts=1", "--period=0.05", "--backoff=60", "--backoff-max=10000", "--jitter=0"},
+      "echo run >> " + runs + "; [ $(wc -l < " + runs + ") -ge 4 ]");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("restart 1 in 60 ms"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("restart 1 in 120 ms"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("restart 1 in 240 ms"), std::string::npos) << r.err;
+}
+
+TEST(Supervise, TheJitterNeverPushesAWaitPastTheCap) {
+  RunResult r = run_program({kSupervise, "--backoff=100", "--backoff-max=100", "--jitter=0.9",
+                             "--max-restarts=6", "--", "/bin/sh", "-c", "exit 1"},
+                            {}, 60);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (std::size_t at = r.err.find(" in "); at != std::string::npos;
+       at = r.err.find(" in ", at + 1))
+    EXPECT_LE(std::atoi(r.err.c_str() + at + 4), 100) << r.err;
+}
+
+// A program that ignores SIGTERM is killed after --stop-timeout, as under systemd.
+TEST(Supervise, AProgramThatIgnoresTheStopSignalIsKilledAfterTheTimeout) {
+  RunResult r = run_program(
+      {"/bin/sh", "-c",
+       kSupervise + " --stop-timeout=0.3 -- /bin/sh -c 'trap \"\" TERM; sleep 30 & wait; "
+                    "sleep 30' & sleep 0.5; kill -TERM $!; wait $!; echo status=$?"},
+      {}, 60);
+  EXPECT_NE(r.out.find("status=137"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("did not stop within 0.3 s; killing it"), std::string::npos) << r.err;
+  EXPECT_LT(r.seconds, 10) << r.err;
+}
+
+// Killed with SIGKILL, the supervisor takes its program with it.
+TEST(Supervise, TheProgramDiesWithItsSupervisor) {
+  const std::string pid_file = std::string(TEST_WORK_DIR) + "/orphan.pid";
+  std::remove(pid_file.c_str());
+  RunResult r = run_program(
+      {"/bin/sh", "-c",
+       kSupervise + " -- /bin/sh -c 'echo $$ > " + pid_file + "; exec sleep 30' & sleep 0.5; " +
+           "kill -KILL $!; sleep 0.3; grep -qs '^State:.*[RS]' /proc/$(cat " + pid_file +
+           ")/status && echo alive || echo gone"},  // a zombie is gone too
+      {}, 60);
+  EXPECT_NE(r.out.find("gone"), std::string::npos) << r.out << r.err;
 }
 
 TEST(Supervise, SigtermIsPassedOnAndEndsTheSupervision) {
@@ -85,7 +135,7 @@ TEST(Supervise, BadArgumentsAreClearErrors) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("invalid value for --max-restarts: 'many'"), std::string::npos) << bad.err;
   RunResult missing = run_program({kSupervise, "--", "/nonexistent/daemon"});
-  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.exit_code, 127);
   EXPECT_NE(missing.err.find("cannot run '/nonexistent/daemon'"), std::string::npos) << missing.err;
   RunResult help = run_program({kSupervise, "--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -171,7 +171,7 @@ void Supervisor::State::handle(const Event& event, Clock::time_point now) {
   if (slot.spec->release) slot.spec->release(event.owner);
   slot.current.reset();
   if (stopping) return;  // stopped on request: nothing to restart, nothing to count
-  if (lived > options.restart_period) slot.failures = 0;
+  if (lived >= options.healthy_after) slot.failures = 0;
   if (event.kind == EventKind::failed) {
     ++stats.restarts;
     schedule_restart(event.slot, IncidentKind::restarted,
@@ -256,7 +256,9 @@ Clock::duration Supervisor::State::backoff(Slot& slot) {
       static_cast<double>(options.backoff_initial.count()) * static_cast<double>(1ull << doublings),
       static_cast<double>(options.backoff_max.count()));
   std::uniform_real_distribution<double> spread(1.0 - options.jitter, 1.0 + options.jitter);
-  return Clock::duration(static_cast<Clock::rep>(base * spread(random)));
+  // The jitter spreads the wait, but never past backoff_max.
+  return Clock::duration(static_cast<Clock::rep>(
+      std::min(base * spread(random), static_cast<double>(options.backoff_max.count()))));
 }
 
 void Supervisor::State::escalate(const std::string& why) {

@@ -9,8 +9,9 @@
 //     throws has failed and is restarted. A worker whose run returns on its own is done.
 //   - Restarts: one_for_one restarts the failed worker; one_for_all stops and restarts all of
 //     them. Each restart waits an exponential backoff (backoff_initial doubling up to
-//     backoff_max, times 1 ± jitter); a worker that then ran longer than restart_period starts
-//     again from backoff_initial.
+//     backoff_max, times 1 ± jitter, never more than backoff_max); only a worker that then ran
+//     healthy_after or longer starts again from backoff_initial, so one that keeps failing soon
+//     after each start keeps waiting longer.
 //   - Escalation: more than max_restarts restarts within restart_period, or more than
 //     max_abandoned workers given up on, calls `escalate` (default: report, then exit with
 //     status 70 for lockorder-supervise or systemd to restart the process). No more restarts
@@ -41,6 +42,7 @@ struct SupervisorOptions {
   Clock::duration backoff_initial = std::chrono::milliseconds(10);
   Clock::duration backoff_max = std::chrono::seconds(2);
   double jitter = 0.2;
+  Clock::duration healthy_after = std::chrono::minutes(10);
   Clock::duration cancel_grace = std::chrono::milliseconds(500);
   int max_abandoned = 8;
   // Called once, on the supervisor's thread, after the incident was recorded with the watchdog.
