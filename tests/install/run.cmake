@@ -24,4 +24,28 @@ string(FIND "${err}" "Cycle: consumer_a -> consumer_b -> consumer_a" cycle_at)
 if(at EQUAL -1 OR cycle_at EQUAL -1)
   message(FATAL_ERROR "consumer did not report the inversion:\n${err}")
 endif()
+# The tools are installed without their debug information, which is beside them in .debug/.
+find_program(READELF readelf REQUIRED)
+foreach(tool lockorder-run lockorder-check lockorder-supervise)
+  set(installed bin/${tool})
+  execute_process(COMMAND ${READELF} -S ${prefix}/${installed} OUTPUT_VARIABLE sections)
+  string(FIND "${sections}" ".debug_info" debug_at)
+  if(NOT debug_at EQUAL -1)
+    message(FATAL_ERROR "${installed} is installed with its debug information")
+  endif()
+  if(NOT EXISTS ${prefix}/bin/.debug/${tool}.debug)
+    message(FATAL_ERROR "no separate debug file for ${installed}")
+  endif()
+endforeach()
+
+# A machine without libdw or libsystemd fails at configure time, saying what to install.
+execute_process(
+  COMMAND ${CMAKE_COMMAND} -E env PKG_CONFIG_LIBDIR=${WORK_DIR}/no-pkgconfig PKG_CONFIG_PATH=
+          ${CMAKE_COMMAND} -S ${SOURCE_DIR}/consumer -B ${WORK_DIR}/build-without-deps
+          -DCMAKE_PREFIX_PATH=${prefix}
+  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+string(FIND "${out}" "lockorder needs libdw and libsystemd" said)
+if(status EQUAL 0 OR said EQUAL -1)
+  message(FATAL_ERROR "configuring without libdw/libsystemd should fail with a message:\n${out}")
+endif()
 message(STATUS "installed package works: ${prefix}")
