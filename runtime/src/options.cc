@@ -60,6 +60,8 @@ std::string apply(std::string_view key, std::string_view value, options& opts) {
     if (!parse_bool(value, opts.read_read_cycles)) return bad_value("0 or 1");
   } else if (key == "gated_cycles") {
     if (!parse_bool(value, opts.gated_cycles)) return bad_value("0 or 1");
+  } else if (key == "all_instances") {
+    if (!parse_bool(value, opts.all_instances)) return bad_value("0 or 1");
   } else if (key == "stack_depth") {
     if (!parse_int(value, 1, 256, opts.stack_depth)) return bad_value("1..256");
   } else if (key == "log_path") {

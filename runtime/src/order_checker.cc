@@ -185,8 +185,11 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     if (cycle.empty()) {
       edges_[insertion.edge].suppressed = true;
       suppressed_.push_back(insertion.edge);
-    } else {
+    } else if (opts->all_instances || first_with_its_sites(cycle)) {
       reports.push_back(cycle_report(cycle));
+    } else {
+      ++repeated_cycles_;
+      for (LockGraph::EdgeId e : cycle) edges_[e].in_reported_cycle = true;  // drawn as reported
     }
   }
   if (changed && !suppressed_.empty()) {
@@ -316,10 +319,36 @@ void OrderChecker::recheck_suppressed(const options& opts, std::vector<RawReport
       still.push_back(closing);
     } else {
       edges_[closing].suppressed = false;
-      reports.push_back(cycle_report(cycle));
+      if (opts.all_instances || first_with_its_sites(cycle)) {
+        reports.push_back(cycle_report(cycle));
+      } else {
+        ++repeated_cycles_;
+        for (LockGraph::EdgeId e : cycle) edges_[e].in_reported_cycle = true;
+      }
     }
   }
   suppressed_ = std::move(still);
+}
+
+bool OrderChecker::first_with_its_sites(const std::vector<LockGraph::EdgeId>& cycle) {
+  // Each edge by its code: where its outer lock was taken and the return addresses of the
+  // acquisition under it (not the stack addresses, which differ between threads); the cycle by
+  // its edges in any order.
+  std::vector<std::uint64_t> edge_sites;
+  for (LockGraph::EdgeId e : cycle) {
+    std::uint64_t h = edges_[e].from_pc * 0x9E3779B97F4A7C15ull;
+    for (std::uintptr_t pc : stacks_.get(edges_[e].stack).pcs) h = (h ^ pc) * 0x100000001B3ull;
+    edge_sites.push_back(h);
+  }
+  std::sort(edge_sites.begin(), edge_sites.end());
+  std::uint64_t signature = 0xCBF29CE484222325ull;
+  for (std::uint64_t h : edge_sites) signature = (signature ^ h) * 0x100000001B3ull;
+  return reported_sites_.insert(signature).second;
+}
+
+std::size_t OrderChecker::repeated_cycles() {
+  auto guard = enter();
+  return repeated_cycles_;
 }
 
 RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle) {
@@ -480,6 +509,7 @@ runtime_stats OrderChecker::stats() {
   s.edges = graph_.edge_count();
   s.stacks = stacks_.size();
   s.graph_visits = visits_;
+  s.repeated_cycles = repeated_cycles_;
   s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() + settled_sources_.bytes() +
                   edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
                   node_of_class_.size() * 4 * sizeof(void*);

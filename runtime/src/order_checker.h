@@ -68,6 +68,8 @@ class OrderChecker {
   void lock_for_fork() { mu_.lock(); }
   void unlock_after_fork() { mu_.unlock(); }
   runtime_stats stats();
+  // Cycles not reported because one with the same acquisition sites was (see all_instances).
+  std::size_t repeated_cycles();
   report::GraphPicture picture();
 
  private:
@@ -111,6 +113,8 @@ class OrderChecker {
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
                                        Mode mode, LockGraph::EdgeId edge, StackDepot::StackId stack,
                                        bool& changed, LockGraph::Insertion& insertion);
+  // Whether no cycle with the same acquisition sites was reported before (and now it is).
+  bool first_with_its_sites(const std::vector<LockGraph::EdgeId>& cycle);
   std::vector<LockGraph::EdgeId> reportable_cycle(LockGraph::EdgeId closing,
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);
@@ -144,6 +148,8 @@ class OrderChecker {
   std::set<std::pair<std::uint64_t, std::uint64_t>>
       reported_pairs_;  // lock-hierarchy, once per pair
   std::size_t reports_ = 0;
+  std::set<std::uint64_t> reported_sites_;  // a hash of each reported cycle's sites
+  std::size_t repeated_cycles_ = 0;
 };
 
 OrderChecker& order_checker();

@@ -17,6 +17,7 @@
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
+#include "order_checker.h"
 #include "settings.h"
 #include "symbolizer.h"
 
@@ -299,6 +300,13 @@ void Reporter::note_exec_failed() {
 
 void Reporter::finish() {
   std::shared_ptr<const options> opts = current_options();
+  if (const std::size_t repeated = order_checker().repeated_cycles(); repeated > 0) {
+    std::lock_guard guard(mu_);
+    write_text("lockorder: " + std::to_string(repeated) +
+                   " more cycles with the same acquisition sites as a reported one (the same code "
+                   "on other locks) were counted, not repeated; all_instances=1 reports each\n",
+               *opts);
+  }
   if (!opts->sarif_path.empty()) {
     // Asked for SARIF: a clean run writes a run with no results (CI uploads it either way).
     std::lock_guard guard(mu_);

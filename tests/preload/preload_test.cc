@@ -238,6 +238,16 @@ TEST(Preload, ThreadsAreNumberedInCreationOrder) {
   EXPECT_TRUE(has(r.err, "by thread T3 'second'")) << r.err;
 }
 
+// One bug on many instances (a lock in every buffer): one report, the rest counted at exit.
+TEST(Preload, ACycleIsReportedOncePerSetOfAcquisitionSites) {
+  RunResult r = c("pool_of_buffers");
+  expect_report(r, "lock-order-inversion");
+  EXPECT_EQ(count_of(r.err, "WARNING: lockorder:"), 1u) << r.err;
+  EXPECT_TRUE(has(r.err, "9 more cycles with the same acquisition sites")) << r.err;
+  RunResult all = under_lockorder(C_SCENARIOS_PATH, {"pool_of_buffers"}, {"-o", "all_instances=1"});
+  EXPECT_EQ(count_of(all.err, "WARNING: lockorder: lock-order-inversion"), 10u) << all.err;
+}
+
 TEST(Preload, UnlockOfUnheldLock) {  // 18
   RunResult r = cxx("unlock_unheld");
   expect_report(r, "unlock-of-unheld-lock");

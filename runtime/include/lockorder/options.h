@@ -25,6 +25,11 @@
 //                                 writer can block the readers on many platforms.
 //   gated_cycles=0|1              [0] report cycles whose every edge was taken while one common
 //                                 "gate" lock was held exclusively (the gate serializes them)
+//   all_instances=0|1             [0] report every instance of a cycle. By default a cycle is
+//                                 reported once per set of acquisition sites: the same code
+//                                 paths on other locks (every buffer of a pool with a lock of
+//                                 its own) are counted, not repeated, and the count is said at
+//                                 exit (ThreadSanitizer's suppress_equal_stacks)
 //   stack_depth=N                 [32] frames kept per acquisition stack (1..256)
 //   log_path=FILE                 [stderr] append reports to FILE instead of stderr
 //   sarif=FILE                    also write every report as SARIF 2.1.0 to FILE (rewritten
@@ -58,6 +63,7 @@ struct options {
   int exitcode = 66;
   bool read_read_cycles = false;
   bool gated_cycles = false;
+  bool all_instances = false;
   int stack_depth = 32;
   std::string log_path;
   std::string sarif_path;

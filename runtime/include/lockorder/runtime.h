@@ -10,12 +10,13 @@
 namespace lockorder {
 
 struct runtime_stats {
-  std::size_t nodes = 0;         // locks (or lock classes) in the lock-order graph
-  std::size_t edges = 0;         // distinct "held -> acquired" orders
-  std::size_t reports = 0;       // reports produced so far
-  std::size_t stacks = 0;        // distinct acquisition stacks stored
-  std::size_t graph_bytes = 0;   // memory held by the graph, edges and stacks (estimate)
-  std::size_t graph_visits = 0;  // times any thread took the graph's internal lock
+  std::size_t nodes = 0;            // locks (or lock classes) in the lock-order graph
+  std::size_t edges = 0;            // distinct "held -> acquired" orders
+  std::size_t reports = 0;          // reports produced so far
+  std::size_t stacks = 0;           // distinct acquisition stacks stored
+  std::size_t graph_bytes = 0;      // memory held by the graph, edges and stacks (estimate)
+  std::size_t graph_visits = 0;     // times any thread took the graph's internal lock
+  std::size_t repeated_cycles = 0;  // cycles counted, not reported: same sites (all_instances)
 };
 runtime_stats stats();
 

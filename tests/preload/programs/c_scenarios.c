@@ -345,6 +345,19 @@ static int numbered_by_creation(void) {
   return 0;
 }
 
+/* pigz's shape: a pool lock and a lock in every buffer, taken in both orders by the same code. */
+static int pool_of_buffers(void) {
+  pthread_mutex_t* buffers = malloc(10 * sizeof *buffers);
+  for (int i = 0; i < 10; ++i) pthread_mutex_init(&buffers[i], NULL);
+  for (int i = 0; i < 10; ++i) {
+    lock_pair(&a, &buffers[i]);
+    lock_pair(&buffers[i], &a);
+  }
+  for (int i = 0; i < 10; ++i) pthread_mutex_destroy(&buffers[i]);
+  free(buffers);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -363,6 +376,7 @@ int main(int argc, char** argv) {
   if (strcmp(name, "reinit_held") == 0) return reinit_held();
   if (strcmp(name, "foreign_unlock") == 0) return foreign_unlock();
   if (strcmp(name, "numbered_by_creation") == 0) return numbered_by_creation();
+  if (strcmp(name, "pool_of_buffers") == 0) return pool_of_buffers();
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
     pthread_mutex_lock(&a);
     pthread_mutex_lock(&a);
