@@ -130,6 +130,16 @@ inline void end_lock_life(Object* object, const Site& site) {
   forget(object);
 }
 
+// pthread_*_init succeeded: the lock's shadow, made now, remembers where.
+template <class Object>
+inline void note_initialized(Object* object, const Site& site) {
+  InsideRuntime inside;
+  try {
+    internal::initialized_at(*shadow_of(object).meta, site);
+  } catch (...) {
+  }
+}
+
 // A release. A lock the runtime never saw taken (no shadow) passes unchecked.
 template <class Object, class Existing, class Unlock>
 [[gnu::always_inline]] inline int checked_unlock(Object* object, Existing existing,

@@ -69,8 +69,12 @@ LOCKORDER_EXPORT int pthread_mutex_unlock(pthread_mutex_t* m) {
 }
 
 LOCKORDER_EXPORT int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) {
-  if (!from_runtime()) end_lock_life(m, LOCKORDER_CALL_SITE());
-  return real::mutex_init(m, attr);
+  if (from_runtime()) return real::mutex_init(m, attr);
+  const Site site = LOCKORDER_CALL_SITE();
+  end_lock_life(m, site);
+  const int rc = real::mutex_init(m, attr);
+  if (rc == 0) note_initialized(m, site);
+  return rc;
 }
 
 LOCKORDER_EXPORT int pthread_mutex_destroy(pthread_mutex_t* m) {

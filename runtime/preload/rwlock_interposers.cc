@@ -89,8 +89,12 @@ LOCKORDER_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t* l) {
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* attr) {
-  if (!from_runtime()) end_lock_life(l, LOCKORDER_CALL_SITE());
-  return real::rwlock_init(l, attr);
+  if (from_runtime()) return real::rwlock_init(l, attr);
+  const Site site = LOCKORDER_CALL_SITE();
+  end_lock_life(l, site);
+  const int rc = real::rwlock_init(l, attr);
+  if (rc == 0) note_initialized(l, site);
+  return rc;
 }
 
 LOCKORDER_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t* l) {

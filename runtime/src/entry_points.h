@@ -43,5 +43,8 @@ bool wait_at(LockMeta& lock, const Site& site);
 // pthread_*_destroy (or _init) of a lock that is still held: a `destroy-of-held-lock` report at
 // `site`, and no thread's records keep holding it. Its node stays until the shadow is renewed.
 void destroyed_while_held_at(LockMeta& lock, const Site& site) noexcept;
+// pthread_*_init: remembers where the lock was initialized (a few frames, for reports to name a
+// lock that has no variable), in lock.created_stack.
+void initialized_at(LockMeta& lock, const Site& site) noexcept;
 
 }  // namespace lockorder::internal

@@ -546,6 +546,17 @@ void destroyed_while_held_at(LockMeta& lock, const Site& site) noexcept {
   drop_destroyed_lock(lock, site.cfa);
 }
 
+void initialized_at(LockMeta& lock, const Site& site) noexcept {
+  // Enough frames to see past a wrapper (yarn's new_lock, say) to the code that wanted the lock;
+  // an unwind of a few frames, once per lock.
+  constexpr int kCreationFrames = 4;
+  try {
+    lock.created_stack = order_checker().intern_stack(capture_stack(site.cfa, kCreationFrames));
+  } catch (...) {
+    // Out of memory: the lock stays named by its address.
+  }
+}
+
 }  // namespace lockorder::internal
 
 namespace lockorder {

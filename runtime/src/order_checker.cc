@@ -50,6 +50,7 @@ RawLock OrderChecker::describe(LockMeta& lock) {
   out.line = lock.site.line();
   out.function = lock.site.function_name();
   out.rank = lock.rank;
+  out.created_stack = lock.created_stack;
   return out;
 }
 

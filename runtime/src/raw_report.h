@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lockorder/internal/lock_meta.h"
 #include "stack_trace.h"
 
 namespace lockorder::internal {
@@ -27,6 +28,7 @@ struct RawLock {
   unsigned line = 0;
   const char* function = nullptr;
   int rank = 0;
+  std::uint32_t created_stack = LockMeta::kNoCreationStack;  // when there is no file
 };
 
 struct RawEdge {

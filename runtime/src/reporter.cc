@@ -43,6 +43,17 @@ void rename_label(std::string& text, const std::string& from, const std::string&
   }
 }
 
+// A lock with no variable and no creation site of its own (a heap mutex under lockorder-run):
+// named by the function that initialized it ("mutex 0x55d0... (created in buffer_new)"), and its
+// creation site is where.
+void name_by_creation(Symbolizer& symbolizer, const RawStack& created, report::Lock& lock) {
+  const report::Stack frames = symbolizer.symbolize(created.pcs);
+  if (frames.empty() || frames.front().function.empty()) return;
+  lock.created = frames.front();
+  if (lock.label.find(" (") == std::string::npos)
+    lock.label += " (created in " + frames.front().function + ")";
+}
+
 // A lock the preload library shadows is labelled "mutex 0x55d0...": name the variable that
 // holds it when it is a global or static one ("mutex 0x55d0... (accounts_mu)").
 void name_lock_variable(Symbolizer& symbolizer, std::string& label) {
@@ -130,6 +141,8 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     if (lock.function != nullptr) l.created.function = lock.function;
     l.created.line = static_cast<int>(lock.line);
     if (l.created.file.empty()) name_lock_variable(symbolizer, l.label);
+    if (l.created.file.empty() && lock.created_stack != LockMeta::kNoCreationStack)
+      name_by_creation(symbolizer, order_checker().stack(lock.created_stack), l);
     out.locks.push_back(std::move(l));
   }
   // The summary and the sites' titles say the locks' raw labels: name them as the lock list does.

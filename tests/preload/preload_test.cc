@@ -244,6 +244,10 @@ TEST(Preload, ACycleIsReportedOncePerSetOfAcquisitionSites) {
   expect_report(r, "lock-order-inversion");
   EXPECT_EQ(count_of(r.err, "WARNING: lockorder:"), 1u) << r.err;
   EXPECT_TRUE(has(r.err, "9 more cycles with the same acquisition sites")) << r.err;
+  // A heap lock is named by the function that initialized it, and that is its creation site.
+  EXPECT_TRUE(has(r.err, "(created in buffer_lock_init)")) << r.err;
+  EXPECT_TRUE(has(r.err, "created at ")) << r.err;
+  EXPECT_TRUE(has(r.err, "c_scenarios.c:")) << r.err;
   RunResult all = under_lockorder(C_SCENARIOS_PATH, {"pool_of_buffers"}, {"-o", "all_instances=1"});
   EXPECT_EQ(count_of(all.err, "WARNING: lockorder: lock-order-inversion"), 10u) << all.err;
 }

@@ -67,6 +67,10 @@ struct LockMeta {
   // The lock's own node in the lock-order graph plus one (0: none, or the node is its class's),
   // written under the graph's lock; destruction removes a lock that has one.
   std::atomic<std::uint32_t> graph_node{0};
+  // Where a lock with no creation site of its own (the preload library's shadows) was
+  // initialized: a short stack in the runtime's stack store, or kNoCreationStack.
+  std::uint32_t created_stack = kNoCreationStack;
+  static constexpr std::uint32_t kNoCreationStack = ~0u;
   // How many source keys settled_from's bitmap covers (0: none). Stored after the bitmap it
   // describes, so that a reader that loads it first finds a bitmap at least that large, and
   // needs no read of the bitmap's own header.
