@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string_view>
 
@@ -75,6 +76,15 @@ void ProcessNotes::note_report(const std::string& summary_line) {
 void ProcessNotes::note_exec(const std::string& program) {
   if (dir_.empty()) return;
   write(program.empty() ? "?" : program);
+}
+
+std::string per_process_path(const std::string& configured, int pid) {
+  const std::filesystem::path path(configured);
+  const std::string id = std::to_string(pid);
+  if (!path.has_extension() || !path.has_stem() || path.stem() == ".") return configured + "." + id;
+  std::filesystem::path with_pid = path;
+  with_pid.replace_filename(path.stem().string() + "." + id + path.extension().string());
+  return with_pid.string();
 }
 
 TreeFindings collect_tree(const std::string& dir_path) {

@@ -55,6 +55,11 @@ struct TreeFindings {
   std::vector<Process> unchecked;  // exec'd a program that never reported in (program: it)
 };
 
+// The name of an output file (sarif=, dot=) as process `pid` writes it when it is not the run's
+// top process: the process id before the extension (out.sarif -> out.1234.sarif), so that tools
+// that pick files by extension (SARIF viewers, code-scanning uploads) still do.
+std::string per_process_path(const std::string& configured, int pid);
+
 // lockorder-run, once the program has exited: what the processes noted in `dir`.
 TreeFindings collect_tree(const std::string& dir);
 // Text for stderr: one line per process and finding; empty when there is nothing to say.

@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 
 #include "entry_points.h"
@@ -81,16 +80,7 @@ Reporter::Reporter() {
 }
 
 std::string Reporter::file_path(const std::string& configured) const {
-  if (!own_files_) return configured;
-  // The process id before the extension, so that tools that pick files by extension (SARIF
-  // viewers, code-scanning uploads) still do: out.sarif -> out.1234.sarif.
-  const std::filesystem::path path(configured);
-  const std::string pid = std::to_string(getpid());
-  if (!path.has_extension() || !path.has_stem() || path.stem() == ".")
-    return configured + "." + pid;
-  std::filesystem::path with_pid = path;
-  with_pid.replace_filename(path.stem().string() + "." + pid + path.extension().string());
-  return with_pid.string();
+  return own_files_ ? per_process_path(configured, getpid()) : configured;
 }
 
 void Reporter::unlock_after_fork(bool in_child) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "lockorder/options.h"
+#include "lockorder/report/sarif_writer.h"
 #include "process_tree.h"
 
 namespace {
@@ -168,7 +169,7 @@ void forward_signal(int signal) {
 // Starts the program as a child (the runtime's notes name it the run's top process), waits for
 // it, then says what every process of the tree found. Returns lockorder-run's exit status.
 int run_and_report(const std::string& resolved, char** program_argv, const std::string& run_dir,
-                   int exitcode) {
+                   int exitcode, const std::string& sarif_path) {
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) usage_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t parent = getpid();
@@ -205,6 +206,17 @@ int run_and_report(const std::string& resolved, char** program_argv, const std::
   const lockorder::internal::TreeFindings tree = collect_tree(run_dir);
   remove_run_directory(run_dir);
   if (const std::string text = describe_tree(tree); !text.empty()) std::fputs(text.c_str(), stderr);
+  if (!sarif_path.empty()) {
+    // One SARIF log for the run: the other processes' results join the top process's.
+    std::vector<std::pair<std::string, std::string>> others;
+    for (const auto& process : tree.reported)
+      if (process.pid != g_child)
+        others.emplace_back(lockorder::internal::per_process_path(sarif_path, process.pid),
+                            std::to_string(process.pid) + " (" + process.program + ")");
+    if (const std::string error = lockorder::report::merge_sarif_results(sarif_path, others);
+        !error.empty())
+      std::fprintf(stderr, "lockorder-run: sarif: %s\n", error.c_str());
+  }
   if (WIFSIGNALED(status)) {
     // Ends the same way, so that a caller sees what the program saw (a core dump included).
     signal(WTERMSIG(status), SIG_DFL);
@@ -291,5 +303,5 @@ int main(int argc, char** argv) {
   setenv("LD_PRELOAD", preload.c_str(), 1);
   setenv("LOCKORDER_OPTIONS", merged.c_str(), 1);
   setenv("LOCKORDER_RUN_DIR", run_dir.c_str(), 1);
-  return run_and_report(resolved, argv + i, run_dir, parsed.exitcode);
+  return run_and_report(resolved, argv + i, run_dir, parsed.exitcode, parsed.sarif_path);
 }

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -167,6 +169,49 @@ std::string write_file_atomically(const std::string& path, const std::string& co
     return error;
   }
   return {};
+}
+
+std::string merge_sarif_results(const std::string& target,
+                                const std::vector<std::pair<std::string, std::string>>& sources) {
+  auto read = [](const std::string& path, json& out) -> std::string {
+    std::ifstream in(path);
+    if (!in) return "cannot read '" + path + "'";
+    try {
+      out = json::parse(in);
+      out.at("runs").at(0).at("results");
+    } catch (const json::exception& e) {
+      return "'" + path + "' is not a SARIF log: " + e.what();
+    }
+    return {};
+  };
+  json merged;
+  bool have_target = read(target, merged).empty();
+  std::string errors;  // a source that cannot be read is said, and the others still merged
+  for (const auto& [path, process] : sources) {
+    json log;
+    if (std::string error = read(path, log); !error.empty()) {
+      errors += (errors.empty() ? "" : "; ") + error;
+      continue;
+    }
+    json& run = log["runs"][0];
+    for (json& result : run["results"]) result["properties"]["lockorder/process"] = process;
+    if (!have_target) {
+      merged = std::move(log);
+      have_target = true;
+      continue;
+    }
+    json& into = merged["runs"][0];
+    for (json& result : run["results"]) into["results"].push_back(std::move(result));
+    json& rules = into["tool"]["driver"]["rules"];
+    for (json& rule : run["tool"]["driver"]["rules"]) {
+      const bool known = std::any_of(rules.begin(), rules.end(),
+                                     [&rule](const json& r) { return r["id"] == rule["id"]; });
+      if (!known) rules.push_back(std::move(rule));
+    }
+  }
+  if (!have_target) return errors;
+  const std::string written = write_file_atomically(target, merged.dump(2) + "\n");
+  return written.empty() ? errors : written + (errors.empty() ? "" : "; " + errors);
 }
 
 }  // namespace lockorder::report

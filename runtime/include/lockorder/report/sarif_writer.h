@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lockorder/report/report.h"
@@ -19,6 +20,14 @@ struct SarifTool {
 };
 
 std::string render_sarif(const SarifTool& tool, const std::vector<Report>& reports);
+
+// Adds the results of the SARIF logs `sources` (each tagged with the name given beside it, in
+// the result's properties as "lockorder/process") to the first run of the log at `target`,
+// rewritten atomically; a missing target starts from the first source. The rules of every run
+// are kept. Returns an empty string on success, else a clear error message (a source that
+// cannot be read is named, and the others are still merged).
+std::string merge_sarif_results(const std::string& target,
+                                const std::vector<std::pair<std::string, std::string>>& sources);
 
 // Writes `contents` to `path` whole or not at all: a temporary file beside it renamed into place,
 // never through a symbolic link. Returns an empty string on success, else a clear error message.
