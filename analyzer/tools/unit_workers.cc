@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -37,8 +38,21 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
     const std::function<bool(const std::string&, TranslationUnitIR&, std::string&)>& lower_one) {
   TranslationUnitIR unit;
   unit.file = file;
+  // Whatever the libraries print on stderr goes with this file's messages, which the parent
+  // prints whole: workers' lines never interleave.
+  std::FILE* captured = std::tmpfile();
+  if (captured != nullptr) dup2(fileno(captured), STDERR_FILENO);
   std::string messages;
   const bool parsed = lower_one(file, unit, messages);
+  if (captured != nullptr) {
+    std::fflush(stderr);
+    std::rewind(captured);
+    std::string printed;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, captured)) > 0;)
+      printed.append(buffer, n);
+    messages = printed + messages;
+  }
   const nlohmann::json reply = {parsed, messages, encode_unit(unit)};
   write_all(fd, nlohmann::json::to_msgpack(reply));
   close(fd);
