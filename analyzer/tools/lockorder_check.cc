@@ -21,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -32,6 +33,7 @@
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "program_analysis.h"
+#include "suppressions.h"
 #include "unit_workers.h"
 
 namespace cl = llvm::cl;
@@ -61,6 +63,11 @@ cl::opt<unsigned> jobs("j",
                        cl::desc("Translation units analysed in parallel (default: the "
                                 "number of cores)"),
                        cl::value_desc("N"), cl::init(0), cl::Prefix, cl::cat(category));
+cl::opt<std::string> checks(
+    "checks",
+    cl::desc("Rules to report, clang-tidy's syntax: globs separated by commas, '-' to remove "
+             "(e.g. -*,lockorder-double-lock); all by default"),
+    cl::value_desc("globs"), cl::cat(category));
 cl::opt<bool> read_read_cycles("read-read-cycles",
                                cl::desc("Also report cycles in which every acquisition is shared "
                                         "(they deadlock only with writer-preferring locks)"),
@@ -83,6 +90,9 @@ cl::opt<std::string> dump_ir("dump-ir",
                              cl::desc("Print the lock operations of the functions whose name "
                                       "contains <text> (for reporting analyzer bugs)"),
                              cl::value_desc("text"), cl::Hidden, cl::cat(category));
+
+const std::vector<std::string> kRules = {"lockorder-lock-order-cycle", "lockorder-double-lock",
+                                         "lockorder-lock-hierarchy"};
 
 const char* op_name(OpKind kind) {
   static const char* const names[] = {"acquire",      "try_acquire", "release",     "guard_acquire",
@@ -111,7 +121,9 @@ void print_ir(const FunctionIR& f) {
 
 const char* kExtraHelp = R"(
 Rules: lock-order-cycle, double-lock, lock-hierarchy (see docs/lockorder-check.md).
-Suppress one acquisition with a comment on its line:  // lockorder: ignore
+Suppress a finding with clang-tidy's comments at its line: // NOLINT(lockorder-double-lock),
+// NOLINTNEXTLINE(lockorder-*) on the line before, NOLINTBEGIN(...) ... NOLINTEND(...) around;
+or one acquisition's edges with a comment on its line:  // lockorder: ignore
 Exit status: 0 no findings, 1 findings, 2 the tool could not do its job (bad arguments, no
 database, or a file that could not be parsed, unless --allow-parse-errors). --write-baseline
 exits 0 when it wrote the baseline.
@@ -330,6 +342,17 @@ int main(int argc, const char** argv) {
     return 2;
   }
 
+  std::optional<RuleFilter> rules;
+  try {
+    rules.emplace(checks.getValue());
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "lockorder-check: " << e.what() << "\n";
+    return 2;
+  }
+  for (const std::string& glob : rules->unmatched(kRules))
+    std::cerr << "lockorder-check: warning: --checks: '" << glob << "' matches no rule (rules: "
+              << "lockorder-lock-order-cycle, lockorder-double-lock, lockorder-lock-hierarchy)\n";
+
   frontend::Configuration config;
   std::set<std::string> baseline;
   try {
@@ -378,6 +401,17 @@ int main(int argc, const char** argv) {
   options.max_cycles = max_cycles;
   Findings findings = find_problems(facts, options);
   phase_done("cycles");
+  // The rules a team turned off, by --checks or by NOLINT comments at the finding.
+  NolintComments nolint;
+  std::size_t nolinted = 0;
+  std::erase_if(findings.reports, [&](const lockorder::report::Report& r) {
+    const std::string rule = "lockorder-" + r.kind;
+    if (!rules->enabled(rule)) return true;
+    const lockorder::report::Frame* at = primary_frame(r);
+    if (at == nullptr || !nolint.suppressed(at->file, at->line, rule)) return false;
+    ++nolinted;
+    return true;
+  });
 
   bool ok = true;
   if (!write_baseline_file.empty())
@@ -409,6 +443,7 @@ int main(int argc, const char** argv) {
     std::cerr << "lockorder-check: " << units.size() << " of " << files.size() << " files, "
               << facts.functions << " functions: " << summary_line(reported);
     if (known != 0) std::cerr << "; " << known << " more in the baseline";
+    if (nolinted != 0) std::cerr << "; " << nolinted << " suppressed by NOLINT";
     if (failed != 0) std::cerr << "; " << failed << " files could not be parsed";
     std::cerr << "\n";
   }

@@ -212,6 +212,36 @@ TEST_F(Cli, BaselineHidesKnownFindingsOnly) {
   EXPECT_EQ(fresh.out.find("[lockorder-lock-order-cycle]"), std::string::npos) << fresh.out;
 }
 
+// clang-tidy's comments suppress any rule at the finding's line, the double-lock included.
+TEST_F(Cli, NolintSuppressesAnyRule) {
+  write("double.cc",
+        "#include <mutex>\nstd::mutex c, d, e;\n"
+        "void h() { c.lock(); c.lock(); }  // NOLINT(lockorder-double-lock)\n"
+        "void i() {\n  d.lock();\n  // NOLINTNEXTLINE(lockorder-*)\n  d.lock();\n}\n"
+        "void j() { e.lock(); e.lock(); }  // NOLINT(bugprone-unrelated)\n");
+  Result r = run("double.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.find("double.cc:3:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("double.cc:7:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("double.cc:9:"), std::string::npos) << "another tool's NOLINT:\n" << r.out;
+  EXPECT_NE(r.err.find("2 suppressed by NOLINT"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, ChecksSelectsRulesWithClangTidySyntax) {
+  write_cycle();
+  write("double.cc", "#include <mutex>\nstd::mutex c;\nvoid h() { c.lock(); c.lock(); }\n");
+  Result only = run("--checks=-*,lockorder-double-lock cycle.cc double.cc -- -std=c++20");
+  EXPECT_EQ(only.status, 1);
+  EXPECT_NE(only.out.find("[lockorder-double-lock]"), std::string::npos) << only.out;
+  EXPECT_EQ(only.out.find("[lockorder-lock-order-cycle]"), std::string::npos) << only.out;
+  Result none = run("--checks=-lockorder-* cycle.cc double.cc -- -std=c++20");
+  EXPECT_EQ(none.status, 0) << none.out;
+  Result typo = run("--checks=-*,lockorder-double-locks double.cc -- -std=c++20");
+  EXPECT_NE(typo.err.find("'lockorder-double-locks' matches no rule"), std::string::npos)
+      << typo.err;
+  EXPECT_EQ(run("--checks=- double.cc -- -std=c++20").status, 2);
+}
+
 TEST_F(Cli, UnreadableBaselineIsExitTwo) {
   write_cycle();
   write("bad.json", "{ not json");

@@ -337,7 +337,9 @@ bool FunctionLowering::suppressed_at(clang::SourceLocation location) const {
       buffer.rfind('\n', offset) == llvm::StringRef::npos ? 0 : buffer.rfind('\n', offset) + 1;
   const std::size_t end = buffer.find('\n', offset);
   const llvm::StringRef line = buffer.slice(begin, end);
-  return line.contains("lockorder: ignore") || line.contains("NOLINT(lockorder");
+  // (clang-tidy's NOLINT(lockorder-RULE) forms suppress findings, not acquisitions: the tool
+  // applies them to each finding's line.)
+  return line.contains("lockorder: ignore") || line.contains("NOLINT(lockorder)");
 }
 
 }  // namespace lockorder::analyzer::frontend
