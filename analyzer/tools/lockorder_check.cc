@@ -425,7 +425,10 @@ int main(int argc, const char** argv) {
       reported.push_back(std::move(r));
     }
   }
-  const lockorder::report::SarifTool tool{"lockorder-check", LOCKORDER_VERSION};
+  char cwd[4096];
+  const lockorder::report::SarifTool tool{"lockorder-check", LOCKORDER_VERSION,
+                                          getcwd(cwd, sizeof cwd) != nullptr ? cwd : "",
+                                          LOCKORDER_DOCS_URI};
   if (sarif_file == "-") {
     std::cout << lockorder::report::render_sarif(tool, reported);
   } else {

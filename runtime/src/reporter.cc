@@ -176,6 +176,12 @@ std::string summary_line(const std::string& text) {
   return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
+// The directory the program runs in: SARIF names the files under it relative to it.
+std::string current_directory() {
+  char path[4096];
+  return getcwd(path, sizeof path) != nullptr ? path : "";
+}
+
 // log_path, opened to append: never through a symbolic link, and only a regular file (a FIFO or
 // device placed there would block or swallow the reports). nullptr, with the reason, otherwise.
 FILE* open_log(const std::string& path, std::string& error) {
@@ -226,8 +232,9 @@ void Reporter::write_text(const std::string& text, const options& opts) {
 
 void Reporter::write_sarif(const options& opts) {
   std::string error = report::write_file_atomically(
-      file_path(opts.sarif_path),
-      report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION}, sarif_reports_));
+      file_path(opts.sarif_path), report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION,
+                                                        current_directory(), LOCKORDER_DOCS_URI},
+                                                       sarif_reports_));
   if (!error.empty()) std::fprintf(stderr, "lockorder: sarif: %s\n", error.c_str());
 }
 

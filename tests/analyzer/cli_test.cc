@@ -266,6 +266,37 @@ TEST_F(Cli, SarifFileHasResultsWithCodeFlows) {
   EXPECT_NE(r.out.find("lock-order cycle"), std::string::npos);
 }
 
+// What code scanning needs: files relative to a base the run declares, a fingerprint per
+// finding, and rules with help.
+TEST_F(Cli, SarifIsReadyForCodeScanning) {
+  write_cycle();
+  ASSERT_EQ(run("--sarif=out.sarif " + (dir_ / "cycle.cc").string() + " -- -std=c++20").status, 1);
+  const nlohmann::json run0 = nlohmann::json::parse(slurp(dir_ / "out.sarif"))["runs"][0];
+  const nlohmann::json& artifact =
+      run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(artifact["uri"], "cycle.cc") << artifact;
+  EXPECT_EQ(artifact["uriBaseId"], "SRCROOT") << artifact;
+  const std::string root = run0["originalUriBaseIds"]["SRCROOT"]["uri"].get<std::string>();
+  EXPECT_TRUE(root.starts_with("file://") && root.ends_with("/")) << root;
+  EXPECT_TRUE(run0["tool"]["driver"]["informationUri"].is_string());
+  const nlohmann::json& rule = run0["tool"]["driver"]["rules"][0];
+  EXPECT_EQ(rule["name"], "LockOrderCycle");
+  EXPECT_TRUE(rule["help"]["text"].is_string());
+  EXPECT_TRUE(rule["helpUri"].get<std::string>().ends_with("lockorder-check.md#what-it-reports"));
+  const std::string print =
+      run0["results"][0]["partialFingerprints"]["lockorderEdges/v1"].get<std::string>();
+  EXPECT_EQ(print.size(), 16u);
+
+  // The same locks, one edge now taken in another function: another finding.
+  write("cycle.cc",
+        "#include <mutex>\nstd::mutex a, b;\n"
+        "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n"
+        "void h() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  ASSERT_EQ(run("--sarif=again.sarif cycle.cc -- -std=c++20").status, 1);
+  const nlohmann::json again = nlohmann::json::parse(slurp(dir_ / "again.sarif"));
+  EXPECT_NE(again["runs"][0]["results"][0]["partialFingerprints"]["lockorderEdges/v1"], print);
+}
+
 TEST_F(Cli, SarifOnStdoutReplacesTheDiagnostics) {
   write_cycle();
   Result r = run("--sarif=- cycle.cc -- -std=c++20");
@@ -289,6 +320,7 @@ TEST_F(Cli, SarifIsValidForTheSarifMultitool) {
   const std::string output = slurp(dir_ / "validate.txt");
   EXPECT_EQ(WEXITSTATUS(status), 0) << output;
   EXPECT_EQ(output.find(": error "), std::string::npos) << output;
+  EXPECT_EQ(output.find(": warning "), std::string::npos) << output;
 }
 
 TEST_F(Cli, UnwritableOutputIsExitTwo) {

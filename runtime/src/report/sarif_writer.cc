@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -18,71 +21,180 @@ namespace {
 
 using nlohmann::json;
 
-const std::map<std::string, std::string>& rule_descriptions() {
-  static const std::map<std::string, std::string> rules = {
+// What a SARIF consumer shows of each rule: a friendly name, a description, what to do, and the
+// page of the documentation that explains it.
+struct Rule {
+  const char* name;
+  const char* description;
+  const char* help;
+  const char* page;  // a page of the documentation, with its anchor
+};
+
+const std::map<std::string, Rule>& rules() {
+  static const std::map<std::string, Rule> known = {
       {kLockOrderInversion,
-       "Locks are acquired in orders that form a cycle: a potential deadlock."},
-      {kLockOrderCycle, "Locks are acquired in orders that form a cycle: a potential deadlock."},
-      {kDeadlock, "Threads are blocked on each other's locks in a cycle: a deadlock."},
-      {kDoubleLock, "A non-recursive lock is acquired again by the thread that holds it."},
-      {kUnlockOfUnheldLock, "A lock is released by a thread that does not hold it."},
-      {kDestroyOfHeldLock, "A lock is destroyed while it is held."},
-      {kLockHierarchy, "Locks are acquired against their declared order (ranks or ordered_lock)."},
+       {"LockOrderInversion",
+        "Locks are acquired in orders that form a cycle: a potential deadlock.",
+        "Take the locks in one order everywhere, or release the held lock before taking the other.",
+        "runtime.md#what-is-checked-precisely"}},
+      {kLockOrderCycle,
+       {"LockOrderCycle", "Locks are acquired in orders that form a cycle: a potential deadlock.",
+        "Take the locks in one order everywhere, or release the held lock before taking the other.",
+        "lockorder-check.md#what-it-reports"}},
+      {kDeadlock,
+       {"Deadlock", "Threads are blocked on each other's locks in a cycle: a deadlock.",
+        "Take the locks in one global order, or take them together (std::scoped_lock).",
+        "runtime.md#live-wait-for-graph-and-deadlock-victims"}},
+      {kDoubleLock,
+       {"DoubleLock", "A non-recursive lock is acquired again by the thread that holds it.",
+        "Release the lock before taking it again, or use a recursive mutex if re-entry is meant.",
+        "runtime.md#what-is-checked-precisely"}},
+      {kUnlockOfUnheldLock,
+       {"UnlockOfUnheldLock", "A lock is released by a thread that does not hold it.",
+        "Release a lock on the thread that took it, once per acquisition.",
+        "runtime.md#what-is-checked-precisely"}},
+      {kDestroyOfHeldLock,
+       {"DestroyOfHeldLock", "A lock is destroyed while it is held.",
+        "Release the lock before destroying it (or the object that owns it).",
+        "runtime.md#what-is-checked-precisely"}},
+      {kLockHierarchy,
+       {"LockHierarchy", "Locks are acquired against their declared order (ranks or ordered_lock).",
+        "Acquire locks in their declared order, or release the held lock first.",
+        "runtime.md#naming-classes-and-ranks"}},
   };
-  return rules;
+  return known;
 }
 
-std::string uri_for(const std::string& file) {
-  return file.starts_with('/') ? "file://" + file : file;
-}
-
-json location(const Frame& frame, const std::string& message = {}) {
-  json loc = json::object();
-  if (!frame.file.empty()) {
-    json region = {{"startLine", frame.line > 0 ? frame.line : 1}};
-    if (frame.column > 0) region["startColumn"] = frame.column;
-    loc["physicalLocation"] = {{"artifactLocation", {{"uri", uri_for(frame.file)}}},
-                               {"region", region}};
+// Turns the frames of reports into SARIF locations: a file under the source root by a URI
+// relative to it (uriBaseId SRCROOT, resolved by the run's originalUriBaseIds), any other by an
+// absolute file URI.
+class Locations {
+ public:
+  explicit Locations(std::string root) : root_(std::move(root)) {
+    if (!root_.empty() && root_.back() != '/') root_ += '/';
   }
-  if (!frame.function.empty())
-    loc["logicalLocations"] =
-        json::array({{{"fullyQualifiedName", frame.function}, {"kind", "function"}}});
-  if (!message.empty()) loc["message"] = {{"text", message}};
-  return loc;
-}
 
-json thread_flow(const Stack& stack, const std::string& what, int nesting) {
-  json locations = json::array();
-  for (std::size_t i = 0; i < stack.size(); ++i) {
-    json entry = {{"location", location(stack[i], i == 0 ? what : std::string{})},
-                  {"nestingLevel", nesting}};
-    locations.push_back(entry);
+  json artifact(const std::string& file) const {
+    if (!root_.empty() && file.starts_with(root_))
+      return {{"uri", percent_encoded(file.substr(root_.size()))}, {"uriBaseId", "SRCROOT"}};
+    if (!root_.empty() && !file.starts_with('/'))
+      return {{"uri", percent_encoded(file)}, {"uriBaseId", "SRCROOT"}};
+    return {{"uri", file.starts_with('/') ? "file://" + percent_encoded(file) : file}};
   }
-  return locations;
+
+  json location(const Frame& frame, const std::string& message = {}) const {
+    json loc = json::object();
+    if (!frame.file.empty()) {
+      json region = {{"startLine", frame.line > 0 ? frame.line : 1}};
+      if (frame.column > 0) region["startColumn"] = frame.column;
+      loc["physicalLocation"] = {{"artifactLocation", artifact(frame.file)}, {"region", region}};
+    }
+    if (!frame.function.empty())
+      loc["logicalLocations"] =
+          json::array({{{"fullyQualifiedName", frame.function}, {"kind", "function"}}});
+    if (!message.empty()) loc["message"] = {{"text", message}};
+    return loc;
+  }
+
+  json thread_flow(const Stack& stack, const std::string& what, int nesting) const {
+    json locations = json::array();
+    for (std::size_t i = 0; i < stack.size(); ++i)
+      locations.push_back({{"location", location(stack[i], i == 0 ? what : std::string{})},
+                           {"nestingLevel", nesting}});
+    return locations;
+  }
+
+  json base_ids() const {
+    if (root_.empty()) return nullptr;
+    return {{"SRCROOT", {{"uri", "file://" + percent_encoded(root_)}}}};
+  }
+
+ private:
+  static std::string percent_encoded(const std::string& path) {
+    static const char* const hex = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : path) {
+      if (std::isalnum(c) || std::strchr("/-._~", c) != nullptr) {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  std::string root_;
+};
+
+// A lock as it is the same lock in another run: its label without addresses.
+std::string stable_label(const std::string& label) {
+  std::string out;
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    if (label.compare(i, 2, "0x") == 0) {
+      out += "0x";
+      for (i += 2; i < label.size() && std::isxdigit(static_cast<unsigned char>(label[i])); ++i) {
+      }
+      --i;
+      continue;
+    }
+    out += label[i];
+  }
+  return out;
 }
 
-json result_for(const Report& report, int rule_index) {
+// The finding's identity for code scanning and baselines: its rule and its edges, each as held
+// lock, acquired lock and the function that acquired it. Removing one edge changes it; moving
+// code within a function does not.
+std::string edge_fingerprint(const Report& report) {
+  std::vector<std::string> edges;
+  for (const Edge& edge : report.edges) {
+    const Frame* at = user_frame(edge.to_site);
+    edges.push_back(stable_label(report.locks[edge.from].label) + "->" +
+                    stable_label(report.locks[edge.to].label) + "@" + (at ? at->function : ""));
+  }
+  for (const Site& site : report.sites) {
+    const Frame* at = user_frame(site.stack);
+    edges.push_back(site.title + "@" + (at ? at->function : ""));
+  }
+  for (const Lock& lock : report.locks) edges.push_back(stable_label(lock.label));
+  std::sort(edges.begin(), edges.end());
+  std::uint64_t hash = 0xCBF29CE484222325ull;
+  auto mix = [&hash](const std::string& text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001B3ull;
+    hash = (hash ^ 0xFF) * 0x100000001B3ull;
+  };
+  mix(report.kind);
+  for (const std::string& edge : edges) mix(edge);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+json result_for(const Report& report, int rule_index, const Locations& where) {
   std::string text = report.summary;
   if (!report.cycle.empty()) text += ": " + cycle_text(report);
   if (!report.hint.empty()) text += ". " + report.hint;
   json result = {{"ruleId", report.kind},
                  {"ruleIndex", rule_index},
                  {"level", report.kind == std::string(kDeadlock) ? "error" : "warning"},
-                 {"message", {{"text", text}}}};
+                 {"message", {{"text", text}}},
+                 {"partialFingerprints", {{"lockorderEdges/v1", edge_fingerprint(report)}}}};
   // Primary location: the acquisition that closed the cycle (the last edge), else the first site.
   const Frame* primary = nullptr;
   if (!report.edges.empty()) primary = user_frame(report.edges.back().to_site);
   if (primary == nullptr && !report.sites.empty()) primary = user_frame(report.sites.back().stack);
-  result["locations"] =
-      json::array({primary ? location(*primary) : location(report.locks.front().created)});
+  result["locations"] = json::array(
+      {primary ? where.location(*primary) : where.location(report.locks.front().created)});
 
   json flows = json::array();
   for (std::size_t i = 0; i < report.edges.size(); ++i) {
     const Edge& edge = report.edges[i];
     const std::string& from = report.locks[edge.from].label;
     const std::string& to = report.locks[edge.to].label;
-    json locations = thread_flow(edge.from_site, from + " acquired", 0);
-    json inner = thread_flow(edge.to_site, to + " acquired while holding " + from, 1);
+    json locations = where.thread_flow(edge.from_site, from + " acquired", 0);
+    json inner = where.thread_flow(edge.to_site, to + " acquired while holding " + from, 1);
     locations.insert(locations.end(), inner.begin(), inner.end());
     json thread = {{"locations", locations}};
     if (!edge.thread.empty()) thread["id"] = edge.thread;
@@ -92,7 +204,7 @@ json result_for(const Report& report, int rule_index) {
                      {"threadFlows", json::array({thread})}});
   }
   for (const Site& site : report.sites) {
-    json thread = {{"locations", thread_flow(site.stack, site.title, 0)}};
+    json thread = {{"locations", where.thread_flow(site.stack, site.title, 0)}};
     if (!site.thread.empty()) thread["id"] = site.thread;
     flows.push_back({{"message", {{"text", site_heading(report, site)}}},
                      {"threadFlows", json::array({thread})}});
@@ -103,7 +215,7 @@ json result_for(const Report& report, int rule_index) {
   int id = 1;
   for (const Lock& lock : report.locks) {
     if (lock.created.file.empty()) continue;
-    json loc = location(lock.created, lock.label + " created here");
+    json loc = where.location(lock.created, lock.label + " created here");
     loc["id"] = id++;
     related.push_back(loc);
   }
@@ -114,30 +226,37 @@ json result_for(const Report& report, int rule_index) {
 }  // namespace
 
 std::string render_sarif(const SarifTool& tool, const std::vector<Report>& reports) {
+  const Locations where(tool.source_root);
   std::vector<std::string> rule_ids;
   for (const Report& r : reports)
     if (std::find(rule_ids.begin(), rule_ids.end(), r.kind) == rule_ids.end())
       rule_ids.push_back(r.kind);
-  json rules = json::array();
+  json rule_list = json::array();
   for (const std::string& id : rule_ids) {
-    auto it = rule_descriptions().find(id);
-    rules.push_back(
-        {{"id", id},
-         {"shortDescription", {{"text", it == rule_descriptions().end() ? id : it->second}}}});
+    json rule = {{"id", id}};
+    if (auto it = rules().find(id); it != rules().end()) {
+      const Rule& known = it->second;
+      rule["name"] = known.name;
+      rule["shortDescription"] = {{"text", known.description}};
+      rule["help"] = {{"text", std::string(known.description) + " " + known.help}};
+      if (!tool.docs_uri.empty()) rule["helpUri"] = tool.docs_uri + known.page;
+    } else {
+      rule["shortDescription"] = {{"text", id}};
+    }
+    rule_list.push_back(std::move(rule));
   }
   json results = json::array();
   for (const Report& r : reports) {
     auto index = std::find(rule_ids.begin(), rule_ids.end(), r.kind) - rule_ids.begin();
-    results.push_back(result_for(r, static_cast<int>(index)));
+    results.push_back(result_for(r, static_cast<int>(index), where));
   }
-  json log = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       json::array(
-           {{{"tool",
-              {{"driver", {{"name", tool.name}, {"version", tool.version}, {"rules", rules}}}}},
-             {"results", results}}})}};
+  json driver = {{"name", tool.name}, {"version", tool.version}, {"rules", rule_list}};
+  if (!tool.docs_uri.empty()) driver["informationUri"] = tool.docs_uri + "README.md";
+  json run = {{"tool", {{"driver", driver}}}, {"results", results}};
+  if (json bases = where.base_ids(); !bases.is_null()) run["originalUriBaseIds"] = bases;
+  json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", json::array({run})}};
   return log.dump(2) + "\n";
 }
 
