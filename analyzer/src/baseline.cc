@@ -6,8 +6,10 @@
 #include <stdexcept>
 
 namespace lockorder::analyzer {
+namespace {
 
-std::string fingerprint(const report::Report& r) {
+// The first format's key: the rule and the lock classes (and a double-lock's thread).
+std::string lock_classes_key(const report::Report& r) {
   std::vector<std::string> locks;
   for (const report::Lock& l : r.locks)
     locks.push_back(l.lock_class.empty() ? l.label : l.lock_class);
@@ -18,25 +20,38 @@ std::string fingerprint(const report::Report& r) {
   return print;
 }
 
-std::set<std::string> read_baseline(const std::string& path) {
+}  // namespace
+
+std::string baseline_key(const report::Report& report, int version) {
+  return version == 1 ? lock_classes_key(report) : report::fingerprint(report);
+}
+
+Baseline read_baseline(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot be read");
-  std::set<std::string> prints;
+  Baseline baseline;
   try {
     const nlohmann::json root = nlohmann::json::parse(in);
+    baseline.version = root.at("version").get<int>();
+    if (baseline.version != 1 && baseline.version != 2)
+      throw std::runtime_error(path + ": a baseline of version " +
+                               std::to_string(baseline.version) +
+                               ", this lockorder-check reads versions 1 and 2");
     for (const nlohmann::json& finding : root.at("findings"))
-      prints.insert(finding.at("fingerprint").get<std::string>());
+      baseline.findings.emplace(finding.at("fingerprint").get<std::string>(),
+                                finding.value("message", std::string()));
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": not a lockorder baseline: " + e.what());
   }
-  return prints;
+  return baseline;
 }
 
 std::string render_baseline(const std::vector<report::Report>& reports) {
   nlohmann::json findings = nlohmann::json::array();
   for (const report::Report& r : reports)
-    findings.push_back({{"rule", r.kind}, {"fingerprint", fingerprint(r)}, {"message", r.summary}});
-  nlohmann::json root = {{"tool", "lockorder-check"}, {"version", 1}, {"findings", findings}};
+    findings.push_back(
+        {{"rule", r.kind}, {"fingerprint", baseline_key(r, 2)}, {"message", r.summary}});
+  nlohmann::json root = {{"tool", "lockorder-check"}, {"version", 2}, {"findings", findings}};
   return root.dump(2) + "\n";
 }
 

@@ -1,13 +1,16 @@
 // Baselines: adopt the checker on an existing codebase and fail only on new findings.
 //
-// A finding's fingerprint is its rule and the lock classes it involves (sorted), plus, for a
-// double-lock, the function that re-takes the lock: line numbers are left out, so that edits
-// elsewhere in a file do not turn a known finding into a "new" one.
 //   lockorder-check -p build --write-baseline=lockorder-baseline.json   # once
 //   lockorder-check -p build --baseline=lockorder-baseline.json         # in CI
+//
+// A finding is identified by its edges (report::fingerprint: held lock, acquired lock and the
+// acquiring function of each; no line numbers), so that edits elsewhere do not turn a known
+// finding into a new one, while removing the culprit edge does change it: the run then says the
+// known finding was fixed and reports what remains as new. Baselines of the first format
+// (fingerprints by lock classes only) are still read and matched as they were.
 #pragma once
 
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,10 +18,15 @@
 
 namespace lockorder::analyzer {
 
-std::string fingerprint(const report::Report& report);
+struct Baseline {
+  int version = 2;
+  std::map<std::string, std::string> findings;  // fingerprint -> the finding's message
+};
 
 // Throws std::runtime_error with the file and the problem if it cannot be read or parsed.
-std::set<std::string> read_baseline(const std::string& path);
+Baseline read_baseline(const std::string& path);
 std::string render_baseline(const std::vector<report::Report>& reports);
+// The key of `report` in a baseline of `version`.
+std::string baseline_key(const report::Report& report, int version);
 
 }  // namespace lockorder::analyzer

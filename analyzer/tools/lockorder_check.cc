@@ -354,7 +354,7 @@ int main(int argc, const char** argv) {
               << "lockorder-lock-order-cycle, lockorder-double-lock, lockorder-lock-hierarchy)\n";
 
   frontend::Configuration config;
-  std::set<std::string> baseline;
+  Baseline baseline;
   try {
     if (!config_file.empty()) config = frontend::load_configuration(config_file);
     if (!baseline_file.empty()) baseline = read_baseline(baseline_file);
@@ -418,9 +418,12 @@ int main(int argc, const char** argv) {
     ok = write(write_baseline_file, render_baseline(findings.reports)) && ok;
   std::vector<lockorder::report::Report> reported;
   std::size_t known = 0;
+  std::map<std::string, std::string> fixed = baseline.findings;  // those not found again
   for (auto& r : findings.reports) {
-    if (baseline.count(fingerprint(r))) {
+    const std::string key = baseline_key(r, baseline.version);
+    if (baseline.findings.count(key)) {
       ++known;
+      fixed.erase(key);
     } else {
       reported.push_back(std::move(r));
     }
@@ -441,11 +444,19 @@ int main(int argc, const char** argv) {
                              findings.graph, "static lock-order graph (held -> acquired)")) &&
          ok;
   if (!quiet) {
+    for (const auto& [print, message] : fixed)
+      std::cerr << "lockorder-check: fixed (in the baseline, no longer found): "
+                << (message.empty() ? print : message) << "\n";
+    if (!fixed.empty())
+      std::cerr << "lockorder-check: note: --write-baseline=" << baseline_file.getValue()
+                << " drops the fixed findings from the baseline\n";
     for (const std::string& note : findings.notes)
       std::cerr << "lockorder-check: note: " << note << "\n";
     std::cerr << "lockorder-check: " << units.size() << " of " << files.size() << " files, "
               << facts.functions << " functions: " << summary_line(reported);
     if (known != 0) std::cerr << "; " << known << " more in the baseline";
+    if (!baseline_file.empty() && !fixed.empty())
+      std::cerr << "; " << fixed.size() << " in the baseline fixed";
     if (nolinted != 0) std::cerr << "; " << nolinted << " suppressed by NOLINT";
     if (failed != 0) std::cerr << "; " << failed << " files could not be parsed";
     std::cerr << "\n";

@@ -242,6 +242,41 @@ TEST_F(Cli, ChecksSelectsRulesWithClangTidySyntax) {
   EXPECT_EQ(run("--checks=- double.cc -- -std=c++20").status, 2);
 }
 
+// A finding is known by its edges: when the edge that made it moves to another function, the
+// known finding is fixed and the one that remains is new; a fixed one is said.
+TEST_F(Cli, BaselineTellsFixedAndNewByEdges) {
+  write_cycle();
+  ASSERT_EQ(run("--write-baseline=baseline.json cycle.cc -- -std=c++20").status, 0);
+  write("cycle.cc",
+        "#include <mutex>\nstd::mutex a, b;\n"
+        "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n"
+        "void h() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  Result moved = run("--baseline=baseline.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(moved.status, 1) << moved.err;
+  EXPECT_NE(moved.out.find("lock-order cycle"), std::string::npos) << moved.out;
+  EXPECT_NE(moved.err.find("1 in the baseline fixed"), std::string::npos) << moved.err;
+  write("cycle.cc",
+        "#include <mutex>\nstd::mutex a, b;\n"
+        "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n"
+        "void h() { std::lock_guard x(a); std::lock_guard y(b); }\n");
+  Result fixed = run("--baseline=baseline.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(fixed.status, 0) << fixed.err;
+  EXPECT_NE(fixed.err.find("fixed (in the baseline, no longer found): lock-order cycle"),
+            std::string::npos)
+      << fixed.err;
+}
+
+// Baselines written before fingerprints had edges still match as they did.
+TEST_F(Cli, AFirstFormatBaselineStillMatches) {
+  write_cycle();
+  write("old.json",
+        R"({"tool":"lockorder-check","version":1,"findings":[)"
+        R"({"rule":"lock-order-cycle","fingerprint":"lock-order-cycle:a,b","message":""}]})");
+  Result r = run("--baseline=old.json cycle.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("1 more in the baseline"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, UnreadableBaselineIsExitTwo) {
   write_cycle();
   write("bad.json", "{ not json");

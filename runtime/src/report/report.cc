@@ -1,6 +1,55 @@
 #include "lockorder/report/report.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+
 namespace lockorder::report {
+namespace {
+
+// A lock as it is the same lock in another run: its label without addresses.
+std::string stable_label(const std::string& label) {
+  std::string out;
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    if (label.compare(i, 2, "0x") == 0) {
+      out += "0x";
+      for (i += 2; i < label.size() && std::isxdigit(static_cast<unsigned char>(label[i])); ++i) {
+      }
+      --i;
+      continue;
+    }
+    out += label[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fingerprint(const Report& report) {
+  std::vector<std::string> edges;
+  for (const Edge& edge : report.edges) {
+    const Frame* at = user_frame(edge.to_site);
+    edges.push_back(stable_label(report.locks[edge.from].label) + "->" +
+                    stable_label(report.locks[edge.to].label) + "@" + (at ? at->function : ""));
+  }
+  for (const Site& site : report.sites) {
+    const Frame* at = user_frame(site.stack);
+    edges.push_back(site.title + "@" + (at ? at->function : ""));
+  }
+  for (const Lock& lock : report.locks) edges.push_back(stable_label(lock.label));
+  std::sort(edges.begin(), edges.end());
+  std::uint64_t hash = 0xCBF29CE484222325ull;
+  auto mix = [&hash](const std::string& text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001B3ull;
+    hash = (hash ^ 0xFF) * 0x100000001B3ull;
+  };
+  mix(report.kind);
+  for (const std::string& edge : edges) mix(edge);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
 
 bool is_library_frame(const Frame& frame) {
   const std::string& f = frame.file;

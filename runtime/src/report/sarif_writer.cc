@@ -128,50 +128,6 @@ class Locations {
   std::string root_;
 };
 
-// A lock as it is the same lock in another run: its label without addresses.
-std::string stable_label(const std::string& label) {
-  std::string out;
-  for (std::size_t i = 0; i < label.size(); ++i) {
-    if (label.compare(i, 2, "0x") == 0) {
-      out += "0x";
-      for (i += 2; i < label.size() && std::isxdigit(static_cast<unsigned char>(label[i])); ++i) {
-      }
-      --i;
-      continue;
-    }
-    out += label[i];
-  }
-  return out;
-}
-
-// The finding's identity for code scanning and baselines: its rule and its edges, each as held
-// lock, acquired lock and the function that acquired it. Removing one edge changes it; moving
-// code within a function does not.
-std::string edge_fingerprint(const Report& report) {
-  std::vector<std::string> edges;
-  for (const Edge& edge : report.edges) {
-    const Frame* at = user_frame(edge.to_site);
-    edges.push_back(stable_label(report.locks[edge.from].label) + "->" +
-                    stable_label(report.locks[edge.to].label) + "@" + (at ? at->function : ""));
-  }
-  for (const Site& site : report.sites) {
-    const Frame* at = user_frame(site.stack);
-    edges.push_back(site.title + "@" + (at ? at->function : ""));
-  }
-  for (const Lock& lock : report.locks) edges.push_back(stable_label(lock.label));
-  std::sort(edges.begin(), edges.end());
-  std::uint64_t hash = 0xCBF29CE484222325ull;
-  auto mix = [&hash](const std::string& text) {
-    for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001B3ull;
-    hash = (hash ^ 0xFF) * 0x100000001B3ull;
-  };
-  mix(report.kind);
-  for (const std::string& edge : edges) mix(edge);
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 json result_for(const Report& report, int rule_index, const Locations& where) {
   std::string text = report.summary;
   if (!report.cycle.empty()) text += ": " + cycle_text(report);
@@ -180,7 +136,7 @@ json result_for(const Report& report, int rule_index, const Locations& where) {
                  {"ruleIndex", rule_index},
                  {"level", report.kind == std::string(kDeadlock) ? "error" : "warning"},
                  {"message", {{"text", text}}},
-                 {"partialFingerprints", {{"lockorderEdges/v1", edge_fingerprint(report)}}}};
+                 {"partialFingerprints", {{"lockorderEdges/v1", fingerprint(report)}}}};
   // Primary location: the acquisition that closed the cycle (the last edge), else the first site.
   const Frame* primary = nullptr;
   if (!report.edges.empty()) primary = user_frame(report.edges.back().to_site);

@@ -91,6 +91,11 @@ struct GraphPicture {
 // Frames of the C and C++ libraries' own headers and sources (std::lock_guard, libc start-up):
 // true when the frame is not where a user would fix anything.
 bool is_library_frame(const Frame& frame);
+// A finding's identity across runs, for code scanning (SARIF partialFingerprints) and baselines:
+// its rule and its edges, each as held lock, acquired lock and the function that acquired it,
+// with addresses left out of lock names. Removing an edge changes it; moving code within a
+// function, or a run of the same program with other addresses, does not. 16 hex digits.
+std::string fingerprint(const Report& report);
 // The frame a finding points at: the first frame of `stack` outside the libraries, if any.
 const Frame* user_frame(const Stack& stack);
 
