@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/hawick_circuits.hpp>
+#include <boost/graph/strong_components.hpp>
 #include <map>
 #include <set>
 
@@ -50,26 +51,37 @@ class StaticGraph {
     }
   }
 
+  // One finding per distinct shortest cycle through each edge of a strongly connected component
+  // (every cycle lies inside one): an inverted pair is one finding, not one per elementary cycle
+  // that happens to pass through it. Each finding says how many cycles its component has and
+  // which edges, fixed, break them all.
   void find_cycles(Findings& out) {
     Graph g(names_.size());
     for (const ClassEdge& e : edges_) boost::add_edge(e.from, e.to, g);
-    struct Stop {};
-    struct Visitor {
-      StaticGraph* self;
-      Findings* out;
-      std::size_t* found;
-      void cycle(const std::vector<Graph::vertex_descriptor>& path, const Graph&) {
-        if (*found == self->options_.max_cycles) throw Stop{};
-        self->consider(path, *out);
-        ++*found;
+    component_.assign(names_.size(), 0);
+    const int components = boost::strong_components(
+        g, boost::make_iterator_property_map(component_.begin(), get(boost::vertex_index, g)));
+    std::vector<std::vector<std::size_t>> edges_of(static_cast<std::size_t>(components));
+    for (std::size_t i = 0; i < edges_.size(); ++i)
+      if (component_[edges_[i].from] == component_[edges_[i].to])
+        edges_of[static_cast<std::size_t>(component_[edges_[i].from])].push_back(i);
+    for (const std::vector<std::size_t>& members : edges_of) {
+      if (members.empty()) continue;
+      std::set<std::vector<std::size_t>> seen;
+      std::vector<std::vector<std::size_t>> cycles;
+      for (std::size_t e : members) {
+        std::vector<std::size_t> cycle = shortest_reportable_cycle(e);
+        if (cycle.empty()) {
+          suppressed_arcs_.insert(e);
+          continue;
+        }
+        std::vector<std::size_t> key = cycle;
+        std::sort(key.begin(), key.end());
+        if (seen.insert(std::move(key)).second) cycles.push_back(std::move(cycle));
       }
-    };
-    std::size_t found = 0;
-    try {
-      boost::hawick_unique_circuits(g, Visitor{this, &out, &found});
-    } catch (const Stop&) {
-      out.notes.push_back("stopped after " + std::to_string(options_.max_cycles) +
-                          " cycles; fix these first or raise --max-cycles");
+      if (cycles.empty()) continue;
+      const std::string about = component_note(members, cycles);
+      for (const std::vector<std::size_t>& cycle : cycles) report_cycle(cycle, about, out);
     }
   }
 
@@ -162,28 +174,167 @@ class StaticGraph {
     }
   }
 
-  void consider(const std::vector<Graph::vertex_descriptor>& path, Findings& out) {
-    std::vector<std::size_t> cycle_edges;
-    std::set<std::string> common;
-    bool all_shared = true;
-    for (std::size_t i = 0; i < path.size(); ++i) {
-      const std::size_t e = index_.at({path[i], path[(i + 1) % path.size()]});
-      const ClassEdge& edge = edges_[e];
-      if (i == 0) {
-        common = edge.gates;
-      } else {
-        std::set<std::string> both;
-        std::set_intersection(common.begin(), common.end(), edge.gates.begin(), edge.gates.end(),
-                              std::inserter(both, both.end()));
-        common = std::move(both);
+  // The edges of a shortest path from -> ... -> to inside from's component, using the edges
+  // `usable` accepts; empty when there is none (or from == to).
+  template <class Usable>
+  std::vector<std::size_t> shortest_path(std::size_t from, std::size_t to, Usable usable) const {
+    if (from == to) return {};
+    std::map<std::size_t, std::size_t> reached_by;  // node -> edge
+    std::vector<std::size_t> queue{from};
+    reached_by[from] = edges_.size();
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      for (std::size_t e : out_edges_of(queue[i])) {
+        const std::size_t next = edges_[e].to;
+        if (component_[next] != component_[from] || reached_by.count(next) || !usable(e)) continue;
+        reached_by[next] = e;
+        if (next == to) {
+          std::vector<std::size_t> path;
+          for (std::size_t n = to; n != from; n = edges_[reached_by[n]].from)
+            path.push_back(reached_by[n]);
+          std::reverse(path.begin(), path.end());
+          return path;
+        }
+        queue.push_back(next);
       }
-      all_shared = all_shared && edge.all_shared;
-      cycle_edges.push_back(e);
     }
-    if (!common.empty() || (all_shared && !options_.read_read_cycles)) {
-      suppressed_arcs_.insert(cycle_edges.back());
-      return;
+    return {};
+  }
+
+  std::vector<std::size_t> out_edges_of(std::size_t node) const {
+    std::vector<std::size_t> out;
+    for (auto it = index_.lower_bound({node, 0}); it != index_.end() && it->first.first == node;
+         ++it)
+      out.push_back(it->second);
+    return out;
+  }
+
+  std::set<std::string> common_gates(const std::vector<std::size_t>& cycle) const {
+    std::set<std::string> common = edges_[cycle.front()].gates;
+    for (std::size_t e : cycle) {
+      std::set<std::string> both;
+      std::set_intersection(common.begin(), common.end(), edges_[e].gates.begin(),
+                            edges_[e].gates.end(), std::inserter(both, both.end()));
+      common = std::move(both);
     }
+    return common;
+  }
+
+  bool reportable(const std::vector<std::size_t>& cycle) const {
+    const bool all_shared = std::all_of(cycle.begin(), cycle.end(),
+                                        [this](std::size_t e) { return edges_[e].all_shared; });
+    return common_gates(cycle).empty() && (options_.read_read_cycles || !all_shared);
+  }
+
+  // The shortest cycle through edge e that is a deadlock (not serialized by a common gate, not
+  // read-read unless asked), in edge order starting at e; empty when there is none. When the
+  // shortest cycle runs under a gate, the shortest one that avoids that gate's edges is tried.
+  std::vector<std::size_t> shortest_reportable_cycle(std::size_t e) const {
+    const ClassEdge& edge = edges_[e];
+    auto with_e = [e](std::vector<std::size_t> path) {
+      path.insert(path.begin(), e);
+      return path;
+    };
+    std::vector<std::size_t> cycle =
+        with_e(shortest_path(edge.to, edge.from, [](std::size_t) { return true; }));
+    if (cycle.size() < 2) return {};
+    if (reportable(cycle)) return cycle;
+    for (const std::string& gate : common_gates(cycle)) {
+      std::vector<std::size_t> other = with_e(shortest_path(
+          edge.to, edge.from, [&](std::size_t x) { return !edges_[x].gates.count(gate); }));
+      if (other.size() >= 2 && reportable(other)) return other;
+    }
+    if (!options_.read_read_cycles && !edge.all_shared) {
+      std::vector<std::size_t> other = with_e(shortest_path(
+          edge.to, edge.from, [this](std::size_t x) { return !edges_[x].all_shared; }));
+      if (other.size() >= 2 && reportable(other)) return other;
+    }
+    return {};
+  }
+
+  std::string edge_text(std::size_t e) const {
+    const ClassEdge& edge = edges_[e];
+    return quoted(names_[edge.from]) + " -> " + quoted(names_[edge.to]) + " (in " +
+           edge.occurrences.front()->function + ")";
+  }
+
+  // Whether the component's edges, less `removed`, still have a cycle.
+  bool still_cyclic(const std::vector<std::size_t>& members,
+                    const std::set<std::size_t>& removed) const {
+    Graph g(names_.size());
+    for (std::size_t e : members)
+      if (!removed.count(e)) boost::add_edge(edges_[e].from, edges_[e].to, g);
+    std::vector<int> component(names_.size());
+    const int n = boost::strong_components(
+        g, boost::make_iterator_property_map(component.begin(), get(boost::vertex_index, g)));
+    return n != static_cast<int>(names_.size());
+  }
+
+  // What a finding says of its component: how many cycles it has in all, and the edges that,
+  // fixed, break every one of them: each edge that alone does, else a small set that together
+  // does (greedy: the edge on the most remaining shortest cycles first).
+  std::string component_note(const std::vector<std::size_t>& members,
+                             const std::vector<std::vector<std::size_t>>& cycles) const {
+    std::set<std::size_t> nodes;
+    for (std::size_t e : members) nodes.insert(edges_[e].from);
+    const std::size_t count = count_cycles(members);
+    std::string note =
+        "This cycle is one of " + std::string(count >= options_.max_cycles ? "at least " : "") +
+        std::to_string(count) + " among these " + std::to_string(nodes.size()) + " locks (" +
+        std::to_string(cycles.size()) + " reported: one per inverted pair). ";
+    std::vector<std::size_t> alone;
+    for (std::size_t e : members)
+      if (!still_cyclic(members, {e})) alone.push_back(e);
+    if (!alone.empty()) {
+      note += "Fix one of these and none is left:";
+      for (std::size_t e : alone) note += " " + edge_text(e) + ";";
+      note.pop_back();
+      return note;
+    }
+    std::set<std::size_t> removed;
+    std::vector<std::vector<std::size_t>> left = cycles;
+    while (still_cyclic(members, removed)) {
+      std::map<std::size_t, int> hits;
+      for (const auto& cycle : left)
+        for (std::size_t e : cycle) ++hits[e];
+      std::size_t best = members.front();
+      int most = -1;
+      for (std::size_t e : members)
+        if (!removed.count(e) && hits[e] > most) most = hits[e], best = e;
+      removed.insert(best);
+      std::erase_if(
+          left, [best](const auto& c) { return std::find(c.begin(), c.end(), best) != c.end(); });
+    }
+    note +=
+        "No single edge breaks them all; fixing these " + std::to_string(removed.size()) + " does:";
+    for (std::size_t e : removed) note += " " + edge_text(e) + ";";
+    note.pop_back();
+    return note;
+  }
+
+  // Elementary cycles of the component, counted up to max_cycles.
+  std::size_t count_cycles(const std::vector<std::size_t>& members) const {
+    Graph g(names_.size());
+    for (std::size_t e : members) boost::add_edge(edges_[e].from, edges_[e].to, g);
+    struct Stop {};
+    struct Counter {
+      std::size_t* count;
+      std::size_t limit;
+      void cycle(const std::vector<Graph::vertex_descriptor>&, const Graph&) {
+        if (++*count >= limit) throw Stop{};
+      }
+    };
+    std::size_t count = 0;
+    try {
+      boost::hawick_unique_circuits(g, Counter{&count, options_.max_cycles});
+    } catch (const Stop&) {
+    }
+    return count;
+  }
+
+  void report_cycle(const std::vector<std::size_t>& cycle_edges, const std::string& about,
+                    Findings& out) const {
+    std::vector<std::size_t> path;  // the cycle's nodes, in order
+    for (std::size_t e : cycle_edges) path.push_back(edges_[e].from);
     // Start the cycle at its smallest name, so that output does not depend on search order.
     std::size_t start = 0;
     for (std::size_t i = 1; i < path.size(); ++i)
@@ -203,7 +354,8 @@ class StaticGraph {
       add_edges(r, edges_[cycle_edges[(start + k) % path.size()]], k, (k + 1) % path.size());
     r.hint =
         "take these locks in one order everywhere (or together, with std::scoped_lock); "
-        "to accept an acquisition, put `// lockorder: ignore` on its line";
+        "to accept an acquisition, put `// lockorder: ignore` on its line. " +
+        about;
     out.reports.push_back(std::move(r));
   }
 
@@ -213,6 +365,7 @@ class StaticGraph {
   std::vector<ClassEdge> edges_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> index_;
   std::set<std::size_t> suppressed_arcs_;
+  std::vector<int> component_;  // by node: its strongly connected component
 };
 
 void find_double_locks(const ProgramFacts& facts, Findings& out) {

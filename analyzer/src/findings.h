@@ -1,6 +1,9 @@
 // From the program's edges to findings: the static lock-order graph over lock classes, its
 // cycles, double-locks and declared-order violations, each rendered as a report::Report (the
-// model the runtime's reports use too) with every acquisition path.
+// model the runtime's reports use too) with every acquisition path. Cycles are reported by
+// strongly connected component: one finding per distinct shortest cycle through each of its
+// edges (an inverted pair is one decision, however many elementary cycles pass through it),
+// each saying how many cycles the component has and which edges, fixed, break them all.
 //
 // Rules (DESIGN.md principle 4): an edge whose every occurrence is suppressed is not in the
 // graph; a cycle whose edges all share one gate lock is not a deadlock; a cycle in which every
@@ -19,7 +22,7 @@ namespace lockorder::analyzer {
 
 struct FindingOptions {
   bool read_read_cycles = false;
-  // Elementary cycles are enumerated up to this many; the rest are counted in a note.
+  // A component's elementary cycles are counted up to this many (its findings say how many).
   std::size_t max_cycles = 10000;
 };
 

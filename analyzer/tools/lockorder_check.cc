@@ -72,7 +72,8 @@ cl::opt<bool> read_read_cycles("read-read-cycles",
                                cl::desc("Also report cycles in which every acquisition is shared "
                                         "(they deadlock only with writer-preferring locks)"),
                                cl::cat(category));
-cl::opt<unsigned> max_cycles("max-cycles", cl::desc("Stop enumerating cycles after this many"),
+cl::opt<unsigned> max_cycles("max-cycles",
+                             cl::desc("Count at most this many cycles per group of locks"),
                              cl::init(10000), cl::cat(category));
 cl::opt<bool> quiet("quiet", cl::desc("No progress and no summary on stderr"), cl::cat(category));
 cl::opt<bool> allow_parse_errors(

@@ -316,5 +316,36 @@ TEST(Analysis, EveryCycleOnce) {
   EXPECT_EQ(f.reports[1].summary, "lock-order cycle: 'B' -> 'C' -> 'B' (potential deadlock)");
 }
 
+// Every pair of three locks taken in both orders: five elementary cycles (three pairs, two rings
+// of three), but three decisions: one finding per inverted pair, each its shortest cycle, and
+// each says how many cycles there are and that no single edge breaks them all.
+TEST(Analysis, OneFindingPerInvertedPairNotPerElementaryCycle) {
+  Findings f = check({FunctionBuilder("ab").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("ba").lock(B).lock(A).unlock(A).unlock(B),
+                      FunctionBuilder("bc").lock(B).lock(C).unlock(C).unlock(B),
+                      FunctionBuilder("cb").lock(C).lock(B).unlock(B).unlock(C),
+                      FunctionBuilder("ac").lock(A).lock(C).unlock(C).unlock(A),
+                      FunctionBuilder("ca").lock(C).lock(A).unlock(A).unlock(C)});
+  ASSERT_EQ(f.reports.size(), 3u);
+  for (const report::Report& r : f.reports) {
+    EXPECT_EQ(r.locks.size(), 2u) << r.summary;
+    EXPECT_NE(r.hint.find("one of 5 among these 3 locks (3 reported"), std::string::npos) << r.hint;
+    EXPECT_NE(r.hint.find("No single edge breaks them all"), std::string::npos) << r.hint;
+  }
+}
+
+// A ring of three: one finding, and any of its edges, fixed, breaks it.
+TEST(Analysis, AComponentSaysWhichEdgesToFix) {
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).lock(C).unlock(C).unlock(B),
+                      FunctionBuilder("h").lock(C).lock(A).unlock(A).unlock(C)});
+  ASSERT_EQ(f.reports.size(), 1u);
+  const std::string& hint = f.reports[0].hint;
+  EXPECT_NE(hint.find("Fix one of these and none is left:"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("'A' -> 'B' (in f)"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("'B' -> 'C' (in g)"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("'C' -> 'A' (in h)"), std::string::npos) << hint;
+}
+
 }  // namespace
 }  // namespace lockorder::analyzer
