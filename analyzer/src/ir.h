@@ -110,6 +110,7 @@ struct TranslationUnitIR {
   std::string file;
   std::vector<FunctionIR> functions;
   std::vector<DeclaredOrder> orders;
+  std::vector<std::string> configured_uses;  // the configuration entries it used, by name
 };
 
 }  // namespace lockorder::analyzer

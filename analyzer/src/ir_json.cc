@@ -42,7 +42,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Block, ops, successors)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionIR, usr, name, overrides, is_thread_entry, trusted,
                                    blocks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DeclaredOrder, before, after, declared)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranslationUnitIR, file, functions, orders)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranslationUnitIR, file, functions, orders, configured_uses)
 
 std::vector<std::uint8_t> encode_unit(const TranslationUnitIR& unit) {
   return json::to_msgpack(json(unit));

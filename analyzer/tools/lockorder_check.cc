@@ -386,6 +386,16 @@ int main(int argc, const char** argv) {
       ++failed;
     }
   }
+  {
+    // A configuration entry that matched nothing is most often a misspelt or unqualified name.
+    std::set<std::string> used;
+    for (const TranslationUnitIR& unit : units)
+      used.insert(unit.configured_uses.begin(), unit.configured_uses.end());
+    for (const std::string& name : config.entry_names())
+      if (!used.count(name))
+        std::cerr << "lockorder-check: warning: --config: '" << name << "' matched nothing in the "
+                  << units.size() << " files checked (is it the qualified name?)\n";
+  }
   if (!dump_ir.empty())
     for (const TranslationUnitIR& unit : units)
       for (const FunctionIR& f : unit.functions)

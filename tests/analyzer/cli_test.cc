@@ -388,6 +388,29 @@ TEST_F(Cli, ConfigurationNamesFurtherLockTypes) {
   EXPECT_NE(r.out.find("'a' -> 'b' -> 'a'"), std::string::npos) << r.out;
 }
 
+// pigz's yarn: a C lock API of free functions that take the lock as an argument. Without the
+// configuration the inversion is invisible unless yarn's own sources are analysed too.
+TEST_F(Cli, ConfigurationDescribesACLockApi) {
+  write("yarn.c",
+        "typedef struct lock_s lock;\n"
+        "void possess(lock *);\nvoid release(lock *);\nvoid wait_for(lock *, int, long);\n"
+        "lock *outer, *inner;\n"
+        "void f(void) { possess(outer); possess(inner); release(inner); release(outer); }\n"
+        "void g(void) { possess(inner); wait_for(inner, 0, 1); possess(outer); release(outer); "
+        "release(inner); }\n");
+  write("yarn.json",
+        R"({"functions": [{"name": "possess", "lock": 0}, {"name": "release", "unlock": 0},
+                          {"name": "wait_for", "wait": 0}, {"name": "twist", "unlock": 0}]})");
+  EXPECT_EQ(run("yarn.c --").status, 0) << "no configuration: no lock API";
+  Result r = run("--config=yarn.json yarn.c --");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("lock-order cycle: 'inner' -> 'outer' -> 'inner'"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("'twist' matched nothing"), std::string::npos) << r.err;
+  write("bad.json", R"({"functions": [{"name": "possess", "lock": 0, "unlock": 0}]})");
+  EXPECT_EQ(run("--config=bad.json yarn.c --").status, 2);
+}
+
 TEST_F(Cli, BadConfigurationIsExitTwo) {
   write_cycle();
   write("config.json", R"({"mutexes": [{"type": "X", "lok": ["Acquire"]}]})");

@@ -23,7 +23,46 @@ void only_keys(const nlohmann::json& object, std::initializer_list<const char*> 
   }
 }
 
+ConfiguredFunction function_entry(const nlohmann::json& entry) {
+  only_keys(entry,
+            {"name", "lock", "lock_shared", "try_lock", "unlock", "wait", "recursive", "success"},
+            "a function entry");
+  ConfiguredFunction f;
+  f.name = entry.at("name").get<std::string>();
+  using Action = ConfiguredFunction::Action;
+  int actions = 0;
+  for (auto [key, action] : {std::pair{"lock", Action::lock},
+                             {"lock_shared", Action::lock_shared},
+                             {"try_lock", Action::try_lock},
+                             {"unlock", Action::unlock},
+                             {"wait", Action::wait}}) {
+    if (!entry.contains(key)) continue;
+    ++actions;
+    f.action = action;
+    f.argument = entry.at(key).get<unsigned>();
+  }
+  if (actions != 1)
+    throw std::runtime_error("function entry \"" + f.name +
+                             "\": give exactly one of lock, lock_shared, try_lock, unlock, wait "
+                             "(with the lock's argument index)");
+  f.recursive = entry.value("recursive", false);
+  const std::string success = entry.value("success", std::string("nonzero"));
+  if (success != "nonzero" && success != "zero")
+    throw std::runtime_error("function entry \"" + f.name +
+                             "\": success must be \"zero\" or \"nonzero\"");
+  f.succeeds_on_zero = success == "zero";
+  return f;
+}
+
 }  // namespace
+
+std::vector<std::string> Configuration::entry_names() const {
+  std::vector<std::string> names;
+  for (const ConfiguredMutex& m : mutexes) names.push_back(m.type);
+  for (const ConfiguredGuard& g : guards) names.push_back(g.type);
+  for (const ConfiguredFunction& f : functions) names.push_back(f.name);
+  return names;
+}
 
 Configuration load_configuration(const std::string& path) {
   std::ifstream in(path);
@@ -32,7 +71,7 @@ Configuration load_configuration(const std::string& path) {
   try {
     const nlohmann::json root = nlohmann::json::parse(in);
     if (!root.is_object()) throw std::runtime_error("the top level must be an object");
-    only_keys(root, {"mutexes", "guards"}, "top level");
+    only_keys(root, {"mutexes", "guards", "functions"}, "top level");
     for (const nlohmann::json& entry : root.value("mutexes", nlohmann::json::array())) {
       only_keys(entry,
                 {"type", "lock", "unlock", "try_lock", "lock_shared", "unlock_shared", "recursive"},
@@ -51,6 +90,8 @@ Configuration load_configuration(const std::string& path) {
       only_keys(entry, {"type", "shared"}, "a guard entry");
       config.guards.push_back({entry.at("type").get<std::string>(), entry.value("shared", false)});
     }
+    for (const nlohmann::json& entry : root.value("functions", nlohmann::json::array()))
+      config.functions.push_back(function_entry(entry));
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": not a valid configuration: " + e.what());
   } catch (const std::runtime_error& e) {

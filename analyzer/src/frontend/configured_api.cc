@@ -1,5 +1,5 @@
-// Lock types and guards named in the configuration file (configuration.h), matched by the
-// qualified name of the class.
+// Lock types, guards and C lock functions named in the configuration file (configuration.h),
+// matched by qualified name.
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
 
@@ -19,9 +19,11 @@ bool listed(const std::vector<std::string>& list, llvm::StringRef name) {
 
 class ConfiguredApi final : public LockApi {
  public:
-  explicit ConfiguredApi(const Configuration& configuration) : configuration_(configuration) {}
+  ConfiguredApi(const Configuration& configuration, std::vector<std::string>& used)
+      : configuration_(configuration), used_(used) {}
 
   bool lower_call(const clang::CallExpr& call, FunctionLowering& out) const override {
+    if (lower_function_call(call, out)) return true;
     const auto* member = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
     if (member == nullptr || member->getMethodDecl() == nullptr ||
         member->getMethodDecl()->getIdentifier() == nullptr)
@@ -50,12 +52,60 @@ class ConfiguredApi final : public LockApi {
     return true;
   }
 
+  // A free function of a C lock API (a "functions" entry): the lock is one of its arguments.
+  bool lower_function_call(const clang::CallExpr& call, FunctionLowering& out) const {
+    if (configuration_.functions.empty()) return false;
+    const clang::FunctionDecl* callee = call.getDirectCallee();
+    if (callee == nullptr || llvm::isa<clang::CXXMethodDecl>(callee)) return false;
+    const std::string name = callee->getQualifiedNameAsString();
+    auto entry = std::find_if(configuration_.functions.begin(), configuration_.functions.end(),
+                              [&](const ConfiguredFunction& f) { return f.name == name; });
+    if (entry == configuration_.functions.end()) return false;
+    note_used(entry->name);
+    if (entry->argument >= call.getNumArgs()) return true;
+    auto lock = out.paths().of(call.getArg(entry->argument));
+    if (!lock) return true;
+    using Action = ConfiguredFunction::Action;
+    if (entry->action == Action::wait) {  // released, then taken back
+      Op release, retake;
+      release.kind = OpKind::release;
+      release.operands = {{*lock, entry->recursive}};
+      retake.kind = OpKind::acquire;
+      retake.operands = {{*lock, entry->recursive}};
+      out.emit(std::move(release), &call);
+      out.emit(std::move(retake), &call);
+      return true;
+    }
+    Op op;
+    op.operands = {{*lock, entry->recursive}};
+    switch (entry->action) {
+      case Action::lock:
+        op.kind = OpKind::acquire;
+        break;
+      case Action::lock_shared:
+        op.kind = OpKind::acquire;
+        op.mode = Mode::shared;
+        break;
+      case Action::try_lock:
+        op.kind = OpKind::try_acquire;
+        op.try_id = out.try_call(&call, entry->succeeds_on_zero);
+        break;
+      case Action::unlock:
+      case Action::wait:
+        op.kind = OpKind::release;
+        break;
+    }
+    out.emit(std::move(op), &call);
+    return true;
+  }
+
   bool lower_construct(const clang::CXXConstructExpr& construct, const clang::VarDecl* var,
                        FunctionLowering& out) const override {
     const std::string name = qualified_name(construct.getConstructor()->getParent());
     auto guard = std::find_if(configuration_.guards.begin(), configuration_.guards.end(),
                               [&](const ConfiguredGuard& g) { return g.type == name; });
     if (guard == configuration_.guards.end()) return false;
+    note_used(guard->type);
     for (const clang::Expr* arg : construct.arguments()) {
       auto lock = out.paths().of(arg);
       if (!lock) continue;
@@ -78,18 +128,27 @@ class ConfiguredApi final : public LockApi {
   const ConfiguredMutex* mutex(const clang::CXXRecordDecl* record) const {
     if (record == nullptr) return nullptr;
     const std::string name = qualified_name(record);
-    for (const ConfiguredMutex& m : configuration_.mutexes)
-      if (m.type == name) return &m;
+    for (const ConfiguredMutex& m : configuration_.mutexes) {
+      if (m.type != name) continue;
+      note_used(m.type);
+      return &m;
+    }
     return nullptr;
   }
 
+  void note_used(const std::string& name) const {
+    if (std::find(used_.begin(), used_.end(), name) == used_.end()) used_.push_back(name);
+  }
+
   Configuration configuration_;
+  std::vector<std::string>& used_;
 };
 
 }  // namespace
 
-std::unique_ptr<LockApi> make_configured_api(const Configuration& configuration) {
-  return std::make_unique<ConfiguredApi>(configuration);
+std::unique_ptr<LockApi> make_configured_api(const Configuration& configuration,
+                                             std::vector<std::string>& used) {
+  return std::make_unique<ConfiguredApi>(configuration, used);
 }
 
 }  // namespace lockorder::analyzer::frontend

@@ -133,7 +133,7 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
 class UnitLowering : public clang::ASTConsumer {
  public:
   UnitLowering(TranslationUnitIR& out, bool& parsed, const Configuration& configuration)
-      : out_(out), parsed_(parsed), apis_(all_lock_apis(configuration)) {}
+      : out_(out), parsed_(parsed), apis_(all_lock_apis(configuration, out.configured_uses)) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override {
     parsed_ = !context.getDiagnostics().hasUncompilableErrorOccurred();
