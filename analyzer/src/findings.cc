@@ -277,10 +277,12 @@ class StaticGraph {
     std::set<std::size_t> nodes;
     for (std::size_t e : members) nodes.insert(edges_[e].from);
     const std::size_t count = count_cycles(members);
-    std::string note =
-        "This cycle is one of " + std::string(count >= options_.max_cycles ? "at least " : "") +
-        std::to_string(count) + " among these " + std::to_string(nodes.size()) + " locks (" +
-        std::to_string(cycles.size()) + " reported: one per inverted pair). ";
+    std::string note;  // nothing to count when the cycle is its component's only one
+    if (count > 1)
+      note = "This cycle is one of " +
+             std::string(count >= options_.max_cycles ? "at least " : "") + std::to_string(count) +
+             " among these " + std::to_string(nodes.size()) + " locks (" +
+             std::to_string(cycles.size()) + " reported: one per inverted pair). ";
     std::vector<std::size_t> alone;
     for (std::size_t e : members)
       if (!still_cyclic(members, {e})) alone.push_back(e);
