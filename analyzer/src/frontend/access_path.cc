@@ -156,11 +156,46 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
     if (method != nullptr && method->getIdentifier() != nullptr && method->getName() == "get" &&
         call->getNumArgs() == 0)
       return of(call->getImplicitObjectArgument());
-    return std::nullopt;
+    return accessor_result(call, call->getImplicitObjectArgument());
   }
-  if (const auto* call = llvm::dyn_cast<clang::CallExpr>(expr))
+  if (const auto* call = llvm::dyn_cast<clang::CallExpr>(expr)) {
     if (forwards_argument(call)) return of(call->getArg(0));
+    return accessor_result(call, nullptr);
+  }
   return std::nullopt;
+}
+
+std::optional<LockRef> AccessPaths::accessor_result(const clang::CallExpr* call,
+                                                    const clang::Expr* object) const {
+  // Accessors of accessors are followed a few levels deep (and a recursive one stops).
+  thread_local int depth = 0;
+  if (depth >= 4 || call->getNumArgs() != 0) return std::nullopt;
+  const clang::FunctionDecl* callee = call->getDirectCallee();
+  const clang::FunctionDecl* definition = nullptr;
+  if (callee == nullptr || !callee->hasBody(definition)) return std::nullopt;
+  const auto* body = llvm::dyn_cast_or_null<clang::CompoundStmt>(definition->getBody());
+  if (body == nullptr || body->size() != 1) return std::nullopt;
+  const auto* returned = llvm::dyn_cast<clang::ReturnStmt>(body->body_front());
+  if (returned == nullptr || returned->getRetValue() == nullptr) return std::nullopt;
+  ++depth;
+  std::optional<LockRef> inner = AccessPaths(definition, context_).of(returned->getRetValue());
+  --depth;
+  if (!inner) return std::nullopt;
+  if (inner->root == LockRef::Root::global) return inner;
+  if (inner->root != LockRef::Root::object || object == nullptr) return std::nullopt;
+  // A member of the object the accessor is called on.
+  std::optional<LockRef> path = of(object);
+  if (!path) {
+    path = LockRef{};
+    path->root = LockRef::Root::unknown;
+  }
+  path->fields.insert(path->fields.end(), inner->fields.begin(), inner->fields.end());
+  path->element = path->element || inner->element;
+  const std::string accessor = callee->getNameAsString() + "()";
+  path->spelling = path->spelling.empty() || path->spelling == "*this"
+                       ? accessor
+                       : path->spelling + "." + accessor;
+  return path;
 }
 
 }  // namespace lockorder::analyzer::frontend

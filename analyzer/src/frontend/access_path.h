@@ -1,8 +1,10 @@
 // Naming locks from expressions: the access path of a lock operand (lock_ref.h) as Clang sees it.
 //
-// `mu`, `&mu`, `this->mu_`, `from->mu_`, `(*p).inner.mu`, `locks[i]`, a unique_ptr's `p->mu`
-// and `std::ref(mu)` all name a path; a call's result or anything else the analysis cannot
-// follow yields nullopt (no lock is assumed).
+// `mu`, `&mu`, `this->mu_`, `from->mu_`, `(*p).inner.mu`, `locks[i]`, a unique_ptr's `p->mu`,
+// `std::ref(mu)` and an accessor's result (`acct->mutex()`, a function whose body is
+// `return mu_;`: the member of the object it is called on, or a global) all name a path; any
+// other call's result or anything else the analysis cannot follow yields nullopt (no lock is
+// assumed).
 #pragma once
 
 #include <optional>
@@ -12,6 +14,7 @@
 
 namespace clang {
 class ASTContext;
+class CallExpr;
 class Expr;
 class FieldDecl;
 class FunctionDecl;
@@ -31,6 +34,11 @@ class AccessPaths {
   std::optional<LockRef> of_decl(const clang::ValueDecl* decl) const;
 
  private:
+  // The lock an accessor call returns (`object`: what it is called on, nullptr for a free
+  // function), or nullopt when the callee is not an accessor.
+  std::optional<LockRef> accessor_result(const clang::CallExpr* call,
+                                         const clang::Expr* object) const;
+
   const clang::FunctionDecl* function_;
   const clang::ASTContext& context_;
 };
