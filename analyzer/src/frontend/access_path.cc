@@ -118,6 +118,13 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
         if (init->getMember() == field && init->getInit() != nullptr)
           if (auto bound = of(init->getInit()); bound && bound->root == LockRef::Root::parameter)
             return bound;
+    // A reference member bound to another object's lock (`Session(Engine& e) : mu(e.mu)`) is
+    // that lock: one lock must not become two classes.
+    if (field->getType()->isReferenceType())
+      if (auto bound = reference_member_target(field)) {
+        bound->spelling = field->getNameAsString();
+        return bound;
+      }
     std::optional<LockRef> base = of(member->getBase());
     if (!base) {  // an object the analysis cannot name: still the same lock class
       base = LockRef{};
@@ -161,6 +168,30 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
   if (const auto* call = llvm::dyn_cast<clang::CallExpr>(expr)) {
     if (forwards_argument(call)) return of(call->getArg(0));
     return accessor_result(call, nullptr);
+  }
+  return std::nullopt;
+}
+
+std::optional<LockRef> AccessPaths::reference_member_target(const clang::FieldDecl* field) const {
+  const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(field->getParent());
+  if (record == nullptr) return std::nullopt;
+  for (const clang::CXXConstructorDecl* ctor : record->ctors()) {
+    const clang::FunctionDecl* definition = nullptr;
+    if (!ctor->hasBody(definition)) continue;
+    const auto* defined = llvm::cast<clang::CXXConstructorDecl>(definition);
+    for (const clang::CXXCtorInitializer* init : defined->inits()) {
+      if (init->getMember() != field || init->getInit() == nullptr) continue;
+      std::optional<LockRef> bound = AccessPaths(defined, context_).of(init->getInit());
+      if (!bound) continue;
+      if (bound->root == LockRef::Root::global) return bound;
+      if (bound->fields.empty()) continue;  // bound to a whole parameter: nothing to name
+      // Another object's member lock: its class, whichever object it is.
+      LockRef target;
+      target.root = LockRef::Root::unknown;
+      target.fields = {bound->fields.back()};
+      target.element = bound->element;
+      return target;
+    }
   }
   return std::nullopt;
 }

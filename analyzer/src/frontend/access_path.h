@@ -38,6 +38,9 @@ class AccessPaths {
   // function), or nullopt when the callee is not an accessor.
   std::optional<LockRef> accessor_result(const clang::CallExpr* call,
                                          const clang::Expr* object) const;
+  // The lock a reference member is bound to by its class's constructors (a global, or another
+  // object's member lock by class), or nullopt.
+  std::optional<LockRef> reference_member_target(const clang::FieldDecl* field) const;
 
   const clang::FunctionDecl* function_;
   const clang::ASTContext& context_;
