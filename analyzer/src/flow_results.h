@@ -24,11 +24,15 @@ struct Acquisition {
   // taking this one: a caller holding one of them has no edge to this acquisition.
   std::vector<LockRef> released_first;
   bool suppressed = false;
+  // In held_on_return: held on every return (false: on some returns only, as a conditional
+  // enter() around a recursion counter: callers hold it maybe, which orders what follows but
+  // never makes a double-lock).
+  bool definite = true;
 };
 
 struct FunctionSummary {
   std::vector<Acquisition> acquisitions;    // may take
-  std::vector<Acquisition> held_on_return;  // takes and still holds on every return
+  std::vector<Acquisition> held_on_return;  // takes and still holds on some or every return
   std::vector<LockRef> released;            // releases locks it did not take (unlock helpers)
 
   bool operator==(const FunctionSummary& other) const;

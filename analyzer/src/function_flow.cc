@@ -425,6 +425,7 @@ class FunctionFlow {
         held->count = std::min(held->count + 1, kMaxCount);
       } else {
         push_held(state, operand, a.mode, prefixed(op.site, a.path), -1, owner, a.suppressed);
+        state.held.back().definite = a.definite;
       }
     }
   }
@@ -447,8 +448,9 @@ class FunctionFlow {
   void finish_summary(const FlowState& exit) {
     if (!exit.reached) return;
     for (const HeldLock& h : exit.held)
-      if (h.definite && h.slot == -1)
-        result_.summary.held_on_return.push_back({h.operand, h.mode, h.path, {}, h.suppressed});
+      if (h.slot == -1)
+        result_.summary.held_on_return.push_back(
+            {h.operand, h.mode, h.path, {}, h.suppressed, h.definite});
   }
 
   const FunctionIR& function_;
@@ -473,8 +475,12 @@ bool FunctionSummary::operator==(const FunctionSummary& other) const {
                                x.released_first == y.released_first;
                       });
   };
+  const bool same_certainty = std::equal(
+      held_on_return.begin(), held_on_return.end(), other.held_on_return.begin(),
+      other.held_on_return.end(),
+      [](const Acquisition& x, const Acquisition& y) { return x.definite == y.definite; });
   return same(acquisitions, other.acquisitions) && same(held_on_return, other.held_on_return) &&
-         released == other.released;
+         same_certainty && released == other.released;
 }
 
 FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve) {
