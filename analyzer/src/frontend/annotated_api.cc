@@ -120,8 +120,9 @@ class AnnotatedApi final : public LockApi {
   bool lower_construct(const clang::CXXConstructExpr& construct, const clang::VarDecl* var,
                        FunctionLowering& out) const override {
     const clang::CXXConstructorDecl* ctor = construct.getConstructor();
-    if (!is_scoped(ctor->getParent())) return false;
     std::vector<const clang::Expr*> arguments(construct.arg_begin(), construct.arg_end());
+    if (!is_scoped(ctor->getParent()))
+      return lower_unscoped_construct(construct, var, arguments, out);
     const int slot = out.guard_slot(var);
     bool any = false;
     for (const Effect& e : effects_of(*ctor)) {
@@ -142,6 +143,48 @@ class AnnotatedApi final : public LockApi {
   }
 
  private:
+  // The constructor of a class that is not a scoped guard, annotated as releasing or acquiring
+  // locks of its arguments: an unlock guard (SRT's InvertedLock: release_capability(m) on the
+  // constructor) releases the caller's lock here. Its body is not analysed (the annotation is
+  // the contract), so the annotation is all there is.
+  // Its destructor, annotated as acquiring (releasing), takes back (lets go of) what the
+  // constructor released (took): the annotation names the member the constructor bound, which
+  // the caller knows as the constructor's argument.
+  bool lower_unscoped_construct(const clang::CXXConstructExpr& construct, const clang::VarDecl* var,
+                                const std::vector<const clang::Expr*>& arguments,
+                                FunctionLowering& out) const {
+    const clang::CXXConstructorDecl* ctor = construct.getConstructor();
+    const std::vector<Effect> effects = effects_of(*ctor);
+    if (effects.empty()) return false;
+    bool dtor_acquires = false, dtor_releases = false;
+    if (const clang::CXXDestructorDecl* dtor = ctor->getParent()->getDestructor())
+      for (const Effect& e : effects_of(*dtor)) {
+        dtor_acquires = dtor_acquires || e.kind == OpKind::acquire;
+        dtor_releases = dtor_releases || e.kind == OpKind::release;
+      }
+    std::vector<Op> at_end;
+    for (const Effect& e : effects) {
+      if (e.capabilities.empty()) continue;  // the object itself: nothing the caller holds
+      Op op;
+      op.kind = e.kind;
+      op.mode = e.mode;
+      op.operands = operands(*ctor, e, arguments, nullptr, out);
+      if (op.operands.empty()) continue;
+      if (e.kind == OpKind::try_acquire) op.try_id = out.try_call(&construct, e.zero_is_success);
+      if ((e.kind == OpKind::release && dtor_acquires) ||
+          (e.kind == OpKind::acquire && dtor_releases)) {
+        Op undo;
+        undo.kind = e.kind == OpKind::release ? OpKind::acquire : OpKind::release;
+        undo.mode = e.mode;
+        undo.operands = op.operands;
+        at_end.push_back(std::move(undo));
+      }
+      out.emit(std::move(op), &construct);
+    }
+    if (!at_end.empty()) out.at_destruction(var, std::move(at_end), &construct);
+    return true;
+  }
+
   // The locks an attribute names, as the caller sees them: the callee's parameters replaced by
   // the call's arguments and `this` by the object.
   static std::vector<LockOperand> operands(const clang::FunctionDecl& callee, const Effect& e,

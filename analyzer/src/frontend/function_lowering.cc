@@ -162,6 +162,10 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
 }
 
 void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::Stmt* where) {
+  if (auto it = at_destruction_.find(var); it != at_destruction_.end()) {
+    for (const Op& op : it->second) emit(op, where);
+    return;
+  }
   if (auto it = slots_.find(var); it != slots_.end()) {
     Op end;
     end.kind = OpKind::guard_end;
@@ -201,6 +205,15 @@ void FunctionLowering::end_if_temporary(const clang::VarDecl* var, int slot,
   end.kind = OpKind::guard_end;
   end.slot = slot;
   emit(std::move(end), where);
+}
+
+void FunctionLowering::at_destruction(const clang::VarDecl* var, std::vector<Op> ops,
+                                      const clang::Stmt* where) {
+  if (var == nullptr) {
+    for (Op& op : ops) emit(std::move(op), where);
+    return;
+  }
+  at_destruction_[var] = std::move(ops);
 }
 
 int FunctionLowering::slot_for(const clang::VarDecl* var) {

@@ -55,6 +55,10 @@ class FunctionLowering {
   }
   // A temporary guard (no variable) ends with its full expression: right after it is made.
   void end_if_temporary(const clang::VarDecl* var, int slot, const clang::Stmt* where);
+  // Ops to emit where `var` is destroyed, instead of a call to its destructor (an annotated
+  // unlock guard's destructor takes back what its constructor released); emitted at once for a
+  // temporary (no variable), which ends with its full expression.
+  void at_destruction(const clang::VarDecl* var, std::vector<Op> ops, const clang::Stmt* where);
   // Registers a try-lock call whose value a branch may test; `zero_is_success` for pthread's
   // trylock (0 on success), false for try_lock() (true on success). Returns the try id.
   int try_call(const clang::Expr* call, bool zero_is_success);
@@ -82,6 +86,7 @@ class FunctionLowering {
   std::string name_;
   Block* block_ = nullptr;
   std::map<const clang::VarDecl*, int> slots_;
+  std::map<const clang::VarDecl*, std::vector<Op>> at_destruction_;
   int next_slot_ = 0;
   int next_try_ = 0;
   struct TryValue {
