@@ -175,6 +175,14 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
 std::optional<LockRef> AccessPaths::reference_member_target(const clang::FieldDecl* field) const {
   const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(field->getParent());
   if (record == nullptr) return std::nullopt;
+  // Members bound to members (bound to members...) are followed a few levels deep; members bound
+  // to each other stop.
+  thread_local int depth = 0;
+  if (depth >= 4) return std::nullopt;
+  struct Deeper {
+    Deeper() { ++depth; }
+    ~Deeper() { --depth; }
+  } deeper;
   for (const clang::CXXConstructorDecl* ctor : record->ctors()) {
     const clang::FunctionDecl* definition = nullptr;
     if (!ctor->hasBody(definition)) continue;
