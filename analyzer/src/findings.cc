@@ -30,7 +30,7 @@ class StaticGraph {
  public:
   StaticGraph(const ProgramFacts& facts, const FindingOptions& options) : options_(options) {
     for (const EdgeOccurrence& e : facts.edges) {
-      if (e.suppressed) continue;
+      if (e.suppressed || e.from.view || e.to.view) continue;
       const std::string from = e.from.lock_class(), to = e.to.lock_class();
       if (from.empty() || to.empty() || from == to) continue;
       const std::size_t f = node(from), t = node(to);
@@ -373,7 +373,7 @@ class StaticGraph {
 void find_double_locks(const ProgramFacts& facts, Findings& out) {
   std::set<std::string> seen;
   for (const DoubleLockOccurrence& d : facts.double_locks) {
-    if (d.suppressed || d.second_path.empty()) continue;
+    if (d.suppressed || d.second_path.empty() || d.lock.view) continue;
     // The same re-acquisition reached through several callers is one finding.
     const Site& again = *d.second_path.front();
     if (!seen.insert(d.lock.lock_class() + "@" + again.file + ":" + std::to_string(again.line) +

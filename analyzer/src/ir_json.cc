@@ -32,7 +32,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Frame, function, file, line, column)
 
 namespace lockorder::analyzer {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element, view)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,

@@ -52,6 +52,7 @@ LockRef substitute(const LockRef& inner, const std::vector<const LockRef*>& argu
     outer.parameter = 0;
   }
   outer.element = outer.element || inner.element;
+  outer.view = outer.view || inner.view;
   if (base == nullptr || base->spelling.empty()) {
     outer.spelling = inner.spelling;  // "mu_" beats nothing
   } else {

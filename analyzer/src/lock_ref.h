@@ -34,6 +34,11 @@ struct LockRef {
   // The path goes through an array or container element (`locks[i]`): two such paths may be
   // different locks, so holding one never makes taking the other a double-lock.
   bool element = false;
+  // The path goes through a reference member that its class binds to whatever lock its
+  // constructor is given (a guard's `Mutex& m_`): it names every lock such objects are made
+  // with, not one lock class, so the static graph orders nothing by it (one class for all
+  // guards' locks would join every lock they guard in false cycles).
+  bool view = false;
 
   // The lock class: the fields from the first ("DBImpl::mutex_", "Wrapper::impl_.mu_"), or the
   // root's name when there are none; empty when unnamed.

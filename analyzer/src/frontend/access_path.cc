@@ -125,12 +125,14 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
         bound->spelling = field->getNameAsString();
         return bound;
       }
+    const bool view = field->getType()->isReferenceType() && bound_to_a_parameter(field);
     std::optional<LockRef> base = of(member->getBase());
     if (!base) {  // an object the analysis cannot name: still the same lock class
       base = LockRef{};
       base->root = LockRef::Root::unknown;
     }
     base->fields.push_back(field_name(field));
+    base->view = base->view || view;
     const bool through_this =
         llvm::isa<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts());
     base->spelling =
@@ -170,6 +172,34 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
     return accessor_result(call, nullptr);
   }
   return std::nullopt;
+}
+
+bool AccessPaths::bound_to_a_parameter(const clang::FieldDecl* field) const {
+  const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(field->getParent());
+  if (record == nullptr) return false;
+  const clang::QualType bound_type =
+      field->getType().getNonReferenceType().getCanonicalType().getUnqualifiedType();
+  for (const clang::CXXConstructorDecl* ctor : record->ctors()) {
+    const clang::FunctionDecl* definition = nullptr;
+    if (!ctor->hasBody(definition)) {
+      // Defined in another file: a constructor that is given a reference of the member's type
+      // is taken to bind the member to it (SRT's UniqueLock(Mutex&) : m_Mutex(m)).
+      for (const clang::ParmVarDecl* parameter : ctor->parameters())
+        if (parameter->getType()->isReferenceType() &&
+            parameter->getType().getNonReferenceType().getCanonicalType().getUnqualifiedType() ==
+                bound_type)
+          return true;
+      continue;
+    }
+    const auto* defined = llvm::cast<clang::CXXConstructorDecl>(definition);
+    for (const clang::CXXCtorInitializer* init : defined->inits()) {
+      if (init->getMember() != field || init->getInit() == nullptr) continue;
+      const clang::Expr* bound = strip_wrappers(init->getInit());
+      if (const auto* ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(bound))
+        if (llvm::isa<clang::ParmVarDecl>(ref->getDecl())) return true;
+    }
+  }
+  return false;
 }
 
 std::optional<LockRef> AccessPaths::reference_member_target(const clang::FieldDecl* field) const {
@@ -230,6 +260,7 @@ std::optional<LockRef> AccessPaths::accessor_result(const clang::CallExpr* call,
   }
   path->fields.insert(path->fields.end(), inner->fields.begin(), inner->fields.end());
   path->element = path->element || inner->element;
+  path->view = path->view || inner->view;
   const std::string accessor = callee->getNameAsString() + "()";
   path->spelling = path->spelling.empty() || path->spelling == "*this"
                        ? accessor

@@ -41,6 +41,9 @@ class AccessPaths {
   // The lock a reference member is bound to by its class's constructors (a global, or another
   // object's member lock by class), or nullopt.
   std::optional<LockRef> reference_member_target(const clang::FieldDecl* field) const;
+  // Whether a reference member is bound by a constructor to a whole parameter (a guard's view of
+  // whatever lock it is given).
+  bool bound_to_a_parameter(const clang::FieldDecl* field) const;
 
   const clang::FunctionDecl* function_;
   const clang::ASTContext& context_;
