@@ -9,6 +9,8 @@
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
 
+#include <optional>
+
 #include "frontend/function_lowering.h"
 #include "frontend/std_apis.h"
 #include "frontend/type_names.h"
@@ -105,15 +107,9 @@ class AnnotatedApi final : public LockApi {
           }
       return true;
     }
-    for (const Effect& e : effects) {
-      Op op;
-      op.kind = e.kind;
-      op.mode = e.mode;
-      op.operands = operands(*callee, e, arguments, object, out);
-      if (op.operands.empty()) continue;
-      if (e.kind == OpKind::try_acquire) op.try_id = out.try_call(&call, e.zero_is_success);
-      out.emit(std::move(op), &call);
-    }
+    for (const Effect& e : effects)
+      if (std::optional<Op> op = effect_op(*callee, e, arguments, object, &call, out))
+        out.emit(std::move(*op), &call);
     return true;
   }
 
@@ -143,6 +139,21 @@ class AnnotatedApi final : public LockApi {
   }
 
  private:
+  // The op for one annotated effect of `callee`, called at `where`; nullopt when the caller
+  // cannot name any lock it names.
+  static std::optional<Op> effect_op(const clang::FunctionDecl& callee, const Effect& e,
+                                     const std::vector<const clang::Expr*>& arguments,
+                                     const clang::Expr* object, const clang::Expr* where,
+                                     FunctionLowering& out) {
+    Op op;
+    op.kind = e.kind;
+    op.mode = e.mode;
+    op.operands = operands(callee, e, arguments, object, out);
+    if (op.operands.empty()) return std::nullopt;
+    if (e.kind == OpKind::try_acquire) op.try_id = out.try_call(where, e.zero_is_success);
+    return op;
+  }
+
   // The constructor of a class that is not a scoped guard, annotated as releasing or acquiring
   // locks of its arguments: an unlock guard (SRT's InvertedLock: release_capability(m) on the
   // constructor) releases the caller's lock here. Its body is not analysed (the annotation is
@@ -165,21 +176,17 @@ class AnnotatedApi final : public LockApi {
     std::vector<Op> at_end;
     for (const Effect& e : effects) {
       if (e.capabilities.empty()) continue;  // the object itself: nothing the caller holds
-      Op op;
-      op.kind = e.kind;
-      op.mode = e.mode;
-      op.operands = operands(*ctor, e, arguments, nullptr, out);
-      if (op.operands.empty()) continue;
-      if (e.kind == OpKind::try_acquire) op.try_id = out.try_call(&construct, e.zero_is_success);
+      std::optional<Op> op = effect_op(*ctor, e, arguments, nullptr, &construct, out);
+      if (!op) continue;
       if ((e.kind == OpKind::release && dtor_acquires) ||
           (e.kind == OpKind::acquire && dtor_releases)) {
         Op undo;
         undo.kind = e.kind == OpKind::release ? OpKind::acquire : OpKind::release;
         undo.mode = e.mode;
-        undo.operands = op.operands;
+        undo.operands = op->operands;
         at_end.push_back(std::move(undo));
       }
-      out.emit(std::move(op), &construct);
+      out.emit(std::move(*op), &construct);
     }
     if (!at_end.empty()) out.at_destruction(var, std::move(at_end), &construct);
     return true;
