@@ -23,13 +23,16 @@ struct HeldLock {
   int count = 1;
   bool definite = true;  // held on every path that reaches here
   bool suppressed = false;
+  // Taken back after this function released its caller's hold on it (`unlock(); ...; lock();`
+  // in a helper called with the lock held): the caller's hold restored, not a hold of its own.
+  bool restores = false;
 
   bool same_holding(const HeldLock& other) const {
     return operand.lock == other.operand.lock && slot == other.slot && owner == other.owner;
   }
   bool operator==(const HeldLock& other) const {
     return same_holding(other) && mode == other.mode && count == other.count &&
-           definite == other.definite;
+           definite == other.definite && restores == other.restores;
   }
 };
 
@@ -55,10 +58,14 @@ struct FlowState {
   std::vector<PendingTry> pending;
   std::map<int, Binding> slots;
   std::vector<LockRef> released_entry;  // sorted: locks held at entry, released since
+  // Sorted: locks held at entry that some path here released and has not taken back; what the
+  // function releases for its caller if it returns now.
+  std::vector<LockRef> unrestored;
 
   bool operator==(const FlowState& other) const {
     if (reached != other.reached || held != other.held || pending != other.pending ||
-        released_entry != other.released_entry || slots.size() != other.slots.size())
+        released_entry != other.released_entry || unrestored != other.unrestored ||
+        slots.size() != other.slots.size())
       return false;
     for (auto a = slots.begin(), b = other.slots.begin(); a != slots.end(); ++a, ++b)
       if (a->first != b->first) return false;
@@ -79,6 +86,7 @@ void join_into(FlowState& into, const FlowState& from) {
       h.definite = false;
     } else {
       h.definite = h.definite && match->definite;
+      h.restores = h.restores || match->restores;
       h.count = std::max(h.count, match->count);
     }
   }
@@ -99,6 +107,10 @@ void join_into(FlowState& into, const FlowState& from) {
                         from.released_entry.begin(), from.released_entry.end(),
                         std::back_inserter(both));
   into.released_entry = std::move(both);
+  std::vector<LockRef> either;
+  std::set_union(into.unrestored.begin(), into.unrestored.end(), from.unrestored.begin(),
+                 from.unrestored.end(), std::back_inserter(either));
+  into.unrestored = std::move(either);
 }
 
 // Taking a held lock again is re-entry, not a double-lock, for recursive locks and for a shared
@@ -116,6 +128,11 @@ Path prefixed(const Site& site, const Path& rest) {
 
 bool contains(const std::vector<LockRef>& sorted, const LockRef& lock) {
   return std::binary_search(sorted.begin(), sorted.end(), lock);
+}
+
+void insert_sorted(std::vector<LockRef>& sorted, const LockRef& lock) {
+  if (!contains(sorted, lock))
+    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), lock), lock);
 }
 
 // Walks one function: computes block entry states to a fixpoint, then replays them once with
@@ -350,27 +367,25 @@ class FunctionFlow {
   void push_held(FlowState& state, const LockOperand& operand, Mode mode, Path path, int slot,
                  std::optional<LockRef> owner, bool suppressed) {
     std::erase(state.released_entry, operand.lock);
+    const bool restores = std::erase(state.unrestored, operand.lock) > 0;
     state.held.push_back(
-        {operand, mode, std::move(path), slot, std::move(owner), 1, true, suppressed});
+        {operand, mode, std::move(path), slot, std::move(owner), 1, true, suppressed, restores});
   }
 
   void release(FlowState& state, const LockRef& lock) {
     // Whoever held it (this function, or on some paths the caller), the caller's hold on this
     // lock is over until it is taken again: `mu.Unlock(); work(); mu.Lock();` in a function
     // called with mu held, even in a loop.
-    if (!contains(state.released_entry, lock))
-      state.released_entry.insert(
-          std::upper_bound(state.released_entry.begin(), state.released_entry.end(), lock), lock);
+    insert_sorted(state.released_entry, lock);
     for (auto it = state.held.rbegin(); it != state.held.rend(); ++it) {
       if (!(it->operand.lock == lock)) continue;
+      if (it->restores) insert_sorted(state.unrestored, lock);
       if (--it->count == 0) state.held.erase(std::next(it).base());
       return;
     }
     // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
     // was called with).
-    if (recording_ && std::find(result_.summary.released.begin(), result_.summary.released.end(),
-                                lock) == result_.summary.released.end())
-      result_.summary.released.push_back(lock);
+    insert_sorted(state.unrestored, lock);
   }
 
   void call(FlowState& state, const Op& op) {
@@ -447,8 +462,9 @@ class FunctionFlow {
 
   void finish_summary(const FlowState& exit) {
     if (!exit.reached) return;
+    result_.summary.released = exit.unrestored;
     for (const HeldLock& h : exit.held)
-      if (h.slot == -1)
+      if (h.slot == -1 && !h.restores)
         result_.summary.held_on_return.push_back(
             {h.operand, h.mode, h.path, {}, h.suppressed, h.definite});
   }
