@@ -14,6 +14,10 @@ namespace {
 // unlocking must still reach a fixpoint.
 constexpr int kMaxCount = 8;
 
+// States kept apart per block by what they know of the function's tested conditions (facts);
+// past this many, the block's states are joined into one and stay joined.
+constexpr std::size_t kMaxVariants = 8;
+
 struct HeldLock {
   LockOperand operand;
   Mode mode = Mode::exclusive;
@@ -61,11 +65,12 @@ struct FlowState {
   // Sorted: locks held at entry that some path here released and has not taken back; what the
   // function releases for its caller if it returns now.
   std::vector<LockRef> unrestored;
+  std::vector<std::pair<int, bool>> facts;  // sorted: conditions known on every path here
 
   bool operator==(const FlowState& other) const {
     if (reached != other.reached || held != other.held || pending != other.pending ||
         released_entry != other.released_entry || unrestored != other.unrestored ||
-        slots.size() != other.slots.size())
+        facts != other.facts || slots.size() != other.slots.size())
       return false;
     for (auto a = slots.begin(), b = other.slots.begin(); a != slots.end(); ++a, ++b)
       if (a->first != b->first) return false;
@@ -111,6 +116,28 @@ void join_into(FlowState& into, const FlowState& from) {
   std::set_union(into.unrestored.begin(), into.unrestored.end(), from.unrestored.begin(),
                  from.unrestored.end(), std::back_inserter(either));
   into.unrestored = std::move(either);
+  std::vector<std::pair<int, bool>> agreed;
+  std::set_intersection(into.facts.begin(), into.facts.end(), from.facts.begin(), from.facts.end(),
+                        std::back_inserter(agreed));
+  into.facts = std::move(agreed);
+}
+
+bool holds(const ParameterTest& test, std::int64_t value) {
+  switch (test.relation) {
+    case ParameterTest::Relation::eq:
+      return value == test.value;
+    case ParameterTest::Relation::ne:
+      return value != test.value;
+    case ParameterTest::Relation::lt:
+      return value < test.value;
+    case ParameterTest::Relation::le:
+      return value <= test.value;
+    case ParameterTest::Relation::gt:
+      return value > test.value;
+    case ParameterTest::Relation::ge:
+      return value >= test.value;
+  }
+  return true;
 }
 
 // Taking a held lock again is re-entry, not a double-lock, for recursive locks and for a shared
@@ -139,20 +166,28 @@ void insert_sorted(std::vector<LockRef>& sorted, const LockRef& lock) {
 // `recording` on to produce the result.
 class FunctionFlow {
  public:
-  FunctionFlow(const FunctionIR& function, const ResolveCall& resolve)
-      : function_(function), resolve_(resolve), entry_(function.blocks.size()) {}
+  FunctionFlow(const FunctionIR& function, const ResolveCall& resolve,
+               const ParameterConstants& constants)
+      : function_(function),
+        resolve_(resolve),
+        constants_(constants),
+        entry_(function.blocks.size()),
+        collapsed_(function.blocks.size(), false) {}
 
   FunctionResult run() {
     if (function_.blocks.empty()) return {};
-    entry_[0].reached = true;
+    FlowState start;
+    start.reached = true;
+    entry_[0].push_back(std::move(start));
     solve();
     recording_ = true;
     FlowState exit;
     for (std::size_t b = 0; b < function_.blocks.size(); ++b) {
-      if (!entry_[b].reached) continue;
-      FlowState state = entry_[b];
-      run_block(function_.blocks[b], state);
-      if (function_.blocks[b].successors.empty()) join_into(exit, state);
+      for (const FlowState& variant : entry_[b]) {
+        FlowState state = variant;
+        run_block(function_.blocks[b], state);
+        if (function_.blocks[b].successors.empty()) join_into(exit, state);
+      }
     }
     finish_summary(exit);
     return std::move(result_);
@@ -167,25 +202,65 @@ class FunctionFlow {
       const std::size_t b = work.front();
       work.pop_front();
       queued[b] = false;
-      FlowState state = entry_[b];
-      run_block(function_.blocks[b], state);
-      for (const Successor& succ : function_.blocks[b].successors) {
-        FlowState next = along(state, succ);
-        FlowState joined = entry_[succ.block];
-        join_into(joined, next);
-        if (joined == entry_[succ.block]) continue;
-        entry_[succ.block] = std::move(joined);
-        if (!queued[succ.block]) {
-          queued[succ.block] = true;
-          work.push_back(succ.block);
+      const std::vector<FlowState> variants = entry_[b];
+      for (const FlowState& variant : variants) {
+        FlowState state = variant;
+        run_block(function_.blocks[b], state);
+        for (const Successor& succ : function_.blocks[b].successors) {
+          std::optional<FlowState> next = along(state, succ);
+          if (!next || !merge_into(static_cast<std::size_t>(succ.block), std::move(*next)))
+            continue;
+          if (!queued[succ.block]) {
+            queued[succ.block] = true;
+            work.push_back(succ.block);
+          }
         }
       }
     }
   }
 
-  // The state along a successor edge: a tested try-lock is held on its success branch only.
-  FlowState along(const FlowState& state, const Successor& succ) {
+  // Joins `next` into the block's state with the same facts (or its only state, once there
+  // were too many). Returns whether the block's states changed.
+  bool merge_into(std::size_t block, FlowState next) {
+    std::vector<FlowState>& variants = entry_[block];
+    if (!collapsed_[block] && variants.size() == kMaxVariants &&
+        std::none_of(variants.begin(), variants.end(),
+                     [&](const FlowState& v) { return v.facts == next.facts; })) {
+      FlowState all;
+      for (const FlowState& v : variants) join_into(all, v);
+      variants.assign(1, std::move(all));
+      collapsed_[block] = true;
+    }
+    for (FlowState& variant : variants) {
+      if (!collapsed_[block] && variant.facts != next.facts) continue;
+      FlowState joined = variant;
+      join_into(joined, next);
+      if (joined == variant) return false;
+      variant = std::move(joined);
+      return true;
+    }
+    variants.push_back(std::move(next));
+    return true;
+  }
+
+  // The state along a successor edge, or nothing if the edge cannot be taken from it: a tested
+  // try-lock is held on its success branch only; a branch decided by a constant argument or
+  // by a condition this path already tested goes one way.
+  std::optional<FlowState> along(const FlowState& state, const Successor& succ) {
+    for (const ParameterTest& test : succ.only_if)
+      if (test.parameter < static_cast<int>(constants_.size()) && constants_[test.parameter] &&
+          !holds(test, *constants_[test.parameter]))
+        return std::nullopt;
     FlowState next = state;
+    if (succ.fact >= 0) {
+      auto known = std::lower_bound(next.facts.begin(), next.facts.end(),
+                                    std::pair<int, bool>{succ.fact, false});
+      if (known != next.facts.end() && known->first == succ.fact) {
+        if (known->second != succ.fact_value) return std::nullopt;
+      } else {
+        next.facts.insert(known, {succ.fact, succ.fact_value});
+      }
+    }
     if (succ.try_id < 0 && succ.slot < 0) return next;
     auto tested = std::find_if(next.pending.begin(), next.pending.end(), [&](const PendingTry& p) {
       return succ.try_id >= 0 ? p.try_id == succ.try_id : p.slot == succ.slot;
@@ -259,6 +334,11 @@ class FunctionFlow {
       case OpKind::call:
         call(state, op);
         break;
+      case OpKind::forget:
+        std::erase_if(state.facts, [&](const std::pair<int, bool>& fact) {
+          return std::find(op.facts.begin(), op.facts.end(), fact.first) != op.facts.end();
+        });
+        break;
     }
   }
 
@@ -325,7 +405,7 @@ class FunctionFlow {
       if (reenters(h, operand, mode)) {
         h.count = std::min(h.count + 1, kMaxCount);
       } else if (h.definite && recording_) {
-        result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
+        record_double_lock(h, operand.lock, path);
       }
       return true;
     }
@@ -342,8 +422,8 @@ class FunctionFlow {
     for (std::size_t i = 0; i < among && i < state.held.size(); ++i) {
       const HeldLock& h = state.held[i];
       if (!contains(released_first, h.operand.lock) && !(h.operand.lock == operand.lock)) {
-        result_.edges.push_back({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
-                                 function_.name, suppressed || h.suppressed});
+        record_edge({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
+                     function_.name, suppressed || h.suppressed});
       }
       if (h.mode == Mode::exclusive) gates.push_back(h.operand.lock.lock_class());
     }
@@ -352,6 +432,20 @@ class FunctionFlow {
       if (!contains(released, lock)) released.push_back(lock);
     std::sort(released.begin(), released.end());
     add_acquisition(result_.summary.acquisitions, {operand, mode, path, released, suppressed});
+  }
+
+  // Each state of a block replays it: what two states see alike is recorded once.
+  void record_edge(EdgeOccurrence edge) {
+    if (recorded_edges_
+            .insert(
+                {edge.from, edge.to, edge.from_mode, edge.to_mode, edge.from_path, edge.to_path})
+            .second)
+      result_.edges.push_back(std::move(edge));
+  }
+
+  void record_double_lock(const HeldLock& held, const LockRef& lock, const Path& path) {
+    if (recorded_double_locks_.insert({lock, held.path, path}).second)
+      result_.double_locks.push_back({lock, held.path, path, function_.name, held.suppressed});
   }
 
   void add_acquisition(std::vector<Acquisition>& list, Acquisition a) {
@@ -454,7 +548,7 @@ class FunctionFlow {
       if (!(h.operand.lock == operand.lock)) continue;
       if (contains(released_first, h.operand.lock)) return false;
       if (!reenters(h, operand, mode) && h.definite && recording_)
-        result_.double_locks.push_back({operand.lock, h.path, path, function_.name, h.suppressed});
+        record_double_lock(h, operand.lock, path);
       return true;
     }
     return false;
@@ -471,12 +565,16 @@ class FunctionFlow {
 
   const FunctionIR& function_;
   const ResolveCall& resolve_;
-  std::vector<FlowState> entry_;
+  const ParameterConstants& constants_;
+  std::vector<std::vector<FlowState>> entry_;  // per block: a state per set of facts
+  std::vector<bool> collapsed_;                // blocks whose states were joined into one
   bool recording_ = false;
   FunctionResult result_;
   // Where each (lock, mode, released_first) is in result_.summary.acquisitions.
   std::map<std::tuple<LockRef, Mode, std::vector<LockRef>>, std::vector<std::size_t>>
       acquisition_index_;
+  std::set<std::tuple<LockRef, LockRef, Mode, Mode, Path, Path>> recorded_edges_;
+  std::set<std::tuple<LockRef, Path, Path>> recorded_double_locks_;
 };
 
 }  // namespace
@@ -499,9 +597,10 @@ bool FunctionSummary::operator==(const FunctionSummary& other) const {
          same_certainty && released == other.released;
 }
 
-FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve) {
+FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve,
+                                const ParameterConstants& constants) {
   if (function.trusted) return {};
-  return FunctionFlow(function, resolve).run();
+  return FunctionFlow(function, resolve, constants).run();
 }
 
 }  // namespace lockorder::analyzer

@@ -10,7 +10,9 @@
 // stable, one more pass records the edges, double-locks, and the function's own summary.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,12 @@ struct ResolvedCallee {
 // have a summary so far; empty for a function the program does not define.
 using ResolveCall = std::function<std::vector<ResolvedCallee>(const CallTarget&)>;
 
-FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve);
+// Per parameter of the function: the constant every path of this analysis assumes it has
+// (a call that passes one), or nothing. Branches that test a parameter against a constant
+// (Successor::only_if) are then decided.
+using ParameterConstants = std::vector<std::optional<std::int64_t>>;
+
+FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve,
+                                const ParameterConstants& constants = {});
 
 }  // namespace lockorder::analyzer

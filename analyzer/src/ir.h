@@ -38,6 +38,9 @@ struct CallTarget {
   bool is_virtual = false;  // also dispatches to overriders found anywhere in the program
   std::vector<std::optional<LockRef>> arguments;  // per callee parameter: what it is bound to
   std::optional<LockRef> object;                  // what `this` is bound to (methods)
+  // Per callee parameter: the integer constant the call passes, if it passes one. A callee
+  // whose branches test that parameter is analysed for the value (Successor::only_if).
+  std::vector<std::optional<std::int64_t>> constants;
 };
 
 enum class OpKind : std::uint8_t {
@@ -54,6 +57,7 @@ enum class OpKind : std::uint8_t {
   guard_move,     // guard `from_slot` hands its binding and ownership to guard `slot`
   guard_end,      // guard `slot` is destroyed: unlocks what it owns
   call,           // a call to another function
+  forget,         // a variable that conditions `facts` read was assigned: they no longer hold
 };
 
 struct Op {
@@ -67,19 +71,39 @@ struct Op {
   // (lock_guard, scoped_lock, annotated scoped guards: `mu.Unlock(); ...; mu.Lock();` inside
   // the scope is theirs to release), rather than only what it still owns (unique_lock).
   bool scoped = false;
-  CallTarget call;  // call
+  CallTarget call;         // call
+  std::vector<int> facts;  // forget
   Site site;
   bool suppressed = false;  // a suppression comment on the acquisition's line
+};
+
+// `parameter relation value`: a comparison of one of the function's parameters (never assigned
+// in it) with a constant, true on the successor that carries it.
+struct ParameterTest {
+  enum class Relation : std::uint8_t { eq, ne, lt, le, gt, ge };
+  int parameter = 0;  // index among the declared parameters (`this` not counted)
+  Relation relation = Relation::eq;
+  std::int64_t value = 0;
 };
 
 // A control-flow successor, possibly taken only when a try-lock succeeded or failed: the branch
 // tests attempt `try_id` directly (`if (m.try_lock())`, a bool that stored it), or tests whether
 // guard `slot` owns its lock (`if (lock.owns_lock())`, `if (lock)`).
+//
+// Two cheap kinds of path sensitivity ride on it too. `only_if`: the branch is taken only when
+// every test holds, so a call passing constants prunes the rest (`pause(PAUSE_ALL)` skips the
+// `case RESUME:` arm). `fact`: the branch tests a side-effect-free condition that the function
+// tests more than once (numbered per function); taking it makes the condition `fact_value`
+// until a `forget` op, so a later test of it goes the same way (`if (!c) unlock(); ...;
+// if (c) unlock();` releases on every path).
 struct Successor {
   int block = 0;
   int try_id = -1;
   int slot = -1;
   bool succeeded = false;  // the branch taken when the attempt succeeded (or the guard owns)
+  std::vector<ParameterTest> only_if;
+  int fact = -1;
+  bool fact_value = false;
 };
 
 struct Block {

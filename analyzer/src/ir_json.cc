@@ -34,10 +34,13 @@ namespace lockorder::analyzer {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element, view)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object,
+                                   constants)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,
-                                   site, suppressed)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Successor, block, try_id, slot, succeeded)
+                                   facts, site, suppressed)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParameterTest, parameter, relation, value)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Successor, block, try_id, slot, succeeded, only_if, fact,
+                                   fact_value)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Block, ops, successors)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionIR, usr, name, overrides, is_thread_entry, trusted,
                                    blocks)

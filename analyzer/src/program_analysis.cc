@@ -124,7 +124,8 @@ class Program {
     for (const FunctionIR* f : order_) {
       bool locks = false;
       for (const Block& block : f->blocks)
-        for (const Op& op : block.ops) locks = locks || op.kind != OpKind::call;
+        for (const Op& op : block.ops)
+          locks = locks || (op.kind != OpKind::call && op.kind != OpKind::forget);
       if (locks && relevant.insert(f->usr).second) work.push_back(f->usr);
     }
     while (!work.empty()) {
@@ -140,42 +141,69 @@ class Program {
   // Callees first: the worklist always takes the pending function earliest in a post-order of
   // the call graph, so a caller is revisited only once its callees have settled (recursion
   // included: a cycle of calls settles among itself before its callers run).
+  //
+  // A call that passes constants to parameters its callee branches on gets the callee's
+  // summary for those values: a node of its own (the callee's key with the values), made
+  // when first asked for, starting empty like any summary and revisited like the others.
+  // Whoever asked for a summary is revisited when it changes.
   void summarise() {
     const std::unordered_set<std::string> relevant = lock_relevant();
-    std::unordered_map<std::string, std::size_t> rank;
-    std::set<std::pair<std::size_t, const FunctionIR*>> work;
+    std::set<std::pair<std::size_t, std::string>> work;
     for (const FunctionIR* f : callees_first()) {
-      rank[f->usr] = rank.size();
-      if (relevant.count(f->usr)) work.insert({rank[f->usr], f});
+      rank_[f->usr] = rank_.size();
+      nodes_[f->usr] = Node{f, {}};
+      if (relevant.count(f->usr)) work.insert({rank_[f->usr], f->usr});
     }
     const FunctionSummary empty;
+    const std::string* analysing = nullptr;
     ResolveCall resolve = [&](const CallTarget& call) {
       std::vector<ResolvedCallee> callees;
       for (const std::string& usr : targets(call)) {
-        auto it = summaries_.find(usr);
-        const std::string* key = &functions_.find(usr)->first;
-        callees.push_back({key, it == summaries_.end() ? &empty : &it->second});
+        const std::string* base = &functions_.find(usr)->first;
+        std::string key = relevant.count(usr) ? specialised_key(usr, call.constants) : usr;
+        if (key != usr && nodes_.try_emplace(key, Node{functions_.at(usr), call.constants}).second)
+          work.insert({rank_.at(usr), key});
+        dependents_[key].insert(*analysing);
+        auto it = summaries_.find(key);
+        callees.push_back({base, it == summaries_.end() ? &empty : &it->second});
       }
       return callees;
     };
     while (!work.empty()) {
-      const FunctionIR* f = work.begin()->second;
+      const std::string key = work.begin()->second;
       work.erase(work.begin());
-      FunctionResult result = analyse_function(*f, resolve);
-      FunctionSummary& summary = summaries_[f->usr];
+      const Node& node = nodes_.at(key);
+      analysing = &key;
+      FunctionResult result = analyse_function(*node.function, resolve, node.constants);
+      FunctionSummary& summary = summaries_[key];
       const bool changed = summary != result.summary;
       if (changed) summary = result.summary;
-      results_[f->usr] = std::move(result);
+      if (node.constants.empty()) results_[key] = std::move(result);
       if (!changed) continue;
-      if (++visits_[f->usr] > kMaxVisits) {
-        facts_.notes.push_back("the summary of " + f->name + " did not settle after " +
+      if (++visits_[key] > kMaxVisits) {
+        facts_.notes.push_back("the summary of " + node.function->name + " did not settle after " +
                                std::to_string(kMaxVisits) +
                                " visits (recursion); its callers use the last one");
         continue;
       }
-      for (const std::string& caller : callers_[f->usr])
-        work.insert({rank.at(caller), functions_.at(caller)});
+      for (const std::string& dependent : dependents_[key])
+        work.insert({rank_.at(nodes_.at(dependent).function->usr), dependent});
     }
+  }
+
+  // The key of `usr`'s summary for a call passing `constants`: the usr itself unless the
+  // function branches on one of the parameters given a constant.
+  std::string specialised_key(const std::string& usr, const ParameterConstants& constants) {
+    auto [decided, inserted] = decided_by_.try_emplace(usr);
+    if (inserted)
+      for (const Block& block : functions_.at(usr)->blocks)
+        for (const Successor& succ : block.successors)
+          for (const ParameterTest& test : succ.only_if) decided->second.insert(test.parameter);
+    std::string key = usr;
+    for (int parameter : decided->second)
+      if (parameter < static_cast<int>(constants.size()) && constants[parameter])
+        key += "|" + std::to_string(parameter) + "=" + std::to_string(*constants[parameter]);
+    return key;
   }
 
   // Locks every known caller holds around every call: the intersection over the call sites of
@@ -225,7 +253,16 @@ class Program {
   std::unordered_map<std::string, std::vector<std::string>> overriders_;
   std::unordered_map<std::string, std::set<std::string>> callers_;
   std::unordered_map<std::string, std::vector<std::string>> callees_;
-  std::unordered_map<std::string, FunctionSummary> summaries_;
+  // A summary's subject: a function, and the constants its parameters have (none: any value).
+  struct Node {
+    const FunctionIR* function;
+    ParameterConstants constants;
+  };
+  std::unordered_map<std::string, Node> nodes_;  // by summary key (specialised_key)
+  std::unordered_map<std::string, std::size_t> rank_;
+  std::unordered_map<std::string, std::set<int>> decided_by_;          // parameters branched on
+  std::unordered_map<std::string, std::set<std::string>> dependents_;  // who used a summary
+  std::unordered_map<std::string, FunctionSummary> summaries_;         // by summary key
   std::unordered_map<std::string, FunctionResult> results_;
   std::unordered_map<std::string, int> visits_;
   std::unordered_map<std::string, std::set<std::string>> entry_gates_;

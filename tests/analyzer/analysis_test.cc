@@ -18,6 +18,18 @@ LockRef member(const std::string& field) {
   return LockRef{LockRef::Root::object, "", 0, {field}, field};
 }
 
+Successor to(int block) {
+  Successor next;
+  next.block = block;
+  return next;
+}
+Successor on_try(int block, int try_id, bool succeeded) {
+  Successor next = to(block);
+  next.try_id = try_id;
+  next.succeeded = succeeded;
+  return next;
+}
+
 // Builds one function, straight-line unless blocks are added by hand.
 class FunctionBuilder {
  public:
@@ -213,7 +225,7 @@ TEST(Analysis, TryLockHoldsOnlyWhereItSucceeded) {
   attempt.operands = {{B, false}};
   attempt.try_id = 7;
   f.blocks[0].ops.push_back(attempt);
-  f.blocks[0].successors = {{1, 7, -1, true}, {2, 7, -1, false}};
+  f.blocks[0].successors = {on_try(1, 7, true), on_try(2, 7, false)};
   f.blocks.resize(3);
   Op c;
   c.kind = OpKind::acquire;
@@ -236,12 +248,12 @@ TEST(Analysis, MaybeHeldOrdersButNeverDoubleLocks) {
   f.usr = "c:@F@f";
   f.name = "f";
   f.blocks.resize(3);
-  f.blocks[0].successors = {{1}, {2}};
+  f.blocks[0].successors = {to(1), to(2)};
   Op a;
   a.kind = OpKind::acquire;
   a.operands = {{A, false}};
   f.blocks[1].ops.push_back(a);
-  f.blocks[1].successors = {{2}};
+  f.blocks[1].successors = {to(2)};
   f.blocks[2].ops.push_back(a);
   EXPECT_TRUE(check({f}).reports.empty());
 }

@@ -10,6 +10,7 @@
 #include <clang/Basic/SourceManager.h>
 #include <clang/Index/USRGeneration.h>
 
+#include "frontend/branch_conditions.h"
 #include "frontend/lock_api.h"
 #include "frontend/type_names.h"
 #include "frontend/usr.h"
@@ -93,6 +94,8 @@ FunctionIR FunctionLowering::lower() {
   std::unique_ptr<clang::CFG> cfg = clang::CFG::buildCFG(&function_, body, &context_, options);
   if (!cfg) return ir;
   InitialiserFinder(constructed_).TraverseStmt(body);
+  const BranchConditions conditions(function_, *cfg, context_);
+  conditions_ = &conditions;
 
   // IR block 0 is the entry; the others follow in Clang's order.
   std::map<unsigned, int> index;
@@ -116,6 +119,7 @@ FunctionIR FunctionLowering::lower() {
       if (const auto* condition = llvm::dyn_cast_or_null<clang::Expr>(
               const_cast<clang::CFGBlock*>(block)->getTerminatorCondition()))
         test = test_of(condition);
+    const std::vector<BranchConditions::Branch> branches = conditions.branches_of(*block);
     int position = 0;
     for (const clang::CFGBlock::AdjacentBlock& next : block->succs()) {
       const clang::CFGBlock* reachable = next.getReachableBlock();
@@ -128,13 +132,23 @@ FunctionIR FunctionLowering::lower() {
         succ.slot = test->slot;
         succ.succeeded = (branch == 0) == test->true_means_success;
       }
+      succ.only_if = branches[branch].only_if;
+      succ.fact = branches[branch].fact;
+      succ.fact_value = branches[branch].fact_value;
       block_->successors.push_back(succ);
     }
   }
+  conditions_ = nullptr;
   return ir;
 }
 
 void FunctionLowering::lower_statement(const clang::Stmt* statement) {
+  if (std::vector<int> stale = conditions_->forgotten_by(statement); !stale.empty()) {
+    Op forget;
+    forget.kind = OpKind::forget;
+    forget.facts = std::move(stale);
+    emit(std::move(forget), statement);
+  }
   if (const auto* call = llvm::dyn_cast<clang::CallExpr>(statement)) {
     if (!apis_.lower_call(*call, *this)) emit_call(*call);
     return;
@@ -264,8 +278,10 @@ void FunctionLowering::emit_call(const clang::CallExpr& call) {
       first_argument = 1;
     }
   }
-  for (unsigned i = first_argument; i < call.getNumArgs(); ++i)
+  for (unsigned i = first_argument; i < call.getNumArgs(); ++i) {
     op.call.arguments.push_back(paths_.of(call.getArg(i)));
+    op.call.constants.push_back(BranchConditions::constant(call.getArg(i), context_));
+  }
   emit(std::move(op), &call);
 }
 
@@ -281,8 +297,10 @@ void FunctionLowering::emit_constructor_call(const clang::CXXConstructExpr& cons
   op.call.name = ctor->getQualifiedNameAsString();
   op.call.kind = CallTarget::Kind::constructor;
   if (var != nullptr) op.call.object = paths_.of_decl(var);
-  for (unsigned i = 0; i < construct.getNumArgs(); ++i)
+  for (unsigned i = 0; i < construct.getNumArgs(); ++i) {
     op.call.arguments.push_back(paths_.of(construct.getArg(i)));
+    op.call.constants.push_back(BranchConditions::constant(construct.getArg(i), context_));
+  }
   emit(std::move(op), &construct);
 }
 

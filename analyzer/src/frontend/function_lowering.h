@@ -31,6 +31,7 @@ class VarDecl;
 
 namespace lockorder::analyzer::frontend {
 
+class BranchConditions;
 class LockApis;
 
 class FunctionLowering {
@@ -85,6 +86,7 @@ class FunctionLowering {
   AccessPaths paths_;
   std::string name_;
   Block* block_ = nullptr;
+  const BranchConditions* conditions_ = nullptr;  // while lower() runs
   std::map<const clang::VarDecl*, int> slots_;
   std::map<const clang::VarDecl*, std::vector<Op>> at_destruction_;
   int next_slot_ = 0;
