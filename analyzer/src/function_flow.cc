@@ -147,6 +147,24 @@ bool reenters(const HeldLock& held, const LockOperand& operand, Mode mode) {
          (mode == Mode::shared && held.mode == Mode::shared);
 }
 
+// A callee's lock in the caller's terms: a reference member that the object's constructor bound
+// to a lock the caller passed is that lock; anything else is substituted (lock_ref.h).
+LockRef in_caller(const LockRef& inner, const CallTarget& target,
+                  const std::vector<const LockRef*>& arguments, const LockRef* object) {
+  if (inner.root == LockRef::Root::object && !inner.fields.empty())
+    for (const auto& [member, lock] : target.bound_members) {
+      if (inner.fields.front() != member) continue;
+      LockRef rest = inner;
+      rest.fields.erase(rest.fields.begin());
+      rest.class_start = rest.class_start > 0 ? rest.class_start - 1 : -1;
+      LockRef outer = lock;
+      outer.append_fields(rest);
+      outer.element = outer.element || inner.element;
+      return outer;
+    }
+  return substitute(inner, arguments, object);
+}
+
 Path prefixed(const Site& site, const Path& rest) {
   Path path{&site};
   path.insert(path.end(), rest.begin(), rest.end());
@@ -391,8 +409,25 @@ class FunctionFlow {
       if (!operand.lock.named()) continue;
       if (reenter(state, operand, mode, {site}, before)) continue;
       order_after_held(state, operand, mode, {site}, {}, before, suppressed);
-      push_held(state, operand, mode, {site}, slot, std::nullopt, suppressed);
+      push_held(state, operand, mode, {site}, slot < 0 ? scoped_owner(state, operand.lock) : slot,
+                std::nullopt, suppressed);
     }
+  }
+
+  // A lock taken back by hand inside the scope of a scoped guard that it was released from
+  // (`mu.unlock(); ...; mu.lock();`, an unlock guard's destructor) is the guard's again: the
+  // guard releases it at its end, and paths that did and did not cycle it join as one hold.
+  static int scoped_owner(const FlowState& state, const LockRef& lock) {
+    for (const auto& [slot, binding] : state.slots) {
+      if (!binding.scoped) continue;
+      const bool binds = std::any_of(binding.operands.begin(), binding.operands.end(),
+                                     [&](const LockOperand& o) { return o.lock == lock; });
+      const bool owns = std::any_of(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
+        return h.slot == slot && h.operand.lock == lock;
+      });
+      if (binds && !owns) return slot;
+    }
+    return -1;
   }
 
   // The lock is already held: re-entry (counted) or a double-lock. Returns whether it was held.
@@ -503,11 +538,12 @@ class FunctionFlow {
     // Acquisitions change no state, so only the recording pass looks at them.
     for (const ResolvedCallee& callee : recording_ ? callees : std::vector<ResolvedCallee>{}) {
       for (const Acquisition& a : callee.summary->acquisitions) {
-        LockOperand operand{substitute(a.operand.lock, arguments, object), a.operand.recursive};
+        LockOperand operand{in_caller(a.operand.lock, target, arguments, object),
+                            a.operand.recursive};
         if (!operand.lock.named()) continue;
         std::vector<LockRef> released;
         for (const LockRef& r : a.released_first)
-          released.push_back(substitute(r, arguments, object));
+          released.push_back(in_caller(r, target, arguments, object));
         std::sort(released.begin(), released.end());
         const Path path = prefixed(op.site, a.path);
         if (!reenter_check_only(state, operand, a.mode, path, released))
@@ -517,12 +553,14 @@ class FunctionFlow {
     }
     if (callees.empty()) return;
     const FunctionSummary& effect = *callees.front().summary;
-    for (const LockRef& r : effect.released) release(state, substitute(r, arguments, object));
+    for (const LockRef& r : effect.released)
+      release(state, in_caller(r, target, arguments, object));
     if (target.kind == CallTarget::Kind::destructor && object != nullptr &&
         !effect.released.empty())
       std::erase_if(state.held, [&](const HeldLock& h) { return h.owner == *object; });
     for (const Acquisition& a : effect.held_on_return) {
-      LockOperand operand{substitute(a.operand.lock, arguments, object), a.operand.recursive};
+      LockOperand operand{in_caller(a.operand.lock, target, arguments, object),
+                          a.operand.recursive};
       if (!operand.lock.named()) continue;
       std::optional<LockRef> owner;
       if (target.kind == CallTarget::Kind::constructor && object != nullptr) owner = *object;
@@ -533,7 +571,8 @@ class FunctionFlow {
       if (held != state.held.end()) {
         held->count = std::min(held->count + 1, kMaxCount);
       } else {
-        push_held(state, operand, a.mode, prefixed(op.site, a.path), -1, owner, a.suppressed);
+        push_held(state, operand, a.mode, prefixed(op.site, a.path),
+                  owner ? -1 : scoped_owner(state, operand.lock), owner, a.suppressed);
         state.held.back().definite = a.definite;
       }
     }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lock_ref.h"
@@ -41,6 +42,10 @@ struct CallTarget {
   // Per callee parameter: the integer constant the call passes, if it passes one. A callee
   // whose branches test that parameter is analysed for the value (Successor::only_if).
   std::vector<std::optional<std::int64_t>> constants;
+  // A destructor of a local object: the reference members ("Class::field") that its
+  // constructor bound to a parameter, and the lock the caller passed there. The destructor's
+  // `this->m_mtx` is that lock (an unannotated unlock guard takes back what it released).
+  std::vector<std::pair<std::string, LockRef>> bound_members;
 };
 
 enum class OpKind : std::uint8_t {

@@ -32,10 +32,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Frame, function, file, line, column)
 
 namespace lockorder::analyzer {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element, view)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element, view,
+                                   class_start)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object,
-                                   constants)
+                                   constants, bound_members)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,
                                    facts, site, suppressed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParameterTest, parameter, relation, value)

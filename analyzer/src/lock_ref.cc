@@ -13,12 +13,25 @@ std::string short_name(const std::string& field) {
 
 std::string LockRef::lock_class() const {
   if (!fields.empty()) {
-    std::string name = fields.front();
-    for (std::size_t i = 1; i < fields.size(); ++i) name += "." + short_name(fields[i]);
+    const std::size_t start =
+        class_start >= 0 && static_cast<std::size_t>(class_start) < fields.size() ? class_start : 0;
+    std::string name = fields[start];
+    for (std::size_t i = start + 1; i < fields.size(); ++i) name += "." + short_name(fields[i]);
     return name;
   }
   if (root == Root::global || root == Root::local) return name;
   return {};
+}
+
+void LockRef::append_field(std::string field, bool lock_typed) {
+  if (lock_typed && class_start < 0) class_start = static_cast<int>(fields.size());
+  fields.push_back(std::move(field));
+}
+
+void LockRef::append_fields(const LockRef& inner) {
+  if (class_start < 0 && inner.class_start >= 0)
+    class_start = static_cast<int>(fields.size()) + inner.class_start;
+  fields.insert(fields.end(), inner.fields.begin(), inner.fields.end());
 }
 
 std::strong_ordering LockRef::operator<=>(const LockRef& other) const {
@@ -42,11 +55,13 @@ LockRef substitute(const LockRef& inner, const std::vector<const LockRef*>& argu
   } else {
     outer = *base;
   }
-  outer.fields.insert(outer.fields.end(), inner.fields.begin(), inner.fields.end());
+  outer.append_fields(inner);
   if (outer.fields.size() > kMaxFields) {
     // Recursion over a linked structure (`node->next->mu`) would grow paths without end: keep
     // the innermost fields, which name the lock, and forget which object they started from.
+    const int dropped = static_cast<int>(outer.fields.size() - kMaxFields);
     outer.fields.erase(outer.fields.begin(), outer.fields.end() - kMaxFields);
+    outer.class_start = outer.class_start >= dropped ? outer.class_start - dropped : -1;
     outer.root = LockRef::Root::unknown;
     outer.name.clear();
     outer.parameter = 0;

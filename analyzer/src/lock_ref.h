@@ -39,10 +39,18 @@ struct LockRef {
   // with, not one lock class, so the static graph orders nothing by it (one class for all
   // guards' locks would join every lock they guard in false cycles).
   bool view = false;
+  // The first field whose type is a lock (frontend::is_lock_type), or -1 when none is known:
+  // the fields before it only say which object holds the lock, and the lock class starts there.
+  int class_start = -1;
 
-  // The lock class: the fields from the first ("DBImpl::mutex_", "Wrapper::impl_.mu_"), or the
-  // root's name when there are none; empty when unnamed.
+  // The lock class: the fields from the first lock-typed one ("CUDT::m_ConnectionLock" for
+  // `sock->m_UDT.m_ConnectionLock`, "DBImpl::mutex_" for `mutex_.mu_`), or from the first when
+  // none is known ("Wrapper::impl_.mu_"), or the root's name when there are none; empty when
+  // unnamed.
   std::string lock_class() const;
+  // Appends a field (`lock_typed`: its type is a lock), or another path's fields.
+  void append_field(std::string field, bool lock_typed);
+  void append_fields(const LockRef& inner);
   // Whether the path names a lock at all (an unknown root with no field does not). A parameter
   // or `this` itself is named here and gets its class once substituted at a call.
   bool named() const { return root != Root::unknown || !fields.empty(); }

@@ -60,7 +60,7 @@ std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const 
   LockRef ref;
   if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl)) {
     ref.root = LockRef::Root::object;
-    ref.fields.push_back(field_name(field));
+    ref.append_field(field_name(field), is_lock_type(field->getType()));
     ref.spelling = field->getNameAsString();
     return ref;
   }
@@ -131,7 +131,7 @@ std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
       base = LockRef{};
       base->root = LockRef::Root::unknown;
     }
-    base->fields.push_back(field_name(field));
+    base->append_field(field_name(field), is_lock_type(field->getType()));
     base->view = base->view || view;
     const bool through_this =
         llvm::isa<clang::CXXThisExpr>(member->getBase()->IgnoreParenImpCasts());
@@ -227,6 +227,7 @@ std::optional<LockRef> AccessPaths::reference_member_target(const clang::FieldDe
       LockRef target;
       target.root = LockRef::Root::unknown;
       target.fields = {bound->fields.back()};
+      if (bound->class_start + 1 == static_cast<int>(bound->fields.size())) target.class_start = 0;
       target.element = bound->element;
       return target;
     }
@@ -258,7 +259,7 @@ std::optional<LockRef> AccessPaths::accessor_result(const clang::CallExpr* call,
     path = LockRef{};
     path->root = LockRef::Root::unknown;
   }
-  path->fields.insert(path->fields.end(), inner->fields.begin(), inner->fields.end());
+  path->append_fields(*inner);
   path->element = path->element || inner->element;
   path->view = path->view || inner->view;
   const std::string accessor = callee->getNameAsString() + "()";

@@ -176,15 +176,17 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
 }
 
 void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::Stmt* where) {
+  // A scope's end destroys it (a return or a jump: their statement's start is the place).
+  const bool at_end = llvm::isa_and_nonnull<clang::CompoundStmt>(where);
   if (auto it = at_destruction_.find(var); it != at_destruction_.end()) {
-    for (const Op& op : it->second) emit(op, where);
+    for (const Op& op : it->second) emit(op, where, at_end);
     return;
   }
   if (auto it = slots_.find(var); it != slots_.end()) {
     Op end;
     end.kind = OpKind::guard_end;
     end.slot = it->second;
-    emit(std::move(end), where);
+    emit(std::move(end), where, at_end);
     return;
   }
   // A user's RAII object: its destructor's summary says what it releases.
@@ -200,13 +202,16 @@ void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::
   call.call.name = dtor->getQualifiedNameAsString();
   call.call.kind = CallTarget::Kind::destructor;
   call.call.object = paths_.of_decl(var);
-  emit(std::move(call), where);
+  if (auto bound = bound_members_.find(var); bound != bound_members_.end())
+    call.call.bound_members = bound->second;
+  emit(std::move(call), where, at_end);
 }
 
-void FunctionLowering::emit(Op op, const clang::Stmt* where) {
+void FunctionLowering::emit(Op op, const clang::Stmt* where, bool at_end) {
   if (block_ == nullptr) return;
-  const clang::SourceLocation location =
-      where != nullptr ? where->getBeginLoc() : function_.getBodyRBrace();
+  const clang::SourceLocation location = where == nullptr ? function_.getBodyRBrace()
+                                         : at_end         ? where->getEndLoc()
+                                                          : where->getBeginLoc();
   op.site = site_at(location);
   op.suppressed = op.suppressed || suppressed_at(location);
   block_->ops.push_back(std::move(op));
@@ -301,6 +306,20 @@ void FunctionLowering::emit_constructor_call(const clang::CXXConstructExpr& cons
     op.call.arguments.push_back(paths_.of(construct.getArg(i)));
     op.call.constants.push_back(BranchConditions::constant(construct.getArg(i), context_));
   }
+  // `m_mtx(m)`: the reference member is the lock the caller passes for `m`.
+  const clang::FunctionDecl* definition = nullptr;
+  if (var != nullptr && ctor->hasBody(definition))
+    for (const clang::CXXCtorInitializer* init :
+         llvm::cast<clang::CXXConstructorDecl>(definition)->inits()) {
+      const clang::FieldDecl* field = init->getMember();
+      if (field == nullptr || !field->getType()->isReferenceType()) continue;
+      const auto* ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(strip_wrappers(init->getInit()));
+      const auto* parameter = ref ? llvm::dyn_cast<clang::ParmVarDecl>(ref->getDecl()) : nullptr;
+      if (parameter == nullptr) continue;
+      const unsigned index = parameter->getFunctionScopeIndex();
+      if (index < op.call.arguments.size() && op.call.arguments[index])
+        bound_members_[var].emplace_back(field_name(field), *op.call.arguments[index]);
+    }
   emit(std::move(op), &construct);
 }
 

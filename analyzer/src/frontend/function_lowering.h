@@ -44,8 +44,9 @@ class FunctionLowering {
 
   // --- for the lock APIs ------------------------------------------------------------------
   const AccessPaths& paths() const { return paths_; }
-  // Appends `op` to the current block at `where`, with its site and suppression filled in.
-  void emit(Op op, const clang::Stmt* where);
+  // Appends `op` to the current block at `where` (its start, or its end for what a scope's end
+  // does), with its site and suppression filled in.
+  void emit(Op op, const clang::Stmt* where, bool at_end = false);
   // The guard slot of a variable (made on first use).
   int slot_for(const clang::VarDecl* var);
   // The slot of the guard an expression names (`lock`, `std::move(lock)`), if any.
@@ -98,6 +99,8 @@ class FunctionLowering {
   std::map<const clang::Expr*, TryValue> try_calls_;
   std::map<const clang::VarDecl*, TryValue> try_variables_;
   std::map<const clang::CXXConstructExpr*, const clang::VarDecl*> constructed_;
+  // Local objects whose constructor bound reference members to the locks passed to it.
+  std::map<const clang::VarDecl*, std::vector<std::pair<std::string, LockRef>>> bound_members_;
 };
 
 }  // namespace lockorder::analyzer::frontend

@@ -1,5 +1,6 @@
 #include "frontend/type_names.h"
 
+#include <clang/AST/Attr.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
@@ -28,6 +29,33 @@ bool is_lockorder(const clang::CXXRecordDecl* record, const char* name) {
     return false;
   const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(record->getDeclContext());
   return ns != nullptr && ns->getIdentifier() != nullptr && ns->getName() == "lockorder";
+}
+
+bool is_lock_type(clang::QualType type) {
+  if (type.isNull()) return false;
+  type = type.getNonReferenceType();
+  if (type->isPointerType()) type = type->getPointeeType();
+  if (const clang::Type* element = type->getBaseElementTypeUnsafe(); element != nullptr)
+    type = clang::QualType(element, 0);
+  for (clang::QualType sugar = type;;) {
+    const auto* alias = sugar->getAs<clang::TypedefType>();
+    if (alias == nullptr) break;
+    const llvm::StringRef name = alias->getDecl()->getName();
+    if (name == "pthread_mutex_t" || name == "pthread_rwlock_t" || name == "pthread_spinlock_t")
+      return true;
+    sugar = alias->desugar();
+  }
+  const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
+  if (record == nullptr || !record->hasDefinition()) return false;
+  for (const char* name : {"mutex", "recursive_mutex", "timed_mutex", "recursive_timed_mutex",
+                           "shared_mutex", "shared_timed_mutex"})
+    if (is_std(record, name)) return true;
+  if (record->hasAttr<clang::CapabilityAttr>()) return true;
+  for (const clang::CXXMethodDecl* method : record->methods())
+    if (method->getIdentifier() != nullptr &&
+        (method->getName() == "lock" || method->getName() == "Lock"))
+      return true;
+  return false;
 }
 
 std::string qualified_name(const clang::CXXRecordDecl* record) {

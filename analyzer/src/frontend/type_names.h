@@ -20,6 +20,12 @@ bool is_std(const clang::CXXRecordDecl* record, const char* name);
 bool is_lockorder(const clang::CXXRecordDecl* record, const char* name);
 // The record's qualified name without template arguments ("leveldb::port::Mutex").
 std::string qualified_name(const clang::CXXRecordDecl* record);
+// Whether a value of this type (or what it points or refers to, or an array's element) is a
+// lock: pthread's lock types, the standard mutexes, a class annotated as a capability, or a
+// class with a lock()/Lock() method (a wrapper such as LevelDB's port::Mutex). A member of such
+// a type starts its lock class (LockRef::class_start): the lock it names is that member,
+// whichever object it was reached through.
+bool is_lock_type(clang::QualType type);
 // The expression under parentheses, implicit casts, cleanups and temporaries.
 const clang::Expr* strip_wrappers(const clang::Expr* expr);
 
