@@ -56,6 +56,13 @@ struct Binding {
   bool scoped = false;
 };
 
+struct Detached {
+  LockRef lock;
+  int slot = -1;
+  std::optional<LockRef> owner;
+  bool operator==(const Detached& other) const = default;
+};
+
 struct FlowState {
   bool reached = false;
   std::vector<HeldLock> held;  // in acquisition order
@@ -66,11 +73,15 @@ struct FlowState {
   // function releases for its caller if it returns now.
   std::vector<LockRef> unrestored;
   std::vector<std::pair<int, bool>> facts;  // sorted: conditions known on every path here
+  // Locks a guard or a user's RAII object held and that were released by hand (`mu.unlock()`,
+  // an unlock guard): taken back, they are that holder's again, so it releases them at its end
+  // and paths that did and did not cycle them join as one hold.
+  std::vector<Detached> detached;
 
   bool operator==(const FlowState& other) const {
     if (reached != other.reached || held != other.held || pending != other.pending ||
         released_entry != other.released_entry || unrestored != other.unrestored ||
-        facts != other.facts || slots.size() != other.slots.size())
+        facts != other.facts || detached != other.detached || slots.size() != other.slots.size())
       return false;
     for (auto a = slots.begin(), b = other.slots.begin(); a != slots.end(); ++a, ++b)
       if (a->first != b->first) return false;
@@ -120,6 +131,9 @@ void join_into(FlowState& into, const FlowState& from) {
   std::set_intersection(into.facts.begin(), into.facts.end(), from.facts.begin(), from.facts.end(),
                         std::back_inserter(agreed));
   into.facts = std::move(agreed);
+  for (const Detached& d : from.detached)
+    if (std::find(into.detached.begin(), into.detached.end(), d) == into.detached.end())
+      into.detached.push_back(d);
 }
 
 bool holds(const ParameterTest& test, std::int64_t value) {
@@ -386,6 +400,7 @@ class FunctionFlow {
   void drop_slot(FlowState& state, int slot) {
     std::erase_if(state.held, [&](const HeldLock& h) { return h.slot == slot; });
     std::erase_if(state.pending, [&](const PendingTry& p) { return p.slot == slot; });
+    std::erase_if(state.detached, [&](const Detached& d) { return d.slot == slot; });
   }
 
   void adopt(FlowState& state, const Binding& binding, const Op& op) {
@@ -409,25 +424,8 @@ class FunctionFlow {
       if (!operand.lock.named()) continue;
       if (reenter(state, operand, mode, {site}, before)) continue;
       order_after_held(state, operand, mode, {site}, {}, before, suppressed);
-      push_held(state, operand, mode, {site}, slot < 0 ? scoped_owner(state, operand.lock) : slot,
-                std::nullopt, suppressed);
+      push_held(state, operand, mode, {site}, slot, std::nullopt, suppressed);
     }
-  }
-
-  // A lock taken back by hand inside the scope of a scoped guard that it was released from
-  // (`mu.unlock(); ...; mu.lock();`, an unlock guard's destructor) is the guard's again: the
-  // guard releases it at its end, and paths that did and did not cycle it join as one hold.
-  static int scoped_owner(const FlowState& state, const LockRef& lock) {
-    for (const auto& [slot, binding] : state.slots) {
-      if (!binding.scoped) continue;
-      const bool binds = std::any_of(binding.operands.begin(), binding.operands.end(),
-                                     [&](const LockOperand& o) { return o.lock == lock; });
-      const bool owns = std::any_of(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
-        return h.slot == slot && h.operand.lock == lock;
-      });
-      if (binds && !owns) return slot;
-    }
-    return -1;
   }
 
   // The lock is already held: re-entry (counted) or a double-lock. Returns whether it was held.
@@ -497,6 +495,14 @@ class FunctionFlow {
                  std::optional<LockRef> owner, bool suppressed) {
     std::erase(state.released_entry, operand.lock);
     const bool restores = std::erase(state.unrestored, operand.lock) > 0;
+    if (slot < 0 && !owner)
+      if (auto d = std::find_if(state.detached.begin(), state.detached.end(),
+                                [&](const Detached& x) { return x.lock == operand.lock; });
+          d != state.detached.end()) {
+        slot = d->slot;
+        owner = d->owner;
+        state.detached.erase(d);
+      }
     state.held.push_back(
         {operand, mode, std::move(path), slot, std::move(owner), 1, true, suppressed, restores});
   }
@@ -509,7 +515,9 @@ class FunctionFlow {
     for (auto it = state.held.rbegin(); it != state.held.rend(); ++it) {
       if (!(it->operand.lock == lock)) continue;
       if (it->restores) insert_sorted(state.unrestored, lock);
-      if (--it->count == 0) state.held.erase(std::next(it).base());
+      if (--it->count > 0) return;
+      if (it->slot >= 0 || it->owner) state.detached.push_back({lock, it->slot, it->owner});
+      state.held.erase(std::next(it).base());
       return;
     }
     // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
@@ -551,14 +559,19 @@ class FunctionFlow {
                            a.suppressed || op.suppressed);
       }
     }
-    if (callees.empty()) return;
-    const FunctionSummary& effect = *callees.front().summary;
-    for (const LockRef& r : effect.released)
-      release(state, in_caller(r, target, arguments, object));
+    const FunctionSummary* effect = callees.empty() ? nullptr : callees.front().summary;
+    if (effect != nullptr)
+      for (const LockRef& r : effect->released)
+        release(state, in_caller(r, target, arguments, object));
+    // Destroying an object whose constructor took locks ends those holds when its destructor
+    // releases anything or runs only its members' destructors.
     if (target.kind == CallTarget::Kind::destructor && object != nullptr &&
-        !effect.released.empty())
+        (target.ends_holds || (effect != nullptr && !effect->released.empty()))) {
       std::erase_if(state.held, [&](const HeldLock& h) { return h.owner == *object; });
-    for (const Acquisition& a : effect.held_on_return) {
+      std::erase_if(state.detached, [&](const Detached& d) { return d.owner == *object; });
+    }
+    if (effect == nullptr) return;
+    for (const Acquisition& a : effect->held_on_return) {
       LockOperand operand{in_caller(a.operand.lock, target, arguments, object),
                           a.operand.recursive};
       if (!operand.lock.named()) continue;
@@ -571,8 +584,7 @@ class FunctionFlow {
       if (held != state.held.end()) {
         held->count = std::min(held->count + 1, kMaxCount);
       } else {
-        push_held(state, operand, a.mode, prefixed(op.site, a.path),
-                  owner ? -1 : scoped_owner(state, operand.lock), owner, a.suppressed);
+        push_held(state, operand, a.mode, prefixed(op.site, a.path), -1, owner, a.suppressed);
         state.held.back().definite = a.definite;
       }
     }

@@ -46,6 +46,9 @@ struct CallTarget {
   // constructor bound to a parameter, and the lock the caller passed there. The destructor's
   // `this->m_mtx` is that lock (an unannotated unlock guard takes back what it released).
   std::vector<std::pair<std::string, LockRef>> bound_members;
+  // An implicit destructor: it runs its members' destructors, which end whatever the object's
+  // constructor left held (a class that holds its lock through a guard member).
+  bool ends_holds = false;
 };
 
 enum class OpKind : std::uint8_t {

@@ -36,7 +36,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spell
                                    class_start)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object,
-                                   constants, bound_members)
+                                   constants, bound_members, ends_holds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,
                                    facts, site, suppressed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParameterTest, parameter, relation, value)

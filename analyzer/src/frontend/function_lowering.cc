@@ -90,10 +90,15 @@ FunctionIR FunctionLowering::lower() {
   clang::CFG::BuildOptions options;
   options.setAllAlwaysAdd();
   options.AddImplicitDtors = true;
+  options.AddInitializers = true;
   options.AddTemporaryDtors = true;
   std::unique_ptr<clang::CFG> cfg = clang::CFG::buildCFG(&function_, body, &context_, options);
   if (!cfg) return ir;
   InitialiserFinder(constructed_).TraverseStmt(body);
+  if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(&function_))
+    for (const clang::CXXCtorInitializer* init : ctor->inits())
+      if (init->getMember() != nullptr && init->getInit() != nullptr)
+        member_initialisers_.insert(strip_wrappers(init->getInit()));
   const BranchConditions conditions(function_, *cfg, context_);
   conditions_ = &conditions;
 
@@ -204,6 +209,7 @@ void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::
   call.call.object = paths_.of_decl(var);
   if (auto bound = bound_members_.find(var); bound != bound_members_.end())
     call.call.bound_members = bound->second;
+  call.call.ends_holds = dtor->isImplicit();
   emit(std::move(call), where, at_end);
 }
 
@@ -221,7 +227,9 @@ void FunctionLowering::end_if_temporary(const clang::VarDecl* var, int slot,
                                         const clang::Stmt* where) {
   if (var != nullptr) return;
   Op end;
-  end.kind = OpKind::guard_end;
+  // A guard member made by a constructor's initialiser outlives the constructor: its locks
+  // stay held for the object (whose destruction ends them), not for a slot of this function.
+  end.kind = member_initialisers_.count(where) ? OpKind::guard_disown : OpKind::guard_end;
   end.slot = slot;
   emit(std::move(end), where);
 }

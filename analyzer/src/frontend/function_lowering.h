@@ -99,6 +99,7 @@ class FunctionLowering {
   std::map<const clang::Expr*, TryValue> try_calls_;
   std::map<const clang::VarDecl*, TryValue> try_variables_;
   std::map<const clang::CXXConstructExpr*, const clang::VarDecl*> constructed_;
+  std::set<const clang::Stmt*> member_initialisers_;  // a constructor's member initialisers
   // Local objects whose constructor bound reference members to the locks passed to it.
   std::map<const clang::VarDecl*, std::vector<std::pair<std::string, LockRef>>> bound_members_;
 };
