@@ -251,28 +251,45 @@ class FunctionFlow {
     }
   }
 
-  // Joins `next` into the block's state with the same facts (or its only state, once there
-  // were too many). Returns whether the block's states changed.
+  // Joins `next` into the block's state with the same facts, else into one that holds the same
+  // (facts that change nothing about the locks are not worth a state of their own: only the
+  // ones that decide a lock operation are kept apart), else keeps it as a state of its own, up
+  // to kMaxVariants (then the block's states are joined into one and stay joined). Returns
+  // whether the block's states changed.
   bool merge_into(std::size_t block, FlowState next) {
     std::vector<FlowState>& variants = entry_[block];
-    if (!collapsed_[block] && variants.size() == kMaxVariants &&
-        std::none_of(variants.begin(), variants.end(),
-                     [&](const FlowState& v) { return v.facts == next.facts; })) {
-      FlowState all;
-      for (const FlowState& v : variants) join_into(all, v);
-      variants.assign(1, std::move(all));
-      collapsed_[block] = true;
-    }
-    for (FlowState& variant : variants) {
-      if (!collapsed_[block] && variant.facts != next.facts) continue;
+    auto join = [&](FlowState& variant) {
       FlowState joined = variant;
       join_into(joined, next);
       if (joined == variant) return false;
       variant = std::move(joined);
       return true;
+    };
+    if (collapsed_[block]) return join(variants.front());
+    for (FlowState& variant : variants)
+      if (variant.facts == next.facts) return join(variant);
+    for (FlowState& variant : variants)
+      if (same_locks(variant, next)) return join(variant);
+    if (variants.size() == kMaxVariants) {
+      FlowState all;
+      for (const FlowState& v : variants) join_into(all, v);
+      variants.assign(1, std::move(all));
+      collapsed_[block] = true;
+      return join(variants.front()) || true;
     }
     variants.push_back(std::move(next));
     return true;
+  }
+
+  // Whether two states hold the same locks the same way (in whatever order they were taken),
+  // with the same try-locks pending and guards bound: what a later test could tell apart.
+  static bool same_locks(const FlowState& a, const FlowState& b) {
+    if (a.held.size() != b.held.size() || !(a.pending == b.pending) ||
+        a.slots.size() != b.slots.size())
+      return false;
+    for (auto x = a.slots.begin(), y = b.slots.begin(); x != a.slots.end(); ++x, ++y)
+      if (x->first != y->first) return false;
+    return std::is_permutation(a.held.begin(), a.held.end(), b.held.begin());
   }
 
   // The state along a successor edge, or nothing if the edge cannot be taken from it: a tested
@@ -424,6 +441,13 @@ class FunctionFlow {
       if (!operand.lock.named()) continue;
       if (reenter(state, operand, mode, {site}, before)) continue;
       order_after_held(state, operand, mode, {site}, {}, before, suppressed);
+      // An element of a lock array taken while one is maybe held (left over from a loop's
+      // earlier iteration on some path) is taken as that one: the loop body that takes and
+      // releases `locks[i]` on every path holds none of them at its head.
+      if (operand.lock.element)
+        std::erase_if(state.held, [&](const HeldLock& h) {
+          return !h.definite && h.slot < 0 && h.operand.lock == operand.lock;
+        });
       push_held(state, operand, mode, {site}, slot, std::nullopt, suppressed);
     }
   }
