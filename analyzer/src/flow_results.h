@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,18 @@ struct Acquisition {
   // enter() around a recursion counter: callers hold it maybe, which orders what follows but
   // never makes a double-lock).
   bool definite = true;
+  // In held_on_return: held only when the function returns zero (`return 0;` with the lock
+  // taken, other results without: extstore_write_request), or only when it returns non-zero
+  // (a pointer to the lock, NULL when the try failed: item_trylock). A caller that tests the
+  // result holds it on the matching branch only.
+  ReturnValue held_when = ReturnValue::unknown;  // unknown: whatever it returns
 };
 
 struct FunctionSummary {
   std::vector<Acquisition> acquisitions;    // may take
   std::vector<Acquisition> held_on_return;  // takes and still holds on some or every return
   std::vector<LockRef> released;            // releases locks it did not take (unlock helpers)
+  std::optional<LockRef> returns;           // the lock it returns a pointer or reference to
 
   bool operator==(const FunctionSummary& other) const;
 };

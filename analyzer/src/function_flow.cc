@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,10 +46,19 @@ struct PendingTry {
   int slot = -1;
   std::vector<LockOperand> operands;
   Mode mode = Mode::exclusive;
-  const Site* site = nullptr;
+  Path path;  // where it is taken
   bool suppressed = false;
-  bool operator==(const PendingTry& other) const { return try_id == other.try_id; }
+  bool on_success = true;  // held on the branch where the attempt succeeded, or where it failed
+  bool operator==(const PendingTry& other) const {
+    return try_id == other.try_id && operands.size() == other.operands.size() &&
+           std::equal(operands.begin(), operands.end(), other.operands.begin(),
+                      [](const LockOperand& a, const LockOperand& b) { return a.lock == b.lock; });
+  }
 };
+
+// The fact that says what the function returned on this path (true: zero), kept apart from the
+// conditions' facts (BranchConditions numbers those from 0).
+constexpr int kReturnFact = std::numeric_limits<int>::max();
 
 struct Binding {
   std::vector<LockOperand> operands;
@@ -150,6 +160,10 @@ bool holds(const ParameterTest& test, std::int64_t value) {
       return value > test.value;
     case ParameterTest::Relation::ge:
       return value >= test.value;
+    case ParameterTest::Relation::any_bits:
+      return (value & test.value) != 0;
+    case ParameterTest::Relation::no_bits:
+      return (value & test.value) == 0;
   }
   return true;
 }
@@ -211,17 +225,18 @@ class FunctionFlow {
     FlowState start;
     start.reached = true;
     entry_[0].push_back(std::move(start));
+    find_aliases();
     solve();
     recording_ = true;
-    FlowState exit;
+    std::vector<FlowState> exits;
     for (std::size_t b = 0; b < function_.blocks.size(); ++b) {
       for (const FlowState& variant : entry_[b]) {
         FlowState state = variant;
         run_block(function_.blocks[b], state);
-        if (function_.blocks[b].successors.empty()) join_into(exit, state);
+        if (function_.blocks[b].successors.empty()) exits.push_back(std::move(state));
       }
     }
-    finish_summary(exit);
+    finish_summary(exits);
     return std::move(result_);
   }
 
@@ -311,17 +326,48 @@ class FunctionFlow {
       }
     }
     if (succ.try_id < 0 && succ.slot < 0) return next;
-    auto tested = std::find_if(next.pending.begin(), next.pending.end(), [&](const PendingTry& p) {
+    auto tests = [&](const PendingTry& p) {
       return succ.try_id >= 0 ? p.try_id == succ.try_id : p.slot == succ.slot;
-    });
-    if (tested == next.pending.end()) return next;
-    PendingTry attempt = std::move(*tested);
-    next.pending.erase(tested);
-    if (succ.succeeded)
-      for (const LockOperand& operand : attempt.operands)
-        push_held(next, operand, attempt.mode, {attempt.site}, attempt.slot, std::nullopt,
-                  attempt.suppressed);
+    };
+    std::vector<PendingTry> attempts;
+    for (const PendingTry& p : next.pending)
+      if (tests(p)) attempts.push_back(p);
+    std::erase_if(next.pending, tests);
+    for (const PendingTry& attempt : attempts)
+      if (succ.succeeded == attempt.on_success)
+        for (const LockOperand& operand : attempt.operands)
+          push_held(next, operand, attempt.mode, attempt.path, attempt.slot, std::nullopt,
+                    attempt.suppressed);
     return next;
+  }
+
+  // A local variable that stores a callee's result which points to a lock names that lock.
+  const LockRef& aliased(const LockRef& lock) const {
+    if (lock.root != LockRef::Root::local || !lock.fields.empty()) return lock;
+    auto it = aliases_.find(lock.name);
+    return it == aliases_.end() ? lock : it->second;
+  }
+  std::vector<LockOperand> aliased(const std::vector<LockOperand>& operands) const {
+    std::vector<LockOperand> out = operands;
+    for (LockOperand& operand : out) operand.lock = aliased(operand.lock);
+    return out;
+  }
+
+  // `hold = item_trylock(hv)`: `hold` names the lock item_trylock returns a pointer to.
+  void find_aliases() {
+    for (const Block& block : function_.blocks)
+      for (const Op& op : block.ops) {
+        if (op.kind != OpKind::call || !op.result || op.result->root != LockRef::Root::local)
+          continue;
+        const std::vector<ResolvedCallee> callees = resolve_(op.call);
+        if (callees.empty() || !callees.front().summary->returns) continue;
+        std::vector<const LockRef*> arguments;
+        for (const auto& argument : op.call.arguments)
+          arguments.push_back(argument ? &*argument : nullptr);
+        LockRef lock = in_caller(*callees.front().summary->returns, op.call, arguments,
+                                 op.call.object ? &*op.call.object : nullptr);
+        if (lock.named()) aliases_.emplace(op.result->name, std::move(lock));
+      }
   }
 
   void run_block(const Block& block, FlowState& state) {
@@ -338,13 +384,14 @@ class FunctionFlow {
   void apply(const Op& op, FlowState& state) {
     switch (op.kind) {
       case OpKind::acquire:
-        acquire_all(state, op.operands, op.mode, &op.site, -1, op.suppressed);
+        acquire_all(state, aliased(op.operands), op.mode, &op.site, -1, op.suppressed);
         break;
       case OpKind::try_acquire:
-        state.pending.push_back({op.try_id, -1, op.operands, op.mode, &op.site, op.suppressed});
+        state.pending.push_back(
+            {op.try_id, -1, aliased(op.operands), op.mode, {&op.site}, op.suppressed});
         break;
       case OpKind::release:
-        for (const LockOperand& operand : op.operands) release(state, operand.lock);
+        for (const LockOperand& operand : op.operands) release(state, aliased(operand.lock));
         break;
       case OpKind::guard_acquire:
         if (const Binding* binding = bind(state, op))
@@ -353,7 +400,7 @@ class FunctionFlow {
       case OpKind::guard_try:
         if (const Binding* binding = bind(state, op))
           state.pending.push_back(
-              {op.try_id, op.slot, binding->operands, binding->mode, &op.site, op.suppressed});
+              {op.try_id, op.slot, binding->operands, binding->mode, {&op.site}, op.suppressed});
         break;
       case OpKind::guard_adopt:
         if (const Binding* binding = bind(state, op)) adopt(state, *binding, op);
@@ -382,6 +429,9 @@ class FunctionFlow {
         break;
       case OpKind::call:
         call(state, op);
+        break;
+      case OpKind::returns:
+        returned(state, op);
         break;
       case OpKind::forget:
         std::erase_if(state.facts, [&](const std::pair<int, bool>& fact) {
@@ -553,7 +603,7 @@ class FunctionFlow {
     const CallTarget& target = op.call;
     std::vector<const LockRef*> arguments;
     for (const auto& argument : target.arguments)
-      arguments.push_back(argument ? &*argument : nullptr);
+      arguments.push_back(argument ? &aliased(*argument) : nullptr);
     const LockRef* object = target.object ? &*target.object : nullptr;
     const std::vector<ResolvedCallee> callees = resolve_(target);
     if (recording_) {
@@ -599,14 +649,26 @@ class FunctionFlow {
       LockOperand operand{in_caller(a.operand.lock, target, arguments, object),
                           a.operand.recursive};
       if (!operand.lock.named()) continue;
+      // Held only with some results: on the branches that test the result that way.
+      if (a.held_when != ReturnValue::unknown && op.try_id >= 0) {
+        state.pending.push_back({op.try_id,
+                                 -1,
+                                 {operand},
+                                 a.mode,
+                                 prefixed(op.site, a.path),
+                                 a.suppressed,
+                                 a.held_when == ReturnValue::nonzero});
+        continue;
+      }
       std::optional<LockRef> owner;
       if (target.kind == CallTarget::Kind::constructor && object != nullptr) owner = *object;
-      // Already held: the acquisitions above reported it if it was a double-lock.
+      // Already held: the acquisitions above reported it if it was a double-lock. A maybe-held
+      // lock is counted once (re-entry counts matter for recursive locks that are held).
       auto held = std::find_if(state.held.begin(), state.held.end(), [&](const HeldLock& h) {
         return h.operand.lock == operand.lock && !operand.lock.element;
       });
       if (held != state.held.end()) {
-        held->count = std::min(held->count + 1, kMaxCount);
+        if (held->definite && a.definite) held->count = std::min(held->count + 1, kMaxCount);
       } else {
         push_held(state, operand, a.mode, prefixed(op.site, a.path), -1, owner, a.suppressed);
         state.held.back().definite = a.definite;
@@ -629,13 +691,54 @@ class FunctionFlow {
     return false;
   }
 
-  void finish_summary(const FlowState& exit) {
+  // What a return tells the caller: the lock it returns a pointer to, and (as a fact of the path)
+  // whether it returned zero.
+  void returned(FlowState& state, const Op& op) {
+    std::erase_if(state.facts, [](const auto& fact) { return fact.first == kReturnFact; });
+    if (op.returned != ReturnValue::unknown)
+      state.facts.emplace_back(kReturnFact, op.returned == ReturnValue::zero);
+    if (!recording_ || op.operands.empty()) return;
+    if (!returns_seen_) {
+      result_.summary.returns = aliased(op.operands.front().lock);
+      returns_seen_ = true;
+    } else if (result_.summary.returns &&
+               !(*result_.summary.returns == aliased(op.operands.front().lock))) {
+      result_.summary.returns.reset();  // one of several: none
+    }
+  }
+
+  static ReturnValue returned_value(const FlowState& state) {
+    for (const auto& [fact, zero] : state.facts)
+      if (fact == kReturnFact) return zero ? ReturnValue::zero : ReturnValue::nonzero;
+    return ReturnValue::unknown;
+  }
+
+  void finish_summary(const std::vector<FlowState>& exits) {
+    FlowState exit;
+    for (const FlowState& state : exits) join_into(exit, state);
     if (!exit.reached) return;
     result_.summary.released = exit.unrestored;
-    for (const HeldLock& h : exit.held)
-      if (h.slot == -1 && !h.restores)
-        result_.summary.held_on_return.push_back(
-            {h.operand, h.mode, h.path, {}, h.suppressed, h.definite});
+    for (const HeldLock& h : exit.held) {
+      if (h.slot != -1 || h.restores) continue;
+      Acquisition held{h.operand, h.mode, h.path, {}, h.suppressed, h.definite};
+      // Held only with one kind of result: every return that holds it returns zero, or none
+      // that returns zero does (and some does).
+      bool zero_holds = false, zero_without = false, other_holds = false, other_without = false;
+      for (const FlowState& state : exits) {
+        const bool holds = std::any_of(state.held.begin(), state.held.end(),
+                                       [&](const HeldLock& x) { return x.same_holding(h); });
+        const bool zero = returned_value(state) == ReturnValue::zero;
+        (zero ? (holds ? zero_holds : zero_without) : (holds ? other_holds : other_without)) = true;
+      }
+      if (zero_holds && !other_holds) {
+        held.held_when = ReturnValue::zero;
+        held.definite = !zero_without && h.definite;
+      } else if (other_holds && !zero_holds && zero_without) {
+        held.held_when = ReturnValue::nonzero;
+        held.definite = !other_without && h.definite;
+      }
+      result_.summary.held_on_return.push_back(std::move(held));
+    }
   }
 
   const FunctionIR& function_;
@@ -644,6 +747,8 @@ class FunctionFlow {
   std::vector<std::vector<FlowState>> entry_;  // per block: a state per set of facts
   std::vector<bool> collapsed_;                // blocks whose states were joined into one
   bool recording_ = false;
+  bool returns_seen_ = false;
+  std::map<std::string, LockRef> aliases_;  // local variable -> the lock it points to
   FunctionResult result_;
   // Where each (lock, mode, released_first) is in result_.summary.acquisitions.
   std::map<std::tuple<LockRef, Mode, std::vector<LockRef>>, std::vector<std::size_t>>
@@ -664,12 +769,13 @@ bool FunctionSummary::operator==(const FunctionSummary& other) const {
                                x.released_first == y.released_first;
                       });
   };
-  const bool same_certainty = std::equal(
-      held_on_return.begin(), held_on_return.end(), other.held_on_return.begin(),
-      other.held_on_return.end(),
-      [](const Acquisition& x, const Acquisition& y) { return x.definite == y.definite; });
+  const bool same_certainty =
+      std::equal(held_on_return.begin(), held_on_return.end(), other.held_on_return.begin(),
+                 other.held_on_return.end(), [](const Acquisition& x, const Acquisition& y) {
+                   return x.definite == y.definite && x.held_when == y.held_when;
+                 });
   return same(acquisitions, other.acquisitions) && same(held_on_return, other.held_on_return) &&
-         same_certainty && released == other.released;
+         same_certainty && released == other.released && returns == other.returns;
 }
 
 FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve,

@@ -66,7 +66,12 @@ enum class OpKind : std::uint8_t {
   guard_end,      // guard `slot` is destroyed: unlocks what it owns
   call,           // a call to another function
   forget,         // a variable that conditions `facts` read was assigned: they no longer hold
+  returns,        // the function returns `returned`; operands: the lock it returns a pointer or
+                  // reference to, if the value names one
 };
+
+// What a return statement's value is, as far as a caller's test of it can tell.
+enum class ReturnValue : std::uint8_t { unknown, zero, nonzero };
 
 struct Op {
   OpKind kind = OpKind::acquire;
@@ -74,21 +79,29 @@ struct Op {
   std::vector<LockOperand> operands;
   int slot = -1;       // guard ops: the guard's slot (per function)
   int from_slot = -1;  // guard_move
-  int try_id = -1;     // try_acquire, guard_try: names the attempt for the branches that test it
+  // try_acquire, guard_try: names the attempt for the branches that test it; call: names its
+  // result, for a callee that returns holding a lock only with some results (Successor::try_id
+  // then tests the result: `succeeded` on the branch where it is non-zero).
+  int try_id = -1;
   // Guard ops: the guard unlocks its locks when it ends whatever was done to them meanwhile
   // (lock_guard, scoped_lock, annotated scoped guards: `mu.Unlock(); ...; mu.Lock();` inside
   // the scope is theirs to release), rather than only what it still owns (unique_lock).
   bool scoped = false;
-  CallTarget call;         // call
-  std::vector<int> facts;  // forget
+  CallTarget call;  // call
+  // call: the local variable its result is stored in (`hold = item_trylock(hv)`), so that a
+  // lock the callee returns a pointer to is known by that variable's name.
+  std::optional<LockRef> result;
+  std::vector<int> facts;                       // forget
+  ReturnValue returned = ReturnValue::unknown;  // returns
   Site site;
   bool suppressed = false;  // a suppression comment on the acquisition's line
 };
 
 // `parameter relation value`: a comparison of one of the function's parameters (never assigned
-// in it) with a constant, true on the successor that carries it.
+// in it) with a constant, true on the successor that carries it; `any_bits` and `no_bits` test
+// `parameter & value` against zero (flag words: `if (flags & RETURN_ITEM)`).
 struct ParameterTest {
-  enum class Relation : std::uint8_t { eq, ne, lt, le, gt, ge };
+  enum class Relation : std::uint8_t { eq, ne, lt, le, gt, ge, any_bits, no_bits };
   int parameter = 0;  // index among the declared parameters (`this` not counted)
   Relation relation = Relation::eq;
   std::int64_t value = 0;

@@ -38,7 +38,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object,
                                    constants, bound_members, ends_holds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,
-                                   facts, site, suppressed)
+                                   result, facts, returned, site, suppressed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParameterTest, parameter, relation, value)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Successor, block, try_id, slot, succeeded, only_if, fact,
                                    fact_value)

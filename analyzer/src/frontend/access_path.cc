@@ -5,6 +5,7 @@
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <llvm/Support/Path.h>
 
@@ -56,6 +57,45 @@ std::string class_name(const clang::ValueDecl* decl, const clang::ASTContext& co
   return name;
 }
 
+namespace {
+
+// Whether `var` is assigned, incremented or has its address taken anywhere in `function`.
+bool assigned_in(const clang::VarDecl* var, const clang::FunctionDecl* function) {
+  class Finder : public clang::RecursiveASTVisitor<Finder> {
+   public:
+    explicit Finder(const clang::VarDecl* var) : var_(var) {}
+    bool names(const clang::Expr* e) const {
+      const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenImpCasts());
+      return ref != nullptr && ref->getDecl() == var_;
+    }
+    bool VisitBinaryOperator(clang::BinaryOperator* op) {
+      found = found || (op->isAssignmentOp() && names(op->getLHS()));
+      return !found;
+    }
+    bool VisitUnaryOperator(clang::UnaryOperator* op) {
+      found = found || ((op->isIncrementDecrementOp() || op->getOpcode() == clang::UO_AddrOf) &&
+                        names(op->getSubExpr()));
+      return !found;
+    }
+    bool found = false;
+
+   private:
+    const clang::VarDecl* var_;
+  };
+  if (function == nullptr || function->getBody() == nullptr) return true;
+  Finder finder(var);
+  finder.TraverseStmt(function->getBody());
+  return finder.found;
+}
+
+}  // namespace
+
+bool AccessPaths::assigned(const clang::VarDecl* var) const {
+  auto [it, inserted] = assigned_.try_emplace(var, false);
+  if (inserted) it->second = assigned_in(var, function_);
+  return it->second;
+}
+
 std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const {
   LockRef ref;
   if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(decl)) {
@@ -78,8 +118,10 @@ std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const 
     ref.name = class_name(var, context_);
     return ref;
   }
-  // A local reference bound once to a lock is that lock.
-  if (var->getType()->isReferenceType() && var->getInit() != nullptr)
+  // A local reference bound once to a lock is that lock, and so is a local pointer initialised
+  // to a lock's address and never assigned (`pthread_mutex_t *lock = &locks[hv & mask];`).
+  if (var->getInit() != nullptr &&
+      (var->getType()->isReferenceType() || (var->getType()->isPointerType() && !assigned(var))))
     if (auto bound = of(var->getInit())) return bound;
   ref.root = LockRef::Root::local;
   const auto* owner = llvm::dyn_cast_or_null<clang::FunctionDecl>(var->getParentFunctionOrMethod());
@@ -91,6 +133,10 @@ std::optional<LockRef> AccessPaths::of_decl(const clang::ValueDecl* decl) const 
 std::optional<LockRef> AccessPaths::of(const clang::Expr* expr) const {
   expr = strip_wrappers(expr);
   if (expr == nullptr) return std::nullopt;
+  // `(pthread_mutex_t *) lock`: a pointer cast names what the pointer does.
+  if (const auto* cast = llvm::dyn_cast<clang::ExplicitCastExpr>(expr);
+      cast != nullptr && cast->getType()->isPointerType())
+    return of(cast->getSubExpr());
   if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(expr)) {
     if (unary->getOpcode() == clang::UO_AddrOf || unary->getOpcode() == clang::UO_Deref)
       return of(unary->getSubExpr());

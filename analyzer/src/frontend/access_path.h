@@ -7,6 +7,7 @@
 // assumed).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,7 @@ class Expr;
 class FieldDecl;
 class FunctionDecl;
 class ValueDecl;
+class VarDecl;
 }  // namespace clang
 
 namespace lockorder::analyzer::frontend {
@@ -44,9 +46,12 @@ class AccessPaths {
   // Whether a reference member is bound by a constructor to a whole parameter (a guard's view of
   // whatever lock it is given).
   bool bound_to_a_parameter(const clang::FieldDecl* field) const;
+  // Whether a local variable is ever assigned (or has its address taken) in the function.
+  bool assigned(const clang::VarDecl* var) const;
 
   const clang::FunctionDecl* function_;
   const clang::ASTContext& context_;
+  mutable std::map<const clang::VarDecl*, bool> assigned_;
 };
 
 // The lock-class name of a declaration: a global's qualified name (with its file when it is

@@ -28,6 +28,10 @@ Relation negated(Relation r) {
       return Relation::le;
     case Relation::ge:
       return Relation::lt;
+    case Relation::any_bits:
+      return Relation::no_bits;
+    case Relation::no_bits:
+      return Relation::any_bits;
   }
   return r;
 }
@@ -192,8 +196,28 @@ std::optional<BranchConditions::Comparison> BranchConditions::parameter_test(
   if (auto index = parameter_index(condition)) return Comparison{*index, Relation::ne, 0};
   const auto* binary = llvm::dyn_cast<clang::BinaryOperator>(condition);
   if (binary == nullptr) return std::nullopt;
+  if (binary->getOpcode() == clang::BO_And) {  // `flags & MASK`: some bit of MASK is set
+    const clang::Expr* flags = binary->getLHS();
+    std::optional<std::int64_t> mask = constant(binary->getRHS(), context_);
+    if (!mask) flags = binary->getRHS(), mask = constant(binary->getLHS(), context_);
+    if (auto index = parameter_index(flags); index && mask)
+      return Comparison{*index, Relation::any_bits, *mask};
+    return std::nullopt;
+  }
   const std::optional<Relation> relation = relation_of(binary->getOpcode());
   if (!relation) return std::nullopt;
+  // `(flags & MASK) == 0` and `!= 0`.
+  if (*relation == Relation::eq || *relation == Relation::ne)
+    for (const auto& [masked, zero] :
+         {std::pair{binary->getLHS(), binary->getRHS()}, {binary->getRHS(), binary->getLHS()}}) {
+      const auto* bits = llvm::dyn_cast<clang::BinaryOperator>(strip_wrappers(masked));
+      const std::optional<std::int64_t> value = constant(zero, context_);
+      if (bits == nullptr || bits->getOpcode() != clang::BO_And || !value || *value != 0) continue;
+      if (auto inner = parameter_test(bits))
+        return Comparison{inner->parameter,
+                          *relation == Relation::ne ? inner->relation : negated(inner->relation),
+                          inner->value};
+    }
   if (auto index = parameter_index(binary->getLHS()))
     if (auto value = constant(binary->getRHS(), context_))
       return Comparison{*index, *relation, *value};

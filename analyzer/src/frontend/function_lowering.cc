@@ -18,10 +18,43 @@
 namespace lockorder::analyzer::frontend {
 namespace {
 
-bool is_zero(const clang::Expr* e, const clang::ASTContext& context) {
+bool is_zero(const clang::Expr* e, clang::ASTContext& context) {
+  if (e->isValueDependent()) return false;
+  if (e->isNullPointerConstant(context, clang::Expr::NPC_ValueDependentIsNotNull) !=
+      clang::Expr::NPCK_NotNull)
+    return true;
   clang::Expr::EvalResult value;
-  return !e->isValueDependent() && e->EvaluateAsInt(value, context) && value.Val.getInt() == 0;
+  return e->EvaluateAsInt(value, context) && value.Val.getInt() == 0;
 }
+
+// Finds the calls whose result a statement stores in a local variable (`x = f();`,
+// `T* x = f();`).
+class ResultFinder : public clang::RecursiveASTVisitor<ResultFinder> {
+ public:
+  explicit ResultFinder(std::map<const clang::Expr*, const clang::VarDecl*>& out) : out_(out) {}
+  bool VisitVarDecl(clang::VarDecl* var) {
+    if (var->hasLocalStorage() && var->getInit() != nullptr) note(var->getInit(), var);
+    return true;
+  }
+  bool VisitBinaryOperator(clang::BinaryOperator* op) {
+    if (op->getOpcode() != clang::BO_Assign) return true;
+    if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(op->getLHS()->IgnoreParenImpCasts()))
+      if (const auto* var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+          var != nullptr && var->hasLocalStorage())
+        note(op->getRHS(), var);
+    return true;
+  }
+  bool TraverseLambdaExpr(clang::LambdaExpr*) { return true; }  // lowered on their own
+
+ private:
+  void note(const clang::Expr* value, const clang::VarDecl* var) {
+    value = strip_wrappers(value);
+    if (const auto* cast = llvm::dyn_cast_or_null<clang::CastExpr>(value))  // (T*) f()
+      value = strip_wrappers(cast->getSubExpr());
+    if (llvm::isa_and_nonnull<clang::CallExpr>(value)) out_[value] = var;
+  }
+  std::map<const clang::Expr*, const clang::VarDecl*>& out_;
+};
 
 // Finds the variables whose initialiser is a construction, so that the construction element
 // knows which variable it makes.
@@ -95,6 +128,7 @@ FunctionIR FunctionLowering::lower() {
   std::unique_ptr<clang::CFG> cfg = clang::CFG::buildCFG(&function_, body, &context_, options);
   if (!cfg) return ir;
   InitialiserFinder(constructed_).TraverseStmt(body);
+  ResultFinder(results_).TraverseStmt(body);
   if (const auto* ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(&function_))
     for (const clang::CXXCtorInitializer* init : ctor->inits())
       if (init->getMember() != nullptr && init->getInit() != nullptr)
@@ -164,6 +198,10 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
     if (!apis_.lower_construct(*construct, var, *this)) emit_constructor_call(*construct, var);
     return;
   }
+  if (const auto* ret = llvm::dyn_cast<clang::ReturnStmt>(statement)) {
+    lower_return(ret);
+    return;
+  }
   // `bool ok = m.try_lock();` and `ok = m.try_lock();`: a branch may test `ok` later.
   auto remember = [&](const clang::VarDecl* var, const clang::Expr* value) {
     if (var == nullptr || value == nullptr) return;
@@ -178,6 +216,25 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
       if (const auto* target = llvm::dyn_cast<clang::DeclRefExpr>(strip_wrappers(assign->getLHS())))
         remember(llvm::dyn_cast<clang::VarDecl>(target->getDecl()), assign->getRHS());
   }
+}
+
+// What a caller can tell of the value: a constant zero or null, another constant, or unknown;
+// and the lock it points or refers to, if it names one.
+void FunctionLowering::lower_return(const clang::ReturnStmt* ret) {
+  const clang::Expr* value = ret->getRetValue();
+  if (value == nullptr) return;
+  Op op;
+  op.kind = OpKind::returns;
+  if (is_zero(value, context_)) {
+    op.returned = ReturnValue::zero;
+  } else if (BranchConditions::constant(value, context_)) {
+    op.returned = ReturnValue::nonzero;
+  }
+  const clang::QualType type = function_.getReturnType();
+  if (type->isPointerType() || type->isReferenceType())
+    if (auto lock = paths_.of(value)) op.operands.push_back({*lock, false});
+  if (op.returned == ReturnValue::unknown && op.operands.empty()) return;
+  emit(std::move(op), ret);
 }
 
 void FunctionLowering::lower_destructor(const clang::VarDecl* var, const clang::Stmt* where) {
@@ -295,6 +352,11 @@ void FunctionLowering::emit_call(const clang::CallExpr& call) {
     op.call.arguments.push_back(paths_.of(call.getArg(i)));
     op.call.constants.push_back(BranchConditions::constant(call.getArg(i), context_));
   }
+  // A branch may test the result (a callee that returns holding a lock only with some
+  // results), directly or through the variable that stores it.
+  if (!callee->getReturnType()->isVoidType()) op.try_id = try_call(&call, false);
+  if (auto stored = results_.find(&call); stored != results_.end())
+    op.result = paths_.of_decl(stored->second);
   emit(std::move(op), &call);
 }
 
@@ -341,6 +403,7 @@ std::optional<FunctionLowering::Test> FunctionLowering::test_of(const clang::Exp
     return inner;
   }
   if (const auto* binary = llvm::dyn_cast<clang::BinaryOperator>(e)) {
+    if (binary->getOpcode() == clang::BO_Assign) return test_of(binary->getRHS());  // `(x = f())`
     const bool eq = binary->getOpcode() == clang::BO_EQ, ne = binary->getOpcode() == clang::BO_NE;
     if (!eq && !ne) return std::nullopt;
     const clang::Expr* other = is_zero(binary->getRHS(), context_)   ? binary->getLHS()

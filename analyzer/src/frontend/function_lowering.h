@@ -22,6 +22,7 @@ namespace clang {
 class ASTContext;
 class CallExpr;
 class CXXConstructExpr;
+class ReturnStmt;
 class Expr;
 class FunctionDecl;
 class SourceLocation;
@@ -76,6 +77,7 @@ class FunctionLowering {
   };
   void lower_statement(const clang::Stmt* statement);
   void lower_destructor(const clang::VarDecl* var, const clang::Stmt* where);
+  void lower_return(const clang::ReturnStmt* ret);
   std::optional<Test> test_of(const clang::Expr* condition) const;
   Site site_at(clang::SourceLocation location) const;
   bool suppressed_at(clang::SourceLocation location) const;
@@ -100,6 +102,7 @@ class FunctionLowering {
   std::map<const clang::VarDecl*, TryValue> try_variables_;
   std::map<const clang::CXXConstructExpr*, const clang::VarDecl*> constructed_;
   std::set<const clang::Stmt*> member_initialisers_;  // a constructor's member initialisers
+  std::map<const clang::Expr*, const clang::VarDecl*> results_;  // calls stored in a local
   // Local objects whose constructor bound reference members to the locks passed to it.
   std::map<const clang::VarDecl*, std::vector<std::pair<std::string, LockRef>>> bound_members_;
 };
