@@ -586,17 +586,33 @@ class FunctionFlow {
     // lock is over until it is taken again: `mu.Unlock(); work(); mu.Lock();` in a function
     // called with mu held, even in a loop.
     insert_sorted(state.released_entry, lock);
-    for (auto it = state.held.rbegin(); it != state.held.rend(); ++it) {
-      if (!(it->operand.lock == lock)) continue;
-      if (it->restores) insert_sorted(state.unrestored, lock);
-      if (--it->count > 0) return;
-      if (it->slot >= 0 || it->owner) state.detached.push_back({lock, it->slot, it->owner});
-      state.held.erase(std::next(it).base());
+    auto it = std::find_if(state.held.rbegin(), state.held.rend(),
+                           [&](const HeldLock& h) { return h.operand.lock == lock; });
+    // One lock reached by two paths that cannot be compared (an array element, an object the
+    // analysis cannot name, a callee's local pointer: extstore hands back `p->mutex` and takes
+    // `e->pages[id].mutex` to unlock it) is released by its class.
+    if (it == state.held.rend() && !lock.lock_class().empty())
+      it = std::find_if(state.held.rbegin(), state.held.rend(), [&](const HeldLock& h) {
+        return h.operand.lock.lock_class() == lock.lock_class() &&
+               (imprecise(h.operand.lock) || imprecise(lock));
+      });
+    if (it == state.held.rend()) {
+      // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
+      // was called with).
+      insert_sorted(state.unrestored, lock);
       return;
     }
-    // Not taken here: the caller's (an unlock helper, or a function that drops a lock it
-    // was called with).
-    insert_sorted(state.unrestored, lock);
+    if (it->restores) insert_sorted(state.unrestored, lock);
+    if (--it->count > 0) return;
+    if (it->slot >= 0 || it->owner)
+      state.detached.push_back({it->operand.lock, it->slot, it->owner});
+    state.held.erase(std::next(it).base());
+  }
+
+  // Whether a path may name the same lock as another path of its class without being equal.
+  bool imprecise(const LockRef& lock) const {
+    return lock.element || lock.root == LockRef::Root::unknown ||
+           (lock.root == LockRef::Root::local && !lock.name.starts_with(function_.name + "::"));
   }
 
   void call(FlowState& state, const Op& op) {
