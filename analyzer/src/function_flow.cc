@@ -316,15 +316,10 @@ class FunctionFlow {
           !holds(test, *constants_[test.parameter]))
         return std::nullopt;
     FlowState next = state;
-    if (succ.fact >= 0) {
-      auto known = std::lower_bound(next.facts.begin(), next.facts.end(),
-                                    std::pair<int, bool>{succ.fact, false});
-      if (known != next.facts.end() && known->first == succ.fact) {
-        if (known->second != succ.fact_value) return std::nullopt;
-      } else {
-        next.facts.insert(known, {succ.fact, succ.fact_value});
-      }
-    }
+    if (succ.fact >= 0 && !learn(next, succ.fact, succ.fact_value)) return std::nullopt;
+    // A second test of one attempt's result goes the way the first went.
+    if (succ.try_id >= 0 && !learn(next, try_fact(succ.try_id), succ.succeeded))
+      return std::nullopt;
     if (succ.try_id < 0 && succ.slot < 0) return next;
     auto tests = [&](const PendingTry& p) {
       return succ.try_id >= 0 ? p.try_id == succ.try_id : p.slot == succ.slot;
@@ -339,6 +334,22 @@ class FunctionFlow {
           push_held(next, operand, attempt.mode, attempt.path, attempt.slot, std::nullopt,
                     attempt.suppressed);
     return next;
+  }
+
+  // Adds `fact` = `value` to the path's facts; false if the path knows the opposite.
+  static bool learn(FlowState& state, int fact, bool value) {
+    auto known =
+        std::lower_bound(state.facts.begin(), state.facts.end(), std::pair<int, bool>{fact, false});
+    if (known != state.facts.end() && known->first == fact) return known->second == value;
+    state.facts.insert(known, {fact, value});
+    return true;
+  }
+
+  // The fact of an attempt's (a try-lock's, a call's) outcome; a new attempt forgets it.
+  static int try_fact(int try_id) { return -2 - try_id; }
+  static void forget_attempt(FlowState& state, int try_id) {
+    if (try_id >= 0)
+      std::erase_if(state.facts, [&](const auto& f) { return f.first == try_fact(try_id); });
   }
 
   // A local variable that stores a callee's result which points to a lock names that lock.
@@ -371,7 +382,11 @@ class FunctionFlow {
   }
 
   void run_block(const Block& block, FlowState& state) {
-    for (const Op& op : block.ops) apply(op, state);
+    for (const Op& op : block.ops) {
+      if (op.kind == OpKind::try_acquire || op.kind == OpKind::guard_try || op.kind == OpKind::call)
+        forget_attempt(state, op.try_id);
+      apply(op, state);
+    }
   }
 
   // Operands of a guard op: its own, or (lock() after unlock(), a bare try_lock()) its binding.

@@ -206,7 +206,11 @@ void FunctionLowering::lower_statement(const clang::Stmt* statement) {
   auto remember = [&](const clang::VarDecl* var, const clang::Expr* value) {
     if (var == nullptr || value == nullptr) return;
     auto it = try_calls_.find(strip_wrappers(value));
-    if (it != try_calls_.end()) try_variables_[var] = it->second;
+    if (it != try_calls_.end()) {
+      try_variables_[var] = it->second;
+    } else {
+      try_variables_.erase(var);  // `hold = NULL;`: no longer an attempt's result
+    }
   };
   if (const auto* declaration = llvm::dyn_cast<clang::DeclStmt>(statement)) {
     for (const clang::Decl* d : declaration->decls())
