@@ -10,6 +10,9 @@
 namespace lockorder::analyzer {
 namespace {
 
+// How many of a group's "fix these" edges each of its findings lists.
+constexpr std::size_t kListedEdges = 6;
+
 // An edge of the static graph: all occurrences of "to acquired while from held", by class.
 struct ClassEdge {
   std::size_t from = 0, to = 0;  // node indices
@@ -293,6 +296,7 @@ class StaticGraph {
       return note;
     }
     std::set<std::size_t> removed;
+    std::vector<std::size_t> removed_order;
     std::vector<std::vector<std::size_t>> left = cycles;
     while (still_cyclic(members, removed)) {
       std::map<std::size_t, int> hits;
@@ -303,13 +307,20 @@ class StaticGraph {
       for (std::size_t e : members)
         if (!removed.count(e) && hits[e] > most) most = hits[e], best = e;
       removed.insert(best);
+      removed_order.push_back(best);
       std::erase_if(
           left, [best](const auto& c) { return std::find(c.begin(), c.end(), best) != c.end(); });
     }
+    // Greedy order: the edge on the most cycles first. Every finding of the component repeats
+    // this note, so a long list is cut short.
     note +=
         "No single edge breaks them all; fixing these " + std::to_string(removed.size()) + " does:";
-    for (std::size_t e : removed) note += " " + edge_text(e) + ";";
+    for (std::size_t i = 0; i < removed.size() && i < kListedEdges; ++i)
+      note += " " + edge_text(removed_order[i]) + ";";
     note.pop_back();
+    if (removed.size() > kListedEdges)
+      note += "; and " + std::to_string(removed.size() - kListedEdges) +
+              " more (--dot draws the whole group)";
     return note;
   }
 
