@@ -11,9 +11,10 @@ std::string position(const report::Frame& f) {
 }
 
 // A call chain (stack, innermost first) told from the outside in: the first line says what
-// happens at the outermost frame, the last where the lock is finally taken.
-void chain(std::string& out, const report::Stack& stack, const std::string& lock,
-           const std::string& first_line) {
+// happens at the outermost frame, the last what happens at the innermost (`last`, after the
+// function's name: "acquires 'mu' here").
+void chain(std::string& out, const report::Stack& stack, const std::string& first_line,
+           const std::string& last) {
   if (stack.empty()) return;
   const std::size_t n = stack.size();
   if (n == 1) {
@@ -25,9 +26,10 @@ void chain(std::string& out, const report::Stack& stack, const std::string& lock
   for (std::size_t i = n - 1; i-- > 1;)
     out += position(stack[i]) + "note: " + stack[i].function + " calls " + stack[i - 1].function +
            "\n";
-  out +=
-      position(stack[0]) + "note: " + stack[0].function + " acquires " + quoted(lock) + " here\n";
+  out += position(stack[0]) + "note: " + stack[0].function + " " + last + "\n";
 }
+
+std::string acquires(const std::string& lock) { return "acquires " + quoted(lock) + " here"; }
 
 }  // namespace
 
@@ -40,15 +42,22 @@ std::string render_diagnostics(const std::vector<report::Report>& reports) {
     for (const report::Edge& e : r.edges) {
       const std::string& from = r.locks[e.from].label;
       const std::string& to = r.locks[e.to].label;
-      chain(out, e.to_site, to,
-            quoted(to) + " acquired while " + quoted(from) + " is held, in " + e.thread);
-      chain(out, e.from_site, from, quoted(from) + " acquired here");
+      chain(out, e.to_site,
+            quoted(to) + " acquired while " + quoted(from) + " is held, in " + e.thread,
+            acquires(to));
+      chain(out, e.from_site, quoted(from) + " acquired here", acquires(from));
     }
     for (const report::Site& s : r.sites) {
       const std::string subject = !s.subject.empty() ? s.subject
                                   : r.locks.empty()  ? std::string()
                                                      : r.locks.front().label;
-      chain(out, s.stack, subject, quoted(subject) + " " + s.title);
+      // A site that is a call (callback-under-lock) ends in a call, not an acquisition.
+      const bool call = s.title.starts_with("called");
+      const std::string first = !call                 ? quoted(subject) + " " + s.title
+                                : s.stack.size() == 1 ? "'" + s.subject + "' " + s.title
+                                                      : "the chain of calls into it starts here";
+      chain(out, s.stack, first,
+            call ? "calls through '" + s.subject + "' here" : acquires(subject));
     }
     if (!r.hint.empty() && at != nullptr) out += position(*at) + "note: " + r.hint + "\n";
   }

@@ -381,16 +381,25 @@ class StaticGraph {
   std::vector<int> component_;  // by node: its strongly connected component
 };
 
+// One finding per lock held (where it was first taken) and place that takes it again (the
+// innermost acquisition): the same re-acquisition reached from many calls under one hold
+// (memcached's stats lock around 83 APPEND_STATs, each of which may take it again) is one
+// decision, its other calls counted.
 void find_double_locks(const ProgramFacts& facts, Findings& out) {
-  std::set<std::string> seen;
+  std::map<std::string, std::pair<std::size_t, std::set<std::string>>> found;  // key -> report,
+                                                                               // its calls
+  auto where = [](const Site* s) {
+    return s->file + ":" + std::to_string(s->line) + ":" + std::to_string(s->column);
+  };
   for (const DoubleLockOccurrence& d : facts.double_locks) {
     if (d.suppressed || d.second_path.empty() || d.lock.view) continue;
-    // The same re-acquisition reached through several callers is one finding.
-    const Site& again = *d.second_path.front();
-    if (!seen.insert(d.lock.lock_class() + "@" + again.file + ":" + std::to_string(again.line) +
-                     ":" + std::to_string(again.column))
-             .second)
+    const std::string key = d.lock.lock_class() + "@" +
+                            (d.first_path.empty() ? "" : where(d.first_path.front())) + "->" +
+                            where(d.second_path.back());
+    if (auto it = found.find(key); it != found.end()) {
+      it->second.second.insert(where(d.second_path.front()));
       continue;
+    }
     report::Report r;
     r.kind = report::kDoubleLock;
     const std::string name = d.lock.spelling.empty() ? d.lock.lock_class() : d.lock.spelling;
@@ -402,6 +411,81 @@ void find_double_locks(const ProgramFacts& facts, Findings& out) {
     r.sites.push_back({"acquired again here", "", d.function, stack_of(d.second_path), ""});
     r.sites.push_back({"first acquired here", "", d.function, stack_of(d.first_path), ""});
     r.hint = "release it before taking it again, or use a recursive mutex";
+    found.emplace(
+        key, std::pair{out.reports.size(), std::set<std::string>{where(d.second_path.front())}});
+    out.reports.push_back(std::move(r));
+  }
+  for (const auto& [key, at] : found)
+    if (const std::size_t more = at.second.size() - 1; more > 0)
+      out.reports[at.first].hint += " (" + std::to_string(more) + " more call" +
+                                    (more == 1 ? "" : "s") +
+                                    " under the same hold reach the same acquisition)";
+}
+
+// Two instances of one class taken together where nothing puts them in order: one finding per
+// place the second is taken.
+void find_instance_pairs(const ProgramFacts& facts, Findings& out) {
+  std::set<std::string> seen;
+  for (const InstancePairOccurrence& p : facts.instance_pairs) {
+    if (p.suppressed || p.to_path.empty()) continue;
+    const Site& at = *p.to_path.front();
+    if (!seen.insert(p.to.lock_class() + "@" + at.file + ":" + std::to_string(at.line) + ":" +
+                     std::to_string(at.column))
+             .second)
+      continue;
+    auto name = [](const LockRef& l) { return l.spelling.empty() ? l.lock_class() : l.spelling; };
+    report::Report r;
+    r.kind = report::kInstanceOrder;
+    r.summary = "two " + quoted(p.to.lock_class()) +
+                " locks taken together with no order: " + quoted(name(p.to)) + " while " +
+                quoted(name(p.from)) +
+                " is held (a deadlock when another thread takes them the other way)";
+    for (const LockRef* l : {&p.from, &p.to}) {
+      report::Lock lock;
+      lock.label = name(*l);
+      lock.lock_class = l->lock_class();
+      r.locks.push_back(lock);
+    }
+    report::Edge edge;
+    edge.from = 0;
+    edge.to = 1;
+    edge.thread = p.function;
+    edge.from_site = stack_of(p.from_path);
+    edge.to_site = stack_of(p.to_path);
+    r.edges.push_back(std::move(edge));
+    r.hint =
+        "take them in a canonical order (compare their addresses or ids) or together, with "
+        "std::scoped_lock";
+    out.reports.push_back(std::move(r));
+  }
+}
+
+// Calls into unseen code under a lock: one finding per call into it (the innermost site, where
+// the finding is reported) and lock, with one chain of calls that reaches it holding the lock.
+void find_unknown_calls(const ProgramFacts& facts, Findings& out) {
+  std::set<std::string> seen;
+  for (const UnknownCallOccurrence& u : facts.unknown_calls) {
+    if (u.suppressed || u.call_path.empty()) continue;
+    const Site& at = *u.call_path.back();
+    if (!seen.insert(u.held.lock_class() + "@" + at.file + ":" + std::to_string(at.line) + ":" +
+                     std::to_string(at.column))
+             .second)
+      continue;
+    const std::string name = u.held.spelling.empty() ? u.held.lock_class() : u.held.spelling;
+    report::Report r;
+    r.kind = report::kCallbackUnderLock;
+    r.summary = "call through '" + u.callee + "' while " + quoted(name) +
+                " is held: code the analysis cannot see runs under the lock";
+    report::Lock lock;
+    lock.label = name;
+    lock.lock_class = u.held.lock_class();
+    r.locks.push_back(lock);
+    r.sites.push_back({"called here", u.callee, u.function, stack_of(u.call_path), ""});
+    r.sites.push_back({"acquired here", "", u.function, stack_of(u.held_path), ""});
+    r.hint =
+        "release the lock before calling out, or make sure no target of the call takes a lock "
+        "(a target the program shows is followed: this one matched no function of its "
+        "signature)";
     out.reports.push_back(std::move(r));
   }
 }
@@ -415,11 +499,16 @@ Findings find_problems(const ProgramFacts& facts, const FindingOptions& options)
   graph.find_cycles(out);
   find_double_locks(facts, out);
   graph.find_hierarchy_violations(facts, out);
+  find_instance_pairs(facts, out);
+  find_unknown_calls(facts, out);
   graph.picture(out);
   return out;
 }
 
 const report::Frame* primary_frame(const report::Report& r) {
+  // A call into unseen code is reported where it is made, however the lock holder got there.
+  if (r.kind == report::kCallbackUnderLock && !r.sites.empty() && !r.sites.front().stack.empty())
+    return &r.sites.front().stack.front();
   if (!r.edges.empty() && !r.edges.front().to_site.empty()) return &r.edges.front().to_site.back();
   if (!r.sites.empty() && !r.sites.front().stack.empty()) return &r.sites.front().stack.back();
   return nullptr;

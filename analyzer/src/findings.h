@@ -8,7 +8,9 @@
 // Rules (DESIGN.md principle 4): an edge whose every occurrence is suppressed is not in the
 // graph; a cycle whose edges all share one gate lock is not a deadlock; a cycle in which every
 // acquisition is shared (read) is reported only on request; edges between two instances of one
-// lock class (`a.mu` while holding `b.mu`) are not ordered here (the runtime sees instances).
+// lock class (`a.mu` while holding `b.mu`) are not ordered here (the runtime sees instances):
+// they are the opt-in rule instance-order, and calls into unseen code under a lock the opt-in
+// rule callback-under-lock.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +29,8 @@ struct FindingOptions {
 };
 
 struct Findings {
-  std::vector<report::Report> reports;  // cycles, then double-locks, then hierarchy violations
+  std::vector<report::Report> reports;  // cycles, double-locks, hierarchy violations, then the
+                                        // opt-in rules' findings (filtered by the caller)
   report::GraphPicture graph;           // the static lock-order graph, for DOT
   std::vector<std::string> notes;
 };
@@ -35,7 +38,7 @@ struct Findings {
 Findings find_problems(const ProgramFacts& facts, const FindingOptions& options);
 
 // The location a finding is reported at (its first edge's acquisition in the function that
-// holds the outer lock), for diagnostics and baselines.
+// holds the outer lock; for a call into unseen code, that call), for diagnostics and baselines.
 const report::Frame* primary_frame(const report::Report& report);
 
 // A lock's name as messages show it: 'Account::mu_'.

@@ -41,6 +41,14 @@ struct FunctionSummary {
   std::vector<Acquisition> held_on_return;  // takes and still holds on some or every return
   std::vector<LockRef> released;            // releases locks it did not take (unlock helpers)
   std::optional<LockRef> returns;           // the lock it returns a pointer or reference to
+  // Calls into code the program does not show (an indirect call no function of the program
+  // matches, a virtual call with no overrider defined), directly or through calls: where.
+  struct UnknownCall {
+    Path path;
+    std::string callee;  // as written: "mod->eval", "callback"
+    bool operator==(const UnknownCall&) const = default;
+  };
+  std::vector<UnknownCall> unknown_calls;
 
   bool operator==(const FunctionSummary& other) const;
 };
@@ -66,6 +74,27 @@ struct DoubleLockOccurrence {
   bool suppressed = false;
 };
 
+// Two locks of one class taken together (`to` acquired while `from` is held, by different
+// paths) in a function that does not compare addresses to put them in order.
+struct InstancePairOccurrence {
+  LockRef from;
+  LockRef to;
+  Path from_path;
+  Path to_path;
+  std::string function;
+  bool suppressed = false;
+};
+
+// A call into code the program does not show made while `held` (exclusive) is held.
+struct UnknownCallOccurrence {
+  LockRef held;
+  Path held_path;
+  Path call_path;  // to the call, through the calls that lead there
+  std::string callee;
+  std::string function;
+  bool suppressed = false;
+};
+
 // A call from the function to a resolved callee, with the lock classes held exclusively there.
 struct CallRecord {
   std::string callee_usr;
@@ -76,6 +105,8 @@ struct FunctionResult {
   FunctionSummary summary;
   std::vector<EdgeOccurrence> edges;
   std::vector<DoubleLockOccurrence> double_locks;
+  std::vector<InstancePairOccurrence> instance_pairs;
+  std::vector<UnknownCallOccurrence> unknown_calls;
   std::vector<CallRecord> calls;
 };
 

@@ -546,6 +546,9 @@ class FunctionFlow {
       if (!contains(released_first, h.operand.lock) && !(h.operand.lock == operand.lock)) {
         record_edge({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
                      function_.name, suppressed || h.suppressed});
+        if (!function_.orders_instances && distinct_instances(h.operand.lock, operand.lock))
+          result_.instance_pairs.push_back({h.operand.lock, operand.lock, h.path, path,
+                                            function_.name, suppressed || h.suppressed});
       }
       if (h.mode == Mode::exclusive) gates.push_back(h.operand.lock.lock_class());
     }
@@ -646,6 +649,13 @@ class FunctionFlow {
         result_.calls.push_back(record);
       }
     }
+    if (recording_) {
+      if ((target.indirect || target.is_virtual) && callees.empty())
+        unknown_call(state, op, {&op.site}, target.name);
+      for (const ResolvedCallee& callee : callees)
+        for (const FunctionSummary::UnknownCall& u : callee.summary->unknown_calls)
+          unknown_call(state, op, prefixed(op.site, u.path), u.callee);
+    }
     // Several possible callees (a virtual call): each one's acquisitions order after what is
     // held; the state afterwards follows the first (they rarely differ in what they hold).
     // Acquisitions change no state, so only the recording pass looks at them.
@@ -705,6 +715,31 @@ class FunctionFlow {
         state.held.back().definite = a.definite;
       }
     }
+  }
+
+  // Two locks of one class, each the lock member of an object the function names (`mu` and
+  // `other.mu`, `from->mu` and `to->mu`): instances that only data puts in order. Longer paths
+  // (`iter_.db_->mutex_` while `mutex_` is held) mostly lead back to the same object.
+  static bool distinct_instances(const LockRef& a, const LockRef& b) {
+    return !a.view && !b.view && !a.element && !b.element && a.fields.size() == 1 &&
+           b.fields.size() == 1 && a.root != LockRef::Root::unknown &&
+           b.root != LockRef::Root::unknown && a.lock_class() == b.lock_class();
+  }
+
+  // A call into code the program does not show: with a lock held, a finding; either way, part
+  // of the summary, for callers that hold one.
+  void unknown_call(const FlowState& state, const Op& op, Path path, const std::string& callee) {
+    for (auto h = state.held.rbegin(); h != state.held.rend(); ++h)
+      if (h->mode == Mode::exclusive && !h->operand.lock.view) {
+        result_.unknown_calls.push_back({h->operand.lock, h->path, path, callee, function_.name,
+                                         op.suppressed || h->suppressed});
+        break;
+      }
+    std::vector<FunctionSummary::UnknownCall>& known = result_.summary.unknown_calls;
+    FunctionSummary::UnknownCall call{std::move(path), callee};
+    if (known.size() < kMaxPathsPerLock &&
+        std::find(known.begin(), known.end(), call) == known.end())
+      known.push_back(std::move(call));
   }
 
   // A callee's acquisition of a lock this function holds: a double-lock unless re-entrant or
@@ -806,7 +841,8 @@ bool FunctionSummary::operator==(const FunctionSummary& other) const {
                    return x.definite == y.definite && x.held_when == y.held_when;
                  });
   return same(acquisitions, other.acquisitions) && same(held_on_return, other.held_on_return) &&
-         same_certainty && released == other.released && returns == other.returns;
+         same_certainty && released == other.released && returns == other.returns &&
+         unknown_calls.size() == other.unknown_calls.size();
 }
 
 FunctionResult analyse_function(const FunctionIR& function, const ResolveCall& resolve,

@@ -37,6 +37,13 @@ struct CallTarget {
   std::string name;         // its qualified name, for messages
   Kind kind = Kind::plain;  // a constructor or destructor of `object`
   bool is_virtual = false;  // also dispatches to overriders found anywhere in the program
+  // Through a function pointer, a member-function pointer or std::function: `usr` is empty;
+  // the call reaches the functions and lambdas stored into the place it reads its target from
+  // (`place`: frontend::place_key) that have its signature (frontend::callable_signature);
+  // `name` says what is called.
+  bool indirect = false;
+  std::string signature;
+  std::string place;
   std::vector<std::optional<LockRef>> arguments;  // per callee parameter: what it is bound to
   std::optional<LockRef> object;                  // what `this` is bound to (methods)
   // Per callee parameter: the integer constant the call passes, if it passes one. A callee
@@ -137,8 +144,9 @@ struct FunctionIR {
   std::string name;                    // qualified, for messages ("Account::transfer")
   std::vector<std::string> overrides;  // USRs of the methods this one overrides
   bool is_thread_entry = false;        // a lambda or function handed to std::thread
-  bool trusted = false;       // annotated acquire/release function: its effect comes from the
-                              // annotation at each call site, its body is not analysed
+  bool orders_instances = false;  // compares addresses: locks of one class in a canonical order
+  bool trusted = false;           // annotated acquire/release function: its effect comes from the
+                                  // annotation at each call site, its body is not analysed
   std::vector<Block> blocks;  // blocks[0] is the entry; an empty successor list ends the function
 };
 
@@ -150,12 +158,23 @@ struct DeclaredOrder {
   Site declared;
 };
 
+// A function or lambda stored into a place an indirect call may read (frontend/callable_stores.h).
+struct Callable {
+  std::string usr;
+  std::string signature;
+  std::string place;
+};
+
 // One translation unit's contribution.
 struct TranslationUnitIR {
   std::string file;
   std::vector<FunctionIR> functions;
   std::vector<DeclaredOrder> orders;
   std::vector<std::string> configured_uses;  // the configuration entries it used, by name
+  std::vector<Callable> callables;
+  // Places copied into other places (`run(cb)` passes parameter `cb` on; `s->fn = fn`):
+  // (to, from): what is stored into `from` reaches `to` too.
+  std::vector<std::pair<std::string, std::string>> place_copies;
 };
 
 }  // namespace lockorder::analyzer

@@ -35,18 +35,20 @@ namespace lockorder::analyzer {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockRef, root, name, parameter, fields, spelling, element, view,
                                    class_start)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LockOperand, lock, recursive)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, arguments, object,
-                                   constants, bound_members, ends_holds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CallTarget, usr, name, kind, is_virtual, indirect, signature,
+                                   place, arguments, object, constants, bound_members, ends_holds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Op, kind, mode, operands, slot, from_slot, try_id, scoped, call,
                                    result, facts, returned, site, suppressed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ParameterTest, parameter, relation, value)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Successor, block, try_id, slot, succeeded, only_if, fact,
                                    fact_value)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Block, ops, successors)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionIR, usr, name, overrides, is_thread_entry, trusted,
-                                   blocks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionIR, usr, name, overrides, is_thread_entry,
+                                   orders_instances, trusted, blocks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DeclaredOrder, before, after, declared)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranslationUnitIR, file, functions, orders, configured_uses)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Callable, usr, signature, place)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranslationUnitIR, file, functions, orders, configured_uses,
+                                   callables, place_copies)
 
 std::vector<std::uint8_t> encode_unit(const TranslationUnitIR& unit) {
   return json::to_msgpack(json(unit));

@@ -27,6 +27,9 @@ class Program {
         order_.push_back(&f);
         for (const std::string& base : f.overrides) overriders_[base].push_back(f.usr);
       }
+      for (const Callable& c : unit.callables)
+        if (!c.place.empty()) callables_[c.place].insert({c.signature, c.usr});
+      for (const auto& [to, from] : unit.place_copies) copied_from_[to].insert(from);
       facts_.orders.insert(facts_.orders.end(), unit.orders.begin(), unit.orders.end());
     }
     facts_.functions = functions_.size();
@@ -47,6 +50,10 @@ class Program {
       }
       for (DoubleLockOccurrence& d : result.double_locks)
         facts_.double_locks.push_back(std::move(d));
+      for (InstancePairOccurrence& p : result.instance_pairs)
+        facts_.instance_pairs.push_back(std::move(p));
+      for (UnknownCallOccurrence& u : result.unknown_calls)
+        facts_.unknown_calls.push_back(std::move(u));
     }
     return std::move(facts_);
   }
@@ -55,6 +62,23 @@ class Program {
   // The definitions a call may reach: the callee, and every overrider of a virtual callee.
   std::vector<std::string> targets(const CallTarget& call) const {
     std::vector<std::string> found;
+    if (call.indirect) {  // what the program stores into the place it calls through
+      if (call.place.empty()) return found;
+      std::deque<std::string> work{call.place};
+      std::unordered_set<std::string> places{call.place};
+      std::set<std::string> usrs;
+      while (!work.empty()) {  // the place, and the places copied into it
+        const std::string place = work.front();
+        work.pop_front();
+        if (auto it = callables_.find(place); it != callables_.end())
+          for (const auto& [signature, usr] : it->second)
+            if (signature == call.signature && functions_.count(usr)) usrs.insert(usr);
+        if (auto it = copied_from_.find(place); it != copied_from_.end())
+          for (const std::string& from : it->second)
+            if (places.insert(from).second) work.push_back(from);
+      }
+      return {usrs.begin(), usrs.end()};
+    }
     if (functions_.count(call.usr)) found.push_back(call.usr);
     if (!call.is_virtual) return found;
     std::deque<std::string> work{call.usr};
@@ -251,6 +275,9 @@ class Program {
   std::unordered_map<std::string, const FunctionIR*> functions_;
   std::vector<const FunctionIR*> order_;
   std::unordered_map<std::string, std::vector<std::string>> overriders_;
+  // place -> (signature, USR) of what is stored there
+  std::unordered_map<std::string, std::set<std::pair<std::string, std::string>>> callables_;
+  std::unordered_map<std::string, std::set<std::string>> copied_from_;  // place -> places
   std::unordered_map<std::string, std::set<std::string>> callers_;
   std::unordered_map<std::string, std::vector<std::string>> callees_;
   // A summary's subject: a function, and the constants its parameters have (none: any value).

@@ -18,6 +18,8 @@ namespace lockorder::analyzer {
 struct ProgramFacts {
   std::vector<EdgeOccurrence> edges;
   std::vector<DoubleLockOccurrence> double_locks;
+  std::vector<InstancePairOccurrence> instance_pairs;
+  std::vector<UnknownCallOccurrence> unknown_calls;
   std::vector<DeclaredOrder> orders;
   std::size_t functions = 0;       // distinct definitions analysed
   std::vector<std::string> notes;  // limits that were reached, for the user

@@ -86,8 +86,10 @@ bool glob_matches(std::string_view glob, std::string_view text) {
   return g == glob.size();
 }
 
-RuleFilter::RuleFilter(std::string_view checks) {
+RuleFilter::RuleFilter(std::string_view checks, const std::vector<std::string>& opt_in) {
   globs_.push_back({"lockorder-*", true});
+  for (const std::string& rule : opt_in) globs_.push_back({rule, false});
+  defaults_ = globs_.size();
   for (std::string item : split_globs(checks)) {
     const bool add = item.front() != '-';
     if (!add) item.erase(0, 1);
@@ -105,7 +107,7 @@ bool RuleFilter::enabled(std::string_view rule) const {
 
 std::vector<std::string> RuleFilter::unmatched(const std::vector<std::string>& rules) const {
   std::vector<std::string> out;
-  for (std::size_t i = 1; i < globs_.size(); ++i) {  // the first is the default
+  for (std::size_t i = defaults_; i < globs_.size(); ++i) {
     bool any = false;
     for (const std::string& rule : rules) any = any || glob_matches(globs_[i].pattern, rule);
     if (!any) out.push_back((globs_[i].add ? "" : "-") + globs_[i].pattern);

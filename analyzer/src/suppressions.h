@@ -20,9 +20,10 @@ bool glob_matches(std::string_view glob, std::string_view text);
 
 class RuleFilter {
  public:
-  // Every rule ("lockorder-*") is on unless `checks` removes it. Throws std::invalid_argument
-  // for an empty glob ("-" alone).
-  explicit RuleFilter(std::string_view checks);
+  // Every rule ("lockorder-*") but the `opt_in` ones is on unless `checks` removes it; an
+  // opt-in rule is on when a glob of `checks` adds it (`*`, `lockorder-*` or its name). Throws
+  // std::invalid_argument for an empty glob ("-" alone).
+  explicit RuleFilter(std::string_view checks, const std::vector<std::string>& opt_in = {});
   bool enabled(std::string_view rule) const;
   // The globs that add rules but match none of `rules` (a typo a user should hear about).
   std::vector<std::string> unmatched(const std::vector<std::string>& rules) const;
@@ -33,6 +34,7 @@ class RuleFilter {
     bool add = true;
   };
   std::vector<Glob> globs_;
+  std::size_t defaults_ = 0;  // the first globs: the defaults, not the user's
 };
 
 class NolintComments {

@@ -93,12 +93,18 @@ cl::opt<std::string> dump_ir("dump-ir",
                              cl::value_desc("text"), cl::Hidden, cl::cat(category));
 
 const std::vector<std::string> kRules = {"lockorder-lock-order-cycle", "lockorder-double-lock",
-                                         "lockorder-lock-hierarchy"};
+                                         "lockorder-lock-hierarchy", "lockorder-instance-order",
+                                         "lockorder-callback-under-lock"};
+// Off unless --checks names them: they report what may well be intended.
+const std::vector<std::string> kOptInRules = {"lockorder-instance-order",
+                                              "lockorder-callback-under-lock"};
 
 const char* op_name(OpKind kind) {
   static const char* const names[] = {"acquire",      "try_acquire", "release",     "guard_acquire",
                                       "guard_try",    "guard_adopt", "guard_defer", "guard_unlock",
-                                      "guard_disown", "guard_move",  "guard_end",   "call"};
+                                      "guard_disown", "guard_move",  "guard_end",   "call",
+                                      "forget",       "returns"};
+  static_assert(std::size(names) == static_cast<std::size_t>(OpKind::returns) + 1);
   return names[static_cast<int>(kind)];
 }
 
@@ -121,7 +127,8 @@ void print_ir(const FunctionIR& f) {
 }
 
 const char* kExtraHelp = R"(
-Rules: lock-order-cycle, double-lock, lock-hierarchy (see docs/lockorder-check.md).
+Rules: lock-order-cycle, double-lock, lock-hierarchy; opt-in (--checks=*,... or by name):
+instance-order, callback-under-lock (see docs/lockorder-check.md).
 Suppress a finding with clang-tidy's comments at its line: // NOLINT(lockorder-double-lock),
 // NOLINTNEXTLINE(lockorder-*) on the line before, NOLINTBEGIN(...) ... NOLINTEND(...) around;
 or one acquisition's edges with a comment on its line:  // lockorder: ignore
@@ -345,14 +352,15 @@ int main(int argc, const char** argv) {
 
   std::optional<RuleFilter> rules;
   try {
-    rules.emplace(checks.getValue());
+    rules.emplace(checks.getValue(), kOptInRules);
   } catch (const std::invalid_argument& e) {
     std::cerr << "lockorder-check: " << e.what() << "\n";
     return 2;
   }
   for (const std::string& glob : rules->unmatched(kRules))
     std::cerr << "lockorder-check: warning: --checks: '" << glob << "' matches no rule (rules: "
-              << "lockorder-lock-order-cycle, lockorder-double-lock, lockorder-lock-hierarchy)\n";
+              << "lockorder-lock-order-cycle, lockorder-double-lock, lockorder-lock-hierarchy, "
+                 "lockorder-instance-order, lockorder-callback-under-lock)\n";
 
   frontend::Configuration config;
   Baseline baseline;

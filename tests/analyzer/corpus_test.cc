@@ -2,6 +2,7 @@
 // its findings with the case's labels:
 //   // expect: RULE[, RULE...]   a warning of that rule is reported at this line
 //   // on-path                   this line appears in the notes (an acquisition path shown)
+//   // options: ARGS             run the checker with these further options (opt-in rules)
 // A case is one .cc file, or a directory whose .cc files form one program (cross-TU cases).
 // Usage: corpus_test --checker=PATH --case=PATH --include=DIR
 #include <gtest/gtest.h>
@@ -81,8 +82,22 @@ struct CheckerRun {
   int status;
 };
 
+// The `// options:` of the case's files.
+std::string options() {
+  std::string out;
+  const std::regex label(R"(//\s*options: (.*)$)");
+  for (const std::string& file : sources()) {
+    std::ifstream in(file);
+    for (std::string text; std::getline(in, text);) {
+      std::smatch m;
+      if (std::regex_search(text, m, label)) out += " " + m[1].str();
+    }
+  }
+  return out;
+}
+
 CheckerRun run_checker() {
-  std::string command = checker + " --quiet";
+  std::string command = checker + " --quiet" + options();
   for (const std::string& file : sources()) command += " '" + file + "'";
   command += " -- -std=c++20 -I'" + include_dir + "' 2>&1";
   CheckerRun run{"", -1};

@@ -5,12 +5,15 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/PrettyPrinter.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Analysis/CFG.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Index/USRGeneration.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include "frontend/branch_conditions.h"
+#include "frontend/callable_stores.h"
 #include "frontend/lock_api.h"
 #include "frontend/type_names.h"
 #include "frontend/usr.h"
@@ -25,6 +28,22 @@ bool is_zero(const clang::Expr* e, clang::ASTContext& context) {
     return true;
   clang::Expr::EvalResult value;
   return e->EvaluateAsInt(value, context) && value.Val.getInt() == 0;
+}
+
+// Whether a statement compares two pointers by order (`if (this < &other)`, `a < b`): the way
+// code takes two locks of one class in a canonical order.
+bool compares_addresses(const clang::Stmt* body) {
+  struct Finder : clang::RecursiveASTVisitor<Finder> {
+    bool VisitBinaryOperator(clang::BinaryOperator* op) {
+      found = found || (op->isRelationalOp() && op->getLHS()->getType()->isPointerType() &&
+                        op->getRHS()->getType()->isPointerType());
+      return !found;
+    }
+    bool TraverseLambdaExpr(clang::LambdaExpr*) { return true; }
+    bool found = false;
+  } finder;
+  finder.TraverseStmt(const_cast<clang::Stmt*>(body));
+  return finder.found;
 }
 
 // Finds the calls whose result a statement stores in a local variable (`x = f();`,
@@ -135,6 +154,7 @@ FunctionIR FunctionLowering::lower() {
         member_initialisers_.insert(strip_wrappers(init->getInit()));
   const BranchConditions conditions(function_, *cfg, context_);
   conditions_ = &conditions;
+  ir.orders_instances = compares_addresses(body);
 
   // IR block 0 is the entry; the others follow in Clang's order.
   std::map<unsigned, int> index;
@@ -330,8 +350,9 @@ int FunctionLowering::try_call(const clang::Expr* call, bool zero_is_success) {
 }
 
 void FunctionLowering::emit_call(const clang::CallExpr& call) {
+  if (emit_indirect_call(call)) return;
   const clang::FunctionDecl* callee = call.getDirectCallee();
-  if (callee == nullptr) return;  // through a pointer: unknown
+  if (callee == nullptr) return;
   callee = callee->getCanonicalDecl();
   if (context_.getSourceManager().isInSystemHeader(callee->getLocation())) return;
   Op op;
@@ -362,6 +383,52 @@ void FunctionLowering::emit_call(const clang::CallExpr& call) {
   if (auto stored = results_.find(&call); stored != results_.end())
     op.result = paths_.of_decl(stored->second);
   emit(std::move(op), &call);
+}
+
+// A call through a function pointer, a member-function pointer or a std::function: a call op
+// the program analysis resolves by signature.
+bool FunctionLowering::emit_indirect_call(const clang::CallExpr& call) {
+  std::string signature;
+  const clang::Expr* through = call.getCallee();
+  unsigned first_argument = 0;
+  if (const auto* op_call = llvm::dyn_cast<clang::CXXOperatorCallExpr>(&call)) {
+    const clang::CXXRecordDecl* record = record_of(op_call->getArg(0));
+    const auto* function = llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(record);
+    if (op_call->getOperator() != clang::OO_Call || function == nullptr ||
+        !is_std(function, "function") || function->getTemplateArgs().size() != 1)
+      return false;
+    signature = callable_signature(function->getTemplateArgs()[0].getAsType());
+    through = op_call->getArg(0);
+    first_argument = 1;
+  } else if (call.getDirectCallee() == nullptr) {
+    const clang::Expr* callee = strip_wrappers(call.getCallee());
+    if (const auto* member = llvm::dyn_cast<clang::BinaryOperator>(callee);
+        member != nullptr && member->isPtrMemOp()) {
+      signature = callable_signature(member->getRHS()->getType());
+      through = member->getRHS();
+    } else {
+      signature = callable_signature(callee->getType());
+      through = callee;
+    }
+  } else {
+    return false;
+  }
+  if (signature.empty()) return false;
+  Op op;
+  op.kind = OpKind::call;
+  op.call.indirect = true;
+  op.call.signature = signature;
+  op.call.place = place_key(through);
+  std::string spelling;
+  llvm::raw_string_ostream out(spelling);
+  through->printPretty(out, nullptr, clang::PrintingPolicy(context_.getLangOpts()));
+  op.call.name = spelling;
+  for (unsigned i = first_argument; i < call.getNumArgs(); ++i) {
+    op.call.arguments.push_back(paths_.of(call.getArg(i)));
+    op.call.constants.push_back(BranchConditions::constant(call.getArg(i), context_));
+  }
+  emit(std::move(op), &call);
+  return true;
 }
 
 void FunctionLowering::emit_constructor_call(const clang::CXXConstructExpr& construct,

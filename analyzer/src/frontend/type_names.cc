@@ -58,6 +58,32 @@ bool is_lock_type(clang::QualType type) {
   return false;
 }
 
+namespace {
+std::string spelled(clang::QualType type) {
+  return type.getCanonicalType().getUnqualifiedType().getAsString();
+}
+}  // namespace
+
+std::string callable_signature(clang::QualType type) {
+  if (type.isNull()) return {};
+  type = type.getNonReferenceType();
+  if (type->isPointerType()) type = type->getPointeeType();
+  if (const auto* member = type->getAs<clang::MemberPointerType>()) type = member->getPointeeType();
+  const auto* function = type->getAs<clang::FunctionProtoType>();
+  if (function == nullptr) return {};
+  std::string out = spelled(function->getReturnType()) + "(";
+  for (unsigned i = 0; i < function->getNumParams(); ++i)
+    out += (i ? ", " : "") + spelled(function->getParamType(i));
+  return out + ")";
+}
+
+std::string callable_signature(const clang::FunctionDecl& function) {
+  std::string out = spelled(function.getReturnType()) + "(";
+  for (unsigned i = 0; i < function.getNumParams(); ++i)
+    out += (i ? ", " : "") + spelled(function.getParamDecl(i)->getType());
+  return out + ")";
+}
+
 std::string qualified_name(const clang::CXXRecordDecl* record) {
   return record == nullptr ? std::string() : record->getQualifiedNameAsString();
 }

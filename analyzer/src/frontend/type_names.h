@@ -6,6 +6,7 @@
 namespace clang {
 class CXXRecordDecl;
 class Expr;
+class FunctionDecl;
 class QualType;
 }  // namespace clang
 
@@ -26,6 +27,11 @@ std::string qualified_name(const clang::CXXRecordDecl* record);
 // a type starts its lock class (LockRef::class_start): the lock it names is that member,
 // whichever object it was reached through.
 bool is_lock_type(clang::QualType type);
+// A callable's signature for matching indirect calls with their possible targets: "R(A, B)",
+// canonical types without top-level qualifiers; empty when `type` (a function type, or a
+// pointer, reference or member pointer to one) is none.
+std::string callable_signature(clang::QualType type);
+std::string callable_signature(const clang::FunctionDecl& function);
 // The expression under parentheses, implicit casts, cleanups and temporaries.
 const clang::Expr* strip_wrappers(const clang::Expr* expr);
 

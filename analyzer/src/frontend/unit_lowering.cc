@@ -8,8 +8,10 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "frontend/access_path.h"
+#include "frontend/callable_stores.h"
 #include "frontend/function_lowering.h"
 #include "frontend/std_apis.h"
 #include "frontend/type_names.h"
@@ -39,6 +41,33 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   }
   bool VisitLambdaExpr(clang::LambdaExpr* lambda) {
     lower(lambda->getCallOperator());
+    // A lambda may be stored for a call through std::function or a pointer.
+    callables_.insert({usr_of(lambda->getCallOperator()),
+                       callable_signature(*lambda->getCallOperator()),
+                       store_key(*lambda, context_)});
+    return true;
+  }
+  // A function named other than as the callee of a direct call has its address taken: an
+  // indirect call of its signature may reach it.
+  bool VisitCallExpr(clang::CallExpr* call) {
+    if (const auto* ref =
+            llvm::dyn_cast<clang::DeclRefExpr>(call->getCallee()->IgnoreParenImpCasts()))
+      direct_callees_.insert(ref);
+    // A callable passed on from a place of the caller's: the callee's parameter gets what it got.
+    if (const clang::FunctionDecl* callee = call->getDirectCallee())
+      for (unsigned i = 0; i < call->getNumArgs() && i < callee->getNumParams(); ++i)
+        copy_place(parameter_place(callee, i), call->getArg(i));
+    return true;
+  }
+  bool VisitBinaryOperator(clang::BinaryOperator* op) {
+    if (op->getOpcode() == clang::BO_Assign) copy_place(place_key(op->getLHS()), op->getRHS());
+    return true;
+  }
+  bool VisitDeclRefExpr(clang::DeclRefExpr* ref) {
+    if (const auto* f = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl()))
+      if (!direct_callees_.count(ref) && !in_system_header(f->getLocation()))
+        if (std::string place = store_key(*ref, context_); !place.empty())
+          callables_.insert({usr_of(f->getCanonicalDecl()), callable_signature(*f), place});
     return true;
   }
   // std::thread, std::jthread: the callable runs on a thread of its own.
@@ -60,6 +89,8 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   void finish() {
     for (FunctionIR& f : out_.functions)
       if (thread_entries_.count(f.usr)) f.is_thread_entry = true;
+    out_.callables.assign(callables_.begin(), callables_.end());
+    out_.place_copies.assign(place_copies_.begin(), place_copies_.end());
   }
 
  private:
@@ -81,6 +112,12 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
       return;
     }
     out_.functions.push_back(FunctionLowering(*f, context_, apis_).lower());
+  }
+
+  void copy_place(const std::string& to, const clang::Expr* value) {
+    if (to.empty() || value == nullptr || !is_callable_type(value->getType())) return;
+    if (std::string from = place_key(value); !from.empty() && from != to)
+      place_copies_.emplace(to, std::move(from));
   }
 
   void mark_thread_entry(const clang::Expr* callable) {
@@ -128,6 +165,14 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   const LockApis& apis_;
   std::set<const clang::FunctionDecl*> seen_;
   std::set<std::string> thread_entries_;
+  std::set<const clang::DeclRefExpr*> direct_callees_;
+  struct CallableLess {
+    bool operator()(const Callable& a, const Callable& b) const {
+      return std::tie(a.usr, a.signature, a.place) < std::tie(b.usr, b.signature, b.place);
+    }
+  };
+  std::set<Callable, CallableLess> callables_;
+  std::set<std::pair<std::string, std::string>> place_copies_;  // (to, from)
 };
 
 class UnitLowering : public clang::ASTConsumer {

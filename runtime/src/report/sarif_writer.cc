@@ -61,6 +61,17 @@ const std::map<std::string, Rule>& rules() {
        {"LockHierarchy", "Locks are acquired against their declared order (ranks or ordered_lock).",
         "Acquire locks in their declared order, or release the held lock first.",
         "runtime.md#naming-classes-and-ranks"}},
+      {kInstanceOrder,
+       {"InstanceOrder",
+        "Two locks of one class are acquired together with no canonical order between them.",
+        "Take them in a fixed order (by address or id) or together (std::scoped_lock).",
+        "lockorder-check.md#opt-in-rules"}},
+      {kCallbackUnderLock,
+       {"CallbackUnderLock",
+        "A call into code the analysis cannot see (a function pointer, std::function, a virtual "
+        "call with no overrider in the program) is made while a lock is held.",
+        "Release the lock before calling out, or make sure the callee takes no lock.",
+        "lockorder-check.md#opt-in-rules"}},
   };
   return known;
 }

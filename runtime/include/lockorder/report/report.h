@@ -20,6 +20,10 @@ inline constexpr const char* kDoubleLock = "double-lock";
 inline constexpr const char* kUnlockOfUnheldLock = "unlock-of-unheld-lock";
 inline constexpr const char* kDestroyOfHeldLock = "destroy-of-held-lock";
 inline constexpr const char* kLockHierarchy = "lock-hierarchy";
+// lockorder-check's opt-in rules: two instances of one lock class taken together with no
+// canonical order; a call into code the analysis cannot see made while holding a lock.
+inline constexpr const char* kInstanceOrder = "instance-order";
+inline constexpr const char* kCallbackUnderLock = "callback-under-lock";
 
 struct Frame {
   std::string function;  // demangled; empty when unknown
