@@ -285,8 +285,13 @@ TEST(Analysis, MembersAreComparedByClassAcrossObjects) {
 }
 
 TEST(Analysis, TwoInstancesOfOneClassAreNotADoubleLock) {
+  // Nor a cycle: only the opt-in instance-order rule (which the tool filters) speaks of them,
+  // and not when the function puts them in order by address.
   const LockRef from = param(0, {"Account::mu"}), to = param(1, {"Account::mu"});
-  EXPECT_TRUE(check({FunctionBuilder("transfer").lock(from).lock(to)}).reports.empty());
+  FunctionIR transfer = FunctionBuilder("transfer").lock(from).lock(to);
+  EXPECT_EQ(kinds(check({transfer})), std::vector<std::string>{"instance-order"});
+  transfer.orders_instances = true;
+  EXPECT_TRUE(check({transfer}).reports.empty());
 }
 
 TEST(Analysis, SuppressedAcquisitionLeavesTheGraph) {
