@@ -228,6 +228,8 @@ class FunctionFlow {
     find_aliases();
     solve();
     recording_ = true;
+    several_states_ = std::any_of(entry_.begin(), entry_.end(),
+                                  [](const std::vector<FlowState>& v) { return v.size() > 1; });
     std::vector<FlowState> exits;
     for (std::size_t b = 0; b < function_.blocks.size(); ++b) {
       for (const FlowState& variant : entry_[b]) {
@@ -559,17 +561,16 @@ class FunctionFlow {
     add_acquisition(result_.summary.acquisitions, {operand, mode, path, released, suppressed});
   }
 
-  // Each state of a block replays it: what two states see alike is recorded once.
+  // Where a block has several states, each replays it: what two states see alike is recorded
+  // once (by its two acquisition paths, which name the locks).
   void record_edge(EdgeOccurrence edge) {
-    if (recorded_edges_
-            .insert(
-                {edge.from, edge.to, edge.from_mode, edge.to_mode, edge.from_path, edge.to_path})
-            .second)
+    if (!several_states_ ||
+        recorded_edges_.insert({edge.from_path, edge.to_path, edge.from_mode, edge.to_mode}).second)
       result_.edges.push_back(std::move(edge));
   }
 
   void record_double_lock(const HeldLock& held, const LockRef& lock, const Path& path) {
-    if (recorded_double_locks_.insert({lock, held.path, path}).second)
+    if (!several_states_ || recorded_double_locks_.insert({held.path, path}).second)
       result_.double_locks.push_back({lock, held.path, path, function_.name, held.suppressed});
   }
 
@@ -819,8 +820,9 @@ class FunctionFlow {
   // Where each (lock, mode, released_first) is in result_.summary.acquisitions.
   std::map<std::tuple<LockRef, Mode, std::vector<LockRef>>, std::vector<std::size_t>>
       acquisition_index_;
-  std::set<std::tuple<LockRef, LockRef, Mode, Mode, Path, Path>> recorded_edges_;
-  std::set<std::tuple<LockRef, Path, Path>> recorded_double_locks_;
+  bool several_states_ = false;  // some block has more than one state
+  std::set<std::tuple<Path, Path, Mode, Mode>> recorded_edges_;
+  std::set<std::pair<Path, Path>> recorded_double_locks_;
 };
 
 }  // namespace

@@ -175,6 +175,7 @@ struct TranslationUnitIR {
   // Places copied into other places (`run(cb)` passes parameter `cb` on; `s->fn = fn`):
   // (to, from): what is stored into `from` reaches `to` too.
   std::vector<std::pair<std::string, std::string>> place_copies;
+  std::vector<std::string> inputs;  // every file the unit read (sources and headers)
 };
 
 }  // namespace lockorder::analyzer

@@ -48,7 +48,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FunctionIR, usr, name, overrides, is_thread_e
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DeclaredOrder, before, after, declared)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Callable, usr, signature, place)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranslationUnitIR, file, functions, orders, configured_uses,
-                                   callables, place_copies)
+                                   callables, place_copies, inputs)
 
 std::vector<std::uint8_t> encode_unit(const TranslationUnitIR& unit) {
   return json::to_msgpack(json(unit));

@@ -201,7 +201,7 @@ class Program {
       FunctionResult result = analyse_function(*node.function, resolve, node.constants);
       FunctionSummary& summary = summaries_[key];
       const bool changed = summary != result.summary;
-      if (changed) summary = result.summary;
+      if (changed) summary = std::move(result.summary);
       if (node.constants.empty()) results_[key] = std::move(result);
       if (!changed) continue;
       if (++visits_[key] > kMaxVisits) {

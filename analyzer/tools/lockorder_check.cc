@@ -18,15 +18,19 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "baseline.h"
 #include "diagnostics.h"
+#include "fact_cache.h"
 #include "findings.h"
 #include "frontend/configuration.h"
 #include "frontend/unit_lowering.h"
@@ -85,6 +89,17 @@ cl::opt<double> progress_interval(
     "progress-interval",
     cl::desc("Without a terminal, a progress line every <seconds> while parsing [10]"),
     cl::value_desc("seconds"), cl::init(10), cl::cat(category));
+cl::opt<std::string> cache_dir(
+    "cache-dir",
+    cl::desc("Keep each file's facts here between runs (default with -p: BUILD/.lockorder-cache)"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<bool> no_cache("no-cache", cl::desc("Parse every file; keep no facts between runs"),
+                       cl::cat(category));
+cl::opt<std::string> changed_from(
+    "changed-from",
+    cl::desc("Parse only the files that read a changed file, from a list of paths or a git "
+             "revision range; the others' facts come from the cache"),
+    cl::value_desc("file-list|range"), cl::cat(category));
 cl::opt<bool> timings("timings", cl::desc("Print how long each phase took"), cl::Hidden,
                       cl::cat(category));
 cl::opt<std::string> dump_ir("dump-ir",
@@ -283,6 +298,45 @@ std::string build_path(int argc, const char** argv) {
   return ".";
 }
 
+bool explicit_build_path(int argc, const char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const llvm::StringRef arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "-p" || arg == "--p" || arg.starts_with("-p=") || arg.starts_with("--p="))
+      return true;
+  }
+  return false;
+}
+
+// A file's compile command as the cache keys it: its directory and arguments.
+std::string command_of(const tooling::CompilationDatabase& db, const std::string& file) {
+  std::string text;
+  for (const tooling::CompileCommand& c : db.getCompileCommands(file)) {
+    text += c.Directory;
+    for (const std::string& arg : c.CommandLine) text += "\n" + arg;
+    break;  // the first command is the one parsed (FirstCommandOnly)
+  }
+  return text;
+}
+
+// The configuration's text, which the facts depend on ("" without one).
+std::string config_text(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Ends the process at once: freeing the whole program's facts (millions of small strings) one by
+// one would take longer than finding the cycles, and the system takes the memory back anyway.
+[[noreturn]] int finish(int status) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
+}
+
 // LLVM's parser takes any unknown option that begins with -h for a request for help (and exits
 // 0 without checking anything): a CI gate must not pass by accident, so such an option is an
 // error here.
@@ -383,16 +437,56 @@ int main(int argc, const char** argv) {
               << std::chrono::duration<double>(now - phase_start).count() << " s\n";
     phase_start = now;
   };
-  std::vector<UnitOutcome> outcomes = lower_all(db, files, config, workers);
-  phase_done("parsing and lowering");
-  std::vector<TranslationUnitIR> units;
-  std::size_t failed = 0;
-  for (UnitOutcome& o : outcomes) {
-    if (o.parsed) {
-      units.push_back(std::move(o.unit));
-    } else {
-      ++failed;
+  // Facts of unchanged files from the cache; the rest parsed (and stored).
+  std::optional<FactCache> cache;
+  const std::string cache_path =
+      no_cache ? std::string()
+               : (!cache_dir.empty()                ? cache_dir.getValue()
+                  : explicit_build_path(argc, argv) ? build_path(argc, argv) + "/.lockorder-cache"
+                                                    : std::string());
+  std::optional<std::set<std::string>> changed;
+  if (!changed_from.empty()) {
+    if (cache_path.empty()) {
+      std::cerr << "lockorder-check: --changed-from takes the other files' facts from the "
+                   "cache: give -p or --cache-dir, without --no-cache\n";
+      return 2;
     }
+    try {
+      changed = changed_files(changed_from);
+    } catch (const std::exception& e) {
+      std::cerr << "lockorder-check: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (!cache_path.empty()) cache.emplace(cache_path, config_text(config_file));
+  std::vector<TranslationUnitIR> units;
+  std::vector<std::string> to_parse;
+  for (const std::string& file : files) {
+    std::optional<TranslationUnitIR> cached;
+    if (cache) cached = cache->find(file, command_of(db, file), changed ? &*changed : nullptr);
+    if (cached) {
+      units.push_back(std::move(*cached));
+    } else {
+      to_parse.push_back(file);
+    }
+  }
+  if (cache && !quiet)
+    std::cerr << "lockorder-check: " << units.size() << " of " << files.size()
+              << " files' facts from the cache, " << to_parse.size() << " to parse\n";
+  std::vector<UnitOutcome> outcomes = lower_all(db, to_parse, config, workers);
+  phase_done("parsing and lowering");
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    UnitOutcome& o = outcomes[i];
+    if (!o.parsed) {
+      ++failed;
+      continue;
+    }
+    if (cache)
+      if (std::string error = cache->store(to_parse[i], command_of(db, to_parse[i]), o.unit);
+          !error.empty())
+        std::cerr << "lockorder-check: warning: " << error << "\n";
+    units.push_back(std::move(o.unit));
   }
   {
     // A configuration entry that matched nothing is most often a misspelt or unqualified name.
@@ -480,14 +574,13 @@ int main(int argc, const char** argv) {
     if (failed != 0) std::cerr << "; " << failed << " files could not be parsed";
     std::cerr << "\n";
   }
-  if (!ok) return 2;
+  if (!ok) return finish(2);
   if (failed != 0 && !allow_parse_errors) {
     std::cerr << "lockorder-check: " << failed << (failed == 1 ? " file" : " files")
               << " could not be parsed, so the run is incomplete: exit status 2 "
                  "(--allow-parse-errors accepts that)\n";
-    return 2;
+    return finish(2);
   }
   // Writing a baseline adopts today's findings: a success, so that `set -e` scripts go on.
-  if (!write_baseline_file.empty()) return 0;
-  return reported.empty() ? 0 : 1;
+  return finish(!write_baseline_file.empty() || reported.empty() ? 0 : 1);
 }

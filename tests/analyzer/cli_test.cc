@@ -112,6 +112,58 @@ TEST_F(Cli, DatabaseFromBuildDirectoryChecksEveryFile) {
   EXPECT_NE(r.err.find("2 of 2 files"), std::string::npos) << r.err;
 }
 
+// The facts of unchanged files come from the cache, the cross-file cycle is still found, and a
+// changed header is parsed again in every file that includes it (and only those).
+TEST_F(Cli, CachedFactsKeepCrossFileFindingsAndFollowHeaders) {
+  write("locks.h", "#include <mutex>\nextern std::mutex a, b;\ninline void helper() {}\n");
+  write("a.cc", "#include \"locks.h\"\nvoid f() { std::lock_guard x(a); std::lock_guard y(b); }\n");
+  write("b.cc", "#include \"locks.h\"\nstd::mutex a, b;\nvoid g() { std::lock_guard y(b); }\n");
+  write("c.cc", "void unrelated() {}\n");
+  write_database({"a.cc", "b.cc", "c.cc"});
+  Result cold = run("-p . -j 2");
+  EXPECT_EQ(cold.status, 0) << cold.err;
+  EXPECT_NE(cold.err.find("0 of 3 files' facts from the cache, 3 to parse"), std::string::npos)
+      << cold.err;
+  EXPECT_TRUE(fs::is_directory(dir_ / ".lockorder-cache"));
+
+  // b.cc changes: only it is parsed again, and its new order closes a cycle with a.cc's.
+  write("b.cc",
+        "#include \"locks.h\"\nstd::mutex a, b;\n"
+        "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  Result warm = run("-p . -j 2");
+  EXPECT_EQ(warm.status, 1) << warm.err;
+  EXPECT_NE(warm.err.find("2 of 3 files' facts from the cache, 1 to parse"), std::string::npos)
+      << warm.err;
+  EXPECT_NE(warm.out.find("lock-order cycle: 'a' -> 'b' -> 'a'"), std::string::npos) << warm.out;
+
+  // The header changes: both files that include it are parsed again, not c.cc.
+  write("locks.h", "#include <mutex>\nextern std::mutex a, b;\ninline void helper() { }\n");
+  Result header = run("-p . -j 2");
+  EXPECT_EQ(header.status, 1) << header.err;
+  EXPECT_NE(header.err.find("1 of 3 files' facts from the cache, 2 to parse"), std::string::npos)
+      << header.err;
+
+  // --changed-from with a list: only the files that read a listed file are parsed.
+  write("changed.txt", (dir_ / "c.cc").string() + "\n");
+  Result listed = run("-p . -j 2 --changed-from=changed.txt");
+  EXPECT_EQ(listed.status, 1) << listed.err;
+  EXPECT_NE(listed.err.find("2 of 3 files' facts from the cache, 1 to parse"), std::string::npos)
+      << listed.err;
+
+  Result none = run("-p . -j 2 --no-cache");
+  EXPECT_EQ(none.status, 1) << none.err;
+  EXPECT_EQ(none.err.find("from the cache"), std::string::npos) << none.err;
+}
+
+TEST_F(Cli, ChangedFromNeedsACacheAndAListOrARange) {
+  write_cycle();
+  EXPECT_EQ(run("--changed-from=x cycle.cc -- -std=c++20").status, 2);
+  write_database({"cycle.cc"});
+  Result bad = run("-p . --changed-from='no such revision'");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--changed-from"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, MissingDatabaseIsAClearError) {
   Result r = run("-p no-such-dir");
   EXPECT_EQ(r.status, 2);

@@ -2,10 +2,9 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
-#include <clang/AST/PrettyPrinter.h>
 #include <clang/AST/Stmt.h>
 #include <clang/Analysis/CFG.h>
-#include <llvm/Support/raw_ostream.h>
+#include <llvm/ADT/FoldingSet.h>
 
 #include "frontend/type_names.h"
 
@@ -139,7 +138,7 @@ BranchConditions::BranchConditions(const clang::FunctionDecl& function, const cl
             parameters_written_.insert(ref->getDecl());
     }
   // Conditions tested in more than one place become facts.
-  std::map<std::string, std::pair<int, const clang::Expr*>> tested;
+  std::map<Identity, std::pair<int, const clang::Expr*>> tested;
   for (const clang::CFGBlock* block : cfg) {
     if (block->succ_size() != 2) continue;
     const auto* condition = llvm::dyn_cast_or_null<clang::Expr>(
@@ -149,25 +148,26 @@ BranchConditions::BranchConditions(const clang::FunctionDecl& function, const cl
     if (condition == nullptr || condition->isValueDependent() ||
         condition->HasSideEffects(context_))
       continue;
-    auto& [count, expr] = tested[spelling(condition)];
+    auto& [count, expr] = tested[identity(condition)];
     ++count;
     expr = condition;
   }
-  for (const auto& [text, use] : tested) {
+  for (const auto& [key, use] : tested) {
     if (use.first < 2) continue;
     const int fact = static_cast<int>(facts_.size());
-    facts_[text] = fact;
+    facts_[key] = fact;
     std::set<const clang::ValueDecl*> reads;
     collect_reads(use.second, reads);
     for (const clang::ValueDecl* read : reads) readers_[read].push_back(fact);
   }
 }
 
-std::string BranchConditions::spelling(const clang::Expr* condition) const {
-  std::string text;
-  llvm::raw_string_ostream out(text);
-  condition->printPretty(out, nullptr, clang::PrintingPolicy(context_.getLangOpts()));
-  return text;
+// Structurally equal conditions (the same variables, members and operators, whatever the
+// whitespace or macros that wrote them) have the same identity.
+BranchConditions::Identity BranchConditions::identity(const clang::Expr* condition) const {
+  llvm::FoldingSetNodeID id;
+  condition->Profile(id, context_, /*Canonical=*/true);
+  return id;
 }
 
 std::optional<std::int64_t> BranchConditions::constant(const clang::Expr* e,
@@ -245,7 +245,7 @@ std::vector<BranchConditions::Branch> BranchConditions::branches_of(
     branches[1].only_if.push_back({comparison->parameter, negated(when_true), comparison->value});
   }
   if (!tested->isValueDependent() && !tested->HasSideEffects(context_))
-    if (auto fact = facts_.find(spelling(tested)); fact != facts_.end()) {
+    if (auto fact = facts_.find(identity(tested)); fact != facts_.end()) {
       branches[0].fact = branches[1].fact = fact->second;
       branches[0].fact_value = !negated_once;
       branches[1].fact_value = negated_once;

@@ -3,7 +3,7 @@
 //    function never assigns (nor takes the address of) with a constant (`if (fd == -42)`,
 //    `if (flag)`, `switch (mode) { case PAUSE: ... }`);
 //  - which conditions the function tests more than once, so that the second test follows the
-//    first: side-effect-free expressions, compared by their spelling, numbered per function;
+//    first: side-effect-free expressions, compared by structure, numbered per function;
 //    an assignment to a variable one of them reads (its root variable, `s` in `s.mod->flag`)
 //    forgets it. Calls in between are assumed not to change it: the price of a cheap path
 //    sensitivity, and the reason a condition must be tested twice before it counts.
@@ -15,6 +15,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <llvm/ADT/FoldingSet.h>
 
 #include "ir.h"
 
@@ -59,7 +61,8 @@ class BranchConditions {
   };
   std::optional<Comparison> parameter_test(const clang::Expr* condition) const;
   std::optional<int> parameter_index(const clang::Expr* expr) const;
-  std::string spelling(const clang::Expr* condition) const;
+  using Identity = llvm::FoldingSetNodeID;  // the condition's structure
+  Identity identity(const clang::Expr* condition) const;
   std::vector<Branch> switch_branches(const clang::CFGBlock& block,
                                       const clang::Expr* condition) const;
 
@@ -67,7 +70,7 @@ class BranchConditions {
   clang::ASTContext& context_;
   std::set<const clang::ValueDecl*> assigned_;            // written to (root variables of targets)
   std::set<const clang::ValueDecl*> parameters_written_;  // assigned or address taken
-  std::map<std::string, int> facts_;                      // spelling -> fact number
+  std::map<Identity, int> facts_;                         // condition -> fact number
   std::map<const clang::ValueDecl*, std::vector<int>> readers_;  // variable -> facts reading it
 };
 

@@ -4,7 +4,6 @@
 #include <clang/AST/Decl.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
-#include <clang/AST/ParentMapContext.h>
 
 #include "frontend/type_names.h"
 #include "frontend/usr.h"
@@ -52,56 +51,35 @@ std::string place_key(const clang::Expr* callee) {
   return {};
 }
 
-std::string store_key(const clang::Expr& callable, clang::ASTContext& context) {
-  clang::DynTypedNode node = clang::DynTypedNode::create(callable);
-  for (int depth = 0; depth < 8; ++depth) {
-    const auto parents = context.getParents(node);
-    if (parents.empty()) return {};
-    const clang::DynTypedNode& parent = parents[0];
-    const auto* child = node.get<clang::Expr>();
-    if (const auto* var = parent.get<clang::VarDecl>()) return "var:" + usr_of(var);
-    const auto* expr = parent.get<clang::Expr>();
-    if (expr == nullptr) return {};
-    if (const auto* assign = llvm::dyn_cast<clang::BinaryOperator>(expr)) {
-      if (assign->getOpcode() != clang::BO_Assign || assign->getRHS() != child) return {};
-      return place_key(assign->getLHS());
+const clang::FunctionDecl* stored_callable(const clang::Expr* value) {
+  while (value != nullptr) {
+    value = value->IgnoreParenCasts();
+    if (const auto* ref = llvm::dyn_cast<clang::DeclRefExpr>(value))
+      return llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
+    if (const auto* lambda = llvm::dyn_cast<clang::LambdaExpr>(value))
+      return lambda->getCallOperator();
+    if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(value)) {
+      if (unary->getOpcode() != clang::UO_AddrOf) return nullptr;
+      value = unary->getSubExpr();
+    } else if (const auto* temporary = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(value)) {
+      value = temporary->getSubExpr();
+    } else if (const auto* bind = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(value)) {
+      value = bind->getSubExpr();
+    } else if (const auto* cleanups = llvm::dyn_cast<clang::ExprWithCleanups>(value)) {
+      value = cleanups->getSubExpr();
+    } else if (const auto* construct = llvm::dyn_cast<clang::CXXConstructExpr>(value)) {
+      if (construct->getNumArgs() != 1) return nullptr;  // std::function<...>(f)
+      value = construct->getArg(0);
+    } else {
+      return nullptr;
     }
-    if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(expr)) {  // function = f
-      if (op->getOperator() != clang::OO_Equal || op->getNumArgs() != 2 || op->getArg(1) != child)
-        return {};
-      return place_key(op->getArg(0));
-    }
-    if (const auto* designated = llvm::dyn_cast<clang::DesignatedInitExpr>(expr)) {  // .eval = f
-      const auto* last = designated->getDesignator(designated->size() - 1);
-      if (designated->size() == 0 || !last->isFieldDesignator() || last->getFieldDecl() == nullptr)
-        return {};
-      return "member:" + usr_of(last->getFieldDecl());
-    }
-    if (const auto* list = llvm::dyn_cast<clang::InitListExpr>(expr)) {
-      for (unsigned i = 0; i < list->getNumInits(); ++i)
-        if (list->getInit(i) == child)
-          if (const clang::FieldDecl* field = field_at(*list, i)) return "member:" + usr_of(field);
-      return {};
-    }
-    if (const auto* call = llvm::dyn_cast<clang::CallExpr>(expr)) {
-      const clang::FunctionDecl* callee = call->getDirectCallee();
-      if (callee == nullptr) return {};
-      for (unsigned i = 0; i < call->getNumArgs() && i < callee->getNumParams(); ++i)
-        if (call->getArg(i) == child) return parameter_place(callee, i);
-      return {};
-    }
-    // Wrappers between the callable and where it goes: casts, `&f`, parentheses, temporaries,
-    // a std::function made from it.
-    const bool wrapper =
-        llvm::isa<clang::CastExpr, clang::ParenExpr, clang::MaterializeTemporaryExpr,
-                  clang::CXXBindTemporaryExpr, clang::ExprWithCleanups, clang::CXXConstructExpr>(
-            expr) ||
-        (llvm::isa<clang::UnaryOperator>(expr) &&
-         llvm::cast<clang::UnaryOperator>(expr)->getOpcode() == clang::UO_AddrOf);
-    if (!wrapper) return {};
-    node = parent;
   }
-  return {};
+  return nullptr;
+}
+
+std::string initialised_member_place(const clang::InitListExpr& list, unsigned index) {
+  const clang::FieldDecl* field = field_at(list, index);
+  return field == nullptr ? std::string() : "member:" + usr_of(field);
 }
 
 }  // namespace lockorder::analyzer::frontend

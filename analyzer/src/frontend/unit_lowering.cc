@@ -6,6 +6,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <tuple>
@@ -41,33 +42,28 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   }
   bool VisitLambdaExpr(clang::LambdaExpr* lambda) {
     lower(lambda->getCallOperator());
-    // A lambda may be stored for a call through std::function or a pointer.
-    callables_.insert({usr_of(lambda->getCallOperator()),
-                       callable_signature(*lambda->getCallOperator()),
-                       store_key(*lambda, context_)});
     return true;
   }
-  // A function named other than as the callee of a direct call has its address taken: an
-  // indirect call of its signature may reach it.
+  // Where functions and lambdas are stored for indirect calls (callable_stores.h): arguments,
+  // assignments, initialisers.
   bool VisitCallExpr(clang::CallExpr* call) {
-    if (const auto* ref =
-            llvm::dyn_cast<clang::DeclRefExpr>(call->getCallee()->IgnoreParenImpCasts()))
-      direct_callees_.insert(ref);
-    // A callable passed on from a place of the caller's: the callee's parameter gets what it got.
     if (const clang::FunctionDecl* callee = call->getDirectCallee())
       for (unsigned i = 0; i < call->getNumArgs() && i < callee->getNumParams(); ++i)
-        copy_place(parameter_place(callee, i), call->getArg(i));
+        store(parameter_place(callee, i), call->getArg(i));
+    if (const auto* op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
+        op != nullptr && op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2)
+      store(place_key(op->getArg(0)), op->getArg(1));  // a std::function assigned
     return true;
   }
   bool VisitBinaryOperator(clang::BinaryOperator* op) {
-    if (op->getOpcode() == clang::BO_Assign) copy_place(place_key(op->getLHS()), op->getRHS());
+    if (op->getOpcode() == clang::BO_Assign) store(place_key(op->getLHS()), op->getRHS());
     return true;
   }
-  bool VisitDeclRefExpr(clang::DeclRefExpr* ref) {
-    if (const auto* f = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl()))
-      if (!direct_callees_.count(ref) && !in_system_header(f->getLocation()))
-        if (std::string place = store_key(*ref, context_); !place.empty())
-          callables_.insert({usr_of(f->getCanonicalDecl()), callable_signature(*f), place});
+  bool VisitInitListExpr(clang::InitListExpr* list) {
+    // In field order (`{ .eval = f }` is visited in its written form).
+    const clang::InitListExpr* fields = list->isSemanticForm() ? list : list->getSemanticForm();
+    for (unsigned i = 0; fields != nullptr && i < fields->getNumInits(); ++i)
+      store(initialised_member_place(*fields, i), fields->getInit(i));
     return true;
   }
   // std::thread, std::jthread: the callable runs on a thread of its own.
@@ -83,6 +79,7 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   }
   bool VisitVarDecl(clang::VarDecl* var) {
     if (var->hasGlobalStorage()) declared_orders(var);
+    if (var->getInit() != nullptr) store("var:" + usr_of(var), var->getInit());
     return true;
   }
 
@@ -114,10 +111,17 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
     out_.functions.push_back(FunctionLowering(*f, context_, apis_).lower());
   }
 
-  void copy_place(const std::string& to, const clang::Expr* value) {
-    if (to.empty() || value == nullptr || !is_callable_type(value->getType())) return;
-    if (std::string from = place_key(value); !from.empty() && from != to)
-      place_copies_.emplace(to, std::move(from));
+  // `value` goes into place `to`: a function or lambda is stored there; another callable place
+  // is copied there (what it holds, `to` holds too).
+  void store(const std::string& to, const clang::Expr* value) {
+    if (to.empty() || value == nullptr) return;
+    if (const clang::FunctionDecl* f = stored_callable(value)) {
+      if (!in_system_header(f->getLocation()))
+        callables_.insert({usr_of(f->getCanonicalDecl()), callable_signature(*f), to});
+    } else if (is_callable_type(value->getType())) {
+      if (std::string from = place_key(value); !from.empty() && from != to)
+        place_copies_.emplace(to, std::move(from));
+    }
   }
 
   void mark_thread_entry(const clang::Expr* callable) {
@@ -165,7 +169,6 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   const LockApis& apis_;
   std::set<const clang::FunctionDecl*> seen_;
   std::set<std::string> thread_entries_;
-  std::set<const clang::DeclRefExpr*> direct_callees_;
   struct CallableLess {
     bool operator()(const Callable& a, const Callable& b) const {
       return std::tie(a.usr, a.signature, a.place) < std::tie(b.usr, b.signature, b.place);
@@ -186,6 +189,12 @@ class UnitLowering : public clang::ASTConsumer {
     UnitVisitor visitor(context, out_, apis_);
     visitor.TraverseDecl(context.getTranslationUnitDecl());
     visitor.finish();
+    const clang::SourceManager& sm = context.getSourceManager();
+    for (auto it = sm.fileinfo_begin(); it != sm.fileinfo_end(); ++it) {
+      const llvm::StringRef real = it->first.getFileEntry().tryGetRealPathName();
+      out_.inputs.push_back(real.empty() ? it->first.getName().str() : real.str());
+    }
+    std::sort(out_.inputs.begin(), out_.inputs.end());
   }
 
  private:

@@ -1,0 +1,143 @@
+#include "fact_cache.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/xxhash.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "ir_json.h"
+#include "lockorder/report/sarif_writer.h"
+
+namespace lockorder::analyzer {
+namespace {
+
+constexpr int kEntryFormat = 1;
+
+std::string hex(std::uint64_t value) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+std::string hash_of(llvm::StringRef bytes) { return hex(llvm::xxh3_64bits(bytes)); }
+
+std::string file_hash(const std::string& path) {
+  auto buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  return buffer ? hash_of((*buffer)->getBuffer()) : std::string();
+}
+
+std::string absolute(const std::string& path, const std::string& base) {
+  llvm::SmallString<256> out(path);
+  if (!llvm::sys::path::is_absolute(out)) {
+    llvm::SmallString<256> joined(base);
+    llvm::sys::path::append(joined, path);
+    out = joined;
+  }
+  llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+  return std::string(out);
+}
+
+}  // namespace
+
+FactCache::FactCache(std::string directory, const std::string& salt)
+    : directory_(std::move(directory)) {
+  // The tool's own build: facts from another build of it may mean something else.
+  salt_ = hash_of(file_hash("/proc/self/exe") + "\n" + salt);
+}
+
+std::string FactCache::entry_path(const std::string& file, const std::string& command) const {
+  llvm::SmallString<256> path(directory_);
+  llvm::sys::path::append(path, hash_of(salt_ + "\n" + file + "\n" + command) + ".facts");
+  return std::string(path);
+}
+
+std::string FactCache::content_hash(const std::string& path) {
+  auto [it, inserted] = hashes_.try_emplace(path);
+  if (inserted) it->second = file_hash(path);
+  return it->second;
+}
+
+std::optional<TranslationUnitIR> FactCache::find(const std::string& file,
+                                                 const std::string& command,
+                                                 const std::set<std::string>* changed) {
+  auto buffer = llvm::MemoryBuffer::getFile(entry_path(file, command), false, false);
+  if (!buffer) return std::nullopt;
+  try {
+    const llvm::StringRef bytes = (*buffer)->getBuffer();
+    const nlohmann::json entry = nlohmann::json::from_msgpack(bytes.begin(), bytes.end());
+    if (entry.at("format").get<int>() != kEntryFormat) return std::nullopt;
+    for (const auto& input : entry.at("inputs")) {
+      const std::string path = input.at(0).get<std::string>();
+      if (changed != nullptr ? changed->count(path) > 0
+                             : content_hash(path) != input.at(1).get<std::string>())
+        return std::nullopt;
+    }
+    return decode_unit(entry.at("unit").get<std::vector<std::uint8_t>>());
+  } catch (const std::exception&) {
+    return std::nullopt;  // damaged or from another format: parse again
+  }
+}
+
+std::string FactCache::store(const std::string& file, const std::string& command,
+                             const TranslationUnitIR& unit) {
+  if (std::error_code error = llvm::sys::fs::create_directories(directory_))
+    return "cannot create the fact cache " + directory_ + ": " + error.message();
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const std::string& path : unit.inputs) {
+    const std::string hash = content_hash(path);
+    if (hash.empty()) return {};  // an input already gone: nothing worth keeping
+    inputs.push_back({path, hash});
+  }
+  const nlohmann::json entry = {
+      {"format", kEntryFormat}, {"inputs", inputs}, {"unit", encode_unit(unit)}};
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(entry);
+  return report::write_file_atomically(entry_path(file, command),
+                                       std::string(bytes.begin(), bytes.end()));
+}
+
+std::set<std::string> changed_files(const std::string& spec) {
+  std::set<std::string> out;
+  llvm::SmallString<256> cwd;
+  llvm::sys::fs::current_path(cwd);
+  if (llvm::sys::fs::is_regular_file(spec)) {
+    std::ifstream in(spec);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) out.insert(absolute(line, std::string(cwd)));
+    return out;
+  }
+  // A revision range: git's paths are relative to the top of the work tree.
+  auto run = [](const std::string& command) {
+    std::string text;
+    if (std::FILE* pipe = popen(command.c_str(), "r")) {
+      char buffer[4096];
+      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+        text.append(buffer, n);
+      if (pclose(pipe) != 0) text.clear();
+    }
+    return text;
+  };
+  if (spec.find_first_of("'\\\"`$;&|<>") != std::string::npos)
+    throw std::runtime_error("--changed-from: '" + spec +
+                             "' is neither a file nor a revision range");
+  std::string top = run("git rev-parse --show-toplevel 2>/dev/null");
+  const std::string names = run("git diff --name-only '" + spec + "' 2>/dev/null");
+  if (top.empty() || (names.empty() && run("git rev-parse --verify --quiet '" +
+                                           spec.substr(0, spec.find("..")) + "' 2>/dev/null")
+                                           .empty()))
+    throw std::runtime_error("--changed-from: '" + spec +
+                             "' is neither a file listing paths nor a git revision range here");
+  if (!top.empty() && top.back() == '\n') top.pop_back();
+  std::istringstream lines(names);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) out.insert(absolute(line, top));
+  return out;
+}
+
+}  // namespace lockorder::analyzer

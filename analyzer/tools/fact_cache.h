@@ -1,0 +1,49 @@
+// Facts kept between runs: each translation unit's IR, stored under a key of its compile
+// command, with the content hash of every file it read (its sources and headers). A unit whose
+// command is the same and whose inputs all hash the same is not parsed again, so a run after a
+// one-file change parses the units that read that file and nothing else, and still sees every
+// cross-unit cycle. The key also covers the tool itself (its executable's contents) and the
+// configuration, so a new build of the tool or another configuration starts afresh.
+//
+// Entries are plain files (msgpack of the IR, ir_json.h) written atomically; a damaged or
+// foreign entry is a miss, never an error.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "ir.h"
+
+namespace lockorder::analyzer {
+
+class FactCache {
+ public:
+  // `salt`: what else the facts depend on (the configuration's text).
+  FactCache(std::string directory, const std::string& salt);
+
+  // The cached unit of `file` compiled by `command`, if its inputs are unchanged: by content,
+  // or (with `changed`) by not being in the set of changed files.
+  std::optional<TranslationUnitIR> find(const std::string& file, const std::string& command,
+                                        const std::set<std::string>* changed);
+  // Stores a parsed unit; returns an error message, empty on success.
+  std::string store(const std::string& file, const std::string& command,
+                    const TranslationUnitIR& unit);
+
+ private:
+  std::string entry_path(const std::string& file, const std::string& command) const;
+  std::string content_hash(const std::string& path);  // empty: unreadable
+
+  std::string directory_;
+  std::string salt_;
+  std::map<std::string, std::string> hashes_;  // path -> content hash, once per run
+};
+
+// Changed files from `spec`: a file listing paths (one per line), or else a git revision range
+// (`origin/main...HEAD`) whose changed files `git diff --name-only` lists. Paths are made
+// absolute (a list's relative to the current directory, git's to the work tree). Throws
+// std::runtime_error when neither works.
+std::set<std::string> changed_files(const std::string& spec);
+
+}  // namespace lockorder::analyzer
