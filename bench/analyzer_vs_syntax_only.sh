@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# lockorder-check over a real codebase nobody here wrote, against Clang parsing the same
-# translation units and nothing more, in one run:
-#   LevelDB 1.23 from Debian's source package, every translation unit of its CMake-generated
-#   compile_commands.json (library, tests, benchmarks), 2 at a time on both sides:
+# lockorder-check over real codebases nobody here wrote, against Clang parsing the same
+# translation units and nothing more, in one run, for each of:
+#   LevelDB 1.23 (Debian's `leveldb` source package): library, tests and benchmarks;
+#   SRT 1.5.1 (Debian's `srt` source package): srtcore, bonding on, encryption off.
+# Every translation unit of each CMake-generated compile_commands.json, 2 at a time:
 #   - baseline: `clang++-19 -fsyntax-only -w` with each unit's own flags (xargs -P 2);
-#   - lockorder-check -p ... -j 2.
-# Prints wall times (median of the repetitions), the ratio, and what lockorder-check found.
+#   - cold:     lockorder-check -p ... -j 2 --no-cache;
+#   - warm:     lockorder-check -p ... -j 2 with its fact cache filled, after one source file
+#               changed (a comment appended; restored after each run).
+# Prints wall times (medians of the repetitions) and the ratios, and what lockorder-check found.
 # Usage: bench/analyzer_vs_syntax_only.sh [repetitions]   (run as root on an idle machine)
+#        LOCKORDER_BENCH_ONLY=leveldb|srt bench/analyzer_vs_syntax_only.sh ...   (one codebase)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-3}"
@@ -14,21 +18,15 @@ root=$(pwd)
 check="$root/build/bin/lockorder-check"
 [ -x "$check" ] || { echo "build first: scripts/test.sh" >&2; exit 2; }
 source bench/lib/debian_source.sh
+source bench/lib/timing.sh
 install_missing clang-19 cmake python3 bc
-fetch_debian_source leveldb leveldb-1.23
-cdb="$LOCKORDER_BENCH_SRC/leveldb-cdb"
-if [ ! -f "$cdb/compile_commands.json" ]; then
-  cmake -S "$LOCKORDER_BENCH_SRC/leveldb-1.23" -B "$cdb" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
-    -DCMAKE_BUILD_TYPE=Release -DLEVELDB_BUILD_TESTS=ON -DLEVELDB_BUILD_BENCHMARKS=ON \
-    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
-fi
 results="$root/build/bench-results"
 mkdir -p "$results"
 
 # One syntax-only command per translation unit, from the database (each unit's own flags, its
 # output and dependency-file options dropped).
-commands="$results/syntax-only.commands"
-python3 - "$cdb/compile_commands.json" > "$commands" <<'PY'
+syntax_commands() {  # database, output
+  python3 - "$1" > "$2" <<'PY'
 import json, shlex, sys
 seen = set()
 for entry in json.load(open(sys.argv[1])):
@@ -51,31 +49,73 @@ for entry in json.load(open(sys.argv[1])):
     print("cd " + shlex.quote(entry["directory"]) + " && " +
           " ".join(shlex.quote(x) for x in [compiler, "-fsyntax-only", "-w"] + out))
 PY
-units=$(wc -l < "$commands")
+}
 
-source "$root/bench/lib/timing.sh"
-syntax_once() {
+elapsed() {  # command...: wall seconds
   local start end
   start=$(now)
-  tr '\n' '\0' < "$commands" | xargs -0 -P 2 -I{} sh -c '{}' >/dev/null 2>&1
+  "$@" >/dev/null 2>&1 || true
   end=$(now)
   echo "$end - $start" | bc
 }
-check_once() {
-  local start end
-  start=$(now)
-  "$check" -p "$cdb" -j 2 > "$results/lockorder-check-leveldb.txt" 2> "$results/lockorder-check-leveldb.err" || true
-  end=$(now)
-  echo "$end - $start" | bc
+
+bench_one() {  # name, database directory, file to change for the warm runs
+  local name=$1 cdb=$2 touched=$3
+  local commands="$results/syntax-only-$name.commands" cache="$results/lockorder-cache-$name"
+  syntax_commands "$cdb/compile_commands.json" "$commands"
+  local units
+  units=$(wc -l < "$commands")
+  syntax_once() { tr '\n' '\0' < "$commands" | xargs -0 -P 2 -I{} sh -c '{}'; }
+  cold_once() {
+    "$check" -p "$cdb" -j 2 --no-cache --allow-parse-errors > "$results/lockorder-check-$name.txt" \
+      2> "$results/lockorder-check-$name.err"
+  }
+  warm_once() { "$check" -p "$cdb" -j 2 --cache-dir="$cache" --allow-parse-errors --quiet; }
+  # Cold and baseline alternate, so that a slower stretch of the machine hits both.
+  local pairs
+  pairs=$(for _ in $(seq "$reps"); do echo "$(elapsed syntax_once) $(elapsed cold_once)"; done)
+  rm -rf "$cache"
+  warm_once >/dev/null 2>&1 || true  # fills the cache
+  cp "$touched" "$results/touched.orig"
+  local warm
+  warm=$(for i in $(seq "$reps"); do
+    echo "// lockorder bench edit $i $(now)" >> "$touched"
+    elapsed warm_once
+    cp "$results/touched.orig" "$touched"
+  done | median)
+  local syntax cold
+  syntax=$(awk '{print $1}' <<<"$pairs" | median)
+  cold=$(awk '{print $2}' <<<"$pairs" | median)
+  {
+    echo "$name: $units translation units, 2 at a time (median of $reps)"
+    printf '  clang++-19 -fsyntax-only           %7.2f s   1.00x\n' "$syntax"
+    printf '  lockorder-check -j 2, cold          %7.2f s   %5.2fx\n' "$cold" \
+      "$(echo "$cold / $syntax" | bc -l)"
+    printf '  lockorder-check -j 2, one file changed %4.2f s   %5.1f%% of cold\n' "$warm" \
+      "$(echo "100 * $warm / $cold" | bc -l)"
+    echo "  what lockorder-check reported:"
+    tail -1 "$results/lockorder-check-$name.err" | sed 's/^/    /'
+  } | tee "$results/analyzer-summary-$name.txt"
 }
-# The two alternate, so that a slower stretch of the machine hits both.
-pairs=$(for _ in $(seq "$reps"); do echo "$(syntax_once) $(check_once)"; done)
-syntax=$(awk '{print $1}' <<<"$pairs" | median)
-checker=$(awk '{print $2}' <<<"$pairs" | median)
-{
-  echo "LevelDB 1.23: $units translation units, 2 at a time (median of $reps)"
-  printf '  clang++-19 -fsyntax-only  %7.2f s   1.00x\n' "$syntax"
-  printf '  lockorder-check -j 2      %7.2f s   %5.2fx\n' "$checker" "$(echo "$checker / $syntax" | bc -l)"
-  echo "what lockorder-check reported:"
-  tail -1 "$results/lockorder-check-leveldb.err" | sed 's/^/  /'
-} | tee "$results/analyzer-summary.txt"
+
+if [ "${LOCKORDER_BENCH_ONLY:-leveldb}" = leveldb ]; then
+  fetch_debian_source leveldb leveldb-1.23
+  cdb="$LOCKORDER_BENCH_SRC/leveldb-cdb"
+  if [ ! -f "$cdb/compile_commands.json" ]; then
+    cmake -S "$LOCKORDER_BENCH_SRC/leveldb-1.23" -B "$cdb" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+      -DCMAKE_BUILD_TYPE=Release -DLEVELDB_BUILD_TESTS=ON -DLEVELDB_BUILD_BENCHMARKS=ON \
+      -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+  fi
+  bench_one leveldb "$cdb" "$LOCKORDER_BENCH_SRC/leveldb-1.23/util/env_posix.cc"
+fi
+if [ "${LOCKORDER_BENCH_ONLY:-srt}" = srt ]; then
+  fetch_debian_source srt srt-1.5.1
+  cdb="$LOCKORDER_BENCH_SRC/srt-cdb"
+  if [ ! -f "$cdb/compile_commands.json" ]; then
+    install_missing tcl
+    cmake -S "$LOCKORDER_BENCH_SRC/srt-1.5.1" -B "$cdb" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+      -DCMAKE_BUILD_TYPE=Release -DENABLE_ENCRYPTION=OFF -DENABLE_BONDING=ON -DENABLE_APPS=OFF \
+      -DENABLE_SHARED=OFF -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+  fi
+  bench_one srt "$cdb" "$LOCKORDER_BENCH_SRC/srt-1.5.1/srtcore/epoll.cpp"
+fi
