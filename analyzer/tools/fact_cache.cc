@@ -5,6 +5,7 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@
 namespace lockorder::analyzer {
 namespace {
 
-constexpr int kEntryFormat = 1;
+constexpr int kEntryFormat = 2;
 
 std::string hex(std::uint64_t value) {
   char text[17];
@@ -54,7 +55,8 @@ FactCache::FactCache(std::string directory, const std::string& salt)
 
 std::string FactCache::entry_path(const std::string& file, const std::string& command) const {
   llvm::SmallString<256> path(directory_);
-  llvm::sys::path::append(path, hash_of(salt_ + "\n" + file + "\n" + command) + ".facts");
+  // One entry per file and command: a new build of the tool overwrites it rather than adding one.
+  llvm::sys::path::append(path, hash_of(file + "\n" + command) + ".facts");
   return std::string(path);
 }
 
@@ -67,19 +69,27 @@ std::string FactCache::content_hash(const std::string& path) {
 std::optional<TranslationUnitIR> FactCache::find(const std::string& file,
                                                  const std::string& command,
                                                  const std::set<std::string>* changed) {
-  auto buffer = llvm::MemoryBuffer::getFile(entry_path(file, command), false, false);
+  return read(entry_path(file, command), changed, true);
+}
+
+std::optional<TranslationUnitIR> FactCache::read(const std::string& path,
+                                                 const std::set<std::string>* changed,
+                                                 bool check_inputs) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
   if (!buffer) return std::nullopt;
   try {
     const llvm::StringRef bytes = (*buffer)->getBuffer();
     const nlohmann::json entry = nlohmann::json::from_msgpack(bytes.begin(), bytes.end());
-    if (entry.at("format").get<int>() != kEntryFormat) return std::nullopt;
-    for (const auto& input : entry.at("inputs")) {
+    if (entry.at("format").get<int>() != kEntryFormat ||
+        entry.at("tool").get<std::string>() != salt_)
+      return std::nullopt;
+    for (const auto& input : check_inputs ? entry.at("inputs") : nlohmann::json::array()) {
       const std::string path = input.at(0).get<std::string>();
       if (changed != nullptr ? changed->count(path) > 0
                              : content_hash(path) != input.at(1).get<std::string>())
         return std::nullopt;
     }
-    return decode_unit(entry.at("unit").get<std::vector<std::uint8_t>>());
+    return decode_unit(entry.at("unit").get_binary());
   } catch (const std::exception&) {
     return std::nullopt;  // damaged or from another format: parse again
   }
@@ -96,10 +106,27 @@ std::string FactCache::store(const std::string& file, const std::string& command
     inputs.push_back({path, hash});
   }
   const nlohmann::json entry = {
-      {"format", kEntryFormat}, {"inputs", inputs}, {"unit", encode_unit(unit)}};
+      {"format", kEntryFormat},
+      {"tool", salt_},
+      {"inputs", inputs},
+      {"unit", nlohmann::json::binary(encode_unit(unit))}};  // bytes, not an array of numbers
   const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(entry);
   return report::write_file_atomically(entry_path(file, command),
                                        std::string(bytes.begin(), bytes.end()));
+}
+
+std::vector<TranslationUnitIR> load_facts(const std::string& directory, const std::string& salt) {
+  FactCache cache(directory, salt);
+  std::vector<TranslationUnitIR> units;
+  std::error_code error;
+  for (llvm::sys::fs::directory_iterator it(directory, error), end; it != end && !error;
+       it.increment(error)) {
+    if (!llvm::StringRef(it->path()).ends_with(".facts")) continue;
+    if (auto unit = cache.read(it->path())) units.push_back(std::move(*unit));
+  }
+  std::sort(units.begin(), units.end(),
+            [](const TranslationUnitIR& a, const TranslationUnitIR& b) { return a.file < b.file; });
+  return units;
 }
 
 std::set<std::string> changed_files(const std::string& spec) {

@@ -5,14 +5,16 @@
 // cross-unit cycle. The key also covers the tool itself (its executable's contents) and the
 // configuration, so a new build of the tool or another configuration starts afresh.
 //
-// Entries are plain files (msgpack of the IR, ir_json.h) written atomically; a damaged or
-// foreign entry is a miss, never an error.
+// Entries are plain files (msgpack of the IR, ir_json.h), one per file and command, written
+// atomically; a damaged or foreign entry, or one from another build of the tool, is a miss
+// (and is overwritten), never an error.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "ir.h"
 
@@ -27,6 +29,11 @@ class FactCache {
   // or (with `changed`) by not being in the set of changed files.
   std::optional<TranslationUnitIR> find(const std::string& file, const std::string& command,
                                         const std::set<std::string>* changed);
+  // The unit an entry file holds, if it is this build's; its inputs are checked as for find
+  // only with `check_inputs`.
+  std::optional<TranslationUnitIR> read(const std::string& path,
+                                        const std::set<std::string>* changed = nullptr,
+                                        bool check_inputs = false);
   // Stores a parsed unit; returns an error message, empty on success.
   std::string store(const std::string& file, const std::string& command,
                     const TranslationUnitIR& unit);
@@ -39,6 +46,11 @@ class FactCache {
   std::string salt_;
   std::map<std::string, std::string> hashes_;  // path -> content hash, once per run
 };
+
+// Every unit whose facts are in `directory` and were written by this build of the tool with
+// the configuration `salt` (FactCache's entries, as --emit-facts writes them), whatever their
+// inputs are now.
+std::vector<TranslationUnitIR> load_facts(const std::string& directory, const std::string& salt);
 
 // Changed files from `spec`: a file listing paths (one per line), or else a git revision range
 // (`origin/main...HEAD`) whose changed files `git diff --name-only` lists. Paths are made

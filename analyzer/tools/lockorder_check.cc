@@ -100,6 +100,14 @@ cl::opt<std::string> changed_from(
     cl::desc("Parse only the files that read a changed file, from a list of paths or a git "
              "revision range; the others' facts come from the cache"),
     cl::value_desc("file-list|range"), cl::cat(category));
+cl::opt<std::string> emit_facts(
+    "emit-facts",
+    cl::desc("Parse the files and write their facts to <dir>, for a later --facts run (a build "
+             "that distributes compilation can distribute this), without checking"),
+    cl::value_desc("dir"), cl::cat(category));
+cl::opt<std::string> facts_dir(
+    "facts", cl::desc("Check the whole program from the facts --emit-facts wrote to <dir>"),
+    cl::value_desc("dir"), cl::cat(category));
 cl::opt<bool> timings("timings", cl::desc("Print how long each phase took"), cl::Hidden,
                       cl::cat(category));
 cl::opt<std::string> dump_ir("dump-ir",
@@ -385,9 +393,15 @@ int main(int argc, const char** argv) {
     return 2;
   }
   std::vector<std::string> files = parser->getSourcePathList();
+  const bool from_facts = !facts_dir.empty();
+  if (from_facts && (!files.empty() || !emit_facts.empty() || !changed_from.empty())) {
+    std::cerr << "lockorder-check: --facts checks the facts in its directory alone: no files, "
+                 "--emit-facts or --changed-from with it\n";
+    return 2;
+  }
   // With no files named, CommonOptionsParser loads no database: load the one -p names.
   std::unique_ptr<tooling::CompilationDatabase> whole;
-  if (files.empty()) {
+  if (files.empty() && !from_facts) {
     std::string error;
     whole = tooling::CompilationDatabase::autoDetectFromDirectory(build_path(argc, argv), error);
     if (!whole) {
@@ -398,8 +412,12 @@ int main(int argc, const char** argv) {
     }
     files = whole->getAllFiles();
   }
-  const tooling::CompilationDatabase& db = whole ? *whole : parser->getCompilations();
-  if (files.empty()) {
+  const tooling::FixedCompilationDatabase none(".", {});  // --facts: nothing is compiled
+  const tooling::CompilationDatabase& db =
+      whole ? *whole
+            : (from_facts ? static_cast<const tooling::CompilationDatabase&>(none)
+                          : parser->getCompilations());
+  if (files.empty() && !from_facts) {
     std::cerr << "lockorder-check: the compilation database lists no files\n";
     return 2;
   }
@@ -440,10 +458,12 @@ int main(int argc, const char** argv) {
   // Facts of unchanged files from the cache; the rest parsed (and stored).
   std::optional<FactCache> cache;
   const std::string cache_path =
-      no_cache ? std::string()
-               : (!cache_dir.empty()                ? cache_dir.getValue()
-                  : explicit_build_path(argc, argv) ? build_path(argc, argv) + "/.lockorder-cache"
-                                                    : std::string());
+      !emit_facts.empty() ? emit_facts.getValue()
+      : no_cache          ? std::string()
+      : !cache_dir.empty()
+          ? cache_dir.getValue()
+          : (explicit_build_path(argc, argv) ? build_path(argc, argv) + "/.lockorder-cache"
+                                             : std::string());
   std::optional<std::set<std::string>> changed;
   if (!changed_from.empty()) {
     if (cache_path.empty()) {
@@ -461,16 +481,26 @@ int main(int argc, const char** argv) {
   if (!cache_path.empty()) cache.emplace(cache_path, config_text(config_file));
   std::vector<TranslationUnitIR> units;
   std::vector<std::string> to_parse;
-  for (const std::string& file : files) {
+  if (from_facts) {
+    units = load_facts(facts_dir, config_text(config_file));
+    for (const TranslationUnitIR& unit : units) files.push_back(unit.file);
+    if (units.empty()) {
+      std::cerr << "lockorder-check: --facts: no facts of this build of the tool in " << facts_dir
+                << " (written by --emit-facts with the same --config)\n";
+      return 2;
+    }
+  }
+  for (const std::string& file : from_facts ? std::vector<std::string>{} : files) {
     std::optional<TranslationUnitIR> cached;
-    if (cache) cached = cache->find(file, command_of(db, file), changed ? &*changed : nullptr);
+    if (cache && emit_facts.empty())
+      cached = cache->find(file, command_of(db, file), changed ? &*changed : nullptr);
     if (cached) {
       units.push_back(std::move(*cached));
     } else {
       to_parse.push_back(file);
     }
   }
-  if (cache && !quiet)
+  if (cache && !quiet && emit_facts.empty())
     std::cerr << "lockorder-check: " << units.size() << " of " << files.size()
               << " files' facts from the cache, " << to_parse.size() << " to parse\n";
   std::vector<UnitOutcome> outcomes = lower_all(db, to_parse, config, workers);
@@ -487,6 +517,12 @@ int main(int argc, const char** argv) {
           !error.empty())
         std::cerr << "lockorder-check: warning: " << error << "\n";
     units.push_back(std::move(o.unit));
+  }
+  if (!emit_facts.empty()) {  // the facts are the product: a later --facts run checks them
+    if (!quiet)
+      std::cerr << "lockorder-check: facts of " << units.size() << " of " << files.size()
+                << " files written to " << emit_facts.getValue() << "\n";
+    return finish(failed != 0 && !allow_parse_errors ? 2 : 0);
   }
   {
     // A configuration entry that matched nothing is most often a misspelt or unqualified name.

@@ -155,6 +155,29 @@ TEST_F(Cli, CachedFactsKeepCrossFileFindingsAndFollowHeaders) {
   EXPECT_EQ(none.err.find("from the cache"), std::string::npos) << none.err;
 }
 
+// A build that distributes compilation writes each file's facts where it compiles it; one run
+// over all the facts finds the cycle that no single file shows.
+TEST_F(Cli, FactsEmittedPerFileAreCheckedTogether) {
+  write("a.cc",
+        "#include <mutex>\nextern std::mutex a, b;\n"
+        "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n");
+  write("b.cc",
+        "#include <mutex>\nstd::mutex a, b;\n"
+        "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  for (const char* file : {"a.cc", "b.cc"}) {
+    Result emitted = run(std::string("--emit-facts=facts ") + file + " -- -std=c++20");
+    EXPECT_EQ(emitted.status, 0) << emitted.err;
+    EXPECT_EQ(emitted.out, "");  // writing facts checks nothing
+  }
+  Result checked = run("--facts=facts");
+  EXPECT_EQ(checked.status, 1) << checked.err;
+  EXPECT_NE(checked.out.find("lock-order cycle: 'a' -> 'b' -> 'a'"), std::string::npos)
+      << checked.out;
+  EXPECT_NE(checked.err.find("2 of 2 files"), std::string::npos) << checked.err;
+  EXPECT_EQ(run("--facts=nowhere").status, 2);
+  EXPECT_EQ(run("--facts=facts a.cc -- -std=c++20").status, 2);
+}
+
 TEST_F(Cli, ChangedFromNeedsACacheAndAListOrARange) {
   write_cycle();
   EXPECT_EQ(run("--changed-from=x cycle.cc -- -std=c++20").status, 2);
