@@ -1,42 +1,8 @@
 // Positive 32: a lock held through a guard member of a user's class (a UniqueLock member made by
 // the constructor's initialiser) is held while the object lives: what is taken meanwhile is
 // ordered after it.
-#include <pthread.h>
-#define CAPABILITY(x) __attribute__((capability(x)))
-#define ACQUIRE(...) __attribute__((acquire_capability(__VA_ARGS__)))
-#define RELEASE(...) __attribute__((release_capability(__VA_ARGS__)))
-#define SCOPED __attribute__((scoped_lockable))
-class CAPABILITY("mutex") Mutex {
- public:
-  void lock() ACQUIRE();
-  void unlock() RELEASE();
- private:
-  pthread_mutex_t m_;
-};
-class SCOPED UniqueLock {
-  int m_iLocked;
-  Mutex& m_Mutex;
- public:
-  explicit UniqueLock(Mutex& m) ACQUIRE(m);
-  ~UniqueLock() RELEASE();
-};
-class CSync {
- protected:
-  UniqueLock* m_locker;
- public:
-  CSync(UniqueLock& g) : m_locker(&g) {}
-};
-class CUniqueSync : public CSync {
-  UniqueLock m_ulock;
- public:
-  CUniqueSync(Mutex& mut) : CSync(m_ulock), m_ulock(mut) {}
-};
-class InvertedLock {
-  Mutex& m_mtx;
- public:
-  explicit InvertedLock(Mutex& m) RELEASE(m) : m_mtx(m) { m_mtx.unlock(); }
-  ~InvertedLock() ACQUIRE(m_mtx) { m_mtx.lock(); }
-};
+#include "shared/srt_sync.h"
+
 Mutex table_lock, stats_lock;
 
 void refresh() {
