@@ -149,7 +149,8 @@ class Program {
       bool locks = false;
       for (const Block& block : f->blocks)
         for (const Op& op : block.ops)
-          locks = locks || (op.kind != OpKind::call && op.kind != OpKind::forget);
+          locks = locks || (op.kind != OpKind::call && op.kind != OpKind::forget &&
+                            op.kind != OpKind::returns);
       if (locks && relevant.insert(f->usr).second) work.push_back(f->usr);
     }
     while (!work.empty()) {
