@@ -329,6 +329,9 @@ class FunctionFlow {
   }
 
   void drop_slot(FlowState& state, int slot) {
+    // A guard that unlocks its caller's lock (adopted) releases the caller's hold.
+    for (const HeldLock& h : state.held)
+      if (h.slot == slot && h.restores) insert_sorted(state.unrestored, h.operand.lock);
     std::erase_if(state.held, [&](const HeldLock& h) { return h.slot == slot; });
     std::erase_if(state.pending, [&](const PendingTry& p) { return p.slot == slot; });
     std::erase_if(state.detached, [&](const Detached& d) { return d.slot == slot; });
@@ -341,8 +344,11 @@ class FunctionFlow {
       });
       if (held != state.held.end()) {
         held->slot = op.slot;
-      } else {  // taken where this function cannot see (a caller): held from here on
+      } else {  // the caller's hold, adopted: held from here on, and the caller's if kept
+        // (`unique_lock lock(mu, adopt_lock); cv.wait(lock); lock.release();` leaves the
+        // caller holding what it held, not a second hold)
         push_held(state, operand, binding.mode, {&op.site}, op.slot, std::nullopt, op.suppressed);
+        state.held.back().restores = true;
       }
     }
   }
