@@ -68,10 +68,10 @@ class FunctionLowering {
   // A call to a function the program may define: a plain call op with its bindings.
   void emit_call(const clang::CallExpr& call);
   void emit_constructor_call(const clang::CXXConstructExpr& construct, const clang::VarDecl* var);
-  // A call through a pointer or a std::function; false when `call` is not one.
-  bool emit_indirect_call(const clang::CallExpr& call);
 
  private:
+  // A call through a pointer or a std::function; false when `call` is not one.
+  bool emit_indirect_call(const clang::CallExpr& call);
   struct Test {
     int try_id = -1;
     int slot = -1;
