@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -422,7 +423,18 @@ TEST_F(Cli, SarifIsValidForTheSarifMultitool) {
     GTEST_SKIP() << multitool << " is not installed (scripts/test.sh installs it)";
   write_cycle();
   write("more.cc", "#include <mutex>\nstd::mutex c;\nvoid h() { c.lock(); c.lock(); }\n");
-  ASSERT_EQ(run("--sarif=out.sarif cycle.cc more.cc -- -std=c++20").status, 1);
+  // The opt-in rules' results and rules too.
+  write("optin.cc",
+        "#include <functional>\n#include <mutex>\nstd::mutex m;\nstd::function<void()> hook;\n"
+        "struct A { std::mutex mu; void f(A& o) { std::lock_guard x(mu); "
+        "std::lock_guard y(o.mu); } };\n"
+        "void notify() { std::lock_guard x(m); hook(); }\n");
+  ASSERT_EQ(run("--checks=* --sarif=out.sarif cycle.cc more.cc optin.cc -- -std=c++20").status, 1);
+  const nlohmann::json log = nlohmann::json::parse(slurp(dir_ / "out.sarif"));
+  std::set<std::string> rules;
+  for (const auto& result : log["runs"][0]["results"]) rules.insert(result["ruleId"]);
+  EXPECT_EQ(rules, (std::set<std::string>{"lock-order-cycle", "double-lock", "instance-order",
+                                          "callback-under-lock"}));
   const std::string command = std::string("'") + multitool + "' validate '" +
                               (dir_ / "out.sarif").string() + "' >'" +
                               (dir_ / "validate.txt").string() + "' 2>&1";
