@@ -29,6 +29,11 @@ report::Stack stack_of(const Path& path) {
   return stack;
 }
 
+// A source position as a key, for reporting one finding per place.
+std::string position_key(const Site& site) {
+  return site.file + ":" + std::to_string(site.line) + ":" + std::to_string(site.column);
+}
+
 class StaticGraph {
  public:
   StaticGraph(const ProgramFacts& facts, const FindingOptions& options) : options_(options) {
@@ -388,16 +393,13 @@ class StaticGraph {
 void find_double_locks(const ProgramFacts& facts, Findings& out) {
   std::map<std::string, std::pair<std::size_t, std::set<std::string>>> found;  // key -> report,
                                                                                // its calls
-  auto where = [](const Site* s) {
-    return s->file + ":" + std::to_string(s->line) + ":" + std::to_string(s->column);
-  };
   for (const DoubleLockOccurrence& d : facts.double_locks) {
     if (d.suppressed || d.second_path.empty() || d.lock.view) continue;
     const std::string key = d.lock.lock_class() + "@" +
-                            (d.first_path.empty() ? "" : where(d.first_path.front())) + "->" +
-                            where(d.second_path.back());
+                            (d.first_path.empty() ? "" : position_key(*d.first_path.front())) +
+                            "->" + position_key(*d.second_path.back());
     if (auto it = found.find(key); it != found.end()) {
-      it->second.second.insert(where(d.second_path.front()));
+      it->second.second.insert(position_key(*d.second_path.front()));
       continue;
     }
     report::Report r;
@@ -411,8 +413,8 @@ void find_double_locks(const ProgramFacts& facts, Findings& out) {
     r.sites.push_back({"acquired again here", "", d.function, stack_of(d.second_path), ""});
     r.sites.push_back({"first acquired here", "", d.function, stack_of(d.first_path), ""});
     r.hint = "release it before taking it again, or use a recursive mutex";
-    found.emplace(
-        key, std::pair{out.reports.size(), std::set<std::string>{where(d.second_path.front())}});
+    found.emplace(key, std::pair{out.reports.size(),
+                                 std::set<std::string>{position_key(*d.second_path.front())}});
     out.reports.push_back(std::move(r));
   }
   for (const auto& [key, at] : found)
@@ -429,10 +431,7 @@ void find_instance_pairs(const ProgramFacts& facts, Findings& out) {
   for (const InstancePairOccurrence& p : facts.instance_pairs) {
     if (p.suppressed || p.to_path.empty()) continue;
     const Site& at = *p.to_path.front();
-    if (!seen.insert(p.to.lock_class() + "@" + at.file + ":" + std::to_string(at.line) + ":" +
-                     std::to_string(at.column))
-             .second)
-      continue;
+    if (!seen.insert(p.to.lock_class() + "@" + position_key(at)).second) continue;
     auto name = [](const LockRef& l) { return l.spelling.empty() ? l.lock_class() : l.spelling; };
     report::Report r;
     r.kind = report::kInstanceOrder;
@@ -467,10 +466,7 @@ void find_unknown_calls(const ProgramFacts& facts, Findings& out) {
   for (const UnknownCallOccurrence& u : facts.unknown_calls) {
     if (u.suppressed || u.call_path.empty()) continue;
     const Site& at = *u.call_path.back();
-    if (!seen.insert(u.held.lock_class() + "@" + at.file + ":" + std::to_string(at.line) + ":" +
-                     std::to_string(at.column))
-             .second)
-      continue;
+    if (!seen.insert(u.held.lock_class() + "@" + position_key(at)).second) continue;
     const std::string name = u.held.spelling.empty() ? u.held.lock_class() : u.held.spelling;
     report::Report r;
     r.kind = report::kCallbackUnderLock;

@@ -98,9 +98,10 @@ class FunctionFlow {
       const std::size_t b = work.front();
       work.pop_front();
       queued[b] = false;
-      const std::vector<FlowState> variants = entry_[b];
-      for (const FlowState& variant : variants) {
-        FlowState state = variant;
+      // Each state copied in turn: a self-loop may join into the block's states meanwhile, or
+      // collapse them into one.
+      for (std::size_t v = 0, n = entry_[b].size(); v < n && v < entry_[b].size(); ++v) {
+        FlowState state = entry_[b][v];
         run_block(function_.blocks[b], state);
         for (const Successor& succ : function_.blocks[b].successors) {
           std::optional<FlowState> next = along(state, succ);

@@ -127,7 +127,6 @@ BranchConditions::BranchConditions(const clang::FunctionDecl& function, const cl
       const clang::Stmt* s = statement->getStmt();
       if (const clang::Expr* target = written_by(s)) {
         const clang::ValueDecl* root = root_variable(target);
-        assigned_.insert(root);
         if (llvm::isa<clang::DeclRefExpr>(target->IgnoreParenCasts()))
           parameters_written_.insert(root);
       }

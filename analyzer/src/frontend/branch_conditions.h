@@ -68,9 +68,8 @@ class BranchConditions {
 
   const clang::FunctionDecl& function_;
   clang::ASTContext& context_;
-  std::set<const clang::ValueDecl*> assigned_;            // written to (root variables of targets)
-  std::set<const clang::ValueDecl*> parameters_written_;  // assigned or address taken
-  std::map<Identity, int> facts_;                         // condition -> fact number
+  std::set<const clang::ValueDecl*> parameters_written_;         // assigned or address taken
+  std::map<Identity, int> facts_;                                // condition -> fact number
   std::map<const clang::ValueDecl*, std::vector<int>> readers_;  // variable -> facts reading it
 };
 

@@ -1,5 +1,5 @@
 // SRT's lock wrappers (srtcore/sync.h), cut down to their shapes and Clang thread-safety
-// annotations: an annotated Mutex, a scoped UniqueLock, CSync/CUniqueSync holding a UniqueLock
+// annotations: an annotated Mutex, the scoped ScopedLock and UniqueLock, CSync/CUniqueSync holding a UniqueLock
 // member, and the InvertedLock unlock guard. Shared by the corpus cases that model SRT's code.
 #pragma once
 #include <pthread.h>
@@ -13,6 +13,14 @@ class CAPABILITY("mutex") Mutex {
   void unlock() RELEASE();
  private:
   pthread_mutex_t m_;
+};
+class SCOPED ScopedLock {
+ public:
+  explicit ScopedLock(Mutex& m) ACQUIRE(m) : m_(m) { m_.lock(); }
+  ~ScopedLock() RELEASE() { m_.unlock(); }
+
+ private:
+  Mutex& m_;
 };
 class SCOPED UniqueLock {
   int m_iLocked;
