@@ -10,6 +10,7 @@ LOCKORDER_PACKAGES=(
   libbenchmark-dev                           # Google Benchmark
   libboost-graph-dev                         # Boost.Graph: graph algorithms and DOT output
   nlohmann-json3-dev                         # JSON for SARIF
+  libcereal-dev                              # lockorder-check: its facts in binary
   libdw-dev                                  # elfutils libdw: symbolizing stacks
   libsystemd-dev                             # the watchdog: sd_notify (READY, STATUS, WATCHDOG)
   graphviz                                   # dot: pictures of the lock-order graph

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace lockorder::analyzer {
 namespace {
@@ -408,11 +409,15 @@ class FunctionFlow {
       }
       if (h.mode == Mode::exclusive) gates.push_back(h.operand.lock.lock_class());
     }
+    if (state.released_entry.empty()) {
+      add_acquisition(operand, mode, path, released_first, suppressed);
+      return;
+    }
     std::vector<LockRef> released = released_first;
     for (const LockRef& lock : state.released_entry)
       if (!contains(released, lock)) released.push_back(lock);
     std::sort(released.begin(), released.end());
-    add_acquisition(result_.summary.acquisitions, {operand, mode, path, released, suppressed});
+    add_acquisition(operand, mode, path, released, suppressed);
   }
 
   // Where a block has several states, each replays it: what two states see alike is recorded
@@ -428,14 +433,22 @@ class FunctionFlow {
       result_.double_locks.push_back({lock, held.path, path, function_.name, held.suppressed});
   }
 
-  void add_acquisition(std::vector<Acquisition>& list, Acquisition a) {
-    std::vector<std::size_t>& same =
-        acquisition_index_[std::make_tuple(a.operand.lock, a.mode, a.released_first)];
-    for (std::size_t i : same)
-      if (list[i].path == a.path) return;
-    if (same.size() >= kMaxPathsPerLock) return;
-    same.push_back(list.size());
-    list.push_back(std::move(a));
+  // Adds an acquisition to the summary unless it has the same one, or enough paths to that lock.
+  void add_acquisition(const LockOperand& operand, Mode mode, const Path& path,
+                       const std::vector<LockRef>& released_first, bool suppressed) {
+    std::vector<Acquisition>& list = result_.summary.acquisitions;
+    std::size_t key = hash_value(operand.lock) * 31 + static_cast<std::size_t>(mode);
+    for (const LockRef& r : released_first) key = key * 31 + hash_value(r);
+    std::vector<std::size_t>& bucket = acquisition_index_[key];
+    std::size_t same = 0;
+    for (std::size_t i : bucket) {
+      const Acquisition& b = list[i];
+      if (!(b.operand.lock == operand.lock) || b.mode != mode || b.released_first != released_first)
+        continue;  // another key that hashes alike
+      if (b.path == path || ++same >= kMaxPathsPerLock) return;
+    }
+    bucket.push_back(list.size());
+    list.push_back({operand, mode, path, released_first, suppressed});
   }
 
   void push_held(FlowState& state, const LockOperand& operand, Mode mode, Path path, int slot,
@@ -671,9 +684,9 @@ class FunctionFlow {
   bool returns_seen_ = false;
   std::map<std::string, LockRef> aliases_;  // local variable -> the lock it points to
   FunctionResult result_;
-  // Where each (lock, mode, released_first) is in result_.summary.acquisitions.
-  std::map<std::tuple<LockRef, Mode, std::vector<LockRef>>, std::vector<std::size_t>>
-      acquisition_index_;
+  // Where the acquisitions of each (lock, mode, released_first) are in
+  // result_.summary.acquisitions, by a hash of the three (distinct triples may share one).
+  std::unordered_map<std::size_t, std::vector<std::size_t>> acquisition_index_;
   bool several_states_ = false;  // some block has more than one state
   std::set<std::tuple<Path, Path, Mode, Mode>> recorded_edges_;
   std::set<std::pair<Path, Path>> recorded_double_locks_;

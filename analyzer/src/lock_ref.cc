@@ -1,5 +1,6 @@
 #include "lock_ref.h"
 
+#include <functional>
 #include <tuple>
 
 namespace lockorder::analyzer {
@@ -37,6 +38,16 @@ void LockRef::append_fields(const LockRef& inner) {
 std::strong_ordering LockRef::operator<=>(const LockRef& other) const {
   return std::tie(root, name, parameter, fields, element) <=>
          std::tie(other.root, other.name, other.parameter, other.fields, other.element);
+}
+
+std::size_t hash_value(const LockRef& lock) {
+  auto mix = [](std::size_t seed, std::size_t value) {
+    return seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+  };
+  std::size_t h = mix(static_cast<std::size_t>(lock.root), std::hash<std::string>{}(lock.name));
+  h = mix(h, lock.parameter);
+  for (const std::string& field : lock.fields) h = mix(h, std::hash<std::string>{}(field));
+  return mix(h, lock.element);
 }
 
 LockRef substitute(const LockRef& inner, const std::vector<const LockRef*>& arguments,

@@ -63,6 +63,9 @@ struct LockRef {
   std::strong_ordering operator<=>(const LockRef& other) const;
 };
 
+// A hash consistent with ==.
+std::size_t hash_value(const LockRef& lock);
+
 // The longest path substitution builds (see substitute).
 inline constexpr std::size_t kMaxFields = 4;
 

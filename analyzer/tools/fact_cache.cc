@@ -6,19 +6,32 @@
 #include <llvm/Support/xxhash.h>
 
 #include <algorithm>
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
-#include "ir_json.h"
+#include "ir_codec.h"
 #include "lockorder/report/sarif_writer.h"
 
 namespace lockorder::analyzer {
 namespace {
 
-constexpr int kEntryFormat = 2;
+constexpr int kEntryFormat = 3;
+
+// An entry, in this order: what wrote it (a format number and the tool's salt), each input with
+// its content hash, then the unit's bytes (ir_codec.h); a reader stops at the first that does
+// not match.
+struct Entry {
+  int format = 0;
+  std::string tool;
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::string unit;
+};
 
 std::string hex(std::uint64_t value) {
   char text[17];
@@ -79,17 +92,18 @@ std::optional<TranslationUnitIR> FactCache::read(const std::string& path,
   if (!buffer) return std::nullopt;
   try {
     const llvm::StringRef bytes = (*buffer)->getBuffer();
-    const nlohmann::json entry = nlohmann::json::from_msgpack(bytes.begin(), bytes.end());
-    if (entry.at("format").get<int>() != kEntryFormat ||
-        entry.at("tool").get<std::string>() != salt_)
-      return std::nullopt;
-    for (const auto& input : check_inputs ? entry.at("inputs") : nlohmann::json::array()) {
-      const std::string path = input.at(0).get<std::string>();
-      if (changed != nullptr ? changed->count(path) > 0
-                             : content_hash(path) != input.at(1).get<std::string>())
-        return std::nullopt;
-    }
-    return decode_unit(entry.at("unit").get_binary());
+    std::istringstream in{std::string(bytes)};
+    cereal::BinaryInputArchive archive(in);
+    Entry entry;
+    archive(entry.format, entry.tool);
+    if (entry.format != kEntryFormat || entry.tool != salt_) return std::nullopt;
+    archive(entry.inputs);
+    if (check_inputs)
+      for (const auto& [input, hash] : entry.inputs)
+        if (changed != nullptr ? changed->count(input) > 0 : content_hash(input) != hash)
+          return std::nullopt;
+    archive(entry.unit);
+    return decode_unit(entry.unit);
   } catch (const std::exception&) {
     return std::nullopt;  // damaged or from another format: parse again
   }
@@ -99,20 +113,18 @@ std::string FactCache::store(const std::string& file, const std::string& command
                              const TranslationUnitIR& unit) {
   if (std::error_code error = llvm::sys::fs::create_directories(directory_))
     return "cannot create the fact cache " + directory_ + ": " + error.message();
-  nlohmann::json inputs = nlohmann::json::array();
+  Entry entry{kEntryFormat, salt_, {}, encode_unit(unit)};
   for (const std::string& path : unit.inputs) {
-    const std::string hash = content_hash(path);
+    std::string hash = content_hash(path);
     if (hash.empty()) return {};  // an input already gone: nothing worth keeping
-    inputs.push_back({path, hash});
+    entry.inputs.emplace_back(path, std::move(hash));
   }
-  const nlohmann::json entry = {
-      {"format", kEntryFormat},
-      {"tool", salt_},
-      {"inputs", inputs},
-      {"unit", nlohmann::json::binary(encode_unit(unit))}};  // bytes, not an array of numbers
-  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(entry);
-  return report::write_file_atomically(entry_path(file, command),
-                                       std::string(bytes.begin(), bytes.end()));
+  std::ostringstream out;
+  {
+    cereal::BinaryOutputArchive archive(out);
+    archive(entry.format, entry.tool, entry.inputs, entry.unit);
+  }
+  return report::write_file_atomically(entry_path(file, command), std::move(out).str());
 }
 
 std::vector<TranslationUnitIR> load_facts(const std::string& directory, const std::string& salt) {

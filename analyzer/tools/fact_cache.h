@@ -5,9 +5,9 @@
 // cross-unit cycle. The key also covers the tool itself (its executable's contents) and the
 // configuration, so a new build of the tool or another configuration starts afresh.
 //
-// Entries are plain files (msgpack of the IR, ir_json.h), one per file and command, written
-// atomically; a damaged or foreign entry, or one from another build of the tool, is a miss
-// (and is overwritten), never an error.
+// Entries are plain files (cereal's binary archive, with the IR's bytes from ir_codec.h), one
+// per file and command, written atomically; a damaged or foreign entry, or one from another
+// build of the tool, is a miss (and is overwritten), never an error.
 #pragma once
 
 #include <map>

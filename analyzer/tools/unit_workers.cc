@@ -5,13 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <sstream>
 
-#include "ir_json.h"
+#include "ir_codec.h"
 
 namespace lockorder::analyzer {
 namespace {
@@ -20,10 +22,10 @@ struct Worker {
   std::size_t index;
   pid_t pid;
   int fd;
-  std::vector<std::uint8_t> bytes;
+  std::string bytes;
 };
 
-void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
+void write_all(int fd, const std::string& bytes) {
   for (std::size_t done = 0; done < bytes.size();) {
     const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
@@ -53,8 +55,12 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
       printed.append(buffer, n);
     messages = printed + messages;
   }
-  const nlohmann::json reply = {parsed, messages, encode_unit(unit)};
-  write_all(fd, nlohmann::json::to_msgpack(reply));
+  std::ostringstream reply;
+  {
+    cereal::BinaryOutputArchive archive(reply);
+    archive(parsed, messages, encode_unit(unit));
+  }
+  write_all(fd, std::move(reply).str());
   close(fd);
   _exit(0);  // no destructors: the unit's memory goes back with the process
 }
@@ -71,10 +77,11 @@ UnitOutcome finish(Worker& w, const std::string& file) {
     return outcome;
   }
   try {
-    const nlohmann::json reply = nlohmann::json::from_msgpack(w.bytes);
-    outcome.parsed = reply.at(0).get<bool>();
-    outcome.messages = reply.at(1).get<std::string>();
-    outcome.unit = decode_unit(reply.at(2).get<std::vector<std::uint8_t>>());
+    std::istringstream reply(std::move(w.bytes));
+    cereal::BinaryInputArchive archive(reply);
+    std::string ir;
+    archive(outcome.parsed, outcome.messages, ir);
+    outcome.unit = decode_unit(ir);
   } catch (const std::exception& e) {
     outcome.parsed = false;
     outcome.messages = "lockorder-check: error: no result for " + file + ": " + e.what() + "\n";
@@ -122,7 +129,7 @@ std::vector<UnitOutcome> lower_in_workers(
       std::uint8_t buffer[1 << 16];
       const ssize_t n = read(w.fd, buffer, sizeof buffer);
       if (n > 0) {
-        w.bytes.insert(w.bytes.end(), buffer, buffer + n);
+        w.bytes.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(n));
         continue;
       }
       if (n < 0 && errno == EINTR) continue;

@@ -2,7 +2,7 @@
 //
 // Each unit gets a process of its own: Clang's per-unit memory goes back to the system at exit
 // instead of being freed piece by piece, the workers share no allocator, and a crash inside Clang
-// on one file costs that file, not the run. A worker sends back its unit's IR (ir_json.h) and
+// on one file costs that file, not the run. A worker sends back its unit's IR (ir_codec.h) and
 // Clang's diagnostics through a pipe.
 #pragma once
 

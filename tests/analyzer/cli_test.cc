@@ -156,6 +156,34 @@ TEST_F(Cli, CachedFactsKeepCrossFileFindingsAndFollowHeaders) {
   EXPECT_EQ(none.err.find("from the cache"), std::string::npos) << none.err;
 }
 
+// A damaged cache entry (truncated, or a byte changed anywhere) is parsed again, never trusted
+// and never a crash; the run's findings are those of a cold run.
+TEST_F(Cli, DamagedCacheEntriesAreParsedAgain) {
+  write_cycle();
+  write_database({"cycle.cc"});
+  Result cold = run("-p . -j 1");
+  ASSERT_EQ(cold.status, 1) << cold.err;
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(dir_ / ".lockorder-cache"))
+    entries.push_back(e.path());
+  ASSERT_EQ(entries.size(), 1u);
+  const std::string intact = slurp(entries[0]);
+  ASSERT_GT(intact.size(), 64u);
+  const std::vector<std::string> damaged = {
+      intact.substr(0, intact.size() / 2),                               // truncated
+      intact.substr(0, intact.size() - 3) + "\xff\xff\xff",              // last bytes
+      std::string(intact).replace(intact.size() * 3 / 4, 1, 1, '\x7f'),  // inside the IR
+      std::string(intact.size(), '\xff')};                               // all garbage
+  for (const std::string& bytes : damaged) {
+    write(entries[0].lexically_relative(dir_).string(), bytes);
+    Result warm = run("-p . -j 1");
+    EXPECT_EQ(warm.status, 1) << warm.err;
+    EXPECT_NE(warm.err.find("0 of 1 files' facts from the cache, 1 to parse"), std::string::npos)
+        << warm.err;
+    EXPECT_EQ(warm.out, cold.out);
+  }
+}
+
 // A build that distributes compilation writes each file's facts where it compiles it; one run
 // over all the facts finds the cycle that no single file shows.
 TEST_F(Cli, FactsEmittedPerFileAreCheckedTogether) {
