@@ -10,8 +10,9 @@
 namespace lockorder::analyzer {
 namespace {
 
-// How many of a group's "fix these" edges each of its findings lists.
+// How many of a group's "fix these" edges, and of its cycles, its finding lists.
 constexpr std::size_t kListedEdges = 6;
+constexpr std::size_t kListedCycles = 12;
 
 // An edge of the static graph: all occurrences of "to acquired while from held", by class.
 struct ClassEdge {
@@ -59,10 +60,11 @@ class StaticGraph {
     }
   }
 
-  // One finding per distinct shortest cycle through each edge of a strongly connected component
-  // (every cycle lies inside one): an inverted pair is one finding, not one per elementary cycle
-  // that happens to pass through it. Each finding says how many cycles its component has and
-  // which edges, fixed, break them all.
+  // One finding per strongly connected component (every cycle lies inside one), made of the
+  // distinct shortest cycles through each of its edges: the locks of a component are one
+  // decision (which order they are to be taken in), not one per inverted pair, let alone per
+  // elementary cycle. The finding says how many cycles the component has and which edges,
+  // fixed, break them all.
   void find_cycles(Findings& out) {
     Graph g(names_.size());
     for (const ClassEdge& e : edges_) boost::add_edge(e.from, e.to, g);
@@ -88,8 +90,7 @@ class StaticGraph {
         if (seen.insert(std::move(key)).second) cycles.push_back(std::move(cycle));
       }
       if (cycles.empty()) continue;
-      const std::string about = component_note(members, cycles);
-      for (const std::vector<std::size_t>& cycle : cycles) report_cycle(cycle, about, out);
+      report_component(cycles, component_note(members, cycles), out);
     }
   }
 
@@ -97,11 +98,11 @@ class StaticGraph {
     for (const std::string& name : names_) out.graph.nodes.push_back({name, false});
     for (const ClassEdge& e : edges_) out.graph.arcs.push_back({e.from, e.to, false, false});
     for (const report::Report& r : out.reports) {
-      if (r.cycle.empty()) continue;
-      for (std::size_t i = 0; i < r.cycle.size(); ++i) {
-        const std::size_t f = node_of(r.locks[r.cycle[i]].label);
-        const std::size_t t = node_of(r.locks[r.cycle[(i + 1) % r.cycle.size()]].label);
-        out.graph.nodes[f].in_cycle = true;
+      if (r.kind != report::kLockOrderCycle) continue;
+      for (const report::Edge& e : r.edges) {  // every edge of a finding is on one of its cycles
+        const std::size_t f = node_of(r.locks[e.from].label);
+        const std::size_t t = node_of(r.locks[e.to].label);
+        out.graph.nodes[f].in_cycle = out.graph.nodes[t].in_cycle = true;
         out.graph.arcs[index_.at({f, t})].in_cycle = true;
       }
     }
@@ -287,10 +288,10 @@ class StaticGraph {
     const std::size_t count = count_cycles(members);
     std::string note;  // nothing to count when the cycle is its component's only one
     if (count > 1)
-      note = "This cycle is one of " +
+      note = "These " + std::to_string(nodes.size()) + " locks are in " +
              std::string(count >= options_.max_cycles ? "at least " : "") + std::to_string(count) +
-             " among these " + std::to_string(nodes.size()) + " locks (" +
-             std::to_string(cycles.size()) + " reported: one per inverted pair). ";
+             " cycles (" + std::to_string(cycles.size()) + " inverted pair" +
+             (cycles.size() == 1 ? "" : "s") + "). ";
     std::vector<std::size_t> alone;
     for (std::size_t e : members)
       if (!still_cyclic(members, {e})) alone.push_back(e);
@@ -349,31 +350,74 @@ class StaticGraph {
     return count;
   }
 
-  void report_cycle(const std::vector<std::size_t>& cycle_edges, const std::string& about,
-                    Findings& out) const {
-    std::vector<std::size_t> path;  // the cycle's nodes, in order
-    for (std::size_t e : cycle_edges) path.push_back(edges_[e].from);
-    // Start the cycle at its smallest name, so that output does not depend on search order.
-    std::size_t start = 0;
-    for (std::size_t i = 1; i < path.size(); ++i)
-      if (names_[path[i]] < names_[path[start]]) start = i;
+  // A cycle as text, from its smallest lock name (output does not depend on search order).
+  std::string cycle_text(const std::vector<std::size_t>& cycle) const {
+    const std::vector<std::size_t> nodes = rotated_nodes(cycle);
+    std::string text;
+    for (std::size_t n : nodes) text += quoted(names_[n]) + " -> ";
+    return text + quoted(names_[nodes.front()]);
+  }
+
+  // The cycle's nodes in order, starting at its smallest name.
+  std::vector<std::size_t> rotated_nodes(const std::vector<std::size_t>& cycle) const {
+    std::vector<std::size_t> nodes;
+    for (std::size_t e : cycle) nodes.push_back(edges_[e].from);
+    auto smallest = std::min_element(nodes.begin(), nodes.end(),
+                                     [this](auto a, auto b) { return names_[a] < names_[b]; });
+    std::rotate(nodes.begin(), smallest, nodes.end());
+    return nodes;
+  }
+
+  // The component's finding: its shortest cycle first (the finding's message and location),
+  // then the other cycles' locks and edges, each edge once with every acquisition path.
+  void report_component(std::vector<std::vector<std::size_t>> cycles, const std::string& about,
+                        Findings& out) const {
+    std::stable_sort(cycles.begin(), cycles.end(), [this](const auto& a, const auto& b) {
+      return a.size() != b.size() ? a.size() < b.size() : cycle_text(a) < cycle_text(b);
+    });
     report::Report r;
     r.kind = report::kLockOrderCycle;
-    std::string chain;
-    for (std::size_t k = 0; k < path.size(); ++k) {
-      const std::size_t i = (start + k) % path.size();
-      r.locks.push_back(lock(names_[path[i]]));
-      r.cycle.push_back(k);
-      chain += quoted(names_[path[i]]) + " -> ";
-    }
-    chain += quoted(names_[path[start]]);
-    r.summary = "lock-order cycle: " + chain + " (potential deadlock)";
-    for (std::size_t k = 0; k < path.size(); ++k)
-      add_edges(r, edges_[cycle_edges[(start + k) % path.size()]], k, (k + 1) % path.size());
+    std::map<std::size_t, std::size_t> lock_index;  // node -> index into r.locks
+    auto add_lock = [&](std::size_t node) {
+      auto [it, inserted] = lock_index.try_emplace(node, r.locks.size());
+      if (inserted) r.locks.push_back(lock(names_[node]));
+      return it->second;
+    };
+    for (std::size_t node : rotated_nodes(cycles.front())) r.cycle.push_back(add_lock(node));
+    std::set<std::size_t> others;
+    for (const auto& cycle : cycles)
+      for (std::size_t e : cycle) others.insert(edges_[e].from);
+    for (std::size_t node : others) add_lock(node);     // by index: the graph's first-seen order
+    std::vector<std::size_t> primary = cycles.front();  // its edges from its first lock
+    std::rotate(primary.begin(),
+                std::find_if(primary.begin(), primary.end(),
+                             [&](std::size_t e) {
+                               return lock_index.at(edges_[e].from) == r.cycle.front();
+                             }),
+                primary.end());
+    std::set<std::size_t> added;
+    for (const auto& cycle : cycles)
+      for (std::size_t e : &cycle == &cycles.front() ? primary : cycle)
+        if (added.insert(e).second)
+          add_edges(r, edges_[e], lock_index.at(edges_[e].from), lock_index.at(edges_[e].to));
+    r.summary = "lock-order cycle: " + cycle_text(cycles.front());
+    if (cycles.size() > 1)
+      r.summary += ", and " + std::to_string(cycles.size() - 1) + " more among " +
+                   std::to_string(r.locks.size()) + " locks";
+    r.summary += " (potential deadlock)";
     r.hint =
         "take these locks in one order everywhere (or together, with std::scoped_lock); "
         "to accept an acquisition, put `// lockorder: ignore` on its line. " +
         about;
+    if (cycles.size() > 1) {
+      r.hint += " Its cycles, one per inverted pair:";
+      for (std::size_t i = 0; i < cycles.size() && i < kListedCycles; ++i)
+        r.hint += " " + cycle_text(cycles[i]) + ";";
+      r.hint.pop_back();
+      if (cycles.size() > kListedCycles)
+        r.hint += "; and " + std::to_string(cycles.size() - kListedCycles) + " more";
+      r.hint += ".";
+    }
     out.reports.push_back(std::move(r));
   }
 

@@ -1,9 +1,9 @@
 // From the program's edges to findings: the static lock-order graph over lock classes, its
 // cycles, double-locks and declared-order violations, each rendered as a report::Report (the
 // model the runtime's reports use too) with every acquisition path. Cycles are reported by
-// strongly connected component: one finding per distinct shortest cycle through each of its
-// edges (an inverted pair is one decision, however many elementary cycles pass through it),
-// each saying how many cycles the component has and which edges, fixed, break them all.
+// strongly connected component, one finding each (its locks are one decision): the shortest
+// cycle through each of its edges (its inverted pairs), how many cycles it has in all, and which
+// edges, fixed, break them all.
 //
 // Rules (DESIGN.md principle 4): an edge whose every occurrence is suppressed is not in the
 // graph; a cycle whose edges all share one gate lock is not a deadlock; a cycle in which every

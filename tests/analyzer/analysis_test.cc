@@ -2,6 +2,8 @@
 // the cycle search.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "findings.h"
 #include "program_analysis.h"
 
@@ -323,32 +325,57 @@ TEST(Analysis, RecursionSettles) {
   EXPECT_EQ(kinds(found), std::vector<std::string>{"double-lock"});
 }
 
-TEST(Analysis, EveryCycleOnce) {
-  // A <-> B and B <-> C and A -> C -> ... : cycles AB, BC, ABC? Edges: A->B, B->A, B->C, C->B.
+// Two inverted pairs that share a lock (A <-> B, B <-> C) are one component: one finding, its
+// shortest cycle first, every edge once, the other pair named.
+TEST(Analysis, InvertedPairsThatShareALockAreOneFinding) {
   Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
                       FunctionBuilder("g").lock(B).lock(A).unlock(A).lock(C).unlock(C).unlock(B),
                       FunctionBuilder("h").lock(C).lock(B).unlock(B).unlock(C)});
+  ASSERT_EQ(f.reports.size(), 1u);
+  const report::Report& r = f.reports[0];
+  EXPECT_EQ(r.summary,
+            "lock-order cycle: 'A' -> 'B' -> 'A', and 1 more among 3 locks (potential deadlock)");
+  EXPECT_EQ(r.cycle.size(), 2u);
+  ASSERT_EQ(r.edges.size(), 4u);
+  std::set<std::pair<std::string, std::string>> edges;
+  for (const report::Edge& e : r.edges) edges.insert({r.locks[e.from].label, r.locks[e.to].label});
+  EXPECT_EQ(edges, (std::set<std::pair<std::string, std::string>>{
+                       {"A", "B"}, {"B", "A"}, {"B", "C"}, {"C", "B"}}));
+  EXPECT_EQ(r.locks[r.edges[0].from].label, "A");  // the primary cycle's edges come first
+  EXPECT_EQ(r.locks[r.edges[1].from].label, "B");
+  EXPECT_NE(r.hint.find("one per inverted pair: 'A' -> 'B' -> 'A'; 'B' -> 'C' -> 'B'."),
+            std::string::npos)
+      << r.hint;
+}
+
+// Locks with no lock in common are two decisions: two findings.
+TEST(Analysis, SeparateComponentsAreSeparateFindings) {
+  Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
+                      FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B),
+                      FunctionBuilder("h").lock(C).lock(G).unlock(G).unlock(C),
+                      FunctionBuilder("i").lock(G).lock(C).unlock(C).unlock(G)});
   ASSERT_EQ(f.reports.size(), 2u);
   EXPECT_EQ(f.reports[0].summary, "lock-order cycle: 'A' -> 'B' -> 'A' (potential deadlock)");
-  EXPECT_EQ(f.reports[1].summary, "lock-order cycle: 'B' -> 'C' -> 'B' (potential deadlock)");
+  EXPECT_EQ(f.reports[1].summary, "lock-order cycle: 'C' -> 'G' -> 'C' (potential deadlock)");
 }
 
 // Every pair of three locks taken in both orders: five elementary cycles (three pairs, two rings
-// of three), but three decisions: one finding per inverted pair, each its shortest cycle, and
-// each says how many cycles there are and that no single edge breaks them all.
-TEST(Analysis, OneFindingPerInvertedPairNotPerElementaryCycle) {
+// of three), one decision: one finding with the three pairs' shortest cycles, saying how many
+// cycles there are and that no single edge breaks them all.
+TEST(Analysis, OneFindingPerComponentNotPerElementaryCycle) {
   Findings f = check({FunctionBuilder("ab").lock(A).lock(B).unlock(B).unlock(A),
                       FunctionBuilder("ba").lock(B).lock(A).unlock(A).unlock(B),
                       FunctionBuilder("bc").lock(B).lock(C).unlock(C).unlock(B),
                       FunctionBuilder("cb").lock(C).lock(B).unlock(B).unlock(C),
                       FunctionBuilder("ac").lock(A).lock(C).unlock(C).unlock(A),
                       FunctionBuilder("ca").lock(C).lock(A).unlock(A).unlock(C)});
-  ASSERT_EQ(f.reports.size(), 3u);
-  for (const report::Report& r : f.reports) {
-    EXPECT_EQ(r.locks.size(), 2u) << r.summary;
-    EXPECT_NE(r.hint.find("one of 5 among these 3 locks (3 reported"), std::string::npos) << r.hint;
-    EXPECT_NE(r.hint.find("No single edge breaks them all"), std::string::npos) << r.hint;
-  }
+  ASSERT_EQ(f.reports.size(), 1u);
+  const report::Report& r = f.reports[0];
+  EXPECT_EQ(r.locks.size(), 3u);
+  EXPECT_EQ(r.edges.size(), 6u);
+  EXPECT_NE(r.hint.find("These 3 locks are in 5 cycles (3 inverted pairs)"), std::string::npos)
+      << r.hint;
+  EXPECT_NE(r.hint.find("No single edge breaks them all"), std::string::npos) << r.hint;
 }
 
 // A ring of three: one finding, and any of its edges, fixed, breaks it.
