@@ -43,7 +43,8 @@ std::string render_diagnostics(const std::vector<report::Report>& reports) {
       const std::string& from = r.locks[e.from].label;
       const std::string& to = r.locks[e.to].label;
       chain(out, e.to_site,
-            quoted(to) + " acquired while " + quoted(from) + " is held, in " + e.thread,
+            quoted(to) + " acquired while " + quoted(from) + " is held, in " + e.thread +
+                (e.note.empty() ? "" : " (" + e.note + ")"),
             acquires(to));
       chain(out, e.from_site, quoted(from) + " acquired here", acquires(from));
     }

@@ -20,6 +20,7 @@ struct ClassEdge {
   std::vector<const EdgeOccurrence*> occurrences;
   std::set<std::string> gates;  // held around every occurrence
   bool all_shared = true;       // every occurrence is shared -> shared
+  bool certain = false;         // some occurrence holds `from` on every path
 };
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
@@ -57,6 +58,7 @@ class StaticGraph {
       ClassEdge& edge = edges_[it->second];
       edge.occurrences.push_back(&e);
       edge.all_shared = edge.all_shared && e.from_mode == Mode::shared && e.to_mode == Mode::shared;
+      edge.certain = edge.certain || !e.from_maybe;
     }
   }
 
@@ -179,6 +181,7 @@ class StaticGraph {
       out.thread = e->function;
       out.from_site = stack_of(e->from_path);
       out.to_site = stack_of(e->to_path);
+      if (e->from_maybe) out.note = "held on some paths only";
       r.edges.push_back(std::move(out));
     }
   }
@@ -372,7 +375,14 @@ class StaticGraph {
   // then the other cycles' locks and edges, each edge once with every acquisition path.
   void report_component(std::vector<std::vector<std::size_t>> cycles, const std::string& about,
                         Findings& out) const {
-    std::stable_sort(cycles.begin(), cycles.end(), [this](const auto& a, const auto& b) {
+    // Certain cycles first (each edge seen with its outer lock held on every path), then
+    // shorter ones: the finding leads with what is least likely an artefact of the analysis.
+    auto certain = [this](const std::vector<std::size_t>& cycle) {
+      return std::all_of(cycle.begin(), cycle.end(),
+                         [this](std::size_t e) { return edges_[e].certain; });
+    };
+    std::stable_sort(cycles.begin(), cycles.end(), [&](const auto& a, const auto& b) {
+      if (certain(a) != certain(b)) return certain(a);
       return a.size() != b.size() ? a.size() < b.size() : cycle_text(a) < cycle_text(b);
     });
     report::Report r;

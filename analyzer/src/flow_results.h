@@ -64,6 +64,9 @@ struct EdgeOccurrence {
   std::vector<std::string> gates;  // lock classes held exclusively before `from`
   std::string function;            // where `from` is held
   bool suppressed = false;
+  // `from` is held there on some paths only (taken in one branch, or returned held by a callee
+  // on some of its paths): the edge is as likely as the analysis's view of those paths.
+  bool from_maybe = false;
 };
 
 struct DoubleLockOccurrence {

@@ -402,7 +402,7 @@ class FunctionFlow {
       const HeldLock& h = state.held[i];
       if (!contains(released_first, h.operand.lock) && !(h.operand.lock == operand.lock)) {
         record_edge({h.operand.lock, operand.lock, h.mode, mode, h.path, path, gates,
-                     function_.name, suppressed || h.suppressed});
+                     function_.name, suppressed || h.suppressed, !h.definite});
         if (!function_.orders_instances && distinct_instances(h.operand.lock, operand.lock))
           result_.instance_pairs.push_back({h.operand.lock, operand.lock, h.path, path,
                                             function_.name, suppressed || h.suppressed});

@@ -378,6 +378,41 @@ TEST(Analysis, OneFindingPerComponentNotPerElementaryCycle) {
   EXPECT_NE(r.hint.find("No single edge breaks them all"), std::string::npos) << r.hint;
 }
 
+// A group leads with a cycle whose outer locks are held on every path; an edge from a lock held
+// on some paths only says so. Here A -> B is taken only after `if (...) lock(A)`.
+TEST(Analysis, AGroupLeadsWithItsCertainCycle) {
+  FunctionIR maybe;
+  maybe.usr = "c:@F@maybe";
+  maybe.name = "maybe";
+  maybe.blocks.resize(3);
+  maybe.blocks[0].successors = {to(1), to(2)};
+  Op a;
+  a.kind = OpKind::acquire;
+  a.operands = {{A, false}};
+  a.site = {"maybe", "test.cc", 40, 3, 0, ""};
+  maybe.blocks[1].ops.push_back(a);
+  maybe.blocks[1].successors = {to(2)};
+  Op b = a;
+  b.operands = {{B, false}};
+  b.site.line = 41;
+  maybe.blocks[2].ops.push_back(b);
+  Findings f = check({maybe, FunctionBuilder("ba").lock(B).lock(A).unlock(A).unlock(B),
+                      FunctionBuilder("bc").lock(B).lock(C).unlock(C).unlock(B),
+                      FunctionBuilder("cb").lock(C).lock(B).unlock(B).unlock(C)});
+  ASSERT_EQ(f.reports.size(), 1u);
+  const report::Report& r = f.reports[0];
+  // 'A' -> 'B' -> 'A' sorts first by name, but its A -> B is held on some paths only.
+  EXPECT_EQ(r.summary,
+            "lock-order cycle: 'B' -> 'C' -> 'B', and 1 more among 3 locks (potential deadlock)");
+  bool noted = false;
+  for (const report::Edge& e : r.edges)
+    if (r.locks[e.from].label == "A")
+      noted = e.note == "held on some paths only";
+    else
+      EXPECT_EQ(e.note, "") << r.locks[e.from].label;
+  EXPECT_TRUE(noted);
+}
+
 // A ring of three: one finding, and any of its edges, fixed, breaks it.
 TEST(Analysis, AComponentSaysWhichEdgesToFix) {
   Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
