@@ -7,7 +7,8 @@
 #   - baseline: `clang++-19 -fsyntax-only -w` with each unit's own flags (xargs -P 2);
 #   - cold:     lockorder-check -p ... -j 2 --no-cache;
 #   - warm:     lockorder-check -p ... -j 2 with its fact cache filled, after one source file
-#               changed (a comment appended; restored after each run).
+#               changed (a comment appended; restored after each run), and Clang parsing
+#               that file alone (the floor of such a run).
 # Prints wall times (medians of the repetitions) and the ratios, and what lockorder-check found.
 # Usage: bench/analyzer_vs_syntax_only.sh [repetitions]   (run as root on an idle machine)
 #        LOCKORDER_BENCH_ONLY=leveldb|srt bench/analyzer_vs_syntax_only.sh ...   (one codebase)
@@ -83,6 +84,11 @@ bench_one() {  # name, database directory, file to change for the warm runs
     elapsed warm_once
     cp "$results/touched.orig" "$touched"
   done | median)
+  # The floor of a warm run: Clang parsing the changed file alone.
+  local alone
+  alone=$(for _ in $(seq "$reps"); do
+    elapsed sh -c "$(grep -F "$(basename "$touched")" "$commands" | head -1)"
+  done | median)
   local syntax cold
   syntax=$(awk '{print $1}' <<<"$pairs" | median)
   cold=$(awk '{print $2}' <<<"$pairs" | median)
@@ -93,6 +99,8 @@ bench_one() {  # name, database directory, file to change for the warm runs
       "$(echo "$cold / $syntax" | bc -l)"
     printf '  lockorder-check -j 2, one file changed %4.2f s   %5.1f%% of cold\n' "$warm" \
       "$(echo "100 * $warm / $cold" | bc -l)"
+    printf '  clang++-19 -fsyntax-only, that file   %4.2f s   %5.1f%% of cold\n' "$alone" \
+      "$(echo "100 * $alone / $cold" | bc -l)"
     echo "  what lockorder-check reported:"
     tail -1 "$results/lockorder-check-$name.err" | sed 's/^/    /'
   } | tee "$results/analyzer-summary-$name.txt"

@@ -371,7 +371,7 @@ class StaticGraph {
     return nodes;
   }
 
-  // The component's finding: its shortest cycle first (the finding's message and location),
+  // The component's finding: its leading cycle first (the finding's message and location),
   // then the other cycles' locks and edges, each edge once with every acquisition path.
   void report_component(std::vector<std::vector<std::size_t>> cycles, const std::string& about,
                         Findings& out) const {
