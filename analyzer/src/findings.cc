@@ -36,6 +36,14 @@ std::string position_key(const Site& site) {
   return site.file + ":" + std::to_string(site.line) + ":" + std::to_string(site.column);
 }
 
+// A lock named by one finding: as written where it was taken, else by its class.
+report::Lock lock_of(const LockRef& ref) {
+  report::Lock l;
+  l.label = ref.spelling.empty() ? ref.lock_class() : ref.spelling;
+  l.lock_class = ref.lock_class();
+  return l;
+}
+
 class StaticGraph {
  public:
   StaticGraph(const ProgramFacts& facts, const FindingOptions& options) : options_(options) {
@@ -458,12 +466,8 @@ void find_double_locks(const ProgramFacts& facts, Findings& out) {
     }
     report::Report r;
     r.kind = report::kDoubleLock;
-    const std::string name = d.lock.spelling.empty() ? d.lock.lock_class() : d.lock.spelling;
-    r.summary = quoted(name) + " acquired while already held (self-deadlock)";
-    report::Lock l;
-    l.label = name;
-    l.lock_class = d.lock.lock_class();
-    r.locks.push_back(l);
+    r.locks.push_back(lock_of(d.lock));
+    r.summary = quoted(r.locks[0].label) + " acquired while already held (self-deadlock)";
     r.sites.push_back({"acquired again here", "", d.function, stack_of(d.second_path), ""});
     r.sites.push_back({"first acquired here", "", d.function, stack_of(d.first_path), ""});
     r.hint = "release it before taking it again, or use a recursive mutex";
@@ -486,19 +490,13 @@ void find_instance_pairs(const ProgramFacts& facts, Findings& out) {
     if (p.suppressed || p.to_path.empty()) continue;
     const Site& at = *p.to_path.front();
     if (!seen.insert(p.to.lock_class() + "@" + position_key(at)).second) continue;
-    auto name = [](const LockRef& l) { return l.spelling.empty() ? l.lock_class() : l.spelling; };
     report::Report r;
     r.kind = report::kInstanceOrder;
+    r.locks = {lock_of(p.from), lock_of(p.to)};
     r.summary = "two " + quoted(p.to.lock_class()) +
-                " locks taken together with no order: " + quoted(name(p.to)) + " while " +
-                quoted(name(p.from)) +
+                " locks taken together with no order: " + quoted(r.locks[1].label) + " while " +
+                quoted(r.locks[0].label) +
                 " is held (a deadlock when another thread takes them the other way)";
-    for (const LockRef* l : {&p.from, &p.to}) {
-      report::Lock lock;
-      lock.label = name(*l);
-      lock.lock_class = l->lock_class();
-      r.locks.push_back(lock);
-    }
     report::Edge edge;
     edge.from = 0;
     edge.to = 1;
@@ -521,15 +519,11 @@ void find_unknown_calls(const ProgramFacts& facts, Findings& out) {
     if (u.suppressed || u.call_path.empty()) continue;
     const Site& at = *u.call_path.back();
     if (!seen.insert(u.held.lock_class() + "@" + position_key(at)).second) continue;
-    const std::string name = u.held.spelling.empty() ? u.held.lock_class() : u.held.spelling;
     report::Report r;
     r.kind = report::kCallbackUnderLock;
-    r.summary = "call through '" + u.callee + "' while " + quoted(name) +
+    r.locks.push_back(lock_of(u.held));
+    r.summary = "call through '" + u.callee + "' while " + quoted(r.locks[0].label) +
                 " is held: code the analysis cannot see runs under the lock";
-    report::Lock lock;
-    lock.label = name;
-    lock.lock_class = u.held.lock_class();
-    r.locks.push_back(lock);
     r.sites.push_back({"called here", u.callee, u.function, stack_of(u.call_path), ""});
     r.sites.push_back({"acquired here", "", u.function, stack_of(u.held_path), ""});
     r.hint =

@@ -244,20 +244,29 @@ TEST(Analysis, TryLockHoldsOnlyWhereItSucceeded) {
   EXPECT_TRUE(check({f, FunctionBuilder("g").lock(C).lock(B)}).reports.empty());
 }
 
-TEST(Analysis, MaybeHeldOrdersButNeverDoubleLocks) {
-  // if (...) lock(A);  lock(B); lock(A)
+// `if (...) lock(first); lock(then);` as one function: `first` is held on some paths only when
+// `then` is taken.
+FunctionIR lock_in_one_branch(const std::string& name, const LockRef& first, const LockRef& then) {
   FunctionIR f;
-  f.usr = "c:@F@f";
-  f.name = "f";
+  f.usr = "c:@F@" + name;
+  f.name = name;
   f.blocks.resize(3);
   f.blocks[0].successors = {to(1), to(2)};
   Op a;
   a.kind = OpKind::acquire;
-  a.operands = {{A, false}};
+  a.operands = {{first, false}};
+  a.site = {name, "test.cc", 40, 3, 0, ""};
   f.blocks[1].ops.push_back(a);
   f.blocks[1].successors = {to(2)};
-  f.blocks[2].ops.push_back(a);
-  EXPECT_TRUE(check({f}).reports.empty());
+  Op b = a;
+  b.operands = {{then, false}};
+  b.site.line = 41;
+  f.blocks[2].ops.push_back(b);
+  return f;
+}
+
+TEST(Analysis, MaybeHeldOrdersButNeverDoubleLocks) {
+  EXPECT_TRUE(check({lock_in_one_branch("f", A, A)}).reports.empty());
 }
 
 TEST(Analysis, VirtualCallReachesOverriders) {
@@ -381,21 +390,7 @@ TEST(Analysis, OneFindingPerComponentNotPerElementaryCycle) {
 // A group leads with a cycle whose outer locks are held on every path; an edge from a lock held
 // on some paths only says so. Here A -> B is taken only after `if (...) lock(A)`.
 TEST(Analysis, AGroupLeadsWithItsCertainCycle) {
-  FunctionIR maybe;
-  maybe.usr = "c:@F@maybe";
-  maybe.name = "maybe";
-  maybe.blocks.resize(3);
-  maybe.blocks[0].successors = {to(1), to(2)};
-  Op a;
-  a.kind = OpKind::acquire;
-  a.operands = {{A, false}};
-  a.site = {"maybe", "test.cc", 40, 3, 0, ""};
-  maybe.blocks[1].ops.push_back(a);
-  maybe.blocks[1].successors = {to(2)};
-  Op b = a;
-  b.operands = {{B, false}};
-  b.site.line = 41;
-  maybe.blocks[2].ops.push_back(b);
+  const FunctionIR maybe = lock_in_one_branch("maybe", A, B);
   Findings f = check({maybe, FunctionBuilder("ba").lock(B).lock(A).unlock(A).unlock(B),
                       FunctionBuilder("bc").lock(B).lock(C).unlock(C).unlock(B),
                       FunctionBuilder("cb").lock(C).lock(B).unlock(B).unlock(C)});
