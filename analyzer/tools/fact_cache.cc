@@ -66,10 +66,22 @@ FactCache::FactCache(std::string directory, const std::string& salt)
   salt_ = hash_of(file_hash("/proc/self/exe") + "\n" + salt);
 }
 
+std::string FactCache::entry_key(const std::string& file, const std::string& command) const {
+  // One entry per file and command: a new build of the tool overwrites it rather than adding one.
+  return hash_of(file + "\n" + command);
+}
+
 std::string FactCache::entry_path(const std::string& file, const std::string& command) const {
   llvm::SmallString<256> path(directory_);
-  // One entry per file and command: a new build of the tool overwrites it rather than adding one.
-  llvm::sys::path::append(path, hash_of(file + "\n" + command) + ".facts");
+  llvm::sys::path::append(path, entry_key(file, command) + ".facts");
+  return std::string(path);
+}
+
+std::string FactCache::preamble_stem(const std::string& file, const std::string& command) const {
+  llvm::SmallString<256> path(directory_);
+  llvm::sys::path::append(path, "preambles");
+  if (llvm::sys::fs::create_directories(path)) return {};
+  llvm::sys::path::append(path, entry_key(file, command));
   return std::string(path);
 }
 
@@ -79,15 +91,26 @@ std::string FactCache::content_hash(const std::string& path) {
   return it->second;
 }
 
-std::optional<TranslationUnitIR> FactCache::find(const std::string& file,
-                                                 const std::string& command,
-                                                 const std::set<std::string>* changed) {
-  return read(entry_path(file, command), changed, true);
+FactCache::Lookup FactCache::find(const std::string& file, const std::string& command,
+                                  const std::set<std::string>* changed) {
+  std::vector<std::string> stale;
+  Lookup found{read_entry(entry_path(file, command), changed, true, &stale), false};
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(file, real)) real = file;  // inputs are kept by real path
+  found.edited = std::find(stale.begin(), stale.end(), std::string(real)) != stale.end();
+  return found;
 }
 
 std::optional<TranslationUnitIR> FactCache::read(const std::string& path,
                                                  const std::set<std::string>* changed,
                                                  bool check_inputs) {
+  return read_entry(path, changed, check_inputs, nullptr);
+}
+
+std::optional<TranslationUnitIR> FactCache::read_entry(const std::string& path,
+                                                       const std::set<std::string>* changed,
+                                                       bool check_inputs,
+                                                       std::vector<std::string>* stale_inputs) {
   auto buffer = llvm::MemoryBuffer::getFile(path, false, false);
   if (!buffer) return std::nullopt;
   try {
@@ -98,10 +121,16 @@ std::optional<TranslationUnitIR> FactCache::read(const std::string& path,
     archive(entry.format, entry.tool);
     if (entry.format != kEntryFormat || entry.tool != salt_) return std::nullopt;
     archive(entry.inputs);
-    if (check_inputs)
+    if (check_inputs) {
+      bool stale = false;
       for (const auto& [input, hash] : entry.inputs)
-        if (changed != nullptr ? changed->count(input) > 0 : content_hash(input) != hash)
-          return std::nullopt;
+        if (changed != nullptr ? changed->count(input) > 0 : content_hash(input) != hash) {
+          stale = true;
+          if (stale_inputs == nullptr) break;
+          stale_inputs->push_back(input);
+        }
+      if (stale) return std::nullopt;
+    }
     archive(entry.unit);
     return decode_unit(entry.unit);
   } catch (const std::exception&) {

@@ -25,10 +25,16 @@ class FactCache {
   // `salt`: what else the facts depend on (the configuration's text).
   FactCache(std::string directory, const std::string& salt);
 
+  struct Lookup {
+    std::optional<TranslationUnitIR> unit;
+    // No unit because `file` itself changed since this build of the tool stored its facts: the
+    // file is being edited (and worth a preamble, unit_parsing.h).
+    bool edited = false;
+  };
   // The cached unit of `file` compiled by `command`, if its inputs are unchanged: by content,
   // or (with `changed`) by not being in the set of changed files.
-  std::optional<TranslationUnitIR> find(const std::string& file, const std::string& command,
-                                        const std::set<std::string>* changed);
+  Lookup find(const std::string& file, const std::string& command,
+              const std::set<std::string>* changed);
   // The unit an entry file holds, if it is this build's; its inputs are checked as for find
   // only with `check_inputs`.
   std::optional<TranslationUnitIR> read(const std::string& path,
@@ -37,9 +43,18 @@ class FactCache {
   // Stores a parsed unit; returns an error message, empty on success.
   std::string store(const std::string& file, const std::string& command,
                     const TranslationUnitIR& unit);
+  // Where the preamble of `file` compiled by `command` is kept (a path without its extension,
+  // in a directory of its own that this returns created), or "" when it cannot be.
+  std::string preamble_stem(const std::string& file, const std::string& command) const;
 
  private:
+  std::string entry_key(const std::string& file, const std::string& command) const;
   std::string entry_path(const std::string& file, const std::string& command) const;
+  // Reads an entry; `stale_inputs` gets the inputs that changed since it was stored.
+  std::optional<TranslationUnitIR> read_entry(const std::string& path,
+                                              const std::set<std::string>* changed,
+                                              bool check_inputs,
+                                              std::vector<std::string>* stale_inputs);
   std::string content_hash(const std::string& path);  // empty: unreadable
 
   std::string directory_;

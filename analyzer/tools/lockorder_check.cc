@@ -6,23 +6,19 @@
 //
 // Exit status: 0 no findings, 1 findings, 2 the tool could not do its job.
 #include <clang/Basic/Version.h>
-#include <clang/Frontend/CompilerInstance.h>
-#include <clang/Frontend/FrontendAction.h>
-#include <clang/Frontend/TextDiagnosticPrinter.h>
-#include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <clang/Tooling/Tooling.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/raw_ostream.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -38,6 +34,7 @@
 #include "lockorder/report/sarif_writer.h"
 #include "program_analysis.h"
 #include "suppressions.h"
+#include "unit_parsing.h"
 #include "unit_workers.h"
 
 namespace cl = llvm::cl;
@@ -160,72 +157,6 @@ database, or a file that could not be parsed, unless --allow-parse-errors). --wr
 exits 0 when it wrote the baseline.
 )";
 
-class LoweringAction : public clang::ASTFrontendAction {
- public:
-  LoweringAction(TranslationUnitIR& unit, bool& parsed, const frontend::Configuration& config)
-      : unit_(unit), parsed_(parsed), config_(config) {}
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&,
-                                                        llvm::StringRef) override {
-    return frontend::make_unit_lowering(unit_, parsed_, config_);
-  }
-
- private:
-  TranslationUnitIR& unit_;
-  bool& parsed_;
-  const frontend::Configuration& config_;
-};
-
-class LoweringFactory : public tooling::FrontendActionFactory {
- public:
-  LoweringFactory(TranslationUnitIR& unit, bool& parsed, const frontend::Configuration& config)
-      : unit_(unit), parsed_(parsed), config_(config) {}
-  std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<LoweringAction>(unit_, parsed_, config_);
-  }
-
- private:
-  TranslationUnitIR& unit_;
-  bool& parsed_;
-  const frontend::Configuration& config_;
-};
-
-// A file built by several targets has several compile commands; one parse of it is enough (the
-// same functions, by the same USRs).
-class FirstCommandOnly : public tooling::CompilationDatabase {
- public:
-  explicit FirstCommandOnly(const tooling::CompilationDatabase& db) : db_(db) {}
-  std::vector<tooling::CompileCommand> getCompileCommands(llvm::StringRef file) const override {
-    std::vector<tooling::CompileCommand> commands = db_.getCompileCommands(file);
-    if (commands.size() > 1) commands.resize(1);
-    return commands;
-  }
-  std::vector<std::string> getAllFiles() const override { return db_.getAllFiles(); }
-
- private:
-  const tooling::CompilationDatabase& db_;
-};
-
-// Parses and lowers one file (in a worker process); Clang's errors go to `messages`.
-bool lower_file(const tooling::CompilationDatabase& db, const frontend::Configuration& config,
-                const std::string& file, TranslationUnitIR& unit, std::string& messages) {
-  llvm::raw_string_ostream stream(messages);
-  // The printer keeps the options by reference count and frees them.
-  clang::TextDiagnosticPrinter printer(stream, new clang::DiagnosticOptions());
-  const FirstCommandOnly one(db);
-  tooling::ClangTool tool(one, {file});
-  tool.setDiagnosticConsumer(&printer);
-  // Clang's headers from where the package installs them; no warnings, only what stops parsing
-  // matters here.
-  tool.appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
-      {"-resource-dir=" LOCKORDER_CLANG_RESOURCE_DIR, "-w"}, tooling::ArgumentInsertPosition::END));
-  bool parsed = false;
-  LoweringFactory factory(unit, parsed, config);
-  if (tool.run(&factory) != 0) parsed = false;
-  stream.flush();
-  if (!parsed) unit.functions.clear();
-  return parsed;
-}
-
 // What to try when a C file does not parse: old C (K&R definitions, implicit declarations) is
 // an error in the C standard Clang assumes by default.
 const char* parse_hint(const std::string& file) {
@@ -235,9 +166,11 @@ const char* parse_hint(const std::string& file) {
 }
 
 // Every file, `workers` at a time, with progress: a line kept up to date on a terminal, else a
-// line every --progress-interval seconds (a CI log shows the run is alive).
+// line every --progress-interval seconds (a CI log shows the run is alive). A file with an entry
+// in `preamble_stems` keeps its preamble there (unit_parsing.h).
 std::vector<UnitOutcome> lower_all(const tooling::CompilationDatabase& db,
                                    const std::vector<std::string>& files,
+                                   const std::map<std::string, std::string>& preamble_stems,
                                    const frontend::Configuration& config, unsigned workers) {
   const bool progress = !quiet && isatty(STDERR_FILENO);
   const bool progress_lines = !quiet && !progress;
@@ -246,7 +179,9 @@ std::vector<UnitOutcome> lower_all(const tooling::CompilationDatabase& db,
   auto outcomes = lower_in_workers(
       files, workers,
       [&](const std::string& file, TranslationUnitIR& unit, std::string& messages) {
-        return lower_file(db, config, file, unit, messages);
+        const auto stem = preamble_stems.find(file);
+        return parse_unit(db, config, file, stem == preamble_stems.end() ? "" : stem->second, unit,
+                          messages);
       },
       [&](std::size_t index, const UnitOutcome& outcome) {
         ++done;
@@ -490,20 +425,24 @@ int main(int argc, const char** argv) {
       return 2;
     }
   }
+  std::map<std::string, std::string> preamble_stems;  // of the files being edited
   for (const std::string& file : from_facts ? std::vector<std::string>{} : files) {
-    std::optional<TranslationUnitIR> cached;
+    FactCache::Lookup cached;
     if (cache && emit_facts.empty())
       cached = cache->find(file, command_of(db, file), changed ? &*changed : nullptr);
-    if (cached) {
-      units.push_back(std::move(*cached));
-    } else {
-      to_parse.push_back(file);
+    if (cached.unit) {
+      units.push_back(std::move(*cached.unit));
+      continue;
     }
+    to_parse.push_back(file);
+    if (cached.edited)
+      if (std::string stem = cache->preamble_stem(file, command_of(db, file)); !stem.empty())
+        preamble_stems.emplace(file, std::move(stem));
   }
   if (cache && !quiet && emit_facts.empty())
     std::cerr << "lockorder-check: " << units.size() << " of " << files.size()
               << " files' facts from the cache, " << to_parse.size() << " to parse\n";
-  std::vector<UnitOutcome> outcomes = lower_all(db, to_parse, config, workers);
+  std::vector<UnitOutcome> outcomes = lower_all(db, to_parse, preamble_stems, config, workers);
   phase_done("parsing and lowering");
   std::size_t failed = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -543,6 +482,10 @@ int main(int argc, const char** argv) {
     return 2;
   }
 
+  // The findings are the same whichever units came from the cache: the program is put together
+  // in one order.
+  std::sort(units.begin(), units.end(),
+            [](const TranslationUnitIR& x, const TranslationUnitIR& y) { return x.file < y.file; });
   const ProgramFacts facts = analyse_program(units);
   phase_done("summaries");
   FindingOptions options;

@@ -184,6 +184,74 @@ TEST_F(Cli, DamagedCacheEntriesAreParsedAgain) {
   }
 }
 
+// The .pch files kept for files being edited.
+std::vector<fs::path> kept_preambles(const fs::path& cache, const std::string& extension) {
+  std::vector<fs::path> kept;
+  if (!fs::is_directory(cache / "preambles")) return kept;
+  for (const auto& e : fs::directory_iterator(cache / "preambles"))
+    if (e.path().extension() == extension) kept.push_back(e.path());
+  return kept;
+}
+
+// A file changed again after its facts were cached keeps a precompiled preamble; the parses on
+// it find what a whole parse finds, and a header the preamble read that changes (to the same
+// size, within the same second) is seen.
+TEST_F(Cli, AFileBeingEditedKeepsAPreambleThatChangesNoFinding) {
+  write("order.h", "#pragma once\n#include <mutex>\n#define FIRST a\n#define SECOND b\n");
+  const std::string a_cc =
+      "#include \"order.h\"\nextern std::mutex a, b;\n"
+      "void f() { std::lock_guard x(FIRST); std::lock_guard y(SECOND); }\n";
+  write("a.cc", a_cc);
+  write("b.cc",
+        "#include <mutex>\nstd::mutex a, b;\n"
+        "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n");
+  write_database({"a.cc", "b.cc"});
+  const Result cold = run("-p . -j 1");
+  ASSERT_EQ(cold.status, 1) << cold.err;
+  EXPECT_TRUE(kept_preambles(dir_ / ".lockorder-cache", ".pch").empty())
+      << "no preamble for a file that was never edited";
+  for (int edit = 1; edit <= 2; ++edit) {
+    write("a.cc", a_cc + "// edit " + std::to_string(edit) + "\n");
+    const Result edited = run("-p . -j 1");
+    EXPECT_EQ(edited.status, 1) << edited.err;
+    EXPECT_EQ(edited.out, cold.out) << "edit " << edit;
+    EXPECT_NE(edited.err.find("1 of 2 files' facts from the cache, 1 to parse"), std::string::npos)
+        << edited.err;
+  }
+  EXPECT_EQ(kept_preambles(dir_ / ".lockorder-cache", ".pch").size(), 1u);
+
+  // The header swaps the order, so f now agrees with g: no cycle.
+  write("order.h", "#pragma once\n#include <mutex>\n#define FIRST b\n#define SECOND a\n");
+  write("a.cc", a_cc + "// edit 3\n");
+  const Result swapped = run("-p . -j 1");
+  EXPECT_EQ(swapped.status, 0) << swapped.out << swapped.err;
+  EXPECT_EQ(swapped.out, "");
+}
+
+// A preamble that cannot stand before its own file (a header without include guards, included
+// again by the parse) is given up: the file is parsed whole, with the same findings.
+TEST_F(Cli, AFileWhosePreambleCannotBeReusedIsParsedWhole) {
+  write("counter.h", "struct Counter { int n; };\n");
+  const std::string cycle_cc =
+      "#include <mutex>\n#include \"counter.h\"\n"
+      "std::mutex a, b;\n"
+      "void f() { std::lock_guard x(a); std::lock_guard y(b); }\n"
+      "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n";
+  write("cycle.cc", cycle_cc);
+  write_database({"cycle.cc"});
+  const Result cold = run("-p . -j 1");
+  ASSERT_EQ(cold.status, 1) << cold.err;
+  for (int edit = 1; edit <= 3; ++edit) {
+    write("cycle.cc", cycle_cc + "// edit " + std::to_string(edit) + "\n");
+    const Result edited = run("-p . -j 1");
+    EXPECT_EQ(edited.status, 1) << edited.err;
+    EXPECT_EQ(edited.out, cold.out) << "edit " << edit;
+    EXPECT_EQ(edited.err.find("error"), std::string::npos) << edited.err;
+  }
+  EXPECT_TRUE(kept_preambles(dir_ / ".lockorder-cache", ".pch").empty());
+  EXPECT_EQ(kept_preambles(dir_ / ".lockorder-cache", ".off").size(), 1u);
+}
+
 // A build that distributes compilation writes each file's facts where it compiles it; one run
 // over all the facts finds the cycle that no single file shows.
 TEST_F(Cli, FactsEmittedPerFileAreCheckedTogether) {

@@ -189,12 +189,7 @@ class UnitLowering : public clang::ASTConsumer {
     UnitVisitor visitor(context, out_, apis_);
     visitor.TraverseDecl(context.getTranslationUnitDecl());
     visitor.finish();
-    const clang::SourceManager& sm = context.getSourceManager();
-    for (auto it = sm.fileinfo_begin(); it != sm.fileinfo_end(); ++it) {
-      const llvm::StringRef real = it->first.getFileEntry().tryGetRealPathName();
-      out_.inputs.push_back(real.empty() ? it->first.getName().str() : real.str());
-    }
-    std::sort(out_.inputs.begin(), out_.inputs.end());
+    out_.inputs = files_read(context.getSourceManager());
   }
 
  private:
@@ -204,6 +199,16 @@ class UnitLowering : public clang::ASTConsumer {
 };
 
 }  // namespace
+
+std::vector<std::string> files_read(const clang::SourceManager& sources) {
+  std::vector<std::string> files;
+  for (auto it = sources.fileinfo_begin(); it != sources.fileinfo_end(); ++it) {
+    const llvm::StringRef real = it->first.getFileEntry().tryGetRealPathName();
+    files.push_back(real.empty() ? it->first.getName().str() : real.str());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 std::unique_ptr<clang::ASTConsumer> make_unit_lowering(TranslationUnitIR& out, bool& parsed,
                                                        const Configuration& configuration) {

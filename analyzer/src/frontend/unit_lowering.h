@@ -4,13 +4,16 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "frontend/configuration.h"
 #include "ir.h"
 
 namespace clang {
 class ASTConsumer;
-}
+class SourceManager;
+}  // namespace clang
 
 namespace lockorder::analyzer::frontend {
 
@@ -18,5 +21,9 @@ namespace lockorder::analyzer::frontend {
 // the unit had errors, `parsed` is set false and `out` keeps no functions.
 std::unique_ptr<clang::ASTConsumer> make_unit_lowering(TranslationUnitIR& out, bool& parsed,
                                                        const Configuration& configuration);
+
+// Every file a parse read (its sources and headers, by real path where the system gives one),
+// sorted: what its facts depend on.
+std::vector<std::string> files_read(const clang::SourceManager& sources);
 
 }  // namespace lockorder::analyzer::frontend
