@@ -11,7 +11,7 @@
 
 #include <cerrno>
 
-#include "entry_points.h"
+#include "entry/entry_points.h"
 #include "shadow.h"
 
 // The interposers are the preload library's only exported symbols.

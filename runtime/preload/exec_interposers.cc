@@ -11,7 +11,7 @@
 #include <cerrno>
 
 #include "checked_lock.h"
-#include "reporter.h"
+#include "reporting/reporter.h"
 
 namespace {
 

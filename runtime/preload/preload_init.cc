@@ -4,11 +4,11 @@
 
 #include <mutex>
 
-#include "entry_points.h"
+#include "entry/entry_points.h"
 #include "lockorder/options.h"
-#include "settings.h"
+#include "process/settings.h"
 #include "shadow.h"
-#include "thread_state.h"
+#include "threads/thread_state.h"
 
 namespace lockorder::preload {
 

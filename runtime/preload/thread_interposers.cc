@@ -9,7 +9,7 @@
 
 #include "checked_lock.h"
 #include "preload_init.h"
-#include "thread_state.h"
+#include "threads/thread_state.h"
 
 namespace {
 

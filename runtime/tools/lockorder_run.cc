@@ -23,7 +23,7 @@
 
 #include "lockorder/options.h"
 #include "lockorder/report/sarif_writer.h"
-#include "process_tree.h"
+#include "process/process_tree.h"
 
 namespace {
 

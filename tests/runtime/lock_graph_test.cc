@@ -1,5 +1,5 @@
 // LockGraph on its own: incremental topological order, cycle paths, removal.
-#include "lock_graph.h"
+#include "order/lock_graph.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The shared set of settled edges: everything inserted is found, from any thread, across its
 // growth; nothing else is.
-#include "settled_edges.h"
+#include "order/settled_edges.h"
 
 #include <gtest/gtest.h>
 

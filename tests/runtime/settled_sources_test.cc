@@ -1,6 +1,6 @@
 // A hub's bitmap of settled sources: what was inserted is found, across growth, nothing else is;
 // and the locking path uses it.
-#include "settled_sources.h"
+#include "order/settled_sources.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,10 @@
 #include <thread>
 #include <vector>
 
+#include "lockorder/internal/lock_hooks.h"
 #include "lockorder/runtime.h"
-#include "settled_edges.h"
-#include "thread_state.h"
+#include "order/settled_edges.h"
+#include "threads/thread_state.h"
 
 namespace lockorder::internal {
 namespace {

@@ -36,7 +36,8 @@
 #include <shared_mutex>
 #include <source_location>
 
-#include "lockorder/internal/lock_meta.h"
+#include "lockorder/internal/lock_hooks.h"
+#include "lockorder/internal/native_acquire.h"
 #include "lockorder/lock_attributes.h"
 
 namespace lockorder {

@@ -1,9 +1,9 @@
-#include "order_checker.h"
+#include "order/order_checker.h"
 
 #include <algorithm>
 
-#include "settings.h"
-#include "settled_edges.h"
+#include "order/settled_edges.h"
+#include "process/settings.h"
 
 namespace lockorder::internal {
 namespace {

@@ -1,9 +1,10 @@
-#include "deadlock_recovery.h"
+#include "waits/deadlock_recovery.h"
 
 #include <memory>
 #include <mutex>
 #include <utility>
 
+#include "lockorder/internal/lock_hooks.h"
 #include "lockorder/wait_for.h"
 
 namespace lockorder::internal {
@@ -49,6 +50,15 @@ void throw_if_deadlock_victim() {
   throw_victim(*thread);
 }
 
+void install_resolver(deadlock_resolver resolver) {
+  ResolverSlot& slot = resolver_slot();
+  std::lock_guard guard(slot.mu);
+  const bool installed = static_cast<bool>(resolver);
+  slot.resolver =
+      installed ? std::make_shared<const deadlock_resolver>(std::move(resolver)) : nullptr;
+  g_resolver_installed.store(installed, std::memory_order_relaxed);
+}
+
 bool resolve_deadlock(const WaitForGraph::Deadlock& deadlock, RawReport& report) {
   std::shared_ptr<const deadlock_resolver> resolver = current_resolver();
   if (!resolver) return false;
@@ -69,22 +79,3 @@ bool resolve_deadlock(const WaitForGraph::Deadlock& deadlock, RawReport& report)
 }
 
 }  // namespace lockorder::internal
-
-namespace lockorder {
-
-std::vector<blocked_thread> blocked_threads() { return internal::wait_for_graph().snapshot(); }
-
-void publish_every_wait(bool on) {
-  internal::g_publish_every_wait.store(on, std::memory_order_relaxed);
-}
-
-void set_deadlock_resolver(deadlock_resolver resolver) {
-  internal::ResolverSlot& slot = internal::resolver_slot();
-  std::lock_guard guard(slot.mu);
-  const bool installed = static_cast<bool>(resolver);
-  slot.resolver =
-      installed ? std::make_shared<const deadlock_resolver>(std::move(resolver)) : nullptr;
-  internal::g_resolver_installed.store(installed, std::memory_order_relaxed);
-}
-
-}  // namespace lockorder

@@ -4,13 +4,17 @@
 
 #include <atomic>
 
-#include "thread_state.h"
-#include "wait_for_graph.h"
+#include "lockorder/wait_for.h"
+#include "threads/thread_state.h"
+#include "waits/wait_for_graph.h"
 
 namespace lockorder::internal {
 
 // Read on the acquisition fast path: one relaxed load of a flag that rarely changes.
 extern constinit std::atomic<bool> g_publish_every_wait;
+
+// Installs the resolver (set_deadlock_resolver); an empty one uninstalls it.
+void install_resolver(deadlock_resolver resolver);
 
 // Asks the resolver for a victim of `deadlock` and marks it (the victim may be the thread that
 // found the deadlock: it then throws from throw_if_deadlock_victim). Returns whether a victim was

@@ -1,4 +1,4 @@
-#include "settled_edges.h"
+#include "order/settled_edges.h"
 
 #include <sys/mman.h>
 

@@ -1,4 +1,4 @@
-#include "symbolizer.h"
+#include "reporting/symbolizer.h"
 
 #include <cxxabi.h>
 #include <dwarf.h>

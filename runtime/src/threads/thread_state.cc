@@ -1,4 +1,4 @@
-#include "thread_state.h"
+#include "threads/thread_state.h"
 
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -8,7 +8,7 @@
 #include <atomic>
 #include <utility>
 
-#include "entry_points.h"
+#include "entry/entry_points.h"
 
 namespace lockorder::internal {
 

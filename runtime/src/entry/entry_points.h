@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "lockorder/internal/lock_meta.h"
+#include "lockorder/internal/lock_hooks.h"
 
 namespace lockorder::internal {
 

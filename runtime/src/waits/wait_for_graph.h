@@ -28,11 +28,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "adaptive_mutex.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/wait_for.h"
-#include "raw_report.h"
-#include "thread_state.h"
+#include "process/adaptive_mutex.h"
+#include "reporting/raw_report.h"
+#include "threads/thread_state.h"
 
 namespace lockorder::internal {
 

@@ -1,10 +1,10 @@
-#include "wait_for_graph.h"
+#include "waits/wait_for_graph.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "lockorder/report/report.h"
-#include "order_checker.h"
+#include "order/order_checker.h"
 
 namespace lockorder::internal {
 namespace {

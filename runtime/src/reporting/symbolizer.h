@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lockorder/report/report.h"
-#include "stack_trace.h"
+#include "reporting/stack_trace.h"
 
 struct Dwfl;
 

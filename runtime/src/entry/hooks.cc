@@ -4,25 +4,23 @@
 #include <algorithm>
 #include <atomic>
 
-#include "deadlock_recovery.h"
-#include "entry_points.h"
-#include "lockorder/internal/lock_meta.h"
+#include "entry/entry_points.h"
+#include "lockorder/internal/lock_hooks.h"
 #include "lockorder/options.h"
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/runtime.h"
-#include "order_checker.h"
-#include "reporter.h"
-#include "settings.h"
-#include "settled_edges.h"
-#include "settled_sources.h"
-#include "thread_state.h"
-#include "wait_for_graph.h"
+#include "order/order_checker.h"
+#include "order/settled_edges.h"
+#include "order/settled_sources.h"
+#include "process/settings.h"
+#include "reporting/reporter.h"
+#include "threads/thread_state.h"
+#include "waits/deadlock_recovery.h"
+#include "waits/wait_for_graph.h"
 
 namespace lockorder::internal {
 namespace {
-
-constinit std::atomic<std::uint64_t> g_next_lock_id{1};
 
 [[gnu::noinline]] std::uint64_t assign_node_key(LockMeta& lock) {
   std::uint64_t key =
@@ -253,35 +251,6 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 
 }  // namespace
-
-const char* kind_name(LockKind kind) {
-  switch (kind) {
-    case LockKind::mutex:
-      return "mutex";
-    case LockKind::timed_mutex:
-      return "timed_mutex";
-    case LockKind::recursive_mutex:
-      return "recursive_mutex";
-    case LockKind::recursive_timed_mutex:
-      return "recursive_timed_mutex";
-    case LockKind::shared_mutex:
-      return "shared_mutex";
-    case LockKind::shared_timed_mutex:
-      return "shared_timed_mutex";
-  }
-  return "lock";
-}
-
-std::uint64_t next_lock_id() noexcept {
-  return g_next_lock_id.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::uint64_t ensure_id(LockMeta& lock) noexcept {
-  std::uint64_t id = lock.id.load(std::memory_order_relaxed);
-  if (id != 0) return id;
-  std::uint64_t fresh = next_lock_id();
-  return lock.id.compare_exchange_strong(id, fresh, std::memory_order_relaxed) ? fresh : id;
-}
 
 namespace {
 
@@ -558,36 +527,3 @@ void initialized_at(LockMeta& lock, const Site& site) noexcept {
 }
 
 }  // namespace lockorder::internal
-
-namespace lockorder {
-
-runtime_stats stats() {
-  runtime_stats s = internal::order_checker().stats();
-  s.reports = internal::reporter().count();
-  return s;
-}
-
-std::string lock_graph_dot() {
-  report::GraphPicture picture = internal::order_checker().picture();
-  internal::reporter().name_lock_variables(picture);
-  return report::render_dot(picture);
-}
-
-std::string write_lock_graph_dot(const std::string& path) {
-  return report::write_file_atomically(path, lock_graph_dot());
-}
-
-void reports_set_exit_status(bool on) { internal::reporter().set_exit_status_on_reports(on); }
-
-void set_thread_name(const char* name) {
-  if (internal::ThreadState* thread = internal::current_thread_state())
-    thread->set_name(name ? name : "");
-}
-
-int add_report_observer(report_observer observer) {
-  return internal::reporter().add_observer(std::move(observer));
-}
-
-void remove_report_observer(int handle) { internal::reporter().remove_observer(handle); }
-
-}  // namespace lockorder

@@ -24,16 +24,16 @@
 #include <utility>
 #include <vector>
 
-#include "adaptive_mutex.h"
-#include "lock_graph.h"
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
 #include "lockorder/runtime.h"
-#include "raw_report.h"
-#include "settled_sources.h"
-#include "stack_trace.h"
-#include "thread_state.h"
+#include "order/lock_graph.h"
+#include "order/settled_sources.h"
+#include "process/adaptive_mutex.h"
+#include "reporting/raw_report.h"
+#include "reporting/stack_trace.h"
+#include "threads/thread_state.h"
 
 namespace lockorder::internal {
 

@@ -1,4 +1,4 @@
-#include "stack_trace.h"
+#include "reporting/stack_trace.h"
 
 #include <unwind.h>
 

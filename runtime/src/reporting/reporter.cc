@@ -1,4 +1,4 @@
-#include "reporter.h"
+#include "reporting/reporter.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,13 +12,13 @@
 #include <cstring>
 #include <string>
 
-#include "entry_points.h"
+#include "entry/entry_points.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
-#include "order_checker.h"
-#include "settings.h"
-#include "symbolizer.h"
+#include "order/order_checker.h"
+#include "process/settings.h"
+#include "reporting/symbolizer.h"
 
 namespace lockorder::internal {
 namespace {

@@ -1,4 +1,4 @@
-#include "process_tree.h"
+#include "process/process_tree.h"
 
 #include <dirent.h>
 #include <unistd.h>

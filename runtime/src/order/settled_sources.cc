@@ -1,4 +1,4 @@
-#include "settled_sources.h"
+#include "order/settled_sources.h"
 
 #include <algorithm>
 #include <new>

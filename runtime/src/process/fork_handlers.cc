@@ -4,13 +4,13 @@
 // preload library's interposers let these lock operations pass unchecked.
 #include <pthread.h>
 
-#include "entry_points.h"
-#include "order_checker.h"
-#include "reporter.h"
-#include "settings.h"
-#include "settled_edges.h"
-#include "thread_state.h"
-#include "wait_for_graph.h"
+#include "entry/entry_points.h"
+#include "order/order_checker.h"
+#include "order/settled_edges.h"
+#include "process/settings.h"
+#include "reporting/reporter.h"
+#include "threads/thread_state.h"
+#include "waits/wait_for_graph.h"
 
 namespace lockorder::internal {
 namespace {

@@ -19,7 +19,7 @@
 #include <cstdint>
 
 #include "lockorder/internal/lock_meta.h"
-#include "thread_state.h"
+#include "threads/thread_state.h"
 
 namespace lockorder::internal {
 

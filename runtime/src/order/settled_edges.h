@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "adaptive_mutex.h"
+#include "process/adaptive_mutex.h"
 
 namespace lockorder::internal {
 

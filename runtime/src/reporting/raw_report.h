@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
-#include "stack_trace.h"
+#include "reporting/stack_trace.h"
 
 namespace lockorder::internal {
 

@@ -10,9 +10,9 @@
 
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
-#include "process_tree.h"
-#include "raw_report.h"
-#include "symbolizer.h"
+#include "process/process_tree.h"
+#include "reporting/raw_report.h"
+#include "reporting/symbolizer.h"
 
 namespace lockorder::internal {
 

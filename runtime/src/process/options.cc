@@ -5,8 +5,8 @@
 #include <string>
 
 #include "lockorder/options.h"
-#include "reporter.h"
-#include "settings.h"
+#include "process/settings.h"
+#include "reporting/reporter.h"
 
 namespace lockorder {
 namespace {

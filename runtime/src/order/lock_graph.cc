@@ -1,4 +1,4 @@
-#include "lock_graph.h"
+#include "order/lock_graph.h"
 
 #include <algorithm>
 

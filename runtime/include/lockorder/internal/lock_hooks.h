@@ -1,0 +1,95 @@
+// Internal: the runtime entry points that the instrumented lock types call around each native
+// lock operation. Not part of the public promise; use the types in <lockorder/mutex.h>.
+#pragma once
+
+#include "lockorder/internal/lock_meta.h"
+
+namespace lockorder::internal {
+
+// Runtime entry points. They never block; the native lock operation happens in the caller.
+//
+// before_lock: runs every check for a blocking acquisition (double-lock, rank, lock order) and
+// records the lock as held by this thread, all before the caller blocks. May throw
+// lockorder::lock_order_error when the configured action is `throw`; then nothing is recorded.
+// Returns true when the thread holds other locks and the acquisition may block for good: then
+// the caller should acquire through lock_contended, so that a wait which closes a cycle of
+// blocked threads is reported as a deadlock instead of hanging.
+bool before_lock(LockMeta& lock, Mode mode, unsigned flags);
+// before_lock for a plain blocking acquisition (flags == kBlocking): the hot path.
+bool before_blocking_lock(LockMeta& lock, Mode mode);
+// Brackets a native acquisition that found the lock taken while this thread holds others:
+// publishes what the thread waits for and what it holds, and reports a deadlock if the lock's
+// holders wait, directly or through other blocked threads, for a lock this thread holds; then
+// applies on_deadlock. The caller blocks in the native lock between the two calls.
+void begin_blocked_wait(LockMeta& lock, Mode mode);
+void end_blocked_wait() noexcept;
+
+class blocked_wait {
+ public:
+  blocked_wait(LockMeta& lock, Mode mode) { begin_blocked_wait(lock, mode); }
+  ~blocked_wait() { end_blocked_wait(); }
+  blocked_wait(const blocked_wait&) = delete;
+  blocked_wait& operator=(const blocked_wait&) = delete;
+};
+
+// True while a deadlock resolver is installed: a published wait then polls, so that a thread
+// chosen as a deadlock's victim can give up (see lockorder/wait_for.h).
+bool blocked_wait_interruptible() noexcept;
+// Throws lockorder::deadlock_victim when this thread was chosen to break a deadlock.
+void throw_if_deadlock_victim();
+inline constexpr int kVictimPollMs = 2;
+
+// Undo before_lock when the native lock failed (a timed acquisition that timed out, an
+// exception from the native lock).
+void lock_failed(LockMeta& lock, Mode mode) noexcept;
+// A successful try_lock: held from now on, but no edge leads into it.
+void after_try_lock(LockMeta& lock, Mode mode) noexcept;
+// Returns whether the caller should release the native lock: true when this thread holds it;
+// for a lock it does not hold (reported as unlock-of-unheld-lock), true only when the C library
+// would let that release through (a normal mutex another thread holds), whose holder then no
+// longer counts it as held.
+bool before_unlock(LockMeta& lock, Mode mode) noexcept;
+// A condition-variable wait on `lock`: releases it and checks its re-acquisition against the
+// locks still held, before the caller blocks in the wait. Returns whether the thread holds other
+// locks across the wait: then the caller brackets the wait with condition_wait.
+bool before_wait(LockMeta& lock);
+// Brackets a condition-variable wait on `lock` by a thread that holds other locks across it. The
+// wait can only return by taking `lock` back, signalled or not, so the thread waits for whoever
+// holds `lock` exactly as a blocked acquisition of it would: it is published in the wait-for
+// graph, and a cycle through it is reported as a deadlock (it cannot be a resolver's victim: its
+// wait is the native one). The caller waits between the two calls.
+void begin_condition_wait(LockMeta& lock);
+
+class condition_wait {
+ public:
+  condition_wait(LockMeta& lock, bool holds_others) : published_(holds_others) {
+    if (published_) begin_condition_wait(lock);
+  }
+  ~condition_wait() {
+    if (published_) end_blocked_wait();
+  }
+  condition_wait(const condition_wait&) = delete;
+  condition_wait& operator=(const condition_wait&) = delete;
+
+ private:
+  bool published_;
+};
+// The lock is going away: its node leaves the lock-order graph.
+void on_destroy(LockMeta& lock) noexcept;
+// The lock is going away while still held (undefined behaviour in the program): a
+// `destroy-of-held-lock` report, then every thread's record of holding it is dropped (a record
+// must never outlive the lock it points to), then on_destroy.
+void on_destroy_held(LockMeta& lock) noexcept;
+
+// Inlined, so that the stack of a report starts at the code that destroyed the lock.
+[[gnu::always_inline]] inline void destroy(LockMeta& lock) noexcept {
+  if (native_holder(lock).held) [[unlikely]]
+    on_destroy_held(lock);
+  else if (lock.graph_node.load(std::memory_order_acquire) != 0)
+    on_destroy(lock);
+}
+
+// ordered_lock's check against the ordered locks this thread already holds (before locking).
+void before_ordered_lock(LockMeta* const* sorted, unsigned count);
+
+}  // namespace lockorder::internal
