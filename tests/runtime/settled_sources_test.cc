@@ -11,7 +11,7 @@
 
 #include "lockorder/internal/lock_hooks.h"
 #include "lockorder/runtime.h"
-#include "order/settled_edges.h"
+#include "order/known_orders.h"
 #include "threads/thread_state.h"
 
 namespace lockorder::internal {
@@ -67,6 +67,7 @@ TEST(SettledSources, AHubAnswersForTheLocksHeldAroundIt) {
     take_each();
     if (round == 0) {
       std::size_t answered = 0, also_shared = 0;
+      const SettledEdges& shared = known_orders().shared();
       const std::uint64_t hub_key = hub.meta.node_key.load(std::memory_order_relaxed);
       for (const Hub& bucket : buckets) {
         const std::uint64_t key = bucket.meta.node_key.load(std::memory_order_relaxed);
@@ -74,9 +75,8 @@ TEST(SettledSources, AHubAnswersForTheLocksHeldAroundIt) {
         const std::uint64_t chain =
             extend_chain(extend_chain(0, key, Mode::exclusive, false, false), hub_key,
                          Mode::exclusive, false, false);
-        also_shared +=
-            settled_edges().contains(chain) ||
-            settled_edges().contains(edge_key(key, hub_key, Mode::exclusive, Mode::exclusive));
+        also_shared += shared.contains(chain) ||
+                       shared.contains(edge_key(key, hub_key, Mode::exclusive, Mode::exclusive));
       }
       EXPECT_EQ(answered, buckets.size());
       // Only the edges learned before the hub had its bitmap are in the shared set as well.
@@ -107,11 +107,11 @@ TEST(SettledSources, ChainsOfAnyDepthIntoAHubNeedNoLearning) {
 
     ThreadState* thread = current_thread_state();
     ASSERT_NE(thread, nullptr);
-    const std::size_t chain_cache = thread->chain_cache_size();
+    const std::size_t chain_cache = thread->orders.chains.size();
     const std::size_t visits = stats().graph_visits;
     for (Hub& bucket : buckets) take({&lru, &bucket, &hub});
     // The chain cache did not grow, as 3,000 remembered (learned) chains would have made it.
-    EXPECT_EQ(thread->chain_cache_size(), chain_cache);
+    EXPECT_EQ(thread->orders.chains.size(), chain_cache);
     // The graph was visited for the new call site's stack and by the stats() call itself.
     EXPECT_EQ(stats().graph_visits, visits + 2);
 

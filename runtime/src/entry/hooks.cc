@@ -10,9 +10,8 @@
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/runtime.h"
+#include "order/known_orders.h"
 #include "order/order_checker.h"
-#include "order/settled_edges.h"
-#include "order/settled_sources.h"
 #include "process/settings.h"
 #include "reporting/reporter.h"
 #include "threads/thread_state.h"
@@ -99,11 +98,14 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   return site != ThreadState::kNoStack ? site : capture_site(thread, pc, cfa);
 }
 
+// `Room`: the fast path's promise that the stack is not full (it cannot grow it: a call there
+// would cost every acquisition the registers saved around it).
+template <bool Room = false>
 [[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                              std::uint64_t chain, Mode mode, unsigned flags,
                                              bool tried, std::uintptr_t pc, std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
-  HeldLock& h = thread.held.push_slot();
+  HeldLock& h = Room ? thread.held.push_slot_with_room() : thread.held.push_slot();
   h.lock = &lock;
   h.node_key = key;
   h.chain = chain;
@@ -114,16 +116,6 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   h.mode = mode;
   h.tried = tried;
   h.detached = false;
-}
-
-bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t key, Mode mode,
-                       unsigned flags) {
-  bool settled = true;
-  for_each_edge_source(thread, key, flags, [&](std::size_t i) {
-    settled = edge_settled(thread, i, lock, key, mode);
-    return settled;
-  });
-  return settled;
 }
 
 [[gnu::noinline]] void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
@@ -161,52 +153,22 @@ bool all_edges_settled(ThreadState& thread, const LockMeta& lock, std::uint64_t 
   return true;
 }
 
-// With one lock held, a chain is known as soon as its only edge is in the graph (such an edge has
-// no gate), whichever thread put it there. A lock nested inside any of thousands of bucket locks
-// makes more of these chains than a thread's cache keeps, and every thread would learn each of
-// them again: the fast path asks the lock's hub bitmap for that edge, else the shared settled set
-// for the chain.
+// Whether the acquisition makes a chain of exactly one held lock and the new one (see
+// KnownOrders::known_here).
 inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   return thread.held.size() == 1 && flags == kBlocking;
 }
 
-// Whether every held entry's edge into `lock` is in lock's bitmap as a hub: then the chain needs
-// nothing new whatever its combination (an LRU lock, one of thousands of try-locked bucket locks,
-// a statistics lock makes more combinations than a thread's chain cache keeps).
-// Out of line: the fast path only calls it when the thread's cache missed.
-[[gnu::noinline]] bool all_settled_into_hub(const ThreadState& thread, const LockMeta& lock,
-                                            Mode mode) {
-  bool settled = true;
-  for_each_edge_source(thread, 0, kBlocking, [&](std::size_t i) {
-    settled = settled_into_hub(thread.held[i], lock, mode);
-    return settled;
-  });
-  return settled;
-}
-
-// Whether taking `lock` above the held entries, making `chain`, needs no new edge.
-inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mode,
-                        std::uint64_t chain, unsigned flags) {
-  if (!is_single_chain(thread, flags))
-    return thread.knows_chain(chain) ||
-           (flags == kBlocking && all_settled_into_hub(thread, lock, mode));
-  if (settled_into_hub(thread.held.back(), lock, mode)) return true;
-  return settled_edges().contains(chain);
-}
-
-// A chain of held locks this thread has not seen: add what is new to the graph. A single chain
-// goes into the shared set (under its own hash, which the fast path has at hand), not the
-// thread's cache.
+// A chain of held locks that KnownOrders::known_here did not know: the rest of KnownOrders, then
+// the graph (what is new goes in), and the chain is known from then on.
 [[gnu::noinline]] void learn_chain(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                    Mode mode, unsigned flags, std::uint64_t chain,
                                    std::uintptr_t pc, std::uintptr_t cfa) {
-  const bool single = is_single_chain(thread, flags);
-  if (!single) thread.remember_chain(chain);
-  if (!all_edges_settled(thread, lock, key, mode, flags)) {
+  KnownOrders& known = known_orders();
+  if (known.known_elsewhere(thread, lock, mode, flags)) return;
+  if (!known.all_edges_settled(thread, lock, key, mode, flags))
     emit_all(order_checker().record_edges(thread, lock, mode, flags, pc, cfa), true);
-  }
-  // (A chain into a hub is known from the hub's bitmap: the shared set need not hold it too.)
-  if (single && !settled_into_hub(thread.held.back(), lock, mode)) settled_edges().insert(chain);
+  known.learned(thread, lock, mode, flags, chain);
 }
 
 // The general acquisition path (the fast path is before_lock itself).
@@ -238,7 +200,8 @@ inline bool chain_known(const ThreadState& thread, const LockMeta& lock, Mode mo
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
   const std::uint32_t site = site_of(*thread, pc, cfa);
-  if (!held.empty() && !chain_known(*thread, lock, mode, chain, flags)) [[unlikely]]
+  if (!held.empty() && !known_orders().known_here(*thread, lock, mode, chain,
+                                                  is_single_chain(*thread, flags))) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
@@ -276,12 +239,14 @@ namespace {
   }
   const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if ((below != 0 && !chain_known(*thread, lock, mode, chain, flags)) ||
-      site == ThreadState::kNoStack) [[unlikely]]
+  // Anything not answered here goes to the general path by a tail call: a call that returned
+  // here would make every acquisition save and restore registers around it.
+  if (site == ThreadState::kNoStack || held.full() ||
+      (below != 0 && !known_orders().known_here(*thread, lock, mode, chain, held.size() == 1)))
+      [[unlikely]]
     return acquire_slow(lock, mode, flags, pc, cfa);
-  // Shallow: the push needs no index, and the array has room (or room to make, by moving it
-  // down, without allocating).
-  push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
+  // Shallow and not full: the push needs no index and no growth.
+  push_held<true>(*thread, lock, key, chain, mode, flags, false, pc, site);
   return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
 }
 

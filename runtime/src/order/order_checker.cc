@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "order/settled_edges.h"
+#include "order/edge_sources.h"
+#include "order/known_orders.h"
 #include "process/settings.h"
 
 namespace lockorder::internal {
@@ -82,34 +83,6 @@ std::string OrderChecker::thread_label(std::uint32_t ordinal) const {
   return it == thread_labels_.end() ? "T" + std::to_string(ordinal) : it->second;
 }
 
-bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key,
-                unsigned flags) {
-  // Two locks of one class taken together by one ordered_lock are in canonical order.
-  return held.node_key == key && (flags & kOrdered) && held.group != 0 &&
-         held.group == thread.ordered_groups;
-}
-
-namespace {
-
-// Settled by this thread, or by any thread (then this one remembers it too).
-bool is_settled(ThreadState& thread, std::uint64_t edge) {
-  if (thread.is_settled(edge)) return true;
-  if (!settled_edges().contains(edge)) return false;
-  thread.remember_settled(edge);
-  return true;
-}
-
-}  // namespace
-
-bool edge_settled(ThreadState& thread, std::size_t index, const LockMeta& lock, std::uint64_t key,
-                  Mode mode) {
-  const HeldLock& held = thread.held[index];
-  if (settled_into_hub(held, lock, mode)) return true;
-  const std::uint64_t edge = edge_key(held.node_key, key, held.mode, mode);
-  return is_settled(thread, edge) ||
-         (index > 0 && is_settled(thread, edge_below_key(edge, thread.held[index - 1].chain)));
-}
-
 LockGraph::EdgeId OrderChecker::find_edge(LockMeta& from, LockMeta& to) {
   return graph_.find_edge(node_for(from), node_for(to));
 }
@@ -154,7 +127,7 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     const HeldLock& held = thread.held[i];
     // A settled edge needs no lookup: an LRU lock with hundreds of edges out of it, under which
     // the LRU maintainer takes each bucket lock, would be scanned at every new bucket.
-    if (edge_settled(thread, i, lock, key, mode)) continue;
+    if (known_orders().edge_settled(thread, i, lock, key, mode)) continue;
     LockGraph::EdgeId edge = find_edge(*held.lock, lock);
     if (edge == LockGraph::kNoEdge && !stack_id) {
       remember_thread(thread);
@@ -167,18 +140,17 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     LockGraph::Insertion insertion;
     edge =
         add_or_update_edge(thread, i, lock, mode, edge, stack_id.value_or(0), changed, insertion);
-    // An edge with no gate left can never change again for these modes, and one with gates
-    // cannot change when taken again with the same locks below: the thread may skip it. An edge
-    // in a hub's bitmap is found there first, by every thread: neither the thread's cache nor the
-    // shared set (a lock and a cache miss an insert) needs it as well.
-    const bool gate_free = edges_[edge].gates.empty();
-    if (!(gate_free && settle_into(lock, held, mode))) {
-      const std::uint64_t settled = edge_key(held.node_key, key, held.mode, mode);
-      const std::uint64_t remembered =
-          gate_free || i == 0 ? settled : edge_below_key(settled, thread.held[i - 1].chain);
-      thread.remember_settled(remembered);
-      settled_edges().insert(remembered);
-    }
+    // What is settled now, so that taking it again needs no visit (KnownOrders).
+    const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
+    known_orders().edge_recorded(
+        thread, i, lock, key, mode, edges_[edge].gates.empty(),
+        own == 0 ? 0 : graph_.in_degree(own - 1), [&](auto&& visit) {
+          graph_.for_each_edge_into(own - 1, [&](LockGraph::EdgeId e) {
+            if (edges_[e].gates.empty() &&
+                (edges_[e].modes & mode_bit(Mode::exclusive, Mode::exclusive)))
+              visit(nodes_[graph_.from(e)].key);
+          });
+        });
     if (!insertion.closes_cycle) continue;
     if (!opts) opts = current_options();
     std::vector<LockGraph::EdgeId> cycle =
@@ -198,22 +170,6 @@ std::vector<RawReport> OrderChecker::record_edges(ThreadState& thread, LockMeta&
     recheck_suppressed(*opts, reports);
   }
   return reports;
-}
-
-bool OrderChecker::settle_into(LockMeta& lock, const HeldLock& held, Mode mode) {
-  if (held.mode != Mode::exclusive || mode != Mode::exclusive) return false;
-  if (lock.settled_from.load(std::memory_order_relaxed) == nullptr) {
-    const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
-    if (own == 0 || graph_.in_degree(own - 1) < SettledSources::kHubInDegree ||
-        !settled_sources_.attach(lock))
-      return false;
-    // It just became a hub: the edges settled into it so far.
-    graph_.for_each_edge_into(own - 1, [&](LockGraph::EdgeId e) {
-      if (edges_[e].gates.empty() && (edges_[e].modes & mode_bit(Mode::exclusive, Mode::exclusive)))
-        settled_sources_.insert(lock, nodes_[graph_.from(e)].key);
-    });
-  }
-  return settled_sources_.insert(lock, held.node_key);
 }
 
 LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::size_t held_index,
@@ -500,7 +456,7 @@ void OrderChecker::remove_lock(LockMeta& lock) {
   });
   nodes_[node] = NodeInfo{};
   lock.graph_node.store(0, std::memory_order_relaxed);
-  settled_sources_.detach(lock);
+  known_orders().forget(lock);
 }
 
 runtime_stats OrderChecker::stats() {
@@ -511,7 +467,7 @@ runtime_stats OrderChecker::stats() {
   s.stacks = stacks_.size();
   s.graph_visits = visits_;
   s.repeated_cycles = repeated_cycles_;
-  s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() + settled_sources_.bytes() +
+  s.graph_bytes = graph_.memory_bytes() + stacks_.memory_bytes() + known_orders().hub_bytes() +
                   edges_.size() * sizeof(EdgeInfo) + nodes_.size() * sizeof(NodeInfo) +
                   node_of_class_.size() * 4 * sizeof(void*);
   for (const EdgeInfo& e : edges_) s.graph_bytes += e.gates.capacity() * sizeof(std::uint64_t);

@@ -29,7 +29,6 @@
 #include "lockorder/report/report.h"
 #include "lockorder/runtime.h"
 #include "order/lock_graph.h"
-#include "order/settled_sources.h"
 #include "process/adaptive_mutex.h"
 #include "reporting/raw_report.h"
 #include "reporting/stack_trace.h"
@@ -42,7 +41,7 @@ class OrderChecker {
   // Adds the edges held -> `lock` for the thread's current held stack; returns the cycles this
   // closed that are to be reported. `stack` is the acquisition's stack.
   // `entry_cfa` is the runtime entry point's CFA, for capturing the stack if an edge is new.
-  // Edges that can no longer change are remembered in the thread's settled-edge cache.
+  // Edges that can no longer change become known (KnownOrders).
   // `pc` is the acquisition's return address.
   std::vector<RawReport> record_edges(ThreadState& thread, LockMeta& lock, Mode mode,
                                       unsigned flags, std::uintptr_t pc, std::uintptr_t entry_cfa);
@@ -95,9 +94,6 @@ class OrderChecker {
   };
 
   LockGraph::NodeId node_for(LockMeta& lock);
-  // The edge from `held` into `lock` (taken in `mode`) has no gate left: a hub remembers it.
-  // Returns whether lock's bitmap holds it (then nothing else needs to remember it).
-  bool settle_into(LockMeta& lock, const HeldLock& held, Mode mode);
   // The edge from -> to, or kNoEdge. Creates the two nodes if need be (an edge from or to a
   // lock needs its node anyway).
   LockGraph::EdgeId find_edge(LockMeta& from, LockMeta& to);
@@ -136,7 +132,6 @@ class OrderChecker {
   AdaptiveMutex mu_;
   std::size_t visits_ = 0;
   LockGraph graph_;
-  SettledSources settled_sources_;
   StackDepot stacks_;
   std::deque<EdgeInfo> edges_;  // by EdgeId
   std::deque<NodeInfo> nodes_;  // by NodeId
@@ -153,43 +148,5 @@ class OrderChecker {
 };
 
 OrderChecker& order_checker();
-
-// Whether the edge held -> (lock with `key`) is left out: locks of one class taken together by
-// one ordered_lock call.
-bool skips_edge(const ThreadState& thread, const HeldLock& held, std::uint64_t key, unsigned flags);
-
-// Calls visit(i) for each held entry that gets an edge of its own into a lock with node key `key`
-// taken with `flags`, in no particular order; stops when visit returns false. On a stack no
-// deeper than HeldStack::kShallow, every entry (edges from every held lock: reports show each
-// pair directly). Deeper, only the heads of the stack (see HeldStack; a head whose edge is left
-// out hands that duty to the entry below it) and the kOuterSources outermost entries (the locks
-// a report most needs to name directly): every other entry reaches the lock through the edges
-// between neighbours, so the edges per acquisition do not grow with the depth.
-inline constexpr std::size_t kOuterSources = 2;
-
-template <class Visit>
-void for_each_edge_source(const ThreadState& thread, std::uint64_t key, unsigned flags,
-                          Visit&& visit) {
-  const HeldStack& held = thread.held;
-  const std::size_t outer = held.size() <= HeldStack::kShallow ? held.size() : kOuterSources;
-  for (std::size_t i = 0; i < outer; ++i)
-    if (!skips_edge(thread, held[i], key, flags) && !visit(i)) return;
-  for (std::ptrdiff_t h = static_cast<std::ptrdiff_t>(held.size()) - 1;
-       h >= static_cast<std::ptrdiff_t>(outer);) {
-    const auto i = static_cast<std::size_t>(h);
-    if (skips_edge(thread, held[i], key, flags)) {
-      --h;
-      continue;
-    }
-    if (!visit(i)) return;
-    h = held.next_head(i);
-  }
-}
-
-// Whether the edge from the held entry at `index` into `lock` (node key `key`, taken in `mode`)
-// is settled: recording it again cannot change the graph. Asks the lock's hub bitmap, the
-// thread's cache, then the shared set (what it finds there, the thread remembers).
-bool edge_settled(ThreadState& thread, std::size_t index, const LockMeta& lock, std::uint64_t key,
-                  Mode mode);
 
 }  // namespace lockorder::internal

@@ -6,8 +6,6 @@ namespace lockorder::internal {
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
-constinit SettledEdges g_settled_edges;
-
 SettledEdges::Table SettledEdges::make_table(unsigned bits) {
   const std::size_t bytes = (std::size_t{1} << bits) * sizeof(std::uint64_t);
   constexpr std::size_t kHugePage = std::size_t{2} << 20;

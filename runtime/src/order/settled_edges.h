@@ -93,8 +93,4 @@ class SettledEdges {
   bool unavailable_ = false;             // no table could be mapped: nothing is remembered
 };
 
-// The process's set: constant-initialized, never destroyed (threads may lock while it exits).
-extern constinit SettledEdges g_settled_edges;
-inline SettledEdges& settled_edges() { return g_settled_edges; }
-
 }  // namespace lockorder::internal

@@ -5,8 +5,8 @@
 #include <pthread.h>
 
 #include "entry/entry_points.h"
+#include "order/known_orders.h"
 #include "order/order_checker.h"
-#include "order/settled_edges.h"
 #include "process/settings.h"
 #include "reporting/reporter.h"
 #include "threads/thread_state.h"
@@ -18,7 +18,7 @@ namespace {
 void prepare() {
   ++t_inside_runtime;
   order_checker().lock_for_fork();
-  settled_edges().lock_for_fork();
+  known_orders().lock_for_fork();
   wait_for_graph().lock_for_fork();
   reporter().lock_for_fork();
   lock_options_for_fork();
@@ -31,7 +31,7 @@ void release(bool in_child) {
   unlock_options_after_fork();
   reporter().unlock_after_fork(in_child);
   wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
-  settled_edges().unlock_after_fork();
+  known_orders().unlock_after_fork();
   order_checker().unlock_after_fork();
   --t_inside_runtime;
 }

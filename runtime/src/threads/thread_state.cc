@@ -207,24 +207,6 @@ void HeldStack::rederive(std::size_t from) {
   stale_from_ = kCurrent;
 }
 
-void HashCache::insert(std::uint64_t hash) {
-  std::uint64_t& slot = slots_[index(hash)];
-  if (slot != 0 && slot != hash && ++evictions_ > size() && size() < max_size_) {
-    // Thrashing: twice as large, keeping what it knew (each entry forgotten is another visit to
-    // the shared tables).
-    std::unique_ptr<std::uint64_t[]> old = std::move(slots_);
-    const std::size_t old_size = size();
-    slots_ = std::make_unique<std::uint64_t[]>(2 * old_size);
-    mask_ = 2 * old_size - 1;
-    evictions_ = 0;
-    for (std::size_t i = 0; i < old_size; ++i)
-      if (old[i] != 0) slots_[index(old[i])] = old[i];
-    slots_[index(hash)] = hash;
-    return;
-  }
-  slot = hash;
-}
-
 std::uintptr_t ThreadState::stack_top() {
   if (stack_top_ == 0) {
     pthread_attr_t attr;

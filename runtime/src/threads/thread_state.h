@@ -1,11 +1,7 @@
-// ThreadState: what one thread knows, touched only by that thread on the locking path.
-//
-// It holds the thread's held-lock stack and its cache of known lock chains: each held entry
-// carries a hash of the whole chain of locks held up to it (with their modes), so "is this
-// acquisition's chain already known?" is one lookup whatever the depth. A known chain means
-// every edge it implies is already in the global graph, so the acquisition needs no global lock
-// and allocates nothing. Keys are never reused (ids are serial numbers), so the cache never needs
-// invalidating; a slot may be overwritten, which only costs one more slow-path visit.
+// ThreadState: what one thread knows, touched only by that thread on the locking path: its
+// held-lock stack (each entry carrying a hash of the chain of locks held up to it, with their
+// modes), its part of the known orders (order/known_orders.h), and its cache of acquisition
+// sites' stacks.
 #pragma once
 
 #include <pthread.h>
@@ -19,6 +15,7 @@
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
+#include "order/thread_orders.h"
 
 namespace lockorder::internal {
 
@@ -87,6 +84,8 @@ class HeldStack {
       grow();
     return first_[size_++];
   }
+  // push_slot for a stack that is not full.
+  HeldLock& push_slot_with_room() { return first_[size_++]; }
   // Indexes the new top entry if it is deep.
   void note_pushed();
   void pop_back() {
@@ -149,33 +148,6 @@ class HeldStack {
   std::vector<std::uint32_t> next_heads_;
 };
 
-// A direct-mapped cache of non-zero 64-bit hashes. It starts small and doubles, up to a bound,
-// when its working set does not fit: a program that holds one of thousands of locks (a hash
-// table's bucket locks, say) while taking another has thousands of chains per thread, and a
-// cache that keeps forgetting them sends every acquisition to the global graph.
-class HashCache {
- public:
-  static constexpr std::size_t kInitialSize = 1024;
-
-  explicit HashCache(std::size_t max_size)
-      : slots_(std::make_unique<std::uint64_t[]>(kInitialSize)),
-        mask_(kInitialSize - 1),
-        max_size_(max_size) {}
-  bool contains(std::uint64_t hash) const { return slots_[index(hash)] == hash; }
-  // May allocate (when it grows); never called on the fast path.
-  void insert(std::uint64_t hash);
-  std::size_t size() const { return mask_ + 1; }
-
- private:
-  // The low bits of a chain or edge hash carry the acquisition mode.
-  std::size_t index(std::uint64_t hash) const { return (hash >> 7) & mask_; }
-
-  std::unique_ptr<std::uint64_t[]> slots_;
-  std::size_t mask_;
-  std::size_t max_size_;
-  std::size_t evictions_ = 0;  // since the last growth
-};
-
 // A held lock this thread must stop counting as held, posted by another thread: the lock was
 // released by a thread that did not take it (and the C library let that release through), or
 // destroyed. Matched by the lock's address and node key, so a new lock at the same address is
@@ -188,17 +160,6 @@ struct DroppedHold {
 class ThreadState {
  public:
   explicit ThreadState(std::uint32_t ordinal) : ordinal_(ordinal) { refresh_tid(); }
-
-  bool knows_chain(std::uint64_t chain) const { return chains_.contains(chain); }
-  void remember_chain(std::uint64_t chain) { chains_.insert(chain); }
-  std::size_t chain_cache_size() const { return chains_.size(); }
-
-  // Edges this thread has seen in the graph with no gate left (by edge_key), or has recorded
-  // with the same locks below (by edge_below_key): taking them again cannot change anything, so
-  // a new chain made only of settled edges needs no global lock. (A thread that keeps an outer
-  // lock for its whole life gates every edge it takes; the second form settles those.)
-  bool is_settled(std::uint64_t edge) const { return settled_.contains(edge); }
-  void remember_settled(std::uint64_t edge) { settled_.insert(edge); }
 
   // A full stack this thread captured the first time it acquired a lock at `pc` with the stack
   // pointer at `cfa`, called from the same place one frame further out, or kNoStack. It stands
@@ -215,13 +176,8 @@ class ThreadState {
     // A small set per (pc, cfa): one out-of-line helper (say std::lock_guard's constructor at
     // -O0) is called from several places at the same depth.
     const SiteSlot* set = &sites_[site_set(pc, cfa)];
-    for (std::size_t way = 0; way < kSiteWays; ++way) {
-      const SiteSlot& s = set[way];
-      if (s.pc != pc || s.cfa != cfa) continue;
-      if (s.caller_offset == 0 ||
-          *reinterpret_cast<const std::uintptr_t*>(cfa + s.caller_offset) == s.caller_return)
-        return s.stack;
-    }
+    for (std::size_t way = 0; way < kSiteWays; ++way)
+      if (matches(set[way], pc, cfa)) return set[way].stack;
     return kNoStack;
   }
   void remember_site(std::uintptr_t pc, std::uintptr_t cfa, std::uint32_t stack,
@@ -257,6 +213,7 @@ class ThreadState {
   void refresh_tid();
 
   HeldStack held;
+  ThreadOrders orders;  // what this thread knows of the lock order (order/known_orders.h)
   // Set (after a post to dropped_holds_) when another thread asks this one to drop held entries.
   std::atomic<bool> has_dropped_holds{false};
   // Set by the deadlock resolver (under the wait-for graph's lock) while this thread is blocked.
@@ -274,15 +231,17 @@ class ThreadState {
     std::uint32_t stack = kNoStack;
     std::uint32_t caller_offset = 0;  // 0: unknown, the caller is not checked
   };
+  [[gnu::no_sanitize_address]] static bool matches(const SiteSlot& s, std::uintptr_t pc,
+                                                   std::uintptr_t cfa) {
+    return s.pc == pc && s.cfa == cfa &&
+           (s.caller_offset == 0 ||
+            *reinterpret_cast<const std::uintptr_t*>(cfa + s.caller_offset) == s.caller_return);
+  }
   static std::size_t site_set(std::uintptr_t pc, std::uintptr_t cfa) {
     return ((pc ^ (cfa << 7)) * 0x9E3779B97F4A7C15ull >> 56) % (kSiteCacheSize / kSiteWays) *
            kSiteWays;
   }
 
-  // The settled-edge cache may grow larger than the chain cache: learning a chain of n locks asks
-  // it for up to 2n edges.
-  HashCache chains_{16384};
-  HashCache settled_{65536};
   std::array<SiteSlot, kSiteCacheSize> sites_{};
   std::uint32_t ordinal_;
   int tid_ = 0;
