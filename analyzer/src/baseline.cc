@@ -26,6 +26,16 @@ std::string baseline_key(const report::Report& report, int version) {
   return version == 1 ? lock_classes_key(report) : report::fingerprint(report);
 }
 
+std::vector<std::string> baseline_keys(const report::Report& report, int version) {
+  std::vector<std::string> keys{baseline_key(report, version)};
+  report::Report earlier = report;
+  for (const std::string& alias : report::rule_aliases(report.kind)) {
+    earlier.kind = alias;
+    keys.push_back(baseline_key(earlier, version));
+  }
+  return keys;
+}
+
 Baseline read_baseline(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot be read");

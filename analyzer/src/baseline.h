@@ -28,5 +28,8 @@ Baseline read_baseline(const std::string& path);
 std::string render_baseline(const std::vector<report::Report>& reports);
 // The key of `report` in a baseline of `version`.
 std::string baseline_key(const report::Report& report, int version);
+// Every key `report` may have in a baseline of `version`: its key, then its keys under its rule's
+// former ids (report::rule_aliases), which a baseline written before a rename holds.
+std::vector<std::string> baseline_keys(const report::Report& report, int version);
 
 }  // namespace lockorder::analyzer

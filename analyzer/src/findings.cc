@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "lockorder/report/reportable_cycle.h"
+
 namespace lockorder::analyzer {
 namespace {
 
@@ -108,7 +110,7 @@ class StaticGraph {
     for (const std::string& name : names_) out.graph.nodes.push_back({name, false});
     for (const ClassEdge& e : edges_) out.graph.arcs.push_back({e.from, e.to, false, false});
     for (const report::Report& r : out.reports) {
-      if (r.kind != report::kLockOrderCycle) continue;
+      if (r.kind != report::kLockOrderInversion) continue;
       for (const report::Edge& e : r.edges) {  // every edge of a finding is on one of its cycles
         const std::size_t f = node_of(r.locks[e.from].label);
         const std::size_t t = node_of(r.locks[e.to].label);
@@ -228,47 +230,23 @@ class StaticGraph {
     return out;
   }
 
-  std::set<std::string> common_gates(const std::vector<std::size_t>& cycle) const {
-    std::set<std::string> common = edges_[cycle.front()].gates;
-    for (std::size_t e : cycle) {
-      std::set<std::string> both;
-      std::set_intersection(common.begin(), common.end(), edges_[e].gates.begin(),
-                            edges_[e].gates.end(), std::inserter(both, both.end()));
-      common = std::move(both);
-    }
-    return common;
-  }
-
-  bool reportable(const std::vector<std::size_t>& cycle) const {
-    const bool all_shared = std::all_of(cycle.begin(), cycle.end(),
-                                        [this](std::size_t e) { return edges_[e].all_shared; });
-    return common_gates(cycle).empty() && (options_.read_read_cycles || !all_shared);
-  }
-
-  // The shortest cycle through edge e that is a deadlock (not serialized by a common gate, not
-  // read-read unless asked), in edge order starting at e; empty when there is none. When the
-  // shortest cycle runs under a gate, the shortest one that avoids that gate's edges is tried.
+  // The shortest cycle through edge e that is a deadlock (report::reportable_cycle: not
+  // serialized by a common gate, not read-read unless asked), in edge order starting at e; empty
+  // when there is none.
   std::vector<std::size_t> shortest_reportable_cycle(std::size_t e) const {
     const ClassEdge& edge = edges_[e];
-    auto with_e = [e](std::vector<std::size_t> path) {
+    auto cycle_through_e = [&](auto keep) {
+      std::vector<std::size_t> path =
+          shortest_path(edge.to, edge.from, [&](std::size_t x) { return keep(x); });
       path.insert(path.begin(), e);
+      if (path.size() < 2) path.clear();
       return path;
     };
-    std::vector<std::size_t> cycle =
-        with_e(shortest_path(edge.to, edge.from, [](std::size_t) { return true; }));
-    if (cycle.size() < 2) return {};
-    if (reportable(cycle)) return cycle;
-    for (const std::string& gate : common_gates(cycle)) {
-      std::vector<std::size_t> other = with_e(shortest_path(
-          edge.to, edge.from, [&](std::size_t x) { return !edges_[x].gates.count(gate); }));
-      if (other.size() >= 2 && reportable(other)) return other;
-    }
-    if (!options_.read_read_cycles && !edge.all_shared) {
-      std::vector<std::size_t> other = with_e(shortest_path(
-          edge.to, edge.from, [this](std::size_t x) { return !edges_[x].all_shared; }));
-      if (other.size() >= 2 && reportable(other)) return other;
-    }
-    return {};
+    return report::reportable_cycle(
+        cycle_through_e([](std::size_t) { return true; }),
+        [this](std::size_t x) -> const auto& { return edges_[x].gates; },
+        [this](std::size_t x) { return edges_[x].all_shared; },
+        report::CycleRules{.read_read_cycles = options_.read_read_cycles}, cycle_through_e);
   }
 
   std::string edge_text(std::size_t e) const {
@@ -394,7 +372,7 @@ class StaticGraph {
       return a.size() != b.size() ? a.size() < b.size() : cycle_text(a) < cycle_text(b);
     });
     report::Report r;
-    r.kind = report::kLockOrderCycle;
+    r.kind = report::kLockOrderInversion;
     std::map<std::size_t, std::size_t> lock_index;  // node -> index into r.locks
     auto add_lock = [&](std::size_t node) {
       auto [it, inserted] = lock_index.try_emplace(node, r.locks.size());

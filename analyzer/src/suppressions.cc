@@ -1,5 +1,7 @@
 #include "suppressions.h"
 
+#include "lockorder/report/report.h"
+
 #include <fstream>
 #include <stdexcept>
 
@@ -56,10 +58,21 @@ std::vector<Marker> markers_in(std::string_view line) {
   return found;
 }
 
+// Whether `glob` names `rule` ("lockorder-KIND") by its id or by one of its former ids
+// (report::rule_aliases): a filter or a comment written for the old id keeps working.
+bool names_rule(std::string_view glob, std::string_view rule) {
+  if (glob_matches(glob, rule)) return true;
+  constexpr std::string_view kPrefix = "lockorder-";
+  if (!rule.starts_with(kPrefix)) return false;
+  for (const std::string& alias : report::rule_aliases(std::string(rule.substr(kPrefix.size()))))
+    if (glob_matches(glob, std::string(kPrefix) + alias)) return true;
+  return false;
+}
+
 bool covers(const std::vector<std::string>& rules, std::string_view rule) {
   if (rules.empty()) return true;
   for (const std::string& glob : rules)
-    if (glob_matches(glob, rule)) return true;
+    if (names_rule(glob, rule)) return true;
   return false;
 }
 
@@ -101,7 +114,7 @@ RuleFilter::RuleFilter(std::string_view checks, const std::vector<std::string>& 
 bool RuleFilter::enabled(std::string_view rule) const {
   bool on = false;
   for (const Glob& glob : globs_)
-    if (glob_matches(glob.pattern, rule)) on = glob.add;
+    if (names_rule(glob.pattern, rule)) on = glob.add;
   return on;
 }
 
@@ -109,7 +122,7 @@ std::vector<std::string> RuleFilter::unmatched(const std::vector<std::string>& r
   std::vector<std::string> out;
   for (std::size_t i = defaults_; i < globs_.size(); ++i) {
     bool any = false;
-    for (const std::string& rule : rules) any = any || glob_matches(globs_[i].pattern, rule);
+    for (const std::string& rule : rules) any = any || names_rule(globs_[i].pattern, rule);
     if (!any) out.push_back((globs_[i].add ? "" : "-") + globs_[i].pattern);
   }
   return out;

@@ -112,7 +112,7 @@ cl::opt<std::string> dump_ir("dump-ir",
                                       "contains <text> (for reporting analyzer bugs)"),
                              cl::value_desc("text"), cl::Hidden, cl::cat(category));
 
-const std::vector<std::string> kRules = {"lockorder-lock-order-cycle", "lockorder-double-lock",
+const std::vector<std::string> kRules = {"lockorder-lock-order-inversion", "lockorder-double-lock",
                                          "lockorder-lock-hierarchy", "lockorder-instance-order",
                                          "lockorder-callback-under-lock"};
 // Off unless --checks names them: they report what may well be intended.
@@ -147,7 +147,8 @@ void print_ir(const FunctionIR& f) {
 }
 
 const char* kExtraHelp = R"(
-Rules: lock-order-cycle, double-lock, lock-hierarchy; opt-in (--checks=*,... or by name):
+Rules: lock-order-inversion (formerly lock-order-cycle, still accepted), double-lock,
+lock-hierarchy; opt-in (--checks=*,... or by name):
 instance-order, callback-under-lock (see docs/lockorder-check.md).
 Suppress a finding with clang-tidy's comments at its line: // NOLINT(lockorder-double-lock),
 // NOLINTNEXTLINE(lockorder-*) on the line before, NOLINTBEGIN(...) ... NOLINTEND(...) around;
@@ -366,7 +367,7 @@ int main(int argc, const char** argv) {
   }
   for (const std::string& glob : rules->unmatched(kRules))
     std::cerr << "lockorder-check: warning: --checks: '" << glob << "' matches no rule (rules: "
-              << "lockorder-lock-order-cycle, lockorder-double-lock, lockorder-lock-hierarchy, "
+              << "lockorder-lock-order-inversion, lockorder-double-lock, lockorder-lock-hierarchy, "
                  "lockorder-instance-order, lockorder-callback-under-lock)\n";
 
   frontend::Configuration config;
@@ -512,13 +513,16 @@ int main(int argc, const char** argv) {
   std::size_t known = 0;
   std::map<std::string, std::string> fixed = baseline.findings;  // those not found again
   for (auto& r : findings.reports) {
-    const std::string key = baseline_key(r, baseline.version);
-    if (baseline.findings.count(key)) {
+    bool found = false;
+    for (const std::string& key : baseline_keys(r, baseline.version))
+      if (baseline.findings.count(key)) {
+        found = true;
+        fixed.erase(key);
+      }
+    if (found)
       ++known;
-      fixed.erase(key);
-    } else {
+    else
       reported.push_back(std::move(r));
-    }
   }
   char cwd[4096];
   const lockorder::report::SarifTool tool{"lockorder-check", LOCKORDER_VERSION,

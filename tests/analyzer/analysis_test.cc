@@ -91,7 +91,7 @@ const LockRef A = global("A"), B = global("B"), C = global("C"), G = global("G")
 TEST(Analysis, TwoFunctionsInOppositeOrdersFormACycle) {
   Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
                       FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
-  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-inversion"});
   const report::Report& r = f.reports[0];
   EXPECT_EQ(r.summary, "lock-order cycle: 'A' -> 'B' -> 'A' (potential deadlock)");
   ASSERT_EQ(r.edges.size(), 2u);
@@ -117,7 +117,7 @@ TEST(Analysis, InnerLockInACalleeOfACallee) {
       check({FunctionBuilder("leaf").lock(B).unlock(B), FunctionBuilder("middle").call("leaf"),
              FunctionBuilder("f").lock(A).call("middle").unlock(A),
              FunctionBuilder("g").lock(B).lock(A).unlock(A).unlock(B)});
-  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-inversion"});
   // The edge A -> B goes through the whole call chain: f's call, middle's call, leaf's lock.
   const report::Edge& ab = f.reports[0].edges[0];
   ASSERT_EQ(ab.to_site.size(), 3u);
@@ -129,14 +129,14 @@ TEST(Analysis, HelperLockingItsArgumentIsSpecialisedPerCall) {
   Findings f = check({FunctionBuilder("lock_it").lock(param(0)),
                       FunctionBuilder("f").lock(A).call("lock_it", {B}).unlock(B).unlock(A),
                       FunctionBuilder("g").lock(B).call("lock_it", {A}).unlock(A).unlock(B)});
-  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-inversion"});
 }
 
 TEST(Analysis, ThreeLockCycleOverThreeFunctions) {
   Findings f = check({FunctionBuilder("f").lock(A).lock(B).unlock(B).unlock(A),
                       FunctionBuilder("g").lock(B).lock(C).unlock(C).unlock(B),
                       FunctionBuilder("h").lock(C).lock(A).unlock(A).unlock(C)});
-  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-inversion"});
   EXPECT_EQ(f.reports[0].summary,
             "lock-order cycle: 'A' -> 'B' -> 'C' -> 'A' (potential deadlock)");
 }
@@ -201,7 +201,7 @@ TEST(Analysis, GuardReleasesAtItsEndAndCanUnlockEarly) {
       .unlock(B);
   FunctionBuilder g("g");
   g.lock(A).lock(B).unlock(B).unlock(A);
-  EXPECT_EQ(kinds(check({f, g})), std::vector<std::string>{"lock-order-cycle"});
+  EXPECT_EQ(kinds(check({f, g})), std::vector<std::string>{"lock-order-inversion"});
   FunctionBuilder h("h");
   h.lock(B).lock(A).unlock(A).unlock(B);
   EXPECT_TRUE(check({f, h}).reports.empty());
@@ -236,7 +236,7 @@ TEST(Analysis, TryLockHoldsOnlyWhereItSucceeded) {
   Findings only_try = check({f, FunctionBuilder("g").lock(B).lock(A)});
   EXPECT_TRUE(only_try.reports.empty());
   Findings after_try = check({f, FunctionBuilder("g").lock(C).lock(B)});
-  EXPECT_EQ(kinds(after_try), std::vector<std::string>{"lock-order-cycle"});
+  EXPECT_EQ(kinds(after_try), std::vector<std::string>{"lock-order-inversion"});
   // On the failure branch B is not held: C then B elsewhere is fine if only that branch
   // takes C.
   f.blocks[1].ops.clear();
@@ -276,7 +276,7 @@ TEST(Analysis, VirtualCallReachesOverriders) {
   FunctionIR f = FunctionBuilder("f").lock(A).call("Base::run").unlock(A);
   f.blocks[0].ops[1].call.is_virtual = true;
   Findings found = check({base, derived, f, FunctionBuilder("g").lock(B).lock(A)});
-  EXPECT_EQ(kinds(found), std::vector<std::string>{"lock-order-cycle"});
+  EXPECT_EQ(kinds(found), std::vector<std::string>{"lock-order-inversion"});
 }
 
 TEST(Analysis, MembersAreComparedByClassAcrossObjects) {
@@ -290,7 +290,7 @@ TEST(Analysis, MembersAreComparedByClassAcrossObjects) {
                           .unlock(account);
   FunctionIR touch = FunctionBuilder("Bank::touch").lock(bank).unlock(bank);
   Findings f = check({deposit, audit, report, touch});
-  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-cycle"});
+  ASSERT_EQ(kinds(f), std::vector<std::string>{"lock-order-inversion"});
   EXPECT_EQ(f.reports[0].summary,
             "lock-order cycle: 'Account::mu' -> 'Bank::mu' -> 'Account::mu' (potential deadlock)");
 }

@@ -93,7 +93,7 @@ TEST_F(Cli, FindingsExitOneWithClangStyleDiagnostics) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("cycle.cc:3:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("warning: lock-order cycle: 'a' -> 'b' -> 'a' (potential deadlock) "
-                       "[lockorder-lock-order-cycle]"),
+                       "[lockorder-lock-order-inversion]"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("cycle.cc:4:"), std::string::npos) << "both edges shown:\n" << r.out;
@@ -381,7 +381,7 @@ TEST_F(Cli, BaselineHidesKnownFindingsOnly) {
   Result fresh = run("--baseline=baseline.json cycle.cc more.cc -- -std=c++20");
   EXPECT_EQ(fresh.status, 1);
   EXPECT_NE(fresh.out.find("[lockorder-double-lock]"), std::string::npos) << fresh.out;
-  EXPECT_EQ(fresh.out.find("[lockorder-lock-order-cycle]"), std::string::npos) << fresh.out;
+  EXPECT_EQ(fresh.out.find("[lockorder-lock-order-inversion]"), std::string::npos) << fresh.out;
 }
 
 // clang-tidy's comments suppress any rule at the finding's line, the double-lock included.
@@ -405,7 +405,7 @@ TEST_F(Cli, ChecksSelectsRulesWithClangTidySyntax) {
   Result only = run("--checks=-*,lockorder-double-lock cycle.cc double.cc -- -std=c++20");
   EXPECT_EQ(only.status, 1);
   EXPECT_NE(only.out.find("[lockorder-double-lock]"), std::string::npos) << only.out;
-  EXPECT_EQ(only.out.find("[lockorder-lock-order-cycle]"), std::string::npos) << only.out;
+  EXPECT_EQ(only.out.find("[lockorder-lock-order-inversion]"), std::string::npos) << only.out;
   Result none = run("--checks=-lockorder-* cycle.cc double.cc -- -std=c++20");
   EXPECT_EQ(none.status, 0) << none.out;
   Result typo = run("--checks=-*,lockorder-double-locks double.cc -- -std=c++20");
@@ -466,7 +466,7 @@ TEST_F(Cli, SarifFileHasResultsWithCodeFlows) {
   EXPECT_EQ(run0["tool"]["driver"]["name"], "lockorder-check");
   ASSERT_EQ(run0["results"].size(), 1u);
   const nlohmann::json& result = run0["results"][0];
-  EXPECT_EQ(result["ruleId"], "lock-order-cycle");
+  EXPECT_EQ(result["ruleId"], "lock-order-inversion");
   EXPECT_FALSE(result["locations"].empty());
   EXPECT_EQ(result["codeFlows"].size(), 2u);  // one per edge
   // The diagnostics still go to stdout.
@@ -487,9 +487,9 @@ TEST_F(Cli, SarifIsReadyForCodeScanning) {
   EXPECT_TRUE(root.starts_with("file://") && root.ends_with("/")) << root;
   EXPECT_TRUE(run0["tool"]["driver"]["informationUri"].is_string());
   const nlohmann::json& rule = run0["tool"]["driver"]["rules"][0];
-  EXPECT_EQ(rule["name"], "LockOrderCycle");
+  EXPECT_EQ(rule["name"], "LockOrderInversion");
   EXPECT_TRUE(rule["help"]["text"].is_string());
-  EXPECT_TRUE(rule["helpUri"].get<std::string>().ends_with("lockorder-check.md#what-it-reports"));
+  EXPECT_TRUE(rule["helpUri"].get<std::string>().ends_with("runtime.md#what-is-checked-precisely"));
   const std::string print =
       run0["results"][0]["partialFingerprints"]["lockorderEdges/v1"].get<std::string>();
   EXPECT_EQ(print.size(), 16u);
@@ -529,7 +529,7 @@ TEST_F(Cli, SarifIsValidForTheSarifMultitool) {
   const nlohmann::json log = nlohmann::json::parse(slurp(dir_ / "out.sarif"));
   std::set<std::string> rules;
   for (const auto& result : log["runs"][0]["results"]) rules.insert(result["ruleId"]);
-  EXPECT_EQ(rules, (std::set<std::string>{"lock-order-cycle", "double-lock", "instance-order",
+  EXPECT_EQ(rules, (std::set<std::string>{"lock-order-inversion", "double-lock", "instance-order",
                                           "callback-under-lock"}));
   const std::string command = std::string("'") + multitool + "' validate '" +
                               (dir_ / "out.sarif").string() + "' >'" +

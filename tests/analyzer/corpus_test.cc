@@ -4,7 +4,7 @@
 //   // on-path                   this line appears in the notes (an acquisition path shown)
 //   // options: ARGS             run the checker with these further options (opt-in rules)
 // A case is one .cc file, or a directory whose .cc files form one program (cross-TU cases).
-// Usage: corpus_test --checker=PATH --case=PATH --include=DIR
+// Usage: corpus_test --checker=PATH --case=PATH --include=DIR [--include=DIR...]
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -20,7 +20,8 @@
 
 namespace {
 
-std::string checker, case_path, include_dir;
+std::string checker, case_path;
+std::vector<std::string> include_dirs;
 
 struct Finding {
   std::string file;
@@ -99,7 +100,9 @@ std::string options() {
 CheckerRun run_checker() {
   std::string command = checker + " --quiet" + options();
   for (const std::string& file : sources()) command += " '" + file + "'";
-  command += " -- -std=c++20 -I'" + include_dir + "' 2>&1";
+  command += " -- -std=c++20";
+  for (const std::string& dir : include_dirs) command += " -I'" + dir + "'";
+  command += " 2>&1";
   CheckerRun run{"", -1};
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -146,10 +149,11 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg.starts_with("--checker=")) checker = arg.substr(10);
     if (arg.starts_with("--case=")) case_path = arg.substr(7);
-    if (arg.starts_with("--include=")) include_dir = arg.substr(10);
+    if (arg.starts_with("--include=")) include_dirs.push_back(arg.substr(10));
   }
   if (checker.empty() || case_path.empty()) {
-    std::fprintf(stderr, "usage: corpus_test --checker=PATH --case=PATH --include=DIR\n");
+    std::fprintf(
+        stderr, "usage: corpus_test --checker=PATH --case=PATH --include=DIR [--include=DIR...]\n");
     return 2;
   }
   return RUN_ALL_TESTS();

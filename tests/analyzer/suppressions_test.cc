@@ -23,13 +23,20 @@ TEST(RuleFilter, EveryRuleByDefaultAndTheLastGlobDecides) {
   EXPECT_TRUE(RuleFilter("").enabled("lockorder-double-lock"));
   const RuleFilter only("-*,lockorder-double-lock");
   EXPECT_TRUE(only.enabled("lockorder-double-lock"));
-  EXPECT_FALSE(only.enabled("lockorder-lock-order-cycle"));
+  EXPECT_FALSE(only.enabled("lockorder-lock-order-inversion"));
   const RuleFilter without("-lockorder-lock-hierarchy");
   EXPECT_FALSE(without.enabled("lockorder-lock-hierarchy"));
-  EXPECT_TRUE(without.enabled("lockorder-lock-order-cycle"));
+  EXPECT_TRUE(without.enabled("lockorder-lock-order-inversion"));
   EXPECT_THROW(RuleFilter("-"), std::invalid_argument);
   EXPECT_EQ(RuleFilter("lockorder-double-locks").unmatched({"lockorder-double-lock"}),
             std::vector<std::string>{"lockorder-double-locks"});
+}
+
+TEST(RuleFilter, ARuleIsStillNamedByItsFormerId) {
+  const RuleFilter without("-lockorder-lock-order-cycle");
+  EXPECT_FALSE(without.enabled("lockorder-lock-order-inversion"));
+  EXPECT_TRUE(without.enabled("lockorder-double-lock"));
+  EXPECT_TRUE(without.unmatched({"lockorder-lock-order-inversion"}).empty());
 }
 
 class Nolint : public testing::Test {
@@ -58,6 +65,8 @@ TEST_F(Nolint, OnTheLineForTheRulesItNames) {
   EXPECT_TRUE(nolint_.suppressed(file, 3, "lockorder-double-lock"));
   EXPECT_FALSE(nolint_.suppressed(file, 4, "lockorder-double-lock"));
   EXPECT_FALSE(nolint_.suppressed(file, 5, "lockorder-double-lock"));
+  // lock-order-cycle is lock-order-inversion's former id: comments written with it still work.
+  EXPECT_TRUE(nolint_.suppressed(file, 4, "lockorder-lock-order-inversion"));
 }
 
 TEST_F(Nolint, NextLineAndRanges) {
@@ -72,8 +81,8 @@ TEST_F(Nolint, NextLineAndRanges) {
   EXPECT_FALSE(nolint_.suppressed(file, 1, "lockorder-double-lock"));
   EXPECT_TRUE(nolint_.suppressed(file, 2, "lockorder-double-lock"));
   EXPECT_FALSE(nolint_.suppressed(file, 3, "lockorder-double-lock"));
-  EXPECT_TRUE(nolint_.suppressed(file, 5, "lockorder-lock-order-cycle"));
-  EXPECT_FALSE(nolint_.suppressed(file, 7, "lockorder-lock-order-cycle"));
+  EXPECT_TRUE(nolint_.suppressed(file, 5, "lockorder-lock-order-inversion"));
+  EXPECT_FALSE(nolint_.suppressed(file, 7, "lockorder-lock-order-inversion"));
   EXPECT_FALSE(nolint_.suppressed("/no/such/file.cc", 1, "lockorder-double-lock"));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lockorder/report/reportable_cycle.h"
 #include "order/edge_sources.h"
 #include "order/known_orders.h"
 #include "process/settings.h"
@@ -213,52 +214,25 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   return edge;
 }
 
-std::vector<std::uint64_t> OrderChecker::common_gates(
-    const std::vector<LockGraph::EdgeId>& cycle) const {
-  std::vector<std::uint64_t> common = edges_[cycle.front()].gates;
-  for (std::size_t i = 1; i < cycle.size() && !common.empty(); ++i) {
-    std::vector<std::uint64_t> next;
-    const auto& gates = edges_[cycle[i]].gates;
-    std::set_intersection(common.begin(), common.end(), gates.begin(), gates.end(),
-                          std::back_inserter(next));
-    common = std::move(next);
-  }
-  return common;
-}
-
-bool OrderChecker::is_read_read_cycle(const std::vector<LockGraph::EdgeId>& cycle) const {
-  return std::all_of(cycle.begin(), cycle.end(), [this](LockGraph::EdgeId e) {
-    return edges_[e].modes == mode_bit(Mode::shared, Mode::shared);
-  });
-}
-
 std::vector<LockGraph::EdgeId> OrderChecker::reportable_cycle(LockGraph::EdgeId closing,
                                                               std::vector<LockGraph::EdgeId> path,
                                                               const options& opts) {
-  auto with_closing = [closing](std::vector<LockGraph::EdgeId> p) {
-    p.push_back(closing);
-    return p;
-  };
-  auto acceptable = [&](const std::vector<LockGraph::EdgeId>& cycle) {
-    return (opts.read_read_cycles || !is_read_read_cycle(cycle)) &&
-           (opts.gated_cycles || common_gates(cycle).empty());
-  };
-  std::vector<LockGraph::EdgeId> cycle = with_closing(std::move(path));
-  if (acceptable(cycle)) return cycle;
-  if (opts.gated_cycles) return {};
-  // The shortest path may run under a gate that another path escapes: try, for each gate of the
-  // cycle, the shortest path that avoids edges taken under it.
   const LockGraph::NodeId from = graph_.from(closing), to = graph_.to(closing);
-  for (std::uint64_t gate : common_gates(cycle)) {
-    auto avoids_gate = [&](LockGraph::EdgeId e) {
-      return !std::binary_search(edges_[e].gates.begin(), edges_[e].gates.end(), gate);
-    };
-    std::vector<LockGraph::EdgeId> other = graph_.find_path(to, from, avoids_gate);
-    if (other.empty() && from != to) continue;
-    std::vector<LockGraph::EdgeId> candidate = with_closing(std::move(other));
-    if (acceptable(candidate)) return candidate;
-  }
-  return {};
+  path.push_back(closing);
+  return report::reportable_cycle(
+      std::move(path), [this](LockGraph::EdgeId e) -> const auto& { return edges_[e].gates; },
+      [this](LockGraph::EdgeId e) {
+        return edges_[e].modes == mode_bit(Mode::shared, Mode::shared);
+      },
+      report::CycleRules{.read_read_cycles = opts.read_read_cycles,
+                         .gated_cycles = opts.gated_cycles},
+      [&](auto keep) {
+        std::vector<LockGraph::EdgeId> other =
+            graph_.find_path(to, from, [&](LockGraph::EdgeId e) { return keep(e); });
+        if (other.empty() && from != to) return other;
+        other.push_back(closing);
+        return other;
+      });
 }
 
 void OrderChecker::recheck_suppressed(const options& opts, std::vector<RawReport>& reports) {

@@ -114,8 +114,6 @@ class OrderChecker {
   std::vector<LockGraph::EdgeId> reportable_cycle(LockGraph::EdgeId closing,
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);
-  bool is_read_read_cycle(const std::vector<LockGraph::EdgeId>& cycle) const;
-  std::vector<std::uint64_t> common_gates(const std::vector<LockGraph::EdgeId>& cycle) const;
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
   RawSite outer_site(const RawStack& later, const HeldLock& held) const;
   void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);

@@ -4,7 +4,7 @@ class Cache {
  public:
   void refresh() {
     m1.lock();  // on-path
-    m2.lock();  // expect: lock-order-cycle
+    m2.lock();  // expect: lock-order-inversion
     m2.unlock();
     m1.unlock();
   }

@@ -3,7 +3,7 @@
 std::mutex a, b;
 void one() {
   std::lock_guard<std::mutex> ga(a);
-  std::lock_guard<std::mutex> gb(b);  // expect: lock-order-cycle
+  std::lock_guard<std::mutex> gb(b);  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard<std::mutex> gb(b);

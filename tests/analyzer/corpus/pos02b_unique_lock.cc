@@ -3,7 +3,7 @@
 std::mutex a, b;
 void one() {
   std::unique_lock<std::mutex> la(a);
-  std::unique_lock<std::mutex> lb(b);  // expect: lock-order-cycle
+  std::unique_lock<std::mutex> lb(b);  // expect: lock-order-inversion
 }
 void two() {
   std::unique_lock lb(b);

@@ -3,7 +3,7 @@
 std::mutex a, b;
 void one() {
   std::scoped_lock la(a);
-  std::scoped_lock lb(b);  // expect: lock-order-cycle
+  std::scoped_lock lb(b);  // expect: lock-order-inversion
 }
 void two() {
   std::scoped_lock lb(b);

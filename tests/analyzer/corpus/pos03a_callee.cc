@@ -6,7 +6,7 @@ void take_b() {
 }
 void one() {
   std::lock_guard g(a);
-  take_b();  // expect: lock-order-cycle
+  take_b();  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard g(b);

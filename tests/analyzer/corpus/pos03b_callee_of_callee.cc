@@ -9,7 +9,7 @@ void middle() {
 }
 void one() {
   std::lock_guard g(a);
-  middle();  // expect: lock-order-cycle
+  middle();  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard g(b);

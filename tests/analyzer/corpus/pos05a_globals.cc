@@ -3,7 +3,7 @@
 std::mutex config_mu, log_mu;
 void reload() {
   std::lock_guard a(config_mu);
-  std::lock_guard b(log_mu);  // expect: lock-order-cycle
+  std::lock_guard b(log_mu);  // expect: lock-order-inversion
 }
 void rotate() {
   std::lock_guard b(log_mu);

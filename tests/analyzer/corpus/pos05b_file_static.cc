@@ -6,7 +6,7 @@ std::mutex b_mu;
 }
 void one() {
   std::lock_guard a(a_mu);
-  std::lock_guard b(b_mu);  // expect: lock-order-cycle
+  std::lock_guard b(b_mu);  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard b(b_mu);

@@ -5,7 +5,7 @@ struct Registry {
   static std::mutex b_mu;
   static void one() {
     std::lock_guard a(a_mu);
-    std::lock_guard b(b_mu);  // expect: lock-order-cycle
+    std::lock_guard b(b_mu);  // expect: lock-order-inversion
   }
 };
 std::mutex Registry::a_mu, Registry::b_mu;

@@ -7,7 +7,7 @@ void lock_and_work(std::mutex& m) {
 }
 void one() {
   std::lock_guard g(a);
-  lock_and_work(b);  // expect: lock-order-cycle
+  lock_and_work(b);  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard g(b);

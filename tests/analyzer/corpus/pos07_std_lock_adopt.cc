@@ -5,7 +5,7 @@ void one() {
   std::lock(m1, m2);  // on-path
   std::lock_guard g1(m1, std::adopt_lock);
   std::lock_guard g2(m2, std::adopt_lock);
-  std::lock_guard g3(m3);  // expect: lock-order-cycle
+  std::lock_guard g3(m3);  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard g3(m3);

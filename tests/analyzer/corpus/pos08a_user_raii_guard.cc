@@ -10,7 +10,7 @@ class Hold {
 std::mutex a, b;
 void one() {
   Hold ha(a);
-  Hold hb(b);  // expect: lock-order-cycle
+  Hold hb(b);  // expect: lock-order-inversion
 }
 void two() {
   Hold hb(b);

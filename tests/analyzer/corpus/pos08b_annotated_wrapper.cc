@@ -23,7 +23,7 @@ class Db {
   }
   void compact() {
     MutexLock c(&cache_mu_);
-    MutexLock l(&db_mu_);  // expect: lock-order-cycle
+    MutexLock l(&db_mu_);  // expect: lock-order-inversion
   }
  private:
   Mutex cache_mu_, db_mu_;

@@ -9,5 +9,5 @@ void one() {
 }
 void two() {
   std::lock_guard ga(a);
-  std::lock_guard gb(b);  // expect: lock-order-cycle
+  std::lock_guard gb(b);  // expect: lock-order-inversion
 }

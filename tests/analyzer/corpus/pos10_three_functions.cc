@@ -3,7 +3,7 @@
 std::mutex a, b, c;
 void ab() {
   std::lock_guard x(a);
-  std::lock_guard y(b);  // expect: lock-order-cycle
+  std::lock_guard y(b);  // expect: lock-order-inversion
 }
 void bc() {
   std::lock_guard x(b);

@@ -6,7 +6,7 @@ class Worker {
   void start() {
     std::thread t([this] {
       std::lock_guard q(queue_mu_);
-      std::lock_guard s(state_mu_);  // expect: lock-order-cycle
+      std::lock_guard s(state_mu_);  // expect: lock-order-inversion
     });
     t.join();
   }

@@ -4,7 +4,7 @@ static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t b = PTHREAD_MUTEX_INITIALIZER;
 void one(void) {
   pthread_mutex_lock(&a);
-  pthread_mutex_lock(&b);  // expect: lock-order-cycle
+  pthread_mutex_lock(&b);  // expect: lock-order-inversion
   pthread_mutex_unlock(&b);
   pthread_mutex_unlock(&a);
 }

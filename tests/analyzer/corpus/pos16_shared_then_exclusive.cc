@@ -5,7 +5,7 @@ std::shared_mutex a;
 std::mutex b;
 void reader() {
   std::shared_lock ra(a);
-  std::lock_guard gb(b);  // expect: lock-order-cycle
+  std::lock_guard gb(b);  // expect: lock-order-inversion
 }
 void writer() {
   std::lock_guard gb(b);

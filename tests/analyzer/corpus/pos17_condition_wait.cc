@@ -7,7 +7,7 @@ bool ready = false;
 void consumer() {
   std::unique_lock<std::mutex> lm(m);
   std::lock_guard lg(g);  // on-path
-  cv.wait(lm, [] { return ready; });  // expect: lock-order-cycle
+  cv.wait(lm, [] { return ready; });  // expect: lock-order-inversion
 }
 void producer() {
   std::lock_guard lg(g);

@@ -12,7 +12,7 @@ struct Logger : Listener {
 };
 void dispatch(Listener& l) {
   std::lock_guard g(a);
-  l.on_event();  // expect: lock-order-cycle
+  l.on_event();  // expect: lock-order-inversion
 }
 void flush() {
   std::lock_guard gb(b);

@@ -3,7 +3,7 @@
 std::mutex a, b;
 void one() {
   if (a.try_lock()) {  // on-path
-    std::lock_guard gb(b);  // expect: lock-order-cycle
+    std::lock_guard gb(b);  // expect: lock-order-inversion
     a.unlock();
   }
 }

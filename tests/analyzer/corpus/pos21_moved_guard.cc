@@ -5,7 +5,7 @@ std::mutex a, b;
 void one() {
   std::unique_lock<std::mutex> first(a);
   std::unique_lock<std::mutex> second(std::move(first));
-  std::lock_guard gb(b);  // expect: lock-order-cycle
+  std::lock_guard gb(b);  // expect: lock-order-inversion
 }
 void two() {
   std::lock_guard gb(b);

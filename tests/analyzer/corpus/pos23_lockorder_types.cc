@@ -8,7 +8,7 @@ lockorder::recursive_mutex r("r");
 
 void one() {
   std::lock_guard ga(a);
-  std::lock_guard gr(r);  // expect: lock-order-cycle
+  std::lock_guard gr(r);  // expect: lock-order-inversion
   std::lock_guard again(r);  // recursive: not a double-lock
 }
 void two() {

@@ -12,7 +12,7 @@ std::mutex ledger_mu;
 std::mutex& ledger() { return ledger_mu; }
 void post(Account* account) {
   std::lock_guard a(account->mutex());
-  std::lock_guard l(ledger());  // expect: lock-order-cycle
+  std::lock_guard l(ledger());  // expect: lock-order-inversion
 }
 void audit(Account& account) {
   std::lock_guard l(ledger_mu);

@@ -9,7 +9,7 @@ struct Session {
   explicit Session(Engine& e) : mu(e.mu) {}
   void send() {
     std::lock_guard g(mu);
-    std::lock_guard s(stats_mu);  // expect: lock-order-cycle
+    std::lock_guard s(stats_mu);  // expect: lock-order-inversion
   }
   std::mutex& mu;
 };

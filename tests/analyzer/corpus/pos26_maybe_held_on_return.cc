@@ -12,7 +12,7 @@ void leave() {
 }
 void work() {
   enter();
-  std::lock_guard g(other);  // expect: lock-order-cycle
+  std::lock_guard g(other);  // expect: lock-order-inversion
   leave();
 }
 void report() {

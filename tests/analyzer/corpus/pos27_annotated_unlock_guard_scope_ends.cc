@@ -11,7 +11,7 @@ void send(Socket& s) {
   {
     InvertedLock unlocked(s.conn);
   }
-  ScopedLock gg(group);  // expect: lock-order-cycle
+  ScopedLock gg(group);  // expect: lock-order-inversion
 }
 void close_group(Socket& s) {
   ScopedLock gg(group);

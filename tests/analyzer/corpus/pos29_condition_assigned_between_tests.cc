@@ -12,7 +12,7 @@ void step() {
   if (!mode_flag) pthread_mutex_unlock(&first);
   mode_flag = compute();
   if (mode_flag) pthread_mutex_unlock(&first);
-  pthread_mutex_lock(&second);  // expect: lock-order-cycle
+  pthread_mutex_lock(&second);  // expect: lock-order-inversion
   pthread_mutex_unlock(&second);
 }
 

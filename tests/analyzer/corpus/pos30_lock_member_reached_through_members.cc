@@ -9,7 +9,7 @@ struct Core {
   std::mutex m_ConnectionLock;
   void connect() {
     std::lock_guard<std::mutex> cg(m_ConnectionLock);  // on-path
-    std::lock_guard<std::mutex> glob(glob_control_lock);  // expect: lock-order-cycle
+    std::lock_guard<std::mutex> glob(glob_control_lock);  // expect: lock-order-inversion
   }
 };
 

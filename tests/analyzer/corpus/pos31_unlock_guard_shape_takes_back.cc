@@ -25,5 +25,5 @@ void refresh() {
 
 void report() {
   std::lock_guard<std::mutex> stats(stats_lock);  // on-path
-  std::lock_guard<std::mutex> table(table_lock);  // expect: lock-order-cycle
+  std::lock_guard<std::mutex> table(table_lock);  // expect: lock-order-inversion
 }

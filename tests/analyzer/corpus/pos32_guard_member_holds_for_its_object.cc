@@ -13,7 +13,7 @@ void refresh() {
 
 void report() {
   stats_lock.lock();  // on-path
-  table_lock.lock();  // expect: lock-order-cycle
+  table_lock.lock();  // expect: lock-order-inversion
   table_lock.unlock();
   stats_lock.unlock();
 }

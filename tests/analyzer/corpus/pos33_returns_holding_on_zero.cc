@@ -24,7 +24,7 @@ void write_done(int bucket) { pthread_mutex_unlock(&pages[bucket].mutex); }
 
 void store(int bucket) {
   if (write_request(bucket) == 0) {  // on-path
-    pthread_mutex_lock(&slabs_lock);  // expect: lock-order-cycle
+    pthread_mutex_lock(&slabs_lock);  // expect: lock-order-inversion
     pthread_mutex_unlock(&slabs_lock);
     write_done(bucket);
   }

@@ -25,6 +25,6 @@ void on_change(int) {
 
 void register_observer() {
   std::lock_guard<std::mutex> r(registry_lock);  // on-path
-  std::lock_guard<std::mutex> g(subject_lock);   // expect: lock-order-cycle
+  std::lock_guard<std::mutex> g(subject_lock);   // expect: lock-order-inversion
   observer = &on_change;
 }

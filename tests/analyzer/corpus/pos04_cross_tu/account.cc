@@ -3,7 +3,7 @@
 #include "accounts.h"
 void Account::post(Ledger* ledger) {
   std::lock_guard g(mu_);
-  ledger->touch();  // expect: lock-order-cycle
+  ledger->touch();  // expect: lock-order-inversion
 }
 void Account::touch() {
   std::lock_guard g(mu_);  // on-path

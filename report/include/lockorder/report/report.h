@@ -14,7 +14,9 @@ namespace lockorder::report {
 
 // Report kinds, as they appear in text ("WARNING: lockorder: KIND") and SARIF rule ids.
 inline constexpr const char* kLockOrderInversion = "lock-order-inversion";
-inline constexpr const char* kLockOrderCycle = "lock-order-cycle";  // the analyzer's name
+// lockorder-check's earlier id for kLockOrderInversion: a rule named by it (lockorder-check's
+// --checks and NOLINT, a baseline written with it) still means kLockOrderInversion.
+inline constexpr const char* kLockOrderCycleAlias = "lock-order-cycle";
 inline constexpr const char* kDeadlock = "deadlock";
 inline constexpr const char* kDoubleLock = "double-lock";
 inline constexpr const char* kUnlockOfUnheldLock = "unlock-of-unheld-lock";
@@ -24,6 +26,12 @@ inline constexpr const char* kLockHierarchy = "lock-hierarchy";
 // canonical order; a call into code the analysis cannot see made while holding a lock.
 inline constexpr const char* kInstanceOrder = "instance-order";
 inline constexpr const char* kCallbackUnderLock = "callback-under-lock";
+
+// The other ids `rule` is still known by (kLockOrderCycleAlias for kLockOrderInversion).
+inline std::vector<std::string> rule_aliases(const std::string& rule) {
+  if (rule == kLockOrderInversion) return {kLockOrderCycleAlias};
+  return {};
+}
 
 struct Frame {
   std::string function;  // demangled; empty when unknown
