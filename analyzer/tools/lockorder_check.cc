@@ -487,7 +487,13 @@ int main(int argc, const char** argv) {
   // in one order.
   std::sort(units.begin(), units.end(),
             [](const TranslationUnitIR& x, const TranslationUnitIR& y) { return x.file < y.file; });
-  const ProgramFacts facts = analyse_program(units);
+  ProgramFacts facts = analyse_program(units);
+  // The configuration's order, as if each lock class were ACQUIRED_BEFORE the next.
+  for (std::size_t i = 0; i + 1 < config.order.size(); ++i) {
+    Site declared;
+    declared.file = config_file;
+    facts.orders.push_back({config.order[i], config.order[i + 1], std::move(declared)});
+  }
   phase_done("summaries");
   FindingOptions options;
   options.read_read_cycles = read_read_cycles;

@@ -571,6 +571,24 @@ TEST_F(Cli, ConfigurationNamesFurtherLockTypes) {
   EXPECT_NE(r.out.find("'a' -> 'b' -> 'a'"), std::string::npos) << r.out;
 }
 
+// An order declared in the configuration is checked as ACQUIRED_BEFORE is: taking a lock while
+// holding one declared after it is a lock-hierarchy finding, even with no cycle, and transitively.
+TEST_F(Cli, ConfigurationDeclaresAnOrder) {
+  write("order.cc",
+        "#include <mutex>\n"
+        "std::mutex outer, middle, inner;\n"
+        "void f() { std::lock_guard x(inner); std::lock_guard y(outer); }\n");
+  write("config.json", R"({"order": ["outer", "middle", "inner"]})");
+  EXPECT_EQ(run("order.cc -- -std=c++20").status, 0);
+  Result r = run("--config=config.json order.cc -- -std=c++20");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("'outer' is declared to be acquired before 'inner'"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("[lockorder-lock-hierarchy]"), std::string::npos) << r.out;
+  write("bad.json", R"({"order": ["outer", ""]})");
+  EXPECT_EQ(run("--config=bad.json order.cc -- -std=c++20").status, 2);
+}
+
 // pigz's yarn: a C lock API of free functions that take the lock as an argument. Without the
 // configuration the inversion is invisible unless yarn's own sources are analysed too.
 TEST_F(Cli, ConfigurationDescribesACLockApi) {

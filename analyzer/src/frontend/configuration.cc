@@ -71,7 +71,7 @@ Configuration load_configuration(const std::string& path) {
   try {
     const nlohmann::json root = nlohmann::json::parse(in);
     if (!root.is_object()) throw std::runtime_error("the top level must be an object");
-    only_keys(root, {"mutexes", "guards", "functions"}, "top level");
+    only_keys(root, {"mutexes", "guards", "functions", "order"}, "top level");
     for (const nlohmann::json& entry : root.value("mutexes", nlohmann::json::array())) {
       only_keys(entry,
                 {"type", "lock", "unlock", "try_lock", "lock_shared", "unlock_shared", "recursive"},
@@ -92,6 +92,11 @@ Configuration load_configuration(const std::string& path) {
     }
     for (const nlohmann::json& entry : root.value("functions", nlohmann::json::array()))
       config.functions.push_back(function_entry(entry));
+    for (const nlohmann::json& entry : root.value("order", nlohmann::json::array())) {
+      std::string lock_class = entry.get<std::string>();
+      if (lock_class.empty()) throw std::runtime_error("an empty lock class in \"order\"");
+      config.order.push_back(std::move(lock_class));
+    }
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": not a valid configuration: " + e.what());
   } catch (const std::runtime_error& e) {

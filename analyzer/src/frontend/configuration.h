@@ -53,6 +53,10 @@ struct Configuration {
   std::vector<ConfiguredMutex> mutexes;
   std::vector<ConfiguredGuard> guards;
   std::vector<ConfiguredFunction> functions;
+  // Lock classes ("ns::Class::member", as findings name them) in the order they must be taken,
+  // outermost first: taking one while holding one listed after it is a lock-hierarchy finding,
+  // as for ACQUIRED_BEFORE.
+  std::vector<std::string> order;
   // Every name an entry matches by: mutex and guard types, function names.
   std::vector<std::string> entry_names() const;
 };

@@ -101,7 +101,7 @@ std::optional<StackDepot::StackId> OrderChecker::stack_in_place(ThreadState& thr
 }
 
 StackDepot::StackId OrderChecker::capture_released(std::uintptr_t entry_cfa,
-                                                   std::unique_lock<AdaptiveMutex>& guard) {
+                                                   std::unique_lock<GraphMutex>& guard) {
   guard.unlock();
   RawStack stack = capture_stack(entry_cfa, current_options()->stack_depth);
   guard.lock();

@@ -30,11 +30,15 @@
 #include "lockorder/runtime.h"
 #include "order/lock_graph.h"
 #include "process/adaptive_mutex.h"
+#include "process/internal_locks.h"
 #include "reporting/raw_report.h"
 #include "reporting/stack_trace.h"
 #include "threads/thread_state.h"
 
 namespace lockorder::internal {
+
+// The graph's lock: the first of the runtime's own locks (process/internal_locks.h).
+using GraphMutex = OrderedMutex<AdaptiveMutex, InternalLock::graph>;
 
 class OrderChecker {
  public:
@@ -103,7 +107,7 @@ class OrderChecker {
                                                     std::uintptr_t entry_cfa);
   // A fresh capture of that stack, unwound with `guard` released (unwinding is slow).
   StackDepot::StackId capture_released(std::uintptr_t entry_cfa,
-                                       std::unique_lock<AdaptiveMutex>& guard);
+                                       std::unique_lock<GraphMutex>& guard);
   // Adds the edge from the held entry at `held_index` into `lock`, or updates `edge`, the
   // existing one.
   LockGraph::EdgeId add_or_update_edge(ThreadState& thread, std::size_t held_index, LockMeta& lock,
@@ -121,13 +125,13 @@ class OrderChecker {
   void remember_thread(ThreadState& thread);
 
   // Every entry takes mu_ through enter(), which counts the visits (for tests and stats).
-  std::unique_lock<AdaptiveMutex> enter() {
-    std::unique_lock<AdaptiveMutex> guard(mu_);
+  std::unique_lock<GraphMutex> enter() {
+    std::unique_lock<GraphMutex> guard(mu_);
     ++visits_;
     return guard;
   }
 
-  AdaptiveMutex mu_;
+  GraphMutex mu_;
   std::size_t visits_ = 0;
   LockGraph graph_;
   StackDepot stacks_;

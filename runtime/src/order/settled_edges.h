@@ -23,6 +23,7 @@
 #include <mutex>
 
 #include "process/adaptive_mutex.h"
+#include "process/internal_locks.h"
 
 namespace lockorder::internal {
 
@@ -88,9 +89,11 @@ class SettledEdges {
   // A packed Table; 0 before the first insert. Read by every lookup: on a line of its own, away
   // from what inserts write.
   alignas(64) std::atomic<std::uintptr_t> table_{0};
-  alignas(64) AdaptiveMutex insert_mu_;  // inserts are rare (a new settled edge): one at a time
-  std::size_t used_ = 0;                 // entries placed in the current table
-  bool unavailable_ = false;             // no table could be mapped: nothing is remembered
+  alignas(64) OrderedMutex<
+      AdaptiveMutex, InternalLock::settled_inserts> insert_mu_;  // inserts are rare (a new settled
+                                                                 // edge): one at a time
+  std::size_t used_ = 0;      // entries placed in the current table
+  bool unavailable_ = false;  // no table could be mapped: nothing is remembered
 };
 
 }  // namespace lockorder::internal

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lockorder/options.h"
+#include "process/internal_locks.h"
 #include "process/settings.h"
 #include "reporting/reporter.h"
 
@@ -77,7 +78,7 @@ std::string apply(std::string_view key, std::string_view value, options& opts) {
 }
 
 struct Settings {
-  std::mutex mu;
+  internal::OrderedMutex<std::mutex, internal::InternalLock::options> mu;
   std::shared_ptr<const options> current;
 };
 

@@ -83,7 +83,7 @@ std::string Reporter::file_path(const std::string& configured) const {
   return own_files_ ? per_process_path(configured, getpid()) : configured;
 }
 
-void Reporter::unlock_after_fork(bool in_child) {
+void Reporter::unlock_output_after_fork(bool in_child) {
   if (in_child) {
     count_ = 0;
     counted_for_exit_ = 0;
@@ -93,7 +93,6 @@ void Reporter::unlock_after_fork(bool in_child) {
     notes_.note_started();
   }
   mu_.unlock();
-  symbolizer_mu_.unlock();
 }
 
 Symbolizer& Reporter::symbolizer_for(const RawReport& raw) {

@@ -10,6 +10,7 @@
 
 #include "lockorder/options.h"
 #include "lockorder/report/report.h"
+#include "process/internal_locks.h"
 #include "process/process_tree.h"
 #include "reporting/raw_report.h"
 #include "reporting/symbolizer.h"
@@ -43,11 +44,12 @@ class Reporter {
   // fork(): held across it. The child starts with no reports of its own and writes its files
   // with its process id before the extension (out.1234.sarif), so that parent and child never
   // overwrite each other's.
-  void lock_for_fork() {
-    symbolizer_mu_.lock();
-    mu_.lock();
-  }
-  void unlock_after_fork(bool in_child);
+  // Two locks, far apart in the runtime's order (process/internal_locks.h): the symbolizer's
+  // comes first of all, the output's after the graphs'.
+  void lock_symbolizer_for_fork() { symbolizer_mu_.lock(); }
+  void lock_output_for_fork() { mu_.lock(); }
+  void unlock_output_after_fork(bool in_child);
+  void unlock_symbolizer_after_fork() { symbolizer_mu_.unlock(); }
 
  private:
   report::Report symbolize(const RawReport& raw);
@@ -59,9 +61,11 @@ class Reporter {
   std::string file_path(const std::string& configured) const;
   void write_sarif(const options& opts);  // all reports so far; mu_ held
 
-  std::mutex symbolizer_mu_;  // guards symbolizer_; never held with mu_
+  OrderedMutex<std::mutex, InternalLock::symbolizer>
+      symbolizer_mu_;  // guards symbolizer_; never held with mu_
   std::unique_ptr<Symbolizer> symbolizer_;
-  std::mutex mu_;  // serializes output so that concurrent reports never interleave
+  OrderedMutex<std::mutex, InternalLock::report_output>
+      mu_;  // serializes output so that concurrent reports never interleave
   std::vector<report::Report> sarif_reports_;
   std::vector<std::pair<int, report_observer>> observers_;
   int next_observer_ = 1;

@@ -36,17 +36,6 @@ struct ThreadStateOwner {
   }
 };
 
-class RegistryGuard {
- public:
-  explicit RegistryGuard(pthread_mutex_t& mu) : mu_(mu) { pthread_mutex_lock(&mu_); }
-  ~RegistryGuard() { pthread_mutex_unlock(&mu_); }
-  RegistryGuard(const RegistryGuard&) = delete;
-  RegistryGuard& operator=(const RegistryGuard&) = delete;
-
- private:
-  pthread_mutex_t& mu_;
-};
-
 }  // namespace
 
 ThreadState* create_thread_state() noexcept {
@@ -77,17 +66,17 @@ ThreadRegistry& thread_registry() {
 }
 
 void ThreadRegistry::add(ThreadState& thread) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   threads_.push_back(&thread);
 }
 
 void ThreadRegistry::remove(ThreadState& thread) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   std::erase(threads_, &thread);
 }
 
 bool ThreadRegistry::post(int tid, const DroppedHold& dropped) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   for (ThreadState* thread : threads_) {
     if (thread->tid() != tid) continue;
     thread->dropped_holds_.push_back(dropped);
@@ -98,7 +87,7 @@ bool ThreadRegistry::post(int tid, const DroppedHold& dropped) {
 }
 
 void ThreadRegistry::post_to_all(const DroppedHold& dropped, const ThreadState* except) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   for (ThreadState* thread : threads_) {
     if (thread == except) continue;
     thread->dropped_holds_.push_back(dropped);
@@ -107,19 +96,19 @@ void ThreadRegistry::post_to_all(const DroppedHold& dropped, const ThreadState* 
 }
 
 std::vector<DroppedHold> ThreadRegistry::take(ThreadState& thread) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   thread.has_dropped_holds.store(false, std::memory_order_relaxed);
   return std::exchange(thread.dropped_holds_, {});
 }
 
 std::uint32_t ThreadRegistry::ordinal_of(int tid) {
-  RegistryGuard guard(mu_);
+  std::lock_guard guard(mu_);
   for (const ThreadState* thread : threads_)
     if (thread->tid() == tid) return thread->ordinal();
   return 0;
 }
 
-void ThreadRegistry::lock_for_fork() { pthread_mutex_lock(&mu_); }
+void ThreadRegistry::lock_for_fork() { mu_.lock(); }
 
 void ThreadRegistry::unlock_after_fork(bool in_child, ThreadState* survivor) {
   if (in_child) {
@@ -130,7 +119,7 @@ void ThreadRegistry::unlock_after_fork(bool in_child, ThreadState* survivor) {
       survivor->has_dropped_holds.store(false, std::memory_order_relaxed);
     }
   }
-  pthread_mutex_unlock(&mu_);
+  mu_.unlock();
 }
 
 void HeldStack::grow() {

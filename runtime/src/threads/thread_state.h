@@ -16,6 +16,8 @@
 
 #include "lockorder/internal/lock_meta.h"
 #include "order/thread_orders.h"
+#include "process/adaptive_mutex.h"
+#include "process/internal_locks.h"
 
 namespace lockorder::internal {
 
@@ -274,7 +276,7 @@ class ThreadRegistry {
   void unlock_after_fork(bool in_child, ThreadState* survivor);
 
  private:
-  pthread_mutex_t mu_ = PTHREAD_MUTEX_INITIALIZER;
+  OrderedMutex<AdaptiveMutex, InternalLock::thread_registry> mu_;
   std::vector<ThreadState*> threads_;
 };
 

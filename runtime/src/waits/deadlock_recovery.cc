@@ -6,6 +6,7 @@
 
 #include "lockorder/internal/lock_hooks.h"
 #include "lockorder/wait_for.h"
+#include "process/internal_locks.h"
 
 namespace lockorder::internal {
 
@@ -16,7 +17,7 @@ namespace {
 std::atomic<bool> g_resolver_installed{false};
 
 struct ResolverSlot {
-  std::mutex mu;
+  OrderedMutex<std::mutex, InternalLock::resolver> mu;
   std::shared_ptr<const deadlock_resolver> resolver;
 };
 

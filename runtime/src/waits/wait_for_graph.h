@@ -31,6 +31,7 @@
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/wait_for.h"
 #include "process/adaptive_mutex.h"
+#include "process/internal_locks.h"
 #include "reporting/raw_report.h"
 #include "threads/thread_state.h"
 
@@ -84,7 +85,7 @@ class WaitForGraph {
   static RawReport deadlock_report(const std::vector<Member>& cycle);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 
-  AdaptiveMutex mu_;
+  OrderedMutex<AdaptiveMutex, InternalLock::wait_for_graph> mu_;
   std::unordered_map<const ThreadState*, Waiter> waiters_;
   std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
   std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
