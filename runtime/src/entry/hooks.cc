@@ -219,35 +219,59 @@ namespace {
 
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
-// entry points built on it need no stack frame of their own.
+// entry points built on it need no stack frame of their own. It comes in one copy per mode (a
+// constant there, folded into the chain) and in two parts: nothing held, inline in the entry
+// point, and something held, a function of its own; each has few enough values live to keep them
+// all in registers, with nothing saved or restored.
 // `key` is the lock's node key (set), and the lock has no rank.
-[[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key, Mode mode,
+
+// Something held (fewer than kShallow entries): the chain must be known too.
+template <Mode kMode>
+[[gnu::noinline]] bool blocking_fast_nested(ThreadState& thread, LockMeta& lock, std::uint64_t key,
+                                            std::uintptr_t pc, std::uintptr_t cfa) {
+  constexpr unsigned flags = kBlocking;
+  HeldStack& held = thread.held;
+  for (const HeldLock& h : held)
+    if (h.lock == &lock) [[unlikely]]
+      return acquire_slow(lock, kMode, flags, pc, cfa);
+  const std::uint64_t chain = extend_chain(held.back().chain, key, kMode, false, false);
+  // Anything not answered here goes to the general path by a tail call: a call that returned
+  // here would make every acquisition save and restore registers around it.
+  if (held.full() || !known_orders().known_here(thread, lock, kMode, chain, held.size() == 1))
+      [[unlikely]]
+    return acquire_slow(lock, kMode, flags, pc, cfa);
+  const std::uint32_t site = thread.site_stack(pc, cfa);
+  if (site == ThreadState::kNoStack) [[unlikely]]
+    return acquire_slow(lock, kMode, flags, pc, cfa);
+  push_held<true>(thread, lock, key, chain, kMode, flags, false, pc, site);
+  return true;
+}
+
+template <Mode kMode>
+[[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key,
                                                        std::uintptr_t pc, std::uintptr_t cfa) {
   constexpr unsigned flags = kBlocking;
   ThreadState* thread = t_thread_state;
   if (thread == nullptr) [[unlikely]]
-    return acquire_slow(lock, mode, flags, pc, cfa);
+    return acquire_slow(lock, kMode, flags, pc, cfa);
   HeldStack& held = thread->held;
-  std::uint64_t below = 0;
   if (!held.empty()) {
     if (held.size() >= HeldStack::kShallow) [[unlikely]]
-      return acquire_slow(lock, mode, flags, pc, cfa);
-    for (const HeldLock& h : held)
-      if (h.lock == &lock) [[unlikely]]
-        return acquire_slow(lock, mode, flags, pc, cfa);
-    below = held.back().chain;
+      return acquire_slow(lock, kMode, flags, pc, cfa);
+    return blocking_fast_nested<kMode>(*thread, lock, key, pc, cfa);
   }
-  const std::uint64_t chain = extend_chain(below, key, mode, false, false);
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  // Anything not answered here goes to the general path by a tail call: a call that returned
-  // here would make every acquisition save and restore registers around it.
-  if (site == ThreadState::kNoStack || held.full() ||
-      (below != 0 && !known_orders().known_here(*thread, lock, mode, chain, held.size() == 1)))
-      [[unlikely]]
-    return acquire_slow(lock, mode, flags, pc, cfa);
-  // Shallow and not full: the push needs no index and no growth.
-  push_held<true>(*thread, lock, key, chain, mode, flags, false, pc, site);
-  return below != 0 || g_publish_every_wait.load(std::memory_order_relaxed);
+  if (site == ThreadState::kNoStack || held.full()) [[unlikely]]
+    return acquire_slow(lock, kMode, flags, pc, cfa);
+  push_held<true>(*thread, lock, key, extend_chain(0, key, kMode, false, false), kMode, flags,
+                  false, pc, site);
+  return g_publish_every_wait.load(std::memory_order_relaxed);
+}
+
+[[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key, Mode mode,
+                                                       std::uintptr_t pc, std::uintptr_t cfa) {
+  return mode == Mode::exclusive ? blocking_fast_keyed<Mode::exclusive>(lock, key, pc, cfa)
+                                 : blocking_fast_keyed<Mode::shared>(lock, key, pc, cfa);
 }
 
 [[gnu::always_inline]] inline bool blocking_fast(LockMeta& lock, Mode mode, std::uintptr_t pc,
