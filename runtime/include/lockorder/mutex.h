@@ -96,10 +96,12 @@ class basic_lock {
   void lock_shared()
     requires is_shared
   {
-    if (internal::before_blocking_lock(meta_, internal::Mode::shared)) [[unlikely]]
-      lock_nested(internal::Mode::shared);
-    else
+    // Taken while holding other locks: an uncontended lock is taken at once; a contended one
+    // through a published wait (lock_nested).
+    if (!internal::before_blocking_lock(meta_, internal::Mode::shared))
       native_.lock_shared();
+    else if (!native_.try_lock_shared())
+      lock_nested(internal::Mode::shared);
   }
   bool try_lock_shared()
     requires is_shared
@@ -140,8 +142,8 @@ class basic_lock {
     const bool nested = flags == internal::kBlocking
                             ? internal::before_blocking_lock(meta_, internal::Mode::exclusive)
                             : internal::before_lock(meta_, internal::Mode::exclusive, flags);
-    if (nested) [[unlikely]] {
-      lock_nested(internal::Mode::exclusive);
+    if (nested) {  // uncontended: taken at once; contended: a published wait (lock_nested)
+      if (!native_.try_lock()) lock_nested(internal::Mode::exclusive);
       return;
     }
     try {
@@ -151,7 +153,8 @@ class basic_lock {
       throw;
     }
   }
-  // Taken while holding other locks: a wait here may close a cycle of blocked threads.
+  // Taken while holding other locks, and found taken: a wait here may close a cycle of blocked
+  // threads.
   [[gnu::noinline]] void lock_nested(internal::Mode mode) {
     try {
       internal::lock_contended(native_, meta_, mode);

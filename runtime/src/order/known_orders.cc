@@ -50,11 +50,9 @@ bool KnownOrders::all_edges_settled(ThreadState& thread, const LockMeta& lock, s
 
 void KnownOrders::learned(ThreadState& thread, const LockMeta& lock, Mode mode, unsigned flags,
                           std::uint64_t chain) {
+  thread.orders.chains.insert(chain);
   const bool single = thread.held.size() == 1 && flags == kBlocking;
-  if (!single)
-    thread.orders.chains.insert(chain);
-  else if (!settled_into_hub(thread.held.back(), lock, mode))
-    shared_.insert(chain);
+  if (single && !settled_into_hub(thread.held.back(), lock, mode)) shared_.insert(chain);
 }
 
 }  // namespace lockorder::internal

@@ -40,14 +40,14 @@ class KnownOrders {
   KnownOrders& operator=(const KnownOrders&) = delete;
 
   // Whether taking `lock` in `mode` above the thread's held entries, making `chain`, is known,
-  // asking only what is at hand: for a lock taken under exactly one other by a plain blocking
-  // acquisition (`single`), the hub bitmap and the shared set; else the thread's chain cache.
+  // asking only what is at hand: the thread's chain cache, then, for a lock taken under exactly
+  // one other by a plain blocking acquisition (`single`), the hub bitmap and the shared set.
   // Inline and call-free: the acquisition fast path asks it. False sends the acquisition to
   // known_elsewhere, then to the graph.
   bool known_here(const ThreadState& thread, const LockMeta& lock, Mode mode, std::uint64_t chain,
                   bool single) const {
-    if (!single) return thread.orders.chains.contains(chain);
-    return settled_into_hub(thread.held.back(), lock, mode) || shared_.contains(chain);
+    if (thread.orders.chains.contains(chain)) return true;
+    return single && (settled_into_hub(thread.held.back(), lock, mode) || shared_.contains(chain));
   }
   // The rest of the question, for a chain of several locks the thread's cache does not have:
   // known when each edge into `lock` is in lock's hub bitmap (a plain blocking acquisition only).
@@ -65,8 +65,8 @@ class KnownOrders {
                          unsigned flags) const;
 
   // The graph has every edge of `chain` (taking `lock` above the held entries): it is known from
-  // now on — in the thread's cache, or for a single chain in the shared set unless the hub bitmap
-  // already answers for it.
+  // now on — in the thread's cache, and for a single chain in the shared set as well (for every
+  // thread) unless the hub bitmap already answers for it.
   void learned(ThreadState& thread, const LockMeta& lock, Mode mode, unsigned flags,
                std::uint64_t chain);
 
