@@ -303,4 +303,8 @@ ProgramFacts analyse_program(const std::vector<TranslationUnitIR>& units) {
   return Program(units).run();
 }
 
+ProgramFacts analyse_program_then_exit(const std::vector<TranslationUnitIR>& units) {
+  return (new Program(units))->run();  // not freed, by contract: the process exits next
+}
+
 }  // namespace lockorder::analyzer

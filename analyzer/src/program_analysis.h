@@ -28,5 +28,9 @@ struct ProgramFacts {
 // The facts point into `units` (their call chains are the IR's sites): keep the units alive
 // while the facts are used.
 ProgramFacts analyse_program(const std::vector<TranslationUnitIR>& units);
+// analyse_program for a process that exits right after the analysis (lockorder-check): the
+// summaries and per-function results behind the facts are left to the process's exit instead of
+// being freed piece by piece, which costs a tenth of a warm run's instructions.
+ProgramFacts analyse_program_then_exit(const std::vector<TranslationUnitIR>& units);
 
 }  // namespace lockorder::analyzer

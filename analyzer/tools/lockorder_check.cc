@@ -487,7 +487,7 @@ int main(int argc, const char** argv) {
   // in one order.
   std::sort(units.begin(), units.end(),
             [](const TranslationUnitIR& x, const TranslationUnitIR& y) { return x.file < y.file; });
-  ProgramFacts facts = analyse_program(units);
+  ProgramFacts facts = analyse_program_then_exit(units);
   // The configuration's order, as if each lock class were ACQUIRED_BEFORE the next.
   for (std::size_t i = 0; i + 1 < config.order.size(); ++i) {
     Site declared;
