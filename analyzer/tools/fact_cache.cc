@@ -85,6 +85,27 @@ std::string FactCache::preamble_stem(const std::string& file, const std::string&
   return std::string(path);
 }
 
+void FactCache::prune_preambles(std::size_t keep) const {
+  llvm::SmallString<256> directory(directory_);
+  llvm::sys::path::append(directory, "preambles");
+  // A preamble is its stem's files; its text's time is when it was last used (unit_parsing.cc).
+  std::vector<std::pair<llvm::sys::TimePoint<>, std::string>> used;  // time, stem
+  std::error_code error;
+  for (llvm::sys::fs::directory_iterator it(directory, error), end; it != end && !error;
+       it.increment(error)) {
+    const llvm::StringRef path = it->path();
+    if (!path.ends_with(".h")) continue;
+    llvm::sys::fs::file_status status;
+    if (llvm::sys::fs::status(path, status)) continue;
+    used.emplace_back(status.getLastModificationTime(), path.drop_back(2).str());
+  }
+  if (used.size() <= keep) return;
+  std::sort(used.begin(), used.end(), std::greater<>());
+  for (std::size_t i = keep; i < used.size(); ++i)
+    for (const char* extension : {".h", ".pch", ".inputs", ".off"})
+      llvm::sys::fs::remove(used[i].second + extension);
+}
+
 std::string FactCache::content_hash(const std::string& path) {
   auto [it, inserted] = hashes_.try_emplace(path);
   if (inserted) it->second = file_hash(path);

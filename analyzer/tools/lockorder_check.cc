@@ -105,6 +105,10 @@ cl::opt<std::string> emit_facts(
 cl::opt<std::string> facts_dir(
     "facts", cl::desc("Check the whole program from the facts --emit-facts wrote to <dir>"),
     cl::value_desc("dir"), cl::cat(category));
+cl::opt<unsigned> kept_preambles(
+    "kept-preambles",
+    cl::desc("How many files being edited keep a precompiled preamble in the cache"), cl::init(8),
+    cl::Hidden, cl::cat(category));
 cl::opt<bool> timings("timings", cl::desc("Print how long each phase took"), cl::Hidden,
                       cl::cat(category));
 cl::opt<std::string> dump_ir("dump-ir",
@@ -444,6 +448,7 @@ int main(int argc, const char** argv) {
     std::cerr << "lockorder-check: " << units.size() << " of " << files.size()
               << " files' facts from the cache, " << to_parse.size() << " to parse\n";
   std::vector<UnitOutcome> outcomes = lower_all(db, to_parse, preamble_stems, config, workers);
+  if (!preamble_stems.empty()) cache->prune_preambles(kept_preambles);
   phase_done("parsing and lowering");
   std::size_t failed = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {

@@ -16,6 +16,7 @@
 #include <llvm/Support/xxhash.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <vector>
 
 #include "frontend/unit_lowering.h"
@@ -251,6 +252,11 @@ bool parse_unit(const tooling::CompilationDatabase& db, const frontend::Configur
   if (!kept_for(kept, text)) {
     if (!build_preamble(db, file, text, kept)) return parse_whole();
     fresh = true;
+  } else {
+    // Used now: FactCache::prune_preambles keeps the most recently used.
+    std::error_code ignored;  // at worst, a preamble in use is pruned and built again
+    std::filesystem::last_write_time(kept.text, std::filesystem::file_time_type::clock::now(),
+                                     ignored);
   }
   // A stale kept preamble (a header it read changed) fails to load: build it again, once.
   for (;;) {

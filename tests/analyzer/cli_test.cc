@@ -228,6 +228,25 @@ TEST_F(Cli, AFileBeingEditedKeepsAPreambleThatChangesNoFinding) {
   EXPECT_EQ(swapped.out, "");
 }
 
+// Only the most recently used preambles are kept (each may be megabytes): the files being edited.
+TEST_F(Cli, OnlyTheFilesEditedLastKeepTheirPreambles) {
+  const std::vector<std::string> files = {"a.cc", "b.cc", "c.cc"};
+  for (const std::string& f : files)
+    write(f, "#include <mutex>\nstd::mutex m_" + f.substr(0, 1) + ";\n");
+  write_database(files);
+  ASSERT_EQ(run("-p . -j 1").status, 0);
+  for (const std::string& f : files)
+    for (int edit = 1; edit <= 2; ++edit) {
+      write(f, "#include <mutex>\nstd::mutex m_" + f.substr(0, 1) + ";\n// edit " +
+                   std::to_string(edit) + "\n");
+      const Result r = run("-p . -j 1 --kept-preambles=2");
+      ASSERT_EQ(r.status, 0) << r.err;
+    }
+  const std::vector<fs::path> kept = kept_preambles(dir_ / ".lockorder-cache", ".pch");
+  EXPECT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept_preambles(dir_ / ".lockorder-cache", ".h").size(), 2u);
+}
+
 // A preamble that cannot stand before its own file (a header without include guards, included
 // again by the parse) is given up: the file is parsed whole, with the same findings.
 TEST_F(Cli, AFileWhosePreambleCannotBeReusedIsParsedWhole) {
