@@ -78,7 +78,9 @@ std::string FactCache::entry_path(const std::string& file, const std::string& co
 }
 
 std::string FactCache::preamble_stem(const std::string& file, const std::string& command) const {
+  // Absolute: the preamble is compiled and used from the compile command's directory.
   llvm::SmallString<256> path(directory_);
+  if (llvm::sys::fs::make_absolute(path)) return {};
   llvm::sys::path::append(path, "preambles");
   if (llvm::sys::fs::create_directories(path)) return {};
   llvm::sys::path::append(path, entry_key(file, command));
@@ -88,16 +90,19 @@ std::string FactCache::preamble_stem(const std::string& file, const std::string&
 void FactCache::prune_preambles(std::size_t keep) const {
   llvm::SmallString<256> directory(directory_);
   llvm::sys::path::append(directory, "preambles");
-  // A preamble is its stem's files; its text's time is when it was last used (unit_parsing.cc).
+  // A preamble is its stem's files (its text, `.h`, is always there); it was last used when its
+  // list of inputs was last written or touched (unit_parsing.cc), else when its text was written.
   std::vector<std::pair<llvm::sys::TimePoint<>, std::string>> used;  // time, stem
   std::error_code error;
   for (llvm::sys::fs::directory_iterator it(directory, error), end; it != end && !error;
        it.increment(error)) {
     const llvm::StringRef path = it->path();
     if (!path.ends_with(".h")) continue;
+    const std::string stem = path.drop_back(2).str();
     llvm::sys::fs::file_status status;
-    if (llvm::sys::fs::status(path, status)) continue;
-    used.emplace_back(status.getLastModificationTime(), path.drop_back(2).str());
+    if (llvm::sys::fs::status(stem + ".inputs", status) && llvm::sys::fs::status(path, status))
+      continue;
+    used.emplace_back(status.getLastModificationTime(), stem);
   }
   if (used.size() <= keep) return;
   std::sort(used.begin(), used.end(), std::greater<>());

@@ -253,9 +253,10 @@ bool parse_unit(const tooling::CompilationDatabase& db, const frontend::Configur
     if (!build_preamble(db, file, text, kept)) return parse_whole();
     fresh = true;
   } else {
-    // Used now: FactCache::prune_preambles keeps the most recently used.
+    // Used now: FactCache::prune_preambles keeps the most recently used. (The list of inputs,
+    // not the text: Clang rejects a PCH whose input files' times changed.)
     std::error_code ignored;  // at worst, a preamble in use is pruned and built again
-    std::filesystem::last_write_time(kept.text, std::filesystem::file_time_type::clock::now(),
+    std::filesystem::last_write_time(kept.inputs, std::filesystem::file_time_type::clock::now(),
                                      ignored);
   }
   // A stale kept preamble (a header it read changed) fails to load: build it again, once.

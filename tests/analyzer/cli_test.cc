@@ -205,25 +205,39 @@ TEST_F(Cli, AFileBeingEditedKeepsAPreambleThatChangesNoFinding) {
   write("b.cc",
         "#include <mutex>\nstd::mutex a, b;\n"
         "void g() { std::lock_guard y(b); std::lock_guard x(a); }\n");
-  write_database({"a.cc", "b.cc"});
-  const Result cold = run("-p . -j 1");
+  // The compile commands run in another directory than the checker, and the cache's path is
+  // relative to the checker's: the preamble is built and used all the same.
+  fs::create_directories(dir_ / "objects");
+  nlohmann::json db = nlohmann::json::array();
+  for (const char* f : {"a.cc", "b.cc"})
+    db.push_back({{"directory", (dir_ / "objects").string()},
+                  {"file", (dir_ / f).string()},
+                  {"arguments", {"clang++", "-std=c++20", "-c", (dir_ / f).string()}}});
+  std::ofstream(dir_ / "compile_commands.json") << db.dump(2);
+  const std::string check = "-p . -j 1 --cache-dir=cache";
+  const Result cold = run(check);
   ASSERT_EQ(cold.status, 1) << cold.err;
-  EXPECT_TRUE(kept_preambles(dir_ / ".lockorder-cache", ".pch").empty())
+  EXPECT_TRUE(kept_preambles(dir_ / "cache", ".pch").empty())
       << "no preamble for a file that was never edited";
-  for (int edit = 1; edit <= 2; ++edit) {
+  fs::file_time_type built;
+  for (int edit = 1; edit <= 3; ++edit) {
     write("a.cc", a_cc + "// edit " + std::to_string(edit) + "\n");
-    const Result edited = run("-p . -j 1");
+    const Result edited = run(check);
     EXPECT_EQ(edited.status, 1) << edited.err;
     EXPECT_EQ(edited.out, cold.out) << "edit " << edit;
     EXPECT_NE(edited.err.find("1 of 2 files' facts from the cache, 1 to parse"), std::string::npos)
         << edited.err;
+    const std::vector<fs::path> kept = kept_preambles(dir_ / "cache", ".pch");
+    ASSERT_EQ(kept.size(), 1u) << "edit " << edit;
+    // Built by the first edit, used as it is by the next ones.
+    if (edit == 1) built = fs::last_write_time(kept[0]);
+    EXPECT_EQ(fs::last_write_time(kept[0]), built) << "edit " << edit << " rebuilt it";
   }
-  EXPECT_EQ(kept_preambles(dir_ / ".lockorder-cache", ".pch").size(), 1u);
 
   // The header swaps the order, so f now agrees with g: no cycle.
   write("order.h", "#pragma once\n#include <mutex>\n#define FIRST b\n#define SECOND a\n");
-  write("a.cc", a_cc + "// edit 3\n");
-  const Result swapped = run("-p . -j 1");
+  write("a.cc", a_cc + "// edit 4\n");
+  const Result swapped = run(check);
   EXPECT_EQ(swapped.status, 0) << swapped.out << swapped.err;
   EXPECT_EQ(swapped.out, "");
 }
