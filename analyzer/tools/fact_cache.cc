@@ -41,12 +41,6 @@ std::string hex(std::uint64_t value) {
 
 std::string hash_of(llvm::StringRef bytes) { return hex(llvm::xxh3_64bits(bytes)); }
 
-std::string file_hash(const std::string& path) {
-  auto buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  return buffer ? hash_of((*buffer)->getBuffer()) : std::string();
-}
-
 std::string absolute(const std::string& path, const std::string& base) {
   llvm::SmallString<256> out(path);
   if (!llvm::sys::path::is_absolute(out)) {
@@ -59,6 +53,12 @@ std::string absolute(const std::string& path, const std::string& base) {
 }
 
 }  // namespace
+
+std::string file_hash(const std::string& path) {
+  auto buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  return buffer ? hash_of((*buffer)->getBuffer()) : std::string();
+}
 
 FactCache::FactCache(std::string directory, const std::string& salt)
     : directory_(std::move(directory)) {

@@ -20,6 +20,9 @@
 
 namespace lockorder::analyzer {
 
+// The content hash the cache keeps of a file's bytes; "" when the file cannot be read.
+std::string file_hash(const std::string& path);
+
 class FactCache {
  public:
   // `salt`: what else the facts depend on (the configuration's text).

@@ -13,12 +13,12 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/VirtualFileSystem.h>
-#include <llvm/Support/xxhash.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <vector>
 
+#include "fact_cache.h"
 #include "frontend/unit_lowering.h"
 #include "lockorder/report/sarif_writer.h"
 
@@ -109,10 +109,6 @@ std::string read_text(const std::string& path) {
   return buffer ? (*buffer)->getBuffer().str() : std::string();
 }
 
-std::string content_hash(const std::string& path) {
-  return std::to_string(llvm::xxh3_64bits(read_text(path)));
-}
-
 bool is_c(const std::string& file) { return llvm::StringRef(file).ends_with(".c"); }
 
 // The directives and comments before the file's first declaration, as Clang's preambles take
@@ -194,7 +190,7 @@ bool build_preamble(const tooling::CompilationDatabase& db, const std::string& f
   if (!invocation.run() || !llvm::sys::fs::exists(kept.pch) || inputs.empty()) return false;
   std::string listed;
   for (const std::string& input : inputs)
-    if (input != kept.text) listed += content_hash(input) + " " + input + "\n";
+    if (input != kept.text) listed += file_hash(input) + " " + input + "\n";
   return report::write_file_atomically(kept.inputs, listed).empty();
 }
 
@@ -216,7 +212,7 @@ bool kept_for(const KeptPreamble& kept, const std::string& text) {
   if (read_text(kept.text) != text || !llvm::sys::fs::exists(kept.pch)) return false;
   const auto inputs = preamble_inputs(kept);
   return !inputs.empty() && std::all_of(inputs.begin(), inputs.end(), [](const auto& input) {
-    return content_hash(input.first) == input.second;
+    return file_hash(input.first) == input.second;
   });
 }
 

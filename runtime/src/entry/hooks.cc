@@ -1,4 +1,4 @@
-// The entry points the lock types call, and the public runtime API. The blocking-acquisition
+// The entry points the lock types and the preload library call. The blocking-acquisition
 // fast path (nothing held, or a known chain) lives here and must stay free of global locks and
 // allocation; everything else is delegated to OrderChecker and Reporter.
 #include <algorithm>
@@ -171,7 +171,7 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   known.learned(thread, lock, mode, flags, chain);
 }
 
-// The general acquisition path (the fast path is before_lock itself).
+// The general acquisition path (the fast path is blocking_fast, below).
 // Returns whether the thread holds other locks while it may block on this one: only then can its
 // wait close a cycle of blocked threads (see WaitForGraph).
 [[gnu::noinline]] bool acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
@@ -213,10 +213,6 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 
-}  // namespace
-
-namespace {
-
 // The fast path: a plain acquisition whose chain, site and lock this thread already knows. It
 // only reads, writes one held-lock slot, and otherwise tail-calls the general path, so that the
 // entry points built on it need no stack frame of their own. It comes in one copy per mode (a
@@ -237,8 +233,8 @@ template <Mode kMode>
   const std::uint64_t chain = extend_chain(held.back().chain, key, kMode, false, false);
   // Anything not answered here goes to the general path by a tail call: a call that returned
   // here would make every acquisition save and restore registers around it.
-  if (held.full() || !known_orders().known_here(thread, lock, kMode, chain, held.size() == 1))
-      [[unlikely]]
+  if (held.full() || !known_orders().known_here(thread, lock, kMode, chain,
+                                                is_single_chain(thread, flags))) [[unlikely]]
     return acquire_slow(lock, kMode, flags, pc, cfa);
   const std::uint32_t site = thread.site_stack(pc, cfa);
   if (site == ThreadState::kNoStack) [[unlikely]]

@@ -18,8 +18,8 @@
 //     are settled, for every thread. A chain all of whose edges into the new lock are there is
 //     known without being learned.
 //   - the shared settled set (SettledEdges), for every thread: settled edges, and the chains of a
-//     lock taken under exactly one other (one per bucket lock of a hash table: too many for a
-//     thread's cache), fronted by the thread's own cache of settled edges
+//     lock taken under exactly one other (one per bucket lock of a hash table: too many for
+//     every thread to learn each one), fronted by the thread's own cache of settled edges
 //     (ThreadOrders::settled).
 #pragma once
 

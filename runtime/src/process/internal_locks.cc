@@ -14,6 +14,8 @@ const char* name_of(unsigned rank) {
   static const char* const kNames[] = {"symbolizer",      "graph",         "settled_inserts",
                                        "wait_for_graph",  "report_output", "options",
                                        "thread_registry", "resolver"};
+  static_assert(sizeof kNames / sizeof *kNames == static_cast<unsigned>(InternalLock::resolver) + 1,
+                "a name for each of the runtime's locks, in their order");
   return rank < sizeof kNames / sizeof *kNames ? kNames[rank] : "?";
 }
 

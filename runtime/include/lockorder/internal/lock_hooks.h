@@ -12,8 +12,9 @@ namespace lockorder::internal {
 // records the lock as held by this thread, all before the caller blocks. May throw
 // lockorder::lock_order_error when the configured action is `throw`; then nothing is recorded.
 // Returns true when the thread holds other locks and the acquisition may block for good: then
-// the caller should acquire through lock_contended, so that a wait which closes a cycle of
-// blocked threads is reported as a deadlock instead of hanging.
+// the caller tries the native lock and, when it is taken, acquires through lock_contended, so
+// that a wait which closes a cycle of blocked threads is reported as a deadlock instead of
+// hanging.
 bool before_lock(LockMeta& lock, Mode mode, unsigned flags);
 // before_lock for a plain blocking acquisition (flags == kBlocking): the hot path.
 bool before_blocking_lock(LockMeta& lock, Mode mode);

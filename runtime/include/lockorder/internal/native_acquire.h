@@ -38,24 +38,16 @@ bool lock_native_briefly(Native& native, Mode mode) {
 }
 
 template <class Native>
-bool try_lock_native(Native& native, Mode mode) {
-  if constexpr (requires { native.try_lock_shared(); })
-    if (mode == Mode::shared) return native.try_lock_shared();
-  return native.try_lock();
-}
-
-template <class Native>
 void lock_native(Native& native, Mode mode) {
   if constexpr (requires { native.lock_shared(); })
     if (mode == Mode::shared) return native.lock_shared();
   native.lock();
 }
 
-// Acquires `native` (a standard lock) after before_lock returned true: a try first, and only
-// when that fails a published, deadlock-checked wait.
+// Acquires `native` (a standard lock) after before_lock returned true and the caller's try of it
+// failed: a published, deadlock-checked wait.
 template <class Native>
 void lock_contended(Native& native, LockMeta& meta, Mode mode) {
-  if (try_lock_native(native, mode)) return;
   blocked_wait waiting(meta, mode);
   if (!blocked_wait_interruptible()) return lock_native(native, mode);
   while (!lock_native_briefly(native, mode)) throw_if_deadlock_victim();
