@@ -55,6 +55,29 @@ TEST(Inversion, OneThreadTakesABThenBA) {
   EXPECT_EQ(outer->line + 1, inner->line);
 }
 
+[[gnu::noinline]] void take(mutex& m) {
+  m.lock();
+  asm volatile("");  // not a tail call: this frame made the acquisition
+}
+
+// A lock taken by a helper that has returned by the time a lock is taken under it: its site is
+// the helper and the helper's caller, exactly, and the frames beyond are the caller's own.
+TEST(Inversion, AnOuterLockTakenByAHelperThatReturnedKeepsItsCaller) {
+  ReportCollector reports;
+  mutex a("a"), b("b");
+  lock_pair(b, a);
+  take(a);
+  b.lock();
+  b.unlock();
+  a.unlock();
+  auto found = reports.of_kind("lock-order-inversion");
+  ASSERT_EQ(found.size(), 1u);
+  const auto& edge = found[0].edges.back();  // a -> b, the edge that closed the cycle
+  EXPECT_TRUE(mentions(edge.from_site, "take")) << edge.note;
+  EXPECT_TRUE(mentions(edge.from_site, "AnOuterLockTakenByAHelperThatReturnedKeepsItsCaller"));
+  EXPECT_TRUE(edge.note.empty()) << edge.note;
+}
+
 // Scenario 1, negative: the same order twice.
 TEST(Inversion, SameOrderTwiceIsClean) {
   ReportCollector reports;

@@ -51,6 +51,35 @@ TEST(DoubleLock, ThrowActionRaisesBeforeBlocking) {
   EXPECT_TRUE(mentions(found[0].sites[1].stack, "ThrowActionRaisesBeforeBlocking"));
 }
 
+// A known order never stands for a double lock: once a lock of class Account was taken under
+// another one, the same chain of keys (Account above Account) must still catch the holder of a
+// taking it again.
+TEST(DoubleLock, ALockOfAClassTakenAgainUnderItsOwnClass) {
+  ReportCollector reports;
+  mutex a({.name = "a", .lock_class = "Account"}), b({.name = "b", .lock_class = "Account"});
+  for (int i = 0; i < 3; ++i) testing::lock_pair(a, b);  // reported once, then known
+  ScopedOptions opts("on_report=throw");
+  std::lock_guard held(a);
+  EXPECT_THROW(a.lock(), lock_order_error);
+  EXPECT_EQ(reports.of_kind("double-lock").size(), 1u);
+}
+
+// The same under another lock: a chain of three keys, and one of two (the shared set's).
+TEST(DoubleLock, ALockOfAClassTakenAgainAboveAnotherLock) {
+  ReportCollector reports;
+  mutex outer("outer"), a({.name = "a", .lock_class = "Account"}),
+      b({.name = "b", .lock_class = "Account"});
+  for (int i = 0; i < 3; ++i) {
+    std::lock_guard first(outer);
+    testing::lock_pair(a, b);
+  }
+  ScopedOptions opts("on_report=throw");
+  std::lock_guard first(outer);
+  std::lock_guard held(a);
+  EXPECT_THROW(a.lock(), lock_order_error);
+  EXPECT_EQ(reports.of_kind("double-lock").size(), 1u);
+}
+
 TEST(DoubleLock, TimedSelfAcquisitionIsReportedButTimesOut) {
   ReportCollector reports;
   timed_mutex m("m");

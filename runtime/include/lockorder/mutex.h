@@ -36,6 +36,7 @@
 #include <shared_mutex>
 #include <source_location>
 
+#include "lockorder/internal/fast_path.h"
 #include "lockorder/internal/lock_hooks.h"
 #include "lockorder/internal/native_acquire.h"
 #include "lockorder/lock_attributes.h"
@@ -74,8 +75,8 @@ class basic_lock {
     internal::after_try_lock(meta_, internal::Mode::exclusive);
     return true;
   }
-  void unlock() {
-    if (internal::before_unlock(meta_, internal::Mode::exclusive)) native_.unlock();
+  [[gnu::always_inline]] void unlock() {
+    if (internal::release(meta_, internal::Mode::exclusive)) native_.unlock();
   }
 
   template <class Rep, class Period>
@@ -93,12 +94,12 @@ class basic_lock {
     return finish_timed(native_.try_lock_until(deadline), internal::Mode::exclusive);
   }
 
-  void lock_shared()
+  [[gnu::always_inline]] void lock_shared()
     requires is_shared
   {
     // Taken while holding other locks: an uncontended lock is taken at once; a contended one
     // through a published wait (lock_nested).
-    if (!internal::before_blocking_lock(meta_, internal::Mode::shared))
+    if (!internal::acquire_blocking<internal::Mode::shared>(meta_))
       native_.lock_shared();
     else if (!native_.try_lock_shared())
       lock_nested(internal::Mode::shared);
@@ -110,10 +111,10 @@ class basic_lock {
     internal::after_try_lock(meta_, internal::Mode::shared);
     return true;
   }
-  void unlock_shared()
+  [[gnu::always_inline]] void unlock_shared()
     requires is_shared
   {
-    if (internal::before_unlock(meta_, internal::Mode::shared)) native_.unlock_shared();
+    if (internal::release(meta_, internal::Mode::shared)) native_.unlock_shared();
   }
   template <class Rep, class Period>
   bool try_lock_shared_for(const std::chrono::duration<Rep, Period>& timeout)
@@ -140,7 +141,7 @@ class basic_lock {
 
   [[gnu::always_inline]] void lock_with(unsigned flags) {
     const bool nested = flags == internal::kBlocking
-                            ? internal::before_blocking_lock(meta_, internal::Mode::exclusive)
+                            ? internal::acquire_blocking<internal::Mode::exclusive>(meta_)
                             : internal::before_lock(meta_, internal::Mode::exclusive, flags);
     if (nested) {  // uncontended: taken at once; contended: a published wait (lock_nested)
       if (!native_.try_lock()) lock_nested(internal::Mode::exclusive);

@@ -98,24 +98,36 @@ std::uint32_t site_of(ThreadState& thread, std::uintptr_t pc, std::uintptr_t cfa
   return site != ThreadState::kNoStack ? site : capture_site(thread, pc, cfa);
 }
 
-// `Room`: the fast path's promise that the stack is not full (it cannot grow it: a call there
-// would cost every acquisition the registers saved around it).
+// Where an acquisition happens: its pc, and the CFA of the runtime entry point it came through
+// (a capture of its stack starts there); and, when the lock type's inline part read them
+// (fast_path.h), the acquiring function's return address and CFA. Without those (caller 0), the
+// held entry gets a full stack of the site from the thread's site cache.
+struct AcquireSite {
+  std::uintptr_t pc;
+  std::uintptr_t cfa;
+  std::uintptr_t caller = 0;
+  std::uintptr_t caller_cfa = 0;
+};
+
+// `Room`: the fast path's promise that the stack has room (it cannot grow it: a call there would
+// cost every acquisition the registers saved around it).
 template <bool Room = false>
 [[gnu::always_inline]] inline void push_held(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                              std::uint64_t chain, Mode mode, unsigned flags,
-                                             bool tried, std::uintptr_t pc, std::uint32_t site) {
+                                             bool tried, std::uintptr_t pc, std::uintptr_t caller,
+                                             std::uintptr_t caller_cfa, std::uint32_t site) {
   // Written in place, each field once: this is the hottest store on the path.
-  HeldLock& h = Room ? thread.held.push_slot_with_room() : thread.held.push_slot();
+  HeldLock& h = Room ? thread.held.push_shallow() : thread.held.push_slot();
   h.lock = &lock;
   h.node_key = key;
   h.chain = chain;
   h.pc = pc;
+  h.caller = caller;
+  h.caller_cfa = caller_cfa;
   h.site_stack = site;
   h.group = (flags & kOrdered) ? thread.ordered_groups : 0u;
-  h.recursion = 1;
-  h.mode = mode;
-  h.tried = tried;
-  h.detached = false;
+  h.set_fresh(mode);
+  if (tried) h.tried = true;
 }
 
 [[gnu::noinline]] void check_rank(ThreadState& thread, LockMeta& lock, std::uintptr_t cfa) {
@@ -171,11 +183,12 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   known.learned(thread, lock, mode, flags, chain);
 }
 
-// The general acquisition path (the fast path is blocking_fast, below).
+// The general acquisition path (the fast paths are blocking_fast, below, and the lock types'
+// inline part).
 // Returns whether the thread holds other locks while it may block on this one: only then can its
 // wait close a cycle of blocked threads (see WaitForGraph).
-[[gnu::noinline]] bool acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
-                                    std::uintptr_t cfa) {
+[[gnu::noinline]] bool acquire_slow(LockMeta& lock, Mode mode, unsigned flags,
+                                    const AcquireSite& at) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr) [[unlikely]]
     return false;
@@ -184,7 +197,7 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   const std::uint64_t key = node_key(lock);
   auto& held = thread->held;
   if (HeldLock* self = find_held(*thread, lock)) [[unlikely]] {
-    if (reacquire(*thread, *self, mode, flags, cfa)) return false;
+    if (reacquire(*thread, *self, mode, flags, at.cfa)) return false;
     erase_held(*thread, self);
   }
   std::uint64_t chain;
@@ -193,22 +206,30 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
   } else {
     const HeldLock& top = held.back();
     if (lock.rank > 0) [[unlikely]]
-      check_rank(*thread, lock, cfa);
+      check_rank(*thread, lock, at.cfa);
     const bool same_group =
         (flags & kOrdered) && top.group != 0 && top.group == thread->ordered_groups;
     chain = extend_chain(top.chain, key, mode, false, same_group);
   }
   // The site first: learning a chain reuses its stack when nothing changed in between.
-  const std::uint32_t site = site_of(*thread, pc, cfa);
+  const std::uint32_t site =
+      at.caller != 0 ? ThreadState::kNoStack : site_of(*thread, at.pc, at.cfa);
   if (!held.empty() && !known_orders().known_here(*thread, lock, mode, chain,
                                                   is_single_chain(*thread, flags))) [[unlikely]]
-    learn_chain(*thread, lock, key, mode, flags, chain, pc, cfa);
+    learn_chain(*thread, lock, key, mode, flags, chain, at.pc, at.cfa);
   const bool may_deadlock =
       (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
       (flags & kTimed) == 0;
-  push_held(*thread, lock, key, chain, mode, flags, false, pc, site);
+  push_held(*thread, lock, key, chain, mode, flags, false, at.pc, at.caller, at.caller_cfa, site);
   held.note_pushed();
   return may_deadlock;
+}
+
+// acquire_slow for a site without the inline part's words, in registers: the fast path below
+// reaches it by a tail call.
+[[gnu::noinline]] bool acquire_slow(LockMeta& lock, Mode mode, unsigned flags, std::uintptr_t pc,
+                                    std::uintptr_t cfa) {
+  return acquire_slow(lock, mode, flags, AcquireSite{pc, cfa});
 }
 
 bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
@@ -221,46 +242,80 @@ bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 // all in registers, with nothing saved or restored.
 // `key` is the lock's node key (set), and the lock has no rank.
 
-// Something held (fewer than kShallow entries): the chain must be known too.
+// Something held (1 to kShallow - 1 entries), a plain blocking acquisition whose chain is known
+// (so the lock is not among the held entries: see KnownOrders): takes the lock on top. With the
+// inline part's site (`caller` not 0) the entry takes it; otherwise the site must be in the
+// thread's site cache, or nothing is done. `key`: the lock's node key (set).
+template <Mode kMode>
+[[gnu::always_inline]] inline bool push_known(ThreadState& thread, LockMeta& lock,
+                                              std::uint64_t key, std::uint64_t chain,
+                                              std::uintptr_t pc, std::uintptr_t cfa,
+                                              std::uintptr_t caller, std::uintptr_t caller_cfa) {
+  std::uint32_t site = ThreadState::kNoStack;
+  if (caller == 0) {
+    site = thread.site_stack(pc, cfa);
+    if (site == ThreadState::kNoStack) [[unlikely]]
+      return false;
+  }
+  push_held<true>(thread, lock, key, chain, kMode, kBlocking, false, pc, caller, caller_cfa, site);
+  return true;
+}
+
+// Whether a nested acquisition may use the fast paths: something held, but not deeply, and the
+// lock has its key and no rank.
+inline bool nested_fast_eligible(const ThreadState* thread, const LockMeta& lock,
+                                 std::uint64_t key) {
+  return thread != nullptr && key != 0 && lock.rank == 0 &&
+         thread->held.size() - 1 < HeldStack::kShallow - 1;
+}
+
+// A nested acquisition whose chain the thread's cache did not have: the rest of what
+// KnownOrders has at hand (a lock taken under exactly one other), else the general path.
+template <Mode kMode>
+[[gnu::noinline]] bool known_single_or_slow(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa,
+                                            std::uintptr_t caller, std::uintptr_t caller_cfa) {
+  ThreadState* thread = thread_state_if_any();
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  if (nested_fast_eligible(thread, lock, key) && thread->held.size() == 1) {
+    const std::uint64_t chain = chain_above(thread->held.back().chain, key, kMode);
+    if (known_orders().known_single(*thread, lock, kMode, chain) &&
+        push_known<kMode>(*thread, lock, key, chain, pc, cfa, caller, caller_cfa))
+      return true;
+  }
+  return acquire_slow(lock, kMode, kBlocking, AcquireSite{pc, cfa, caller, caller_cfa});
+}
+
+// Something held (fewer than kShallow entries): the chain must be known too. Anything not
+// answered here goes on by a tail call: a call that returned here would make every acquisition
+// save and restore registers around it.
 template <Mode kMode>
 [[gnu::noinline]] bool blocking_fast_nested(ThreadState& thread, LockMeta& lock, std::uint64_t key,
                                             std::uintptr_t pc, std::uintptr_t cfa) {
-  constexpr unsigned flags = kBlocking;
-  HeldStack& held = thread.held;
-  for (const HeldLock& h : held)
-    if (h.lock == &lock) [[unlikely]]
-      return acquire_slow(lock, kMode, flags, pc, cfa);
-  const std::uint64_t chain = extend_chain(held.back().chain, key, kMode, false, false);
-  // Anything not answered here goes to the general path by a tail call: a call that returned
-  // here would make every acquisition save and restore registers around it.
-  if (held.full() || !known_orders().known_here(thread, lock, kMode, chain,
-                                                is_single_chain(thread, flags))) [[unlikely]]
-    return acquire_slow(lock, kMode, flags, pc, cfa);
-  const std::uint32_t site = thread.site_stack(pc, cfa);
-  if (site == ThreadState::kNoStack) [[unlikely]]
-    return acquire_slow(lock, kMode, flags, pc, cfa);
-  push_held<true>(thread, lock, key, chain, kMode, flags, false, pc, site);
-  return true;
+  const std::uint64_t chain = chain_above(thread.held.back().chain, key, kMode);
+  if (KnownOrders::known_to_thread(thread, chain) &&
+      push_known<kMode>(thread, lock, key, chain, pc, cfa, 0, 0)) [[likely]]
+    return true;
+  return known_single_or_slow<kMode>(lock, pc, cfa, 0, 0);
 }
 
 template <Mode kMode>
 [[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key,
                                                        std::uintptr_t pc, std::uintptr_t cfa) {
   constexpr unsigned flags = kBlocking;
-  ThreadState* thread = t_thread_state;
+  ThreadState* thread = thread_state_if_any();
   if (thread == nullptr) [[unlikely]]
     return acquire_slow(lock, kMode, flags, pc, cfa);
   HeldStack& held = thread->held;
   if (!held.empty()) {
-    if (held.size() >= HeldStack::kShallow) [[unlikely]]
+    if (held.size() >= HeldStack::kShallow - 1) [[unlikely]]
       return acquire_slow(lock, kMode, flags, pc, cfa);
     return blocking_fast_nested<kMode>(*thread, lock, key, pc, cfa);
   }
   const std::uint32_t site = thread->site_stack(pc, cfa);
-  if (site == ThreadState::kNoStack || held.full()) [[unlikely]]
+  if (site == ThreadState::kNoStack) [[unlikely]]
     return acquire_slow(lock, kMode, flags, pc, cfa);
-  push_held<true>(*thread, lock, key, extend_chain(0, key, kMode, false, false), kMode, flags,
-                  false, pc, site);
+  push_held<true>(*thread, lock, key, bottom_chain(key, kMode, false), kMode, flags, false, pc, 0,
+                  0, site);
   return g_publish_every_wait.load(std::memory_order_relaxed);
 }
 
@@ -297,26 +352,12 @@ void try_acquired(LockMeta& lock, std::uint64_t key, Mode mode, std::uintptr_t p
   thread->held.ensure_chains();
   const std::uint64_t below = thread->held.empty() ? 0 : thread->held.back().chain;
   push_held(*thread, lock, key, extend_chain(below, key, mode, true, false), mode, kBlocking, true,
-            pc, site_of(*thread, pc, cfa));
+            pc, 0, 0, site_of(*thread, pc, cfa));
   thread->held.note_pushed();
 }
 
 [[gnu::always_inline]] inline bool release_fast(LockMeta& lock, std::uintptr_t cfa) noexcept {
-  ThreadState* thread = t_thread_state;
-  // A shallow stack (1..kShallow entries; 0 wraps around) whose top is the lock: a deep one's
-  // top leaves the index, in the slow path.
-  if (thread != nullptr && thread->held.size() - 1 < HeldStack::kShallow &&
-      thread->held.back().lock == &lock) [[likely]] {
-    // Reads the entry push_held has just written and only writes the stack's size: a
-    // decrement of the entry would be a store right behind those stores.
-    HeldLock& top = thread->held.back();
-    if (top.recursion == 1)
-      thread->held.pop_shallow();
-    else
-      --top.recursion;
-    return true;
-  }
-  return release_slow(lock, cfa);
+  return release_top(t_thread_state, lock) || release_slow(lock, cfa);
 }
 
 // Returns whether the thread holds other locks across the wait (below the re-taken entry).
@@ -330,7 +371,7 @@ bool wait_released(LockMeta& lock, std::uintptr_t pc, std::uintptr_t cfa) {
   } else {
     erase_held(*thread, entry);  // the wait releases it...
   }
-  acquire_slow(lock, Mode::exclusive, kBlocking, pc, cfa);  // ...and takes it back
+  acquire_slow(lock, Mode::exclusive, kBlocking, AcquireSite{pc, cfa});  // ...and takes it back
   return thread->held.size() > 1 && thread->held.back().lock == &lock;
 }
 
@@ -353,6 +394,31 @@ void after_try_lock(LockMeta& lock, Mode mode) noexcept {
 
 bool before_unlock(LockMeta& lock, Mode) noexcept { return release_fast(lock, LOCKORDER_OWN_CFA); }
 
+template <Mode kMode>
+bool acquire_from_inline(LockMeta& lock, std::uintptr_t pc, std::uintptr_t caller,
+                         std::uintptr_t caller_cfa) {
+  const std::uintptr_t cfa = LOCKORDER_OWN_CFA;
+  ThreadState* thread = thread_state_if_any();
+  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
+  // The inline part took the acquisitions with nothing held.
+  if (nested_fast_eligible(thread, lock, key)) [[likely]] {
+    const std::uint64_t chain = chain_above(thread->held.back().chain, key, kMode);
+    if (KnownOrders::known_to_thread(*thread, chain)) [[likely]] {
+      push_held<true>(*thread, lock, key, chain, kMode, kBlocking, false, pc, caller, caller_cfa,
+                      ThreadState::kNoStack);
+      return true;
+    }
+  }
+  return known_single_or_slow<kMode>(lock, pc, cfa, caller, caller_cfa);
+}
+
+template bool acquire_from_inline<Mode::exclusive>(LockMeta&, std::uintptr_t, std::uintptr_t,
+                                                   std::uintptr_t);
+template bool acquire_from_inline<Mode::shared>(LockMeta&, std::uintptr_t, std::uintptr_t,
+                                                std::uintptr_t);
+
+bool release_from_inline(LockMeta& lock) noexcept { return release_slow(lock, LOCKORDER_OWN_CFA); }
+
 bool before_wait(LockMeta& lock) {
   return wait_released(lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
@@ -370,17 +436,17 @@ bool release_at(LockMeta& lock, const Site& site) noexcept { return release_fast
 
 bool wait_at(LockMeta& lock, const Site& site) { return wait_released(lock, site.pc, site.cfa); }
 
-#undef LOCKORDER_CALLER_PC
-#undef LOCKORDER_OWN_CFA
-
 namespace {
 
 // Publishes the thread as blocked on its newest held entry, `lock` (by a native acquisition, or
 // by a condition-variable wait that must take it back), and acts on a deadlock that closes.
-void publish_wait(LockMeta& lock, WaitForGraph::Wait wait) {
+// `pc`, `cfa`: the entry point's; the stack the thread blocks in is a site of its own, whose
+// frames a deadlock report rebuilds the held locks' sites with.
+void publish_wait(LockMeta& lock, WaitForGraph::Wait wait, std::uintptr_t pc, std::uintptr_t cfa) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr || thread->held.empty() || thread->held.back().lock != &lock) return;
-  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block(*thread, wait);
+  std::optional<WaitForGraph::Deadlock> deadlock =
+      wait_for_graph().block(*thread, wait, site_of(*thread, pc, cfa));
   thread->wait_published = true;
   if (!deadlock) return;
   const bool resolved = resolve_deadlock(*deadlock, deadlock->report);
@@ -394,12 +460,16 @@ void publish_wait(LockMeta& lock, WaitForGraph::Wait wait) {
 
 }  // namespace
 
-void begin_blocked_wait(LockMeta& lock, Mode) { publish_wait(lock, WaitForGraph::Wait::lock); }
+void begin_blocked_wait(LockMeta& lock, Mode) {
+  publish_wait(lock, WaitForGraph::Wait::lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
 
-void begin_condition_wait(LockMeta& lock) { publish_wait(lock, WaitForGraph::Wait::condition); }
+void begin_condition_wait(LockMeta& lock) {
+  publish_wait(lock, WaitForGraph::Wait::condition, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
 
 void end_blocked_wait() noexcept {
-  ThreadState* thread = t_thread_state;
+  ThreadState* thread = thread_state_if_any();
   if (thread == nullptr || !thread->wait_published) return;
   thread->wait_published = false;
   wait_for_graph().unblock(*thread);
@@ -510,5 +580,8 @@ void initialized_at(LockMeta& lock, const Site& site) noexcept {
     // Out of memory: the lock stays named by its address.
   }
 }
+
+#undef LOCKORDER_CALLER_PC
+#undef LOCKORDER_OWN_CFA
 
 }  // namespace lockorder::internal

@@ -50,6 +50,14 @@ bool KnownOrders::all_edges_settled(ThreadState& thread, const LockMeta& lock, s
 
 void KnownOrders::learned(ThreadState& thread, const LockMeta& lock, Mode mode, unsigned flags,
                           std::uint64_t chain) {
+  // A chain with the lock's key below it stays unknown (see the header): only class keys repeat.
+  // On a stack deeper than the fast path goes, they are not looked for: find_held finds a double
+  // lock there before any chain is asked.
+  if (is_class_key(lock.node_key.load(std::memory_order_relaxed))) {
+    if (thread.held.size() > HeldStack::kShallow) return;
+    for (const HeldLock& h : thread.held)
+      if (h.node_key == lock.node_key.load(std::memory_order_relaxed)) return;
+  }
   thread.orders.chains.insert(chain);
   const bool single = thread.held.size() == 1 && flags == kBlocking;
   if (single && !settled_into_hub(thread.held.back(), lock, mode)) shared_.insert(chain);

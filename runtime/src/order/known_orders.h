@@ -9,6 +9,12 @@
 // destroyed, after which its key is never taken again. Forgetting is always allowed (a cache
 // slot overwritten): it costs one more visit to the graph, never a finding.
 //
+// And a second one: a known chain never holds the lock being taken, nor another of its class. A
+// chain is learned only for a lock its thread did not hold, and not at all when a lock of the
+// same node key is below it; a chain hash stands for its keys in order. So an acquisition whose
+// chain is known is not a double lock, and the fast path need not look for the lock among the
+// held entries.
+//
 // What is known is kept in three places, asked cheapest first:
 //   - the thread's chain cache (ThreadOrders::chains): chains of held locks (HeldLock::chain)
 //     that this thread learned; one probe answers for every edge of the chain, whatever its
@@ -40,14 +46,23 @@ class KnownOrders {
   KnownOrders& operator=(const KnownOrders&) = delete;
 
   // Whether taking `lock` in `mode` above the thread's held entries, making `chain`, is known,
-  // asking only what is at hand: the thread's chain cache, then, for a lock taken under exactly
-  // one other by a plain blocking acquisition (`single`), the hub bitmap and the shared set.
-  // Inline and call-free: the acquisition fast path asks it. False sends the acquisition to
-  // known_elsewhere, then to the graph.
+  // asking only what is at hand: known_to_thread, then known_single. False sends the acquisition
+  // to known_elsewhere, then to the graph.
   bool known_here(const ThreadState& thread, const LockMeta& lock, Mode mode, std::uint64_t chain,
                   bool single) const {
-    if (thread.orders.chains.contains(chain)) return true;
-    return single && (settled_into_hub(thread.held.back(), lock, mode) || shared_.contains(chain));
+    return known_to_thread(thread, chain) || (single && known_single(thread, lock, mode, chain));
+  }
+  // The thread's chain cache: the acquisition fast path's one question. Inline and call-free.
+  static bool known_to_thread(const ThreadState& thread, std::uint64_t chain) {
+    return thread.orders.chains.contains(chain);
+  }
+  // For a lock taken under exactly one other by a plain blocking acquisition: the hub bitmap and
+  // the shared set (for a chain the thread's cache did not have).
+  bool known_single(const ThreadState& thread, const LockMeta& lock, Mode mode,
+                    std::uint64_t chain) const {
+    const HeldLock& below = thread.held.back();
+    if (below.node_key == lock.node_key.load(std::memory_order_relaxed)) return false;  // see above
+    return settled_into_hub(below, lock, mode) || shared_.contains(chain);
   }
   // The rest of the question, for a chain of several locks the thread's cache does not have:
   // known when each edge into `lock` is in lock's hub bitmap (a plain blocking acquisition only).

@@ -10,7 +10,6 @@
 namespace lockorder::internal {
 namespace {
 
-constexpr std::uint64_t kClassKeyBit = 1ull << 63;
 constexpr std::size_t kMaxGates = 4;
 
 const char* mode_name(unsigned mode) { return mode ? "shared" : "exclusive"; }
@@ -60,7 +59,7 @@ LockGraph::NodeId OrderChecker::node_for(LockMeta& lock) {
   if (const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed); own != 0)
     return own - 1;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  const bool is_class = (key & kClassKeyBit) != 0;
+  const bool is_class = is_class_key(key);
   if (is_class)
     if (auto it = node_of_class_.find(key); it != node_of_class_.end()) return it->second;
   LockGraph::NodeId node = graph_.add_node();
@@ -205,6 +204,8 @@ LockGraph::EdgeId OrderChecker::add_or_update_edge(ThreadState& thread, std::siz
   edges_[edge] = EdgeInfo{std::move(gates),
                           stack,
                           held.pc,
+                          held.caller,
+                          held.caller_cfa,
                           held.site_stack,
                           thread.ordinal(),
                           modes,
@@ -300,6 +301,8 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
     edge.to_site.stack = stacks_.get(info.stack);
     edge.from_site.stack = edge.to_site.stack;
     edge.from_site.outer_pc = info.from_pc;
+    edge.from_site.outer_caller = info.from_caller;
+    edge.from_site.outer_caller_cfa = info.from_caller_cfa;
     if (info.from_site_stack != ThreadState::kNoStack)
       edge.from_site.site_stack = stacks_.get(info.from_site_stack);
     report.edges.push_back(std::move(edge));
@@ -355,7 +358,7 @@ std::optional<RawReport> OrderChecker::double_lock(ThreadState& thread, const He
   report.summary = report.locks[0].label + " acquired again by the thread that holds it";
   std::string who = thread_label(thread.ordinal());
   report.sites.push_back({"first acquired at", who, outer_site(stack, held), {}});
-  report.sites.push_back({"acquired again at", who, RawSite{std::move(stack), 0, {}}, {}});
+  report.sites.push_back({"acquired again at", who, captured_site(std::move(stack)), {}});
   report.hint =
       "A non-recursive lock cannot be taken twice by one thread: this acquisition can "
       "only hang. Release it first, or use recursive_mutex if re-entry is intended.";
@@ -371,7 +374,7 @@ RawReport OrderChecker::unheld_unlock(ThreadState& thread, LockMeta& lock, RawSt
   report.locks = {describe(lock)};
   report.summary = report.locks[0].label + " released by a thread that does not hold it";
   report.sites.push_back(
-      {"released at", thread_label(thread.ordinal()), RawSite{std::move(stack), 0, {}}, {}});
+      {"released at", thread_label(thread.ordinal()), captured_site(std::move(stack)), {}});
   report.hint =
       std::string(
           "Only the thread that acquired a lock may release it, once per acquisition; "
@@ -394,7 +397,7 @@ RawReport OrderChecker::destroyed_while_held(ThreadState* thread, const HeldLock
   report.summary = report.locks[0].label + " destroyed while held by " +
                    (held != nullptr ? "the thread that destroys it" : holder_label);
   if (held != nullptr) report.sites.push_back({"acquired at", who, outer_site(stack, *held), {}});
-  report.sites.push_back({"destroyed at", who, RawSite{std::move(stack), 0, {}}, {}});
+  report.sites.push_back({"destroyed at", who, captured_site(std::move(stack)), {}});
   report.hint =
       "Destroying a held lock is undefined behaviour: release it first (a guard that outlives "
       "the lock it guards, or an object deleted while one of its locks is held, is the usual "
@@ -403,9 +406,14 @@ RawReport OrderChecker::destroyed_while_held(ThreadState* thread, const HeldLock
 }
 
 RawSite OrderChecker::outer_site(const RawStack& later, const HeldLock& held) const {
-  RawSite site{later, held.pc, {}};
+  RawSite site{later, held.pc, held.caller, held.caller_cfa, {}};
   if (held.site_stack != ThreadState::kNoStack) site.site_stack = stacks_.get(held.site_stack);
   return site;
+}
+
+RawSite OrderChecker::held_site(const RawStack& later, const HeldLock& held) {
+  auto guard = enter();
+  return outer_site(later, held);
 }
 
 RawStack OrderChecker::stack(StackDepot::StackId id) {

@@ -63,6 +63,9 @@ class OrderChecker {
   void remove_lock(LockMeta& lock);
   StackDepot::StackId intern_stack(RawStack stack);
   RawStack stack(StackDepot::StackId id);
+  // Where the held entry's lock was taken, to be rebuilt with `later`, a stack captured since
+  // (see RawSite).
+  RawSite held_site(const RawStack& later, const HeldLock& held);
   // How reports name and describe a lock.
   static RawLock describe(LockMeta& lock);
 
@@ -84,7 +87,9 @@ class OrderChecker {
   struct EdgeInfo {
     std::vector<std::uint64_t> gates;  // sorted node keys
     StackDepot::StackId stack = 0;
-    std::uintptr_t from_pc = 0;
+    std::uintptr_t from_pc = 0;  // where the outer lock was taken (see HeldLock)
+    std::uintptr_t from_caller = 0;
+    std::uintptr_t from_caller_cfa = 0;
     std::uint32_t from_site_stack = ThreadState::kNoStack;
     std::uint32_t thread = 0;
     std::uint8_t modes = 0;  // the mode_bit of each (held, acquired) pair seen
@@ -119,7 +124,7 @@ class OrderChecker {
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
-  RawSite outer_site(const RawStack& later, const HeldLock& held) const;
+  RawSite outer_site(const RawStack& later, const HeldLock& held) const;  // held_site, locked
   void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);
   std::string thread_label(std::uint32_t ordinal) const;
   void remember_thread(ThreadState& thread);

@@ -28,11 +28,12 @@ void prepare() {
 }
 
 void release(bool in_child) {
-  if (in_child && t_thread_state != nullptr) t_thread_state->refresh_tid();
-  thread_registry().unlock_after_fork(in_child, t_thread_state);
+  ThreadState* thread = thread_state_if_any();
+  if (in_child && thread != nullptr) thread->refresh_tid();
+  thread_registry().unlock_after_fork(in_child, thread);
   unlock_options_after_fork();
   reporter().unlock_output_after_fork(in_child);
-  wait_for_graph().unlock_after_fork(in_child ? t_thread_state : nullptr);
+  wait_for_graph().unlock_after_fork(in_child ? thread : nullptr);
   known_orders().unlock_after_fork();
   order_checker().unlock_after_fork();
   reporter().unlock_symbolizer_after_fork();

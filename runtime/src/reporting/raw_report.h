@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
@@ -12,13 +13,23 @@
 namespace lockorder::internal {
 
 // One acquisition site. Either `stack` as captured, or, when outer_pc != 0, the site of an outer
-// lock taken at outer_pc, rebuilt from `site_stack` (recorded when it was taken) and the later
-// `stack` (see derive_outer_stack).
+// lock taken at outer_pc (a HeldLock's), rebuilt from what was recorded when it was taken (its
+// caller and the caller's CFA, or else `site_stack`) and the later `stack` (see
+// derive_outer_stack).
 struct RawSite {
   RawStack stack;
   std::uintptr_t outer_pc = 0;
+  std::uintptr_t outer_caller = 0;
+  std::uintptr_t outer_caller_cfa = 0;
   RawStack site_stack;
 };
+
+// The site of an acquisition (or a release) as captured.
+inline RawSite captured_site(RawStack stack) {
+  RawSite site;
+  site.stack = std::move(stack);
+  return site;
+}
 
 struct RawLock {
   std::string label;

@@ -25,8 +25,7 @@ namespace {
 
 report::Stack site_stack(Symbolizer& symbolizer, const RawSite& site, std::string& note) {
   if (site.outer_pc == 0) return symbolizer.symbolize(site.stack.pcs);
-  return symbolizer.symbolize(
-      derive_outer_stack(symbolizer, site.outer_pc, site.stack, site.site_stack, note));
+  return symbolizer.symbolize(derive_outer_stack(symbolizer, site, note));
 }
 
 // Replaces each whole occurrence of `from` (a lock's label) in `text` by `to`, unless it is
@@ -102,7 +101,8 @@ Symbolizer& Reporter::symbolizer_for(const RawReport& raw) {
   };
   auto site_known = [&](const RawSite& site) {
     return known(site.stack) && known(site.site_stack) &&
-           (site.outer_pc == 0 || symbolizer_->covers(site.outer_pc));
+           (site.outer_pc == 0 || symbolizer_->covers(site.outer_pc)) &&
+           (site.outer_caller == 0 || symbolizer_->covers(site.outer_caller));
   };
   bool fresh_enough = symbolizer_ != nullptr;
   for (const RawEdge& edge : raw.edges)

@@ -131,6 +131,13 @@ bool is_runtime_frame(const report::Frame& frame) {
   return false;
 }
 
+// A function of lockorder::internal (the lock types' inline fast path), its demangled name
+// perhaps led by a return type.
+bool is_internal(const std::string& function) {
+  const std::size_t at = function.find("lockorder::internal::");
+  return at != std::string::npos && (at == 0 || function[at - 1] == ' ') && at < function.find('(');
+}
+
 bool is_test_framework_frame(const report::Frame& frame) {
   const std::string& f = frame.function;
   return f.starts_with("testing::") || f.find(" testing::internal::") != std::string::npos ||
@@ -208,7 +215,7 @@ report::Stack Symbolizer::symbolize(const std::vector<std::uintptr_t>& pcs) {
   auto own = std::find_if_not(stack.begin(), stack.end(), [](const report::Frame& f) {
     return f.function.starts_with("lockorder::basic_lock<") ||
            f.function.starts_with("lockorder::ordered_lock<") ||
-           f.function.starts_with("lockorder::condition_variable::");
+           f.function.starts_with("lockorder::condition_variable::") || is_internal(f.function);
   });
   if (own != stack.end()) stack.erase(stack.begin(), own);
   // Nor is GoogleTest's machinery between a test's body and main, nor the thread start-up and
@@ -271,37 +278,49 @@ void Symbolizer::append_frames(std::uintptr_t pc, report::Stack& out) {
   }
 }
 
-std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
-                                               const RawStack& later, const RawStack& site_stack,
+std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, const RawSite& site,
                                                std::string& note) {
-  if (site_stack.pcs.empty() || site_stack.pcs.front() != pc) {
+  const std::uintptr_t pc = site.outer_pc;
+  const RawStack& recorded = site.site_stack;
+  const bool recorded_here = !recorded.pcs.empty() && recorded.pcs.front() == pc;
+  std::uintptr_t caller = site.outer_caller;
+  std::uintptr_t caller_cfa = site.outer_caller_cfa;
+  if (caller == 0 && recorded_here && recorded.pcs.size() >= 2) {
+    caller = recorded.pcs[1];
+    caller_cfa = recorded.callee_cfas[1];
+  }
+  if (caller == 0) {
+    if (recorded_here) return recorded.pcs;
     note = "only the innermost frame of this acquisition is known";
     return {pc};
   }
-  // The site stack's first two frames are exact for this acquisition (its pc, and its caller's
-  // return address, both checked when the lock was taken). If that caller is still running when
-  // the later stack was captured, everything above it is exactly the later stack's.
-  if (site_stack.pcs.size() >= 2) {
-    const std::uintptr_t caller_cfa = site_stack.callee_cfas[1];
-    for (std::size_t j = 0; j < later.pcs.size(); ++j) {
-      if (later.callee_cfas[j] != caller_cfa) continue;
-      // The same activation: the same return address at the same place (the usual proof, and
-      // the only one where the caller has no symbol, as the C library's caller of main), or a
-      // return address into the same function.
-      if (later.pcs[j] != site_stack.pcs[1]) {
-        std::string caller = symbolizer.function_symbol(site_stack.pcs[1]);
-        if (caller.empty() || caller != symbolizer.function_symbol(later.pcs[j])) break;
-      }
-      std::vector<std::uintptr_t> stack{site_stack.pcs[0], site_stack.pcs[1]};
-      stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(j) + 1,
-                   later.pcs.end());
-      return stack;
+  // If the caller is still running when the later stack was captured, everything above it is
+  // exactly the later stack's.
+  const RawStack& later = site.stack;
+  for (std::size_t j = 0; j < later.pcs.size(); ++j) {
+    if (later.callee_cfas[j] != caller_cfa) continue;
+    // The same activation: the same return address at the same place (the usual proof, and
+    // the only one where the caller has no symbol, as the C library's caller of main), or a
+    // return address into the same function.
+    if (later.pcs[j] != caller) {
+      std::string name = symbolizer.function_symbol(caller);
+      if (name.empty() || name != symbolizer.function_symbol(later.pcs[j])) break;
     }
+    std::vector<std::uintptr_t> stack{pc, caller};
+    stack.insert(stack.end(), later.pcs.begin() + static_cast<std::ptrdiff_t>(j) + 1,
+                 later.pcs.end());
+    return stack;
+  }
+  if (recorded_here && recorded.pcs.size() >= 2 && recorded.pcs[1] == caller) {
+    note =
+        "the function that took this lock had returned; the frames beyond its caller are "
+        "those seen the first time this thread took a lock there";
+    return recorded.pcs;
   }
   note =
-      "the function that took this lock had returned; the frames beyond its caller are "
-      "those seen the first time this thread took a lock there";
-  return site_stack.pcs;
+      "the function that took this lock and its caller had returned; the frames beyond them "
+      "are not known";
+  return {pc, caller};
 }
 
 }  // namespace lockorder::internal

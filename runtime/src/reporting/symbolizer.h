@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lockorder/report/report.h"
+#include "reporting/raw_report.h"
 #include "reporting/stack_trace.h"
 
 struct Dwfl;
@@ -37,13 +38,13 @@ class Symbolizer {
   std::unordered_map<std::uintptr_t, report::Stack> frames_of_pc_;  // a report repeats pcs
 };
 
-// The stack of an outer lock, taken at `pc` with `site_stack` recorded for it (exact in its first
-// two frames: the acquisition and its caller), rebuilt with the stack captured later, when an
-// inner lock was taken under it: if the caller is still running then, the result is exact;
-// otherwise it is `site_stack` (beyond the caller, as first seen at that site), and `note` says
-// so.
-std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, std::uintptr_t pc,
-                                               const RawStack& later, const RawStack& site_stack,
+// The stack of an outer lock (site.outer_pc != 0), rebuilt from what was recorded when it was
+// taken and site.stack, captured later (when an inner lock was taken under it). Its first two
+// frames are exact: the acquisition, and the return address of the function that made it
+// (recorded, or the second frame of site.site_stack, checked when it was taken). If that caller is
+// still running in the later stack, the result is exact; otherwise the frames beyond the caller
+// are site.site_stack's (as first seen at that site) or unknown, and `note` says so.
+std::vector<std::uintptr_t> derive_outer_stack(Symbolizer& symbolizer, const RawSite& site,
                                                std::string& note);
 
 }  // namespace lockorder::internal

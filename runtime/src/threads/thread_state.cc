@@ -12,7 +12,7 @@
 
 namespace lockorder::internal {
 
-__attribute__((tls_model("initial-exec"))) constinit thread_local ThreadState* t_thread_state =
+__attribute__((tls_model("initial-exec"))) constinit thread_local ThreadHot* t_thread_state =
     nullptr;
 
 __attribute__((tls_model("initial-exec"))) constinit thread_local unsigned t_inside_runtime = 0;
@@ -49,7 +49,7 @@ ThreadState* create_thread_state() noexcept {
     thread_registry().add(*owner.state);
   }
   t_thread_state = owner.state;
-  return t_thread_state;
+  return owner.state;
 }
 
 std::uint32_t reserve_thread_ordinal() noexcept {
@@ -120,80 +120,6 @@ void ThreadRegistry::unlock_after_fork(bool in_child, ThreadState* survivor) {
     }
   }
   mu_.unlock();
-}
-
-void HeldStack::grow() {
-  const std::size_t capacity = static_cast<std::size_t>(end_ - items_.get());
-  if (capacity != 0 && first_ != items_.get() && 2 * size_ <= capacity) {
-    // Room freed at the front (releases from the bottom): move down instead of growing.
-    std::move(first_, first_ + size_, items_.get());
-    first_ = items_.get();
-    return;
-  }
-  const std::size_t new_capacity = capacity ? 2 * capacity : 64;
-  auto items = std::make_unique<HeldLock[]>(new_capacity);
-  std::move(first_, first_ + size_, items.get());
-  items_ = std::move(items);
-  first_ = items_.get();
-  end_ = first_ + new_capacity;
-}
-
-void HeldStack::note_pushed() {
-  const std::size_t k = size_ - 1;
-  if (k < kShallow) return;
-  ++deep_[first_[k].lock];
-  if (stale_from_ > k) set_next_head(k);
-}
-
-void HeldStack::pop_deep() {
-  if (auto it = deep_.find(first_[size_ - 1].lock); it != deep_.end() && --it->second == 0)
-    deep_.erase(it);
-  --size_;
-  if (stale_from_ >= size_) stale_from_ = kCurrent;
-  if (size_ <= kShallow) ensure_chains();
-}
-
-void HeldStack::erase(std::size_t i) {
-  // Entries above i move down one position: a deep one moving to kShallow - 1 leaves the index.
-  const std::size_t leaving = i >= kShallow ? i : size_ > kShallow ? kShallow : kCurrent;
-  if (leaving != kCurrent) {
-    if (auto it = deep_.find(first_[leaving].lock); it != deep_.end() && --it->second == 0)
-      deep_.erase(it);
-  }
-  // The smaller side moves: a release from the bottom costs as little as one from the top.
-  if (i < size_ - 1 - i) {
-    std::move_backward(first_, first_ + i, first_ + i + 1);
-    ++first_;
-  } else {
-    std::move(first_ + i + 1, first_ + size_, first_ + i);
-  }
-  --size_;
-  if (i < size_) first_[i].detached = true;
-  if (size_ <= kShallow)
-    rederive(std::min(i, stale_from_));
-  else
-    stale_from_ = std::min(i, stale_from_);
-}
-
-HeldLock* HeldStack::find(const LockMeta* lock) {
-  if (size_ == 0) return nullptr;
-  if (first_[size_ - 1].lock == lock) return &first_[size_ - 1];
-  if (size_ > kShallow && deep_.contains(lock)) {
-    for (std::size_t k = size_; k-- > kShallow;)
-      if (first_[k].lock == lock) return &first_[k];
-  }
-  for (std::size_t k = std::min(size_, kShallow); k-- > 0;)
-    if (first_[k].lock == lock) return &first_[k];
-  return nullptr;
-}
-
-void HeldStack::rederive(std::size_t from) {
-  for (std::size_t k = from; k < size_; ++k) {
-    HeldLock& h = first_[k];
-    h.chain = extend_chain(k > 0 ? first_[k - 1].chain : 0, h.node_key, h.mode, h.tried, false);
-    if (k >= kShallow) set_next_head(k);
-  }
-  stale_from_ = kCurrent;
 }
 
 std::uintptr_t ThreadState::stack_top() {

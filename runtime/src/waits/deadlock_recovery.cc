@@ -45,7 +45,7 @@ bool blocked_wait_interruptible() noexcept {
 }
 
 void throw_if_deadlock_victim() {
-  ThreadState* thread = t_thread_state;
+  ThreadState* thread = thread_state_if_any();
   if (thread == nullptr || !thread->chosen_victim.load(std::memory_order_acquire)) return;
   end_blocked_wait();  // withdrawn before the throw: begin_blocked_wait's caller has no guard yet
   throw_victim(*thread);

@@ -1,5 +1,6 @@
 // Breaking a deadlock instead of ending the process: the resolver a watchdog installs, the victim
-// flag a blocked thread polls, and the switch that makes every blocked acquisition publish.
+// flag a blocked thread polls, and the switch that makes every blocked acquisition publish
+// (g_publish_every_wait, declared in lockorder/internal/fast_path.h: the fast path reads it).
 #pragma once
 
 #include <atomic>
@@ -9,9 +10,6 @@
 #include "waits/wait_for_graph.h"
 
 namespace lockorder::internal {
-
-// Read on the acquisition fast path: one relaxed load of a flag that rarely changes.
-extern constinit std::atomic<bool> g_publish_every_wait;
 
 // Installs the resolver (set_deadlock_resolver); an empty one uninstalls it.
 void install_resolver(deadlock_resolver resolver);

@@ -29,13 +29,15 @@ WaitForGraph& wait_for_graph() {
   return *graph;
 }
 
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait) {
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait,
+                                                          std::uint32_t stack) {
   if (thread.held.empty()) return std::nullopt;
   Waiter waiter;
   waiter.thread = &thread;
   waiter.label = &thread.label();
   waiter.pending = thread.held.back();
   waiter.wait = wait;
+  waiter.stack = stack;
   waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
   waiter.since = std::chrono::steady_clock::now();
 
@@ -211,21 +213,22 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     summary += " held by " + next.label;
   }
   report.summary = summary;
-  auto site = [&checker](std::uint32_t stack) {
-    return RawSite{stack != ThreadState::kNoStack ? checker.stack(stack) : RawStack{}, 0, {}};
-  };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Waiter& w = cycle[i].waiter;
+    // Each lock's site is rebuilt with the stack the thread blocks in, where its frames live on.
+    const RawStack blocked_in =
+        w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
+    auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
     const std::string waits =
         w.wait == Wait::condition ? "waits on a condition variable, then for " : "waits for ";
     report.sites.push_back(
         {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
-         site(w.pending.site_stack), cycle[i].label});
+         site(w.pending), cycle[i].label});
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;
       std::string mode = h.mode == Mode::shared ? " (shared)" : "";
       report.sites.push_back(
-          {"holds " + label + mode + ", acquired at", "", site(h.site_stack), cycle[i].label});
+          {"holds " + label + mode + ", acquired at", "", site(h), cycle[i].label});
     }
   }
   report.hint =

@@ -48,8 +48,10 @@ class WaitForGraph {
   // condition-variable wait that must take the lock back before it returns.
   enum class Wait { lock, condition };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
-  // while holding the entries below it. Returns the deadlock if that closes a cycle.
-  std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock);
+  // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
+  // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
+  std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock,
+                                std::uint32_t stack = ThreadState::kNoStack);
   // Marks a blocked member of a deadlock as its victim; false if it no longer waits, or waits in
   // a condition-variable wait (the native wait cannot give up).
   bool choose_victim(const ThreadState* thread);
@@ -69,6 +71,7 @@ class WaitForGraph {
     const std::string* label = nullptr;
     HeldLock pending;
     Wait wait = Wait::lock;
+    std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
     mutable std::uint64_t visited = 0;  // the find_cycle search that last reached it
