@@ -107,11 +107,11 @@ TEST(SettledSources, ChainsOfAnyDepthIntoAHubNeedNoLearning) {
 
     ThreadState* thread = current_thread_state();
     ASSERT_NE(thread, nullptr);
-    const std::size_t chain_cache = thread->orders.chains.size();
+    const std::size_t chain_cache = thread->chains.size();
     const std::size_t visits = stats().graph_visits;
     for (Hub& bucket : buckets) take({&lru, &bucket, &hub});
     // The chain cache did not grow, as 3,000 remembered (learned) chains would have made it.
-    EXPECT_EQ(thread->orders.chains.size(), chain_cache);
+    EXPECT_EQ(thread->chains.size(), chain_cache);
     // The graph was visited for the new call site's stack and by the stats() call itself.
     EXPECT_EQ(stats().graph_visits, visits + 2);
 

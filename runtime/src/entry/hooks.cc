@@ -397,19 +397,8 @@ bool before_unlock(LockMeta& lock, Mode) noexcept { return release_fast(lock, LO
 template <Mode kMode>
 bool acquire_from_inline(LockMeta& lock, std::uintptr_t pc, std::uintptr_t caller,
                          std::uintptr_t caller_cfa) {
-  const std::uintptr_t cfa = LOCKORDER_OWN_CFA;
-  ThreadState* thread = thread_state_if_any();
-  const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  // The inline part took the acquisitions with nothing held.
-  if (nested_fast_eligible(thread, lock, key)) [[likely]] {
-    const std::uint64_t chain = chain_above(thread->held.back().chain, key, kMode);
-    if (KnownOrders::known_to_thread(*thread, chain)) [[likely]] {
-      push_held<true>(*thread, lock, key, chain, kMode, kBlocking, false, pc, caller, caller_cfa,
-                      ThreadState::kNoStack);
-      return true;
-    }
-  }
-  return known_single_or_slow<kMode>(lock, pc, cfa, caller, caller_cfa);
+  // The inline part asked the thread's chain cache already.
+  return known_single_or_slow<kMode>(lock, pc, LOCKORDER_OWN_CFA, caller, caller_cfa);
 }
 
 template bool acquire_from_inline<Mode::exclusive>(LockMeta&, std::uintptr_t, std::uintptr_t,

@@ -58,7 +58,7 @@ void KnownOrders::learned(ThreadState& thread, const LockMeta& lock, Mode mode, 
     for (const HeldLock& h : thread.held)
       if (h.node_key == lock.node_key.load(std::memory_order_relaxed)) return;
   }
-  thread.orders.chains.insert(chain);
+  thread.chains.insert(chain);
   const bool single = thread.held.size() == 1 && flags == kBlocking;
   if (single && !settled_into_hub(thread.held.back(), lock, mode)) shared_.insert(chain);
 }

@@ -16,7 +16,7 @@
 // held entries.
 //
 // What is known is kept in three places, asked cheapest first:
-//   - the thread's chain cache (ThreadOrders::chains): chains of held locks (HeldLock::chain)
+//   - the thread's chain cache (ThreadHot::chains): chains of held locks (HeldLock::chain)
 //     that this thread learned; one probe answers for every edge of the chain, whatever its
 //     depth. This is the fast path's only question at depth two and more.
 //   - hubs' bitmaps (SettledSources): for a lock that many others are held around (a statistics
@@ -54,7 +54,7 @@ class KnownOrders {
   }
   // The thread's chain cache: the acquisition fast path's one question. Inline and call-free.
   static bool known_to_thread(const ThreadState& thread, std::uint64_t chain) {
-    return thread.orders.chains.contains(chain);
+    return thread.chains.contains(chain);
   }
   // For a lock taken under exactly one other by a plain blocking acquisition: the hub bitmap and
   // the shared set (for a chain the thread's cache did not have).

@@ -10,7 +10,7 @@ void HashCache::insert(std::uint64_t hash) {
     std::unique_ptr<std::uint64_t[]> old = std::move(slots_);
     const std::size_t old_size = size();
     slots_ = std::make_unique<std::uint64_t[]>(2 * old_size);
-    mask_ = 2 * old_size - 1;
+    --shift_;
     evictions_ = 0;
     for (std::size_t i = 0; i < old_size; ++i)
       if (old[i] != 0) slots_[index(old[i])] = old[i];

@@ -16,7 +16,7 @@ struct HeldStack::DeepIndex {
 
 HeldStack::HeldStack() { grow(); }
 
-HeldStack::~HeldStack() = default;
+HeldStack::~HeldStack() { delete deep_; }
 
 void HeldStack::grow() {
   const std::size_t capacity = static_cast<std::size_t>(end_ - items_.get());
@@ -37,7 +37,7 @@ void HeldStack::grow() {
 void HeldStack::note_pushed() {
   const std::size_t k = size_ - 1;
   if (k < kShallow) return;
-  if (!deep_) deep_ = std::make_unique<DeepIndex>();
+  if (deep_ == nullptr) deep_ = new DeepIndex;
   ++deep_->counts[first_[k].lock];
   if (stale_from_ > k) set_next_head(k);
 }

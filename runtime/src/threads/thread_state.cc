@@ -12,8 +12,10 @@
 
 namespace lockorder::internal {
 
+constinit ThreadHot kNoThreadState{HeldStack::NeverFast{}};
+
 __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadHot* t_thread_state =
-    nullptr;
+    &kNoThreadState;
 
 __attribute__((tls_model("initial-exec"))) constinit thread_local unsigned t_inside_runtime = 0;
 
@@ -28,7 +30,7 @@ struct ThreadStateOwner {
   ThreadState* state = nullptr;
   ~ThreadStateOwner() {
     t_torn_down = true;
-    t_thread_state = nullptr;
+    t_thread_state = &kNoThreadState;
     if (state == nullptr) return;
     InsideRuntime inside;  // the registry's lock is the runtime's own
     thread_registry().remove(*state);
@@ -57,7 +59,7 @@ std::uint32_t reserve_thread_ordinal() noexcept {
 }
 
 void adopt_thread_ordinal(std::uint32_t ordinal) noexcept {
-  if (t_thread_state == nullptr) t_reserved_ordinal = ordinal;
+  if (t_thread_state == &kNoThreadState) t_reserved_ordinal = ordinal;
 }
 
 ThreadRegistry& thread_registry() {

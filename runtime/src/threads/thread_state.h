@@ -164,13 +164,14 @@ void adopt_thread_ordinal(std::uint32_t ordinal) noexcept;
 
 // The calling thread's state (t_thread_state, fast_path.h), or nullptr.
 inline ThreadState* thread_state_if_any() noexcept {
-  return static_cast<ThreadState*>(t_thread_state);
+  ThreadHot* state = t_thread_state;
+  return state != &kNoThreadState ? static_cast<ThreadState*>(state) : nullptr;
 }
 
 // The calling thread's state, created on first use; nullptr while the thread is being torn down
 // (its locks are then no longer checked).
 inline ThreadState* current_thread_state() noexcept {
-  auto* state = static_cast<ThreadState*>(t_thread_state);
+  ThreadState* state = thread_state_if_any();
   if (__builtin_expect(state == nullptr, 0)) state = create_thread_state();
   return state;
 }

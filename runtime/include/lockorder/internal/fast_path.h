@@ -1,13 +1,14 @@
 // Internal: the part of an acquisition and a release that the lock types run inline. Not part of
 // the public promise; use the types in <lockorder/mutex.h>.
 //
-// The inline part answers the two commonest cases by itself, with no call: a plain blocking
-// acquisition by a thread that holds nothing (one held-slot store), and the release of the lock
-// on top of a shallow held stack. Everything else goes to the runtime's entry points
-// (lock_hooks.h), with the acquisition site the inline part read for free: its own address, the
-// acquiring function's return address and its CFA. Storing those three words is what keeps the
-// stack of an acquisition off the fast path: the runtime rebuilds it only when an edge or a
-// report needs it (derive_outer_stack).
+// The inline part answers the commonest cases by itself, with no call: a plain blocking
+// acquisition by a thread that holds nothing, or whose chain of held locks with the new one it
+// has seen before (a chain hash, one probe of the thread's chain cache, one held-slot store),
+// and the release of the lock on top of a shallow held stack. Everything else goes to the runtime's
+// entry points (lock_hooks.h), with the acquisition site the inline part read for free: its own
+// address, the acquiring function's return address and its CFA. Storing those three words is what
+// keeps the stack of an acquisition off the fast path: the runtime rebuilds it only when an edge or
+// a report needs it (derive_outer_stack).
 //
 // Inline in optimized x86-64 builds (LOCKORDER_INLINE_FAST_PATH, 0 or 1, overrides). Elsewhere,
 // and in unoptimized builds, where a lock taken inside std::unique_lock's constructor would be
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "lockorder/internal/hash_cache.h"
 #include "lockorder/internal/held_stack.h"
 #include "lockorder/internal/lock_hooks.h"
 
@@ -33,11 +35,21 @@ namespace lockorder::internal {
 
 // What a thread's state holds for the inline part; the runtime's ThreadState extends it.
 struct ThreadHot {
+  ThreadHot() = default;
+  // kNoThreadState's.
+  explicit constexpr ThreadHot(HeldStack::NeverFast never) : held(never), chains() {}
+
   HeldStack held;
+  // Chains of held locks this thread learned (HeldLock::chain): each one's edges are settled,
+  // and none holds the lock taken last twice (see KnownOrders in the runtime).
+  HashCache chains{16384};
 };
 
-// The calling thread's state, or nullptr before its first lock and while it is torn down.
-// Initial-exec TLS: one instruction to reach it; constinit: no TLS wrapper call.
+// The calling thread's state; before its first lock and while it is torn down, the one state no
+// thread has, kNoThreadState, whose held stack sends every fast path to the runtime (so that the
+// inline part needs no test for a null state). Initial-exec TLS: one instruction to reach it;
+// constinit: no TLS wrapper call.
+extern constinit ThreadHot kNoThreadState;
 extern __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadHot* t_thread_state;
 
 // Set while every blocking acquisition is published, not only the nested ones (wait_for.h).
@@ -54,13 +66,14 @@ extern template bool acquire_from_inline<Mode::shared>(LockMeta&, std::uintptr_t
 // before_unlock for a release the inline part did not answer.
 bool release_from_inline(LockMeta& lock) noexcept;
 
-// Whether `lock` is the top of a shallow held stack, and then releases it there (one level of
-// a recursive hold). The one definition of the fast release, out-of-line entry points included.
+// Whether `lock` is the top of `thread`'s held stack, which is shallow, and then releases it
+// there (one level of a recursive hold). The one definition of the fast release, out-of-line entry
+// points included.
 [[gnu::always_inline]] inline bool release_top(ThreadHot* thread, const LockMeta& lock) noexcept {
   // A shallow stack (1..kShallow entries; 0 wraps around) whose top is the lock: a deep one's
   // top leaves the index, in the slow path.
-  if (thread == nullptr || thread->held.size() - 1 >= HeldStack::kShallow ||
-      thread->held.back().lock != &lock) [[unlikely]]
+  if (thread->held.size() - 1 >= HeldStack::kShallow || thread->held.back().lock != &lock)
+      [[unlikely]]
     return false;
   HeldLock& top = thread->held.back();
   if (top.recursion == 1)
@@ -80,19 +93,33 @@ template <Mode kMode>
   const auto caller_cfa = reinterpret_cast<std::uintptr_t>(__builtin_dwarf_cfa());
   ThreadHot* thread = t_thread_state;
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
-  if (thread != nullptr && thread->held.empty() && key != 0) [[likely]] {
-    // Nothing held: no order to check, and the stack has room (see HeldStack).
-    HeldLock& h = thread->held.push_shallow();
+  if (key != 0) [[likely]] {
+    HeldStack& held = thread->held;
+    std::uint64_t chain;
+    bool nested = false;
+    if (held.empty()) [[likely]] {
+      chain = bottom_chain(key, kMode, false);  // nothing held: no order to check
+    } else if (held.size() < HeldStack::kShallow - 1 && lock.rank == 0) {
+      // A chain this thread learned: every edge it implies is in the graph, and the lock is not
+      // held already.
+      chain = chain_above(held.back().chain, key, kMode);
+      if (!thread->chains.contains(chain)) [[unlikely]]
+        return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);
+      nested = true;
+    } else {
+      return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);
+    }
+    HeldLock& h = held.push_shallow();  // a shallow stack has room (see HeldStack)
     h.lock = &lock;
     h.node_key = key;
-    h.chain = bottom_chain(key, kMode, false);
+    h.chain = chain;
     h.pc = pc;
     h.caller = caller;
     h.caller_cfa = caller_cfa;
     h.site_stack = kNoSiteStack;
     h.group = 0;
     h.set_fresh(kMode);
-    return g_publish_every_wait.load(std::memory_order_relaxed);
+    return nested || g_publish_every_wait.load(std::memory_order_relaxed);
   }
   return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);
 #else

@@ -63,16 +63,15 @@ constexpr std::uint64_t bottom_chain(std::uint64_t key, Mode mode, bool tried) {
   return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
 }
 
-// The chain of an entry above one whose chain is `below` (never 0).
+// The chain of an entry above one whose chain is `below` (never 0). Two multiplications by odd
+// constants: each is a bijection, so distinct (below, key, flags) collide only by chance, and the
+// high bits, which a cache indexes by (HashCache), depend on every bit below them.
 constexpr std::uint64_t chain_above(std::uint64_t below, std::uint64_t key, Mode mode,
                                     bool tried = false, bool same_group = false) {
-  std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
-                    (static_cast<std::uint64_t>(mode) << 1 | std::uint64_t{tried} << 2 |
-                     std::uint64_t{same_group} << 3);
-  x ^= x >> 31;
-  x *= 0xBF58476D1CE4E5B9ull;
-  x ^= x >> 29;
-  return x | 1;  // never 0, the empty cache slot
+  const std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
+                          (static_cast<std::uint64_t>(mode) << 1 | std::uint64_t{tried} << 2 |
+                           std::uint64_t{same_group} << 3);
+  return x * 0xBF58476D1CE4E5B9ull | 1;  // never 0, the empty cache slot
 }
 
 // The chain of an entry above `below` (0: the bottom entry).
@@ -105,6 +104,10 @@ class HeldStack {
   static constexpr std::size_t kShallow = 16;
 
   HeldStack();
+  // A stack that only ever sends the fast paths to the runtime (see t_thread_state): it reads
+  // as deeper than kShallow, and has no entries to read.
+  struct NeverFast {};
+  explicit constexpr HeldStack(NeverFast) : size_(kShallow + 1) {}
   ~HeldStack();
   HeldStack(const HeldStack&) = delete;
   HeldStack& operator=(const HeldStack&) = delete;
@@ -176,8 +179,9 @@ class HeldStack {
   // while the stack is deeper than kShallow.
   std::size_t stale_from_ = kCurrent;
   static constexpr std::size_t kCurrent = ~std::size_t{0};
-  // What entries deeper than kShallow need, made on the first one.
-  std::unique_ptr<DeepIndex> deep_;
+  // What entries deeper than kShallow need, made on the first one (owned; a plain pointer so
+  // that the NeverFast stack is a constant).
+  DeepIndex* deep_ = nullptr;
 };
 
 }  // namespace lockorder::internal
