@@ -116,17 +116,9 @@ template <bool Room = false>
                                              std::uint64_t chain, Mode mode, unsigned flags,
                                              bool tried, std::uintptr_t pc, std::uintptr_t caller,
                                              std::uintptr_t caller_cfa, std::uint32_t site) {
-  // Written in place, each field once: this is the hottest store on the path.
   HeldLock& h = Room ? thread.held.push_shallow() : thread.held.push_slot();
-  h.lock = &lock;
-  h.node_key = key;
-  h.chain = chain;
-  h.pc = pc;
-  h.caller = caller;
-  h.caller_cfa = caller_cfa;
-  h.site_stack = site;
-  h.group = (flags & kOrdered) ? thread.ordered_groups : 0u;
-  h.set_fresh(mode);
+  h.start(&lock, key, chain, mode, pc, caller, caller_cfa, site,
+          (flags & kOrdered) ? thread.ordered_groups : 0u);
   if (tried) h.tried = true;
 }
 

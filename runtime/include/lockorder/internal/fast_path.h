@@ -109,16 +109,8 @@ template <Mode kMode>
     } else {
       return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);
     }
-    HeldLock& h = held.push_shallow();  // a shallow stack has room (see HeldStack)
-    h.lock = &lock;
-    h.node_key = key;
-    h.chain = chain;
-    h.pc = pc;
-    h.caller = caller;
-    h.caller_cfa = caller_cfa;
-    h.site_stack = kNoSiteStack;
-    h.group = 0;
-    h.set_fresh(kMode);
+    // A shallow stack has room (see HeldStack).
+    held.push_shallow().start(&lock, key, chain, kMode, pc, caller, caller_cfa, kNoSiteStack, 0);
     return nested || g_publish_every_wait.load(std::memory_order_relaxed);
   }
   return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);

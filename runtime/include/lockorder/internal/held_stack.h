@@ -39,6 +39,22 @@ struct HeldLock {
   // above: no edge is known to lead from the entry below into it.
   bool detached = false;
 
+  // Makes this slot a new entry (recursion 1, not tried, not detached), each field written once:
+  // the one way every acquisition path fills a held slot.
+  void start(LockMeta* l, std::uint64_t key, std::uint64_t c, Mode m, std::uintptr_t at,
+             std::uintptr_t by, std::uintptr_t by_cfa, std::uint32_t site, std::uint32_t g) {
+    lock = l;
+    node_key = key;
+    chain = c;
+    pc = at;
+    caller = by;
+    caller_cfa = by_cfa;
+    site_stack = site;
+    group = g;
+    set_fresh(m);
+  }
+
+ private:
   // recursion 1, `m`, neither tried nor detached: the entry's last word in one store.
   void set_fresh(Mode m) {
     const std::uint64_t word = std::uint64_t{1} | std::uint64_t{static_cast<std::uint8_t>(m)} << 32;
