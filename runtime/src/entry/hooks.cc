@@ -22,8 +22,9 @@ namespace lockorder::internal {
 namespace {
 
 [[gnu::noinline]] std::uint64_t assign_node_key(LockMeta& lock) {
-  std::uint64_t key =
-      lock.lock_class != nullptr ? order_checker().class_key(lock.lock_class) : ensure_id(lock);
+  std::uint64_t key = lock.lock_class != nullptr
+                          ? order_checker().class_key(lock.lock_class, lock.rank)
+                          : ensure_id(lock);
   lock.node_key.store(key, std::memory_order_relaxed);
   return key;
 }
@@ -234,7 +235,7 @@ bool release_slow(LockMeta& lock, std::uintptr_t cfa) noexcept;
 // all in registers, with nothing saved or restored.
 // `key` is the lock's node key (set), and the lock has no rank.
 
-// Something held (1 to kShallow - 1 entries), a plain blocking acquisition whose chain is known
+// Something held (fewer than kShallow entries), a plain blocking acquisition whose chain is known
 // (so the lock is not among the held entries: see KnownOrders): takes the lock on top. With the
 // inline part's site (`caller` not 0) the entry takes it; otherwise the site must be in the
 // thread's site cache, or nothing is done. `key`: the lock's node key (set).
@@ -257,8 +258,8 @@ template <Mode kMode>
 // lock has its key and no rank.
 inline bool nested_fast_eligible(const ThreadState* thread, const LockMeta& lock,
                                  std::uint64_t key) {
-  return thread != nullptr && key != 0 && lock.rank == 0 &&
-         thread->held.size() - 1 < HeldStack::kShallow - 1;
+  return thread != nullptr && key != 0 && lock.rank == 0 && !thread->held.empty() &&
+         thread->held.below_shallow_end();
 }
 
 // A nested acquisition whose chain the thread's cache did not have: the rest of what
@@ -299,7 +300,7 @@ template <Mode kMode>
     return acquire_slow(lock, kMode, flags, pc, cfa);
   HeldStack& held = thread->held;
   if (!held.empty()) {
-    if (held.size() >= HeldStack::kShallow - 1) [[unlikely]]
+    if (!held.below_shallow_end()) [[unlikely]]
       return acquire_slow(lock, kMode, flags, pc, cfa);
     return blocking_fast_nested<kMode>(*thread, lock, key, pc, cfa);
   }

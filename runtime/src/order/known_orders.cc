@@ -50,6 +50,8 @@ bool KnownOrders::all_edges_settled(ThreadState& thread, const LockMeta& lock, s
 
 void KnownOrders::learned(ThreadState& thread, const LockMeta& lock, Mode mode, unsigned flags,
                           std::uint64_t chain) {
+  // A ranked lock's acquisitions are checked against the held ranks every time (see the header).
+  if (lock.rank != 0) return;
   // A chain with the lock's key below it stays unknown (see the header): only class keys repeat.
   // On a stack deeper than the fast path goes, they are not looked for: find_held finds a double
   // lock there before any chain is asked.

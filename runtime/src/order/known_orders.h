@@ -9,11 +9,12 @@
 // destroyed, after which its key is never taken again. Forgetting is always allowed (a cache
 // slot overwritten): it costs one more visit to the graph, never a finding.
 //
-// And a second one: a known chain never holds the lock being taken, nor another of its class. A
-// chain is learned only for a lock its thread did not hold, and not at all when a lock of the
-// same node key is below it; a chain hash stands for its keys in order. So an acquisition whose
-// chain is known is not a double lock, and the fast path need not look for the lock among the
-// held entries.
+// And two more: a known chain never holds the lock being taken, nor another of its class, and
+// never ends in a ranked lock. A chain is learned only for an unranked lock its thread did not
+// hold, and not at all when a lock of the same node key is below it; a chain hash stands for its
+// keys in order, and no node key is both a ranked and an unranked lock's (a class has a key per
+// rank). So an acquisition whose chain is known is not a double lock and needs no rank check,
+// and the fast path need not look at the held entries nor at the lock's rank.
 //
 // What is known is kept in three places, asked cheapest first:
 //   - the thread's chain cache (ThreadHot::chains): chains of held locks (HeldLock::chain)

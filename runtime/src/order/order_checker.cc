@@ -28,9 +28,9 @@ OrderChecker& order_checker() {
   return *checker;
 }
 
-std::uint64_t OrderChecker::class_key(const char* lock_class) {
+std::uint64_t OrderChecker::class_key(const char* lock_class, int rank) {
   auto guard = enter();
-  auto [it, inserted] = class_keys_.emplace(lock_class, 0);
+  auto [it, inserted] = class_keys_.emplace(std::pair{std::string(lock_class), rank}, 0);
   if (inserted) it->second = kClassKeyBit | (class_keys_.size());
   return it->second;
 }

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -69,7 +70,9 @@ class OrderChecker {
   // How reports name and describe a lock.
   static RawLock describe(LockMeta& lock);
 
-  std::uint64_t class_key(const char* lock_class);
+  // The node key of a lock class; one per class and rank, so that locks of a class but of
+  // different ranks never share a chain (see KnownOrders::learned).
+  std::uint64_t class_key(const char* lock_class, int rank);
   // fork(): held across it, so that the child finds the graph consistent.
   void lock_for_fork() { mu_.lock(); }
   void unlock_after_fork() { mu_.unlock(); }
@@ -144,7 +147,7 @@ class OrderChecker {
   std::deque<NodeInfo> nodes_;  // by NodeId
   // Nodes of lock classes (a lock's own node is in its LockMeta::graph_node).
   std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_class_;
-  std::unordered_map<std::string, std::uint64_t> class_keys_;
+  std::map<std::pair<std::string, int>, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;
   std::vector<LockGraph::EdgeId> suppressed_;
   std::set<std::pair<std::uint64_t, std::uint64_t>>

@@ -14,28 +14,33 @@ struct HeldStack::DeepIndex {
   std::vector<std::uint32_t> next_heads;
 };
 
+constinit HeldLock HeldStack::kNoEntry{};
+
 HeldStack::HeldStack() { grow(); }
 
 HeldStack::~HeldStack() { delete deep_; }
 
 void HeldStack::grow() {
+  // items_[0] is the sentinel below the bottom entry, which is never placed below items_[1].
+  const std::size_t size = this->size();
   const std::size_t capacity = static_cast<std::size_t>(end_ - items_.get());
-  if (capacity != 0 && first_ != items_.get() && 2 * size_ <= capacity) {
+  if (capacity != 0 && first_ != items_.get() + 1 && 2 * (size + 1) <= capacity) {
     // Room freed at the front (releases from the bottom): move down instead of growing.
-    std::move(first_, first_ + size_, items_.get());
-    first_ = items_.get();
-    return;
+    std::move(first_, top_, items_.get() + 1);
+  } else {
+    const std::size_t new_capacity = capacity ? 2 * capacity : 64;
+    auto items = std::make_unique<HeldLock[]>(new_capacity);  // items[0].lock: null
+    std::move(first_, top_, items.get() + 1);
+    items_ = std::move(items);
+    end_ = items_.get() + new_capacity;
   }
-  const std::size_t new_capacity = capacity ? 2 * capacity : 64;
-  auto items = std::make_unique<HeldLock[]>(new_capacity);
-  std::move(first_, first_ + size_, items.get());
-  items_ = std::move(items);
-  first_ = items_.get();
-  end_ = first_ + new_capacity;
+  first_ = items_.get() + 1;
+  top_ = first_ + size;
+  shallow_end_ = first_ + kShallow;
 }
 
 void HeldStack::note_pushed() {
-  const std::size_t k = size_ - 1;
+  const std::size_t k = size() - 1;
   if (k < kShallow) return;
   if (deep_ == nullptr) deep_ = new DeepIndex;
   ++deep_->counts[first_[k].lock];
@@ -44,46 +49,49 @@ void HeldStack::note_pushed() {
 
 void HeldStack::pop_deep() {
   auto& counts = deep_->counts;
-  if (auto it = counts.find(first_[size_ - 1].lock); it != counts.end() && --it->second == 0)
-    counts.erase(it);
-  --size_;
-  if (stale_from_ >= size_) stale_from_ = kCurrent;
-  if (size_ <= kShallow) ensure_chains();
+  if (auto it = counts.find(back().lock); it != counts.end() && --it->second == 0) counts.erase(it);
+  --top_;
+  if (stale_from_ >= size()) stale_from_ = kCurrent;
+  if (size() <= kShallow) ensure_chains();
 }
 
 void HeldStack::erase(std::size_t i) {
   // Entries above i move down one position: a deep one moving to kShallow - 1 leaves the index.
-  const std::size_t leaving = i >= kShallow ? i : size_ > kShallow ? kShallow : kCurrent;
+  const std::size_t size = this->size();
+  const std::size_t leaving = i >= kShallow ? i : size > kShallow ? kShallow : kCurrent;
   if (leaving != kCurrent) {
     auto& counts = deep_->counts;
     if (auto it = counts.find(first_[leaving].lock); it != counts.end() && --it->second == 0)
       counts.erase(it);
   }
   // The smaller side moves: a release from the bottom costs as little as one from the top.
-  if (i < size_ - 1 - i) {
+  if (i < size - 1 - i) {
     std::move_backward(first_, first_ + i, first_ + i + 1);
     ++first_;
+    ++shallow_end_;
+    first_[-1].lock = nullptr;  // the sentinel
   } else {
-    std::move(first_ + i + 1, first_ + size_, first_ + i);
+    std::move(first_ + i + 1, top_, first_ + i);
+    --top_;
   }
-  --size_;
-  if (i < size_) first_[i].detached = true;
+  if (i < this->size()) first_[i].detached = true;
   // Moving up shrinks the room above: keep room for a shallow stack (see push_shallow).
   if (end_ - first_ <= static_cast<std::ptrdiff_t>(kShallow)) grow();
-  if (size_ <= kShallow)
+  if (this->size() <= kShallow)
     rederive(std::min(i, stale_from_));
   else
     stale_from_ = std::min(i, stale_from_);
 }
 
 HeldLock* HeldStack::find(const LockMeta* lock) {
-  if (size_ == 0) return nullptr;
-  if (first_[size_ - 1].lock == lock) return &first_[size_ - 1];
-  if (size_ > kShallow && deep_->counts.contains(lock)) {
-    for (std::size_t k = size_; k-- > kShallow;)
+  const std::size_t size = this->size();
+  if (size == 0) return nullptr;
+  if (back().lock == lock) return &back();
+  if (size > kShallow && deep_->counts.contains(lock)) {
+    for (std::size_t k = size; k-- > kShallow;)
       if (first_[k].lock == lock) return &first_[k];
   }
-  for (std::size_t k = std::min(size_, kShallow); k-- > 0;)
+  for (std::size_t k = std::min(size, kShallow); k-- > 0;)
     if (first_[k].lock == lock) return &first_[k];
   return nullptr;
 }
@@ -103,7 +111,7 @@ void HeldStack::set_next_head(std::size_t k) {
 }
 
 void HeldStack::rederive(std::size_t from) {
-  for (std::size_t k = from; k < size_; ++k) {
+  for (std::size_t k = from, size = this->size(); k < size; ++k) {
     HeldLock& h = first_[k];
     h.chain = extend_chain(k > 0 ? first_[k - 1].chain : 0, h.node_key, h.mode, h.tried, false);
     if (k >= kShallow) set_next_head(k);

@@ -41,7 +41,8 @@ struct ThreadHot {
 
   HeldStack held;
   // Chains of held locks this thread learned (HeldLock::chain): each one's edges are settled,
-  // and none holds the lock taken last twice (see KnownOrders in the runtime).
+  // none holds the lock taken last twice, and none ends in a ranked lock (see KnownOrders in the
+  // runtime).
   HashCache chains{16384};
 };
 
@@ -70,14 +71,14 @@ bool release_from_inline(LockMeta& lock) noexcept;
 // there (one level of a recursive hold). The one definition of the fast release, out-of-line entry
 // points included.
 [[gnu::always_inline]] inline bool release_top(ThreadHot* thread, const LockMeta& lock) noexcept {
-  // A shallow stack (1..kShallow entries; 0 wraps around) whose top is the lock: a deep one's
-  // top leaves the index, in the slow path.
-  if (thread->held.size() - 1 >= HeldStack::kShallow || thread->held.back().lock != &lock)
-      [[unlikely]]
+  // A shallow top that is the lock (on an empty stack, back() is the null-lock sentinel): a deep
+  // one's top leaves the index, in the slow path.
+  HeldStack& held = thread->held;
+  if (!held.top_is_shallow() || held.back().lock != &lock) [[unlikely]]
     return false;
-  HeldLock& top = thread->held.back();
-  if (top.recursion == 1)
-    thread->held.pop_shallow();
+  HeldLock& top = held.back();
+  if (top.recursion == 1) [[likely]]
+    held.pop_shallow();
   else
     --top.recursion;
   return true;
@@ -99,9 +100,9 @@ template <Mode kMode>
     bool nested = false;
     if (held.empty()) [[likely]] {
       chain = bottom_chain(key, kMode, false);  // nothing held: no order to check
-    } else if (held.size() < HeldStack::kShallow - 1 && lock.rank == 0) {
-      // A chain this thread learned: every edge it implies is in the graph, and the lock is not
-      // held already.
+    } else if (held.below_shallow_end()) {
+      // A chain this thread learned: every edge it implies is in the graph, the lock is not held
+      // already, and it has no rank to check.
       chain = chain_above(held.back().chain, key, kMode);
       if (!thread->chains.contains(chain)) [[unlikely]]
         return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);

@@ -102,6 +102,12 @@ constexpr std::uint64_t extend_chain(std::uint64_t below, std::uint64_t key, Mod
 // and always has room for kShallow + 1 entries, so that a push onto a shallow stack (the fast
 // path) never checks for room.
 //
+// The fast path reads it through three pointers, with no arithmetic on the size: `top_` (one past
+// the top entry), `first_` (the bottom entry: the stack is empty when they are equal) and
+// `shallow_end_` (first_ + kShallow: the top is shallow while top_ is not above it). The slot
+// right below first_ is always a sentinel whose lock is null, so that "is the top this lock?"
+// is one comparison even on an empty stack.
+//
 // Its cost does not grow with its depth (a thread may hold 50,000 locks at once):
 //   - Edges. Taking a lock above the held ones needs an edge only from the *heads*: the top, and
 //     every entry right below one that is not linked to it (a try-locked entry, one detached by
@@ -120,43 +126,53 @@ class HeldStack {
   static constexpr std::size_t kShallow = 16;
 
   HeldStack();
-  // A stack that only ever sends the fast paths to the runtime (see t_thread_state): it reads
-  // as deeper than kShallow, and has no entries to read.
+  // A stack that only ever sends the fast paths to the runtime (see t_thread_state): it is not
+  // empty, its top is not shallow, and it has no entries to read.
   struct NeverFast {};
-  explicit constexpr HeldStack(NeverFast) : size_(kShallow + 1) {}
+  explicit constexpr HeldStack(NeverFast) : top_(&kNoEntry + 1) {}
   ~HeldStack();
   HeldStack(const HeldStack&) = delete;
   HeldStack& operator=(const HeldStack&) = delete;
 
-  bool empty() const { return size_ == 0; }
-  std::size_t size() const { return size_; }
-  HeldLock& back() { return first_[size_ - 1]; }
-  const HeldLock& back() const { return first_[size_ - 1]; }
+  bool empty() const { return top_ == first_; }
+  std::size_t size() const { return static_cast<std::size_t>(top_ - first_); }
+  HeldLock& back() { return top_[-1]; }
+  const HeldLock& back() const { return top_[-1]; }
   HeldLock& operator[](std::size_t i) { return first_[i]; }
   const HeldLock& operator[](std::size_t i) const { return first_[i]; }
   HeldLock* begin() { return first_; }
-  HeldLock* end() { return first_ + size_; }
+  HeldLock* end() { return top_; }
   const HeldLock* begin() const { return first_; }
-  const HeldLock* end() const { return first_ + size_; }
+  const HeldLock* end() const { return top_; }
+
+  // Whether a push_shallow may follow: fewer than kShallow entries (never on a NeverFast stack).
+  bool below_shallow_end() const {
+    return reinterpret_cast<std::uintptr_t>(top_) < reinterpret_cast<std::uintptr_t>(shallow_end_);
+  }
+  // Whether the top entry, if any, is shallow: at most kShallow entries (never on a NeverFast
+  // stack). Then back() may be read even if the stack is empty: it is the null-lock sentinel.
+  bool top_is_shallow() const {
+    return reinterpret_cast<std::uintptr_t>(top_) <= reinterpret_cast<std::uintptr_t>(shallow_end_);
+  }
 
   // A new top slot, its fields to be written by the caller; then, unless the stack was shallow
   // (the fast path), note_pushed.
   HeldLock& push_slot() {
-    if (first_ + size_ == end_) [[unlikely]]
+    if (top_ == end_) [[unlikely]]
       grow();
-    return first_[size_++];
+    return *top_++;
   }
   // push_slot for a stack of fewer than kShallow entries.
-  HeldLock& push_shallow() { return first_[size_++]; }
+  HeldLock& push_shallow() { return *top_++; }
   // Indexes the new top entry if it is deep.
   void note_pushed();
   void pop_back() {
-    if (size_ > kShallow) [[unlikely]]
+    if (size() > kShallow) [[unlikely]]
       return pop_deep();
-    --size_;
+    --top_;
   }
   // pop_back for a stack of at most kShallow entries (the fast path).
-  void pop_shallow() { --size_; }
+  void pop_shallow() { --top_; }
   // Removes entry i; the entry that comes to i is detached.
   void erase(std::size_t i);
   // The topmost entry of `lock`, or nullptr.
@@ -164,7 +180,7 @@ class HeldStack {
   // Makes every entry's chain (and next head) current. Before reading any chain but the top's
   // on a shallow stack.
   void ensure_chains() {
-    if (stale_from_ < size_) [[unlikely]]
+    if (stale_from_ < size()) [[unlikely]]
       rederive(stale_from_);
   }
 
@@ -181,17 +197,20 @@ class HeldStack {
 
  private:
   struct DeepIndex;
+  // The NeverFast stack's top: a null-lock entry that nothing writes.
+  static HeldLock kNoEntry;
 
   void grow();
   void pop_deep();
   void rederive(std::size_t from);
   void set_next_head(std::size_t k);
 
-  HeldLock* first_ = nullptr;  // the bottom entry, inside items_
-  std::size_t size_ = 0;
-  HeldLock* end_ = nullptr;  // the end of items_
+  HeldLock* top_ = nullptr;          // one past the top entry
+  HeldLock* first_ = nullptr;        // the bottom entry, inside items_ past its sentinel
+  HeldLock* shallow_end_ = nullptr;  // first_ + kShallow
+  HeldLock* end_ = nullptr;          // the end of items_
   std::unique_ptr<HeldLock[]> items_;
-  // Entries from this position up may have a stale chain and next_head; only ever below size_
+  // Entries from this position up may have a stale chain and next_head; only ever below size()
   // while the stack is deeper than kShallow.
   std::size_t stale_from_ = kCurrent;
   static constexpr std::size_t kCurrent = ~std::size_t{0};
