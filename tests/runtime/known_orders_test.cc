@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <source_location>
 #include <thread>
 
@@ -36,7 +37,7 @@ std::uint64_t chain_above(const ThreadState& thread, const Lock& lock) {
 }
 
 bool known_above(Lock& lock) {
-  const ThreadState& thread = *current_thread_state();
+  ThreadState& thread = *current_thread_state();
   return known_orders().known_here(thread, lock.meta, Mode::exclusive, chain_above(thread, lock),
                                    thread.held.size() == 1);
 }
@@ -80,6 +81,48 @@ TEST(KnownOrders, ASingleChainLearnedByOneThreadIsKnownToEveryThread) {
 
 // A chain of several locks is the thread's own: another thread learns it (cheaply: its edges are
 // settled) before knowing it.
+// ... and a thread that finds it there keeps it in its own cache, which the inline fast path asks:
+// a thread started after the chain was learned is not sent out of line on every acquisition.
+TEST(KnownOrders, ASingleChainFoundInTheSharedSetIsKeptByTheThreadThatFoundIt) {
+  Lock outer, inner;
+  on_new_thread([&] { take({&outer, &inner}); });
+  on_new_thread([&] {
+    ThreadState& thread = *current_thread_state();
+    before_blocking_lock(outer.meta, Mode::exclusive);
+    const std::uint64_t chain = chain_above(thread, inner);
+    EXPECT_FALSE(KnownOrders::known_to_thread(thread, chain));
+    EXPECT_TRUE(known_above(inner));
+    EXPECT_TRUE(KnownOrders::known_to_thread(thread, chain));
+    before_unlock(outer.meta, Mode::exclusive);
+  });
+}
+
+// A ranked lock is never kept, even when its hub bitmap knows the chain: its rank is checked on
+// every acquisition.
+TEST(KnownOrders, ASingleChainIntoARankedLockIsNotKept) {
+  std::array<Lock, SettledSources::kHubInDegree + 1> outers;
+  LockMeta ranked{lock_attributes{.rank = 3}, LockKind::mutex, std::source_location::current()};
+  on_new_thread([&] {
+    for (Lock& outer : outers) {
+      before_blocking_lock(outer.meta, Mode::exclusive);
+      before_blocking_lock(ranked, Mode::exclusive);
+      before_unlock(ranked, Mode::exclusive);
+      before_unlock(outer.meta, Mode::exclusive);
+    }
+  });
+  on_new_thread([&] {
+    ThreadState& thread = *current_thread_state();
+    before_blocking_lock(outers[0].meta, Mode::exclusive);
+    const std::uint64_t chain =
+        extend_chain(thread.held.back().chain, ranked.node_key.load(std::memory_order_relaxed),
+                     Mode::exclusive, false, false);
+    EXPECT_TRUE(known_orders().known_here(thread, ranked, Mode::exclusive, chain, true));
+    EXPECT_FALSE(KnownOrders::known_to_thread(thread, chain));
+    before_unlock(outers[0].meta, Mode::exclusive);
+  });
+  destroy(ranked);
+}
+
 TEST(KnownOrders, ALongerChainIsKnownToTheThreadThatLearnedIt) {
   Lock a, b, c;
   on_new_thread([&] {

@@ -271,7 +271,7 @@ template <Mode kMode>
   const std::uint64_t key = lock.node_key.load(std::memory_order_relaxed);
   if (nested_fast_eligible(thread, lock, key) && thread->held.size() == 1) {
     const std::uint64_t chain = chain_above(thread->held.back().chain, key, kMode);
-    if (known_orders().known_single(*thread, lock, kMode, chain) &&
+    if (known_orders().known_single_kept(*thread, lock, kMode, chain) &&
         push_known<kMode>(*thread, lock, key, chain, pc, cfa, caller, caller_cfa))
       return true;
   }

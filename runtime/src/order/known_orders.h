@@ -47,11 +47,12 @@ class KnownOrders {
   KnownOrders& operator=(const KnownOrders&) = delete;
 
   // Whether taking `lock` in `mode` above the thread's held entries, making `chain`, is known,
-  // asking only what is at hand: known_to_thread, then known_single. False sends the acquisition
-  // to known_elsewhere, then to the graph.
-  bool known_here(const ThreadState& thread, const LockMeta& lock, Mode mode, std::uint64_t chain,
+  // asking only what is at hand: known_to_thread, then known_single_kept. False sends the
+  // acquisition to known_elsewhere, then to the graph.
+  bool known_here(ThreadState& thread, const LockMeta& lock, Mode mode, std::uint64_t chain,
                   bool single) const {
-    return known_to_thread(thread, chain) || (single && known_single(thread, lock, mode, chain));
+    return known_to_thread(thread, chain) ||
+           (single && known_single_kept(thread, lock, mode, chain));
   }
   // The thread's chain cache: the acquisition fast path's one question. Inline and call-free.
   static bool known_to_thread(const ThreadState& thread, std::uint64_t chain) {
@@ -64,6 +65,16 @@ class KnownOrders {
     const HeldLock& below = thread.held.back();
     if (below.node_key == lock.node_key.load(std::memory_order_relaxed)) return false;  // see above
     return settled_into_hub(below, lock, mode) || shared_.contains(chain);
+  }
+  // known_single; and a chain it knows, of an unranked lock, goes into the thread's cache if its
+  // slot there is free. So a thread that did not learn a chain itself (it was learned before the
+  // thread started) answers it inline from its second time on, while a thread taking one of
+  // thousands of bucket locks under another neither churns its cache nor makes it grow.
+  bool known_single_kept(ThreadState& thread, const LockMeta& lock, Mode mode,
+                         std::uint64_t chain) const {
+    if (!known_single(thread, lock, mode, chain)) return false;
+    if (lock.rank == 0) thread.chains.offer(chain);
+    return true;
   }
   // The rest of the question, for a chain of several locks the thread's cache does not have:
   // known when each edge into `lock` is in lock's hub bitmap (a plain blocking acquisition only).

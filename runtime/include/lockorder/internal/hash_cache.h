@@ -26,6 +26,11 @@ class HashCache {
   bool contains(std::uint64_t hash) const { return slots_[index(hash)] == hash; }
   // May allocate (when it grows); never called on the fast path.
   void insert(std::uint64_t hash);
+  // Keeps `hash` only if its slot is free: never evicts, never grows.
+  void offer(std::uint64_t hash) {
+    std::uint64_t& slot = slots_[index(hash)];
+    if (slot == 0) slot = hash;
+  }
   std::size_t size() const { return std::size_t{1} << (64 - shift_); }
 
  private:
