@@ -45,6 +45,9 @@ Options (each is also a LOCKORDER_OPTIONS key; the command line wins over the en
   --sarif=FILE           also write every report as SARIF 2.1.0 to FILE (written at exit
                          even when nothing was found)
   --dot=FILE             write the lock-order graph as DOT to FILE at exit
+  --graph-dir=DIR        write each process's lock-order graph into DIR (at exit and after
+                         each report), for lockorder-report to merge across processes
+  --graph-label=TEXT     what lockorder-report calls these processes, beside the program
   --log-path=FILE        append reports to FILE instead of stderr
   --exitcode=N           exit status of a run that reported something [66]; 0 keeps the
                          program's own
@@ -77,6 +80,8 @@ std::optional<std::string> named_option(std::string_view arg) {
   static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
       {"--sarif=", "sarif"},
       {"--dot=", "dot"},
+      {"--graph-dir=", "graph_dir"},
+      {"--graph-label=", "graph_label"},
       {"--log-path=", "log_path"},
       {"--exitcode=", "exitcode"},
       {"--on-deadlock=", "on_deadlock"},
@@ -277,6 +282,8 @@ int main(int argc, char** argv) {
   check_output_directory("sarif", parsed.sarif_path);
   check_output_directory("dot", parsed.dot_path);
   check_output_directory("log_path", parsed.log_path);
+  if (!parsed.graph_dir.empty() && !fs::is_directory(parsed.graph_dir))
+    usage_error("graph_dir=" + parsed.graph_dir + ": not a directory");
 
   const std::string program = argv[i];
   const std::string resolved = resolve_program(program);

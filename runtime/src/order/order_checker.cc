@@ -456,6 +456,53 @@ runtime_stats OrderChecker::stats() {
   return s;
 }
 
+OrderChecker::RawGraph OrderChecker::whole_graph() {
+  auto guard = enter();
+  RawGraph out;
+  std::unordered_map<LockGraph::NodeId, std::size_t> index;
+  std::unordered_map<std::uint64_t, std::size_t> index_of_key;
+  auto lock_index = [&](LockGraph::NodeId n) {
+    auto [it, inserted] = index.emplace(n, out.report.locks.size());
+    if (inserted) {
+      out.report.locks.push_back(nodes_[n].lock);
+      index_of_key.emplace(nodes_[n].key, it->second);
+    }
+    return it->second;
+  };
+  std::vector<LockGraph::EdgeId> edges;
+  graph_.for_each_edge([&](LockGraph::EdgeId e) {
+    lock_index(graph_.from(e));
+    lock_index(graph_.to(e));
+    edges.push_back(e);
+  });
+  for (LockGraph::EdgeId e : edges) {
+    const EdgeInfo& info = edges_[e];
+    RawEdge edge;
+    edge.from = index.at(graph_.from(e));
+    edge.to = index.at(graph_.to(e));
+    edge.thread = thread_label(info.thread);
+    edge.to_site.stack = stacks_.get(info.stack);
+    edge.from_site.stack = edge.to_site.stack;
+    edge.from_site.outer_pc = info.from_pc;
+    edge.from_site.outer_caller = info.from_caller;
+    edge.from_site.outer_caller_cfa = info.from_caller_cfa;
+    if (info.from_site_stack != ThreadState::kNoStack)
+      edge.from_site.site_stack = stacks_.get(info.from_site_stack);
+    out.report.edges.push_back(std::move(edge));
+    std::vector<std::string> modes;
+    for (unsigned held = 0; held < 2; ++held)
+      for (unsigned acquired = 0; acquired < 2; ++acquired)
+        if (info.modes & mode_bit(static_cast<Mode>(held), static_cast<Mode>(acquired)))
+          modes.push_back(std::string(mode_name(held)) + ">" + mode_name(acquired));
+    out.modes.push_back(std::move(modes));
+    std::vector<std::size_t> gates;
+    for (std::uint64_t key : info.gates)  // a gate with no node of its own took no part
+      if (auto it = index_of_key.find(key); it != index_of_key.end()) gates.push_back(it->second);
+    out.gates.push_back(std::move(gates));
+  }
+  return out;
+}
+
 report::GraphPicture OrderChecker::picture() {
   auto guard = enter();
   report::GraphPicture picture;

@@ -80,6 +80,15 @@ class OrderChecker {
   // Cycles not reported because one with the same acquisition sites was (see all_instances).
   std::size_t repeated_cycles();
   report::GraphPicture picture();
+  // The whole graph, for a graph file: every lock with a node, every edge with its sites (in
+  // `report.edges`, the modes it was first seen in), and beside each edge every pair of modes it
+  // was seen in ("held>acquired") and its gates (indices into report.locks).
+  struct RawGraph {
+    RawReport report;
+    std::vector<std::vector<std::string>> modes;
+    std::vector<std::vector<std::size_t>> gates;
+  };
+  RawGraph whole_graph();
 
  private:
   // The bit of EdgeInfo::modes for an edge taken with the held lock in `held` mode.

@@ -71,6 +71,10 @@ std::string apply(std::string_view key, std::string_view value, options& opts) {
     opts.sarif_path = value;
   } else if (key == "dot") {
     opts.dot_path = value;
+  } else if (key == "graph_dir") {
+    opts.graph_dir = value;
+  } else if (key == "graph_label") {
+    opts.graph_label = value;
   } else {
     return "unknown option '" + std::string(key) + "'";
   }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "entry/entry_points.h"
+#include "lockorder/report/graph_file.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
@@ -52,13 +53,17 @@ void name_by_creation(Symbolizer& symbolizer, const RawStack& created, report::L
     lock.label += " (created in " + frames.front().function + ")";
 }
 
-// A lock the preload library shadows is labelled "mutex 0x55d0...": name the variable that
-// holds it when it is a global or static one ("mutex 0x55d0... (accounts_mu)").
-void name_lock_variable(Symbolizer& symbolizer, std::string& label) {
+// A lock the preload library shadows is labelled "mutex 0x55d0...": the variable that holds it
+// when it is a global or static one, else empty.
+std::string lock_variable(Symbolizer& symbolizer, const std::string& label) {
   const std::size_t hex = label.find(" 0x");
-  if (hex == std::string::npos || label.find(" (") != std::string::npos) return;
-  const std::uintptr_t address = std::strtoull(label.c_str() + hex + 3, nullptr, 16);
-  if (std::string variable = symbolizer.data_symbol(address); !variable.empty())
+  if (hex == std::string::npos || label.find(" (") != std::string::npos) return {};
+  return symbolizer.data_symbol(std::strtoull(label.c_str() + hex + 3, nullptr, 16));
+}
+
+// ... named in its label: "mutex 0x55d0... (accounts_mu)".
+void name_lock_variable(Symbolizer& symbolizer, std::string& label) {
+  if (std::string variable = lock_variable(symbolizer, label); !variable.empty())
     label += " (" + variable + ")";
 }
 
@@ -129,7 +134,10 @@ report::Report Reporter::symbolize(const RawReport& raw) {
     if (lock.file != nullptr) l.created.file = lock.file;
     if (lock.function != nullptr) l.created.function = lock.function;
     l.created.line = static_cast<int>(lock.line);
-    if (l.created.file.empty()) name_lock_variable(symbolizer, l.label);
+    if (l.created.file.empty()) {
+      l.variable = lock_variable(symbolizer, l.label);
+      if (!l.variable.empty()) l.label += " (" + l.variable + ")";
+    }
     if (l.created.file.empty() && lock.created_stack != LockMeta::kNoCreationStack)
       name_by_creation(symbolizer, order_checker().stack(lock.created_stack), l);
     out.locks.push_back(std::move(l));
@@ -166,6 +174,18 @@ report::Report Reporter::symbolize(const RawReport& raw) {
 }
 
 namespace {
+
+// Eight hex digits from the kernel's random source (zeros if it cannot be read).
+std::string random_hex() {
+  std::uint32_t value = 0;
+  if (int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    if (::read(fd, &value, sizeof value) != sizeof value) value = 0;
+    ::close(fd);
+  }
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", value);
+  return text;
+}
 
 // The text report's last "SUMMARY: ..." line.
 std::string summary_line(const std::string& text) {
@@ -229,6 +249,39 @@ void Reporter::write_text(const std::string& text, const options& opts) {
   if (out != stderr) std::fclose(out);
 }
 
+void Reporter::write_graph_file(const options& opts) {
+  OrderChecker::RawGraph raw = order_checker().whole_graph();
+  report::Report symbolized = symbolize(raw.report);
+  report::GraphFile graph;
+  graph.process.program = program_invocation_short_name;
+  graph.process.pid = getpid();
+  graph.process.label = opts.graph_label;
+  for (report::Lock& lock : symbolized.locks) {
+    std::string id = report::lock_identity(lock);
+    graph.locks.push_back({std::move(id), std::move(lock)});
+  }
+  for (std::size_t i = 0; i < symbolized.edges.size(); ++i) {
+    report::Edge& e = symbolized.edges[i];
+    graph.edges.push_back({e.from, e.to, std::move(raw.modes[i]), std::move(raw.gates[i]),
+                           std::move(e.thread), std::move(e.from_site), std::move(e.to_site)});
+  }
+  std::string path;
+  {
+    std::lock_guard guard(mu_);
+    if (graph_file_name_.empty() || graph_file_pid_ != getpid()) {
+      // The random part keeps apart processes of one pid on other machines (CI shards writing
+      // into one directory).
+      graph_file_pid_ = getpid();
+      graph_file_name_ = std::string(program_invocation_short_name) + "." +
+                         std::to_string(graph_file_pid_) + "." + random_hex() +
+                         report::kGraphFileSuffix;
+    }
+    path = opts.graph_dir + "/" + graph_file_name_;
+  }
+  const std::string error = report::write_file_atomically(path, report::render_graph_file(graph));
+  if (!error.empty()) std::fprintf(stderr, "lockorder: graph_dir: %s\n", error.c_str());
+}
+
 void Reporter::write_sarif(const options& opts) {
   std::string error = report::write_file_atomically(
       file_path(opts.sarif_path), report::render_sarif({"lockorder-runtime", LOCKORDER_VERSION,
@@ -254,6 +307,8 @@ void Reporter::emit(const RawReport& raw, bool may_throw) {
     }
     observers = observers_;
   }
+  // A process a report may end (on_deadlock, on_report=abort) still leaves its graph.
+  if (!opts->graph_dir.empty()) write_graph_file(*opts);
   for (auto& [_, observer] : observers) observer(report);
   if (opts->on_report == report_action::callback && opts->callback) opts->callback(report);
   if (opts->on_report == report_action::abort) std::abort();
@@ -321,6 +376,7 @@ void Reporter::finish() {
     std::lock_guard guard(mu_);
     if (sarif_reports_.empty() && !own_files_) write_sarif(*opts);  // children: only findings
   }
+  if (!opts->graph_dir.empty()) write_graph_file(*opts);
   if (!opts->dot_path.empty()) {
     std::string path;
     {

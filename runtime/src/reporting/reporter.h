@@ -38,7 +38,7 @@ class Reporter {
   void note_exec(const char* program);
   void note_exec_failed();
 
-  // Writes the DOT file if asked, and sets the exit status. Runs at exit.
+  // Writes the DOT file and the graph file if asked, and sets the exit status. Runs at exit.
   void finish();
 
   // fork(): held across it. The child starts with no reports of its own and writes its files
@@ -58,6 +58,8 @@ class Reporter {
   // report: a program whose deadlocks a watchdog breaks reports the same stacks again and again.
   Symbolizer& symbolizer_for(const RawReport& raw);
   void write_text(const std::string& text, const options& opts);
+  // This process's graph file in opts.graph_dir (one name per process, rewritten each time).
+  void write_graph_file(const options& opts);
   std::string file_path(const std::string& configured) const;
   void write_sarif(const options& opts);  // all reports so far; mu_ held
 
@@ -74,6 +76,8 @@ class Reporter {
   int exit_status_off_ = 0;           // nested reports_set_exit_status(false) calls
   bool own_files_ = false;            // a forked or exec'd child: file names get the process id
   ProcessNotes notes_;                // guarded by mu_
+  std::string graph_file_name_;       // guarded by mu_; made for graph_file_pid_
+  long graph_file_pid_ = 0;
 };
 
 Reporter& reporter();

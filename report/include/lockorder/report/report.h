@@ -51,6 +51,7 @@ struct Lock {
   std::string kind;        // "mutex", "recursive_mutex", ...
   Frame created;           // creation site (file, line, function); may be empty
   int rank = 0;
+  std::string variable;  // the global or static variable that is the lock, when known
 };
 
 struct Edge {

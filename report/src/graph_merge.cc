@@ -1,0 +1,188 @@
+#include "lockorder/report/graph_merge.h"
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <functional>
+#include <iterator>
+#include <optional>
+
+namespace lockorder::report {
+namespace {
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+                                    boost::property<boost::edge_index_t, std::size_t>>;
+using GraphEdge = Graph::edge_descriptor;
+
+Graph to_boost(const MergedGraph& merged) {
+  Graph g(merged.locks().size());
+  for (std::size_t i = 0; i < merged.edges().size(); ++i)
+    boost::add_edge(merged.edges()[i].from, merged.edges()[i].to, i, g);
+  return g;
+}
+
+// Records, for each vertex the search reaches, the edge it was reached by.
+class ReachedBy : public boost::default_bfs_visitor {
+ public:
+  explicit ReachedBy(std::vector<std::optional<std::size_t>>& via) : via_(&via) {}
+  template <class Edge, class G>
+  void tree_edge(Edge e, const G& g) const {
+    (*via_)[boost::target(e, g)] = boost::get(boost::edge_index, g, e);
+  }
+
+ private:
+  std::vector<std::optional<std::size_t>>* via_;
+};
+
+// The shortest path of edges from `from` to `to` using only edges with keep(edge), or empty.
+std::vector<std::size_t> shortest_path(const MergedGraph& merged, const Graph& g, std::size_t from,
+                                       std::size_t to,
+                                       const std::function<bool(std::size_t)>& keep) {
+  std::function<bool(GraphEdge)> usable = [&](GraphEdge e) {
+    return keep(boost::get(boost::edge_index, g, e));
+  };
+  boost::filtered_graph<Graph, std::function<bool(GraphEdge)>> filtered(g, usable);
+  std::vector<std::optional<std::size_t>> via(boost::num_vertices(g));
+  boost::breadth_first_search(filtered, from, boost::visitor(ReachedBy(via)));
+  std::vector<std::size_t> path;
+  for (std::size_t at = to; at != from;) {
+    if (!via[at]) return {};
+    path.push_back(*via[at]);
+    at = merged.edges()[*via[at]].from;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+const std::string& first_mode(const MergedGraph::Edge& edge) {
+  static const std::string exclusive = "exclusive>exclusive";
+  return edge.modes.empty() ? exclusive : *edge.modes.begin();
+}
+
+Report cycle_report(const MergedGraph& merged, const std::vector<std::size_t>& cycle) {
+  Report report;
+  report.kind = kLockOrderInversion;
+  std::set<std::string> processes;
+  const std::size_t n = cycle.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const MergedGraph::Edge& e = merged.edges()[cycle[i]];
+    report.locks.push_back(merged.locks()[e.from].lock);
+    report.cycle.push_back(i);
+    const MergedGraph::Sighting& seen = e.seen.front();
+    processes.insert(seen.process);
+    Edge edge;
+    edge.from = i;
+    edge.to = (i + 1) % n;
+    edge.thread = seen.thread + " in " + seen.process;
+    const std::string& modes = first_mode(e);
+    const std::size_t arrow = modes.find('>');
+    edge.from_mode = modes.substr(0, arrow);
+    edge.to_mode = arrow == std::string::npos ? modes : modes.substr(arrow + 1);
+    edge.from_site = seen.from_site;
+    edge.to_site = seen.to_site;
+    if (e.seen.size() > 1)
+      edge.note = "also taken in " + std::to_string(e.seen.size() - 1) + " other process" +
+                  (e.seen.size() > 2 ? "es" : "");
+    report.edges.push_back(std::move(edge));
+  }
+  report.summary = "potential deadlock: " + std::to_string(n) + " locks in a cycle";
+  if (processes.size() > 1)
+    report.summary += ", its edges seen in " + std::to_string(processes.size()) + " processes";
+  report.hint = processes.size() > 1
+                    ? "No single process took every edge of this cycle, but a program that runs "
+                      "these paths together can deadlock. Take these locks in one consistent "
+                      "order everywhere, or release the held lock before taking the other."
+                    : "Take these locks in one consistent order everywhere, or release the held "
+                      "lock before taking the other.";
+  return report;
+}
+
+}  // namespace
+
+std::vector<Report> merged_cycles(const MergedGraph& merged, const CycleRules& rules) {
+  const Graph g = to_boost(merged);
+  auto gates_of = [&](std::size_t e) -> const std::vector<std::size_t>& {
+    return merged.edges()[e].gates;
+  };
+  auto read_read = [&](std::size_t e) {
+    const std::set<std::string>& modes = merged.edges()[e].modes;
+    return !modes.empty() && std::all_of(modes.begin(), modes.end(),
+                                         [](const std::string& m) { return m == "shared>shared"; });
+  };
+  std::set<std::vector<std::size_t>> reported;
+  std::vector<Report> reports;
+  for (std::size_t e = 0; e < merged.edges().size(); ++e) {
+    const MergedGraph::Edge& closing = merged.edges()[e];
+    // The shortest cycle through e that uses only edges keep() allows.
+    auto cycle_through = [&](const std::function<bool(std::size_t)>& keep) {
+      std::vector<std::size_t> path =
+          shortest_path(merged, g, closing.to, closing.from,
+                        [&](std::size_t other) { return other != e && keep(other); });
+      if (path.empty()) return path;
+      path.insert(path.begin(), e);
+      return path;
+    };
+    std::vector<std::size_t> found = cycle_through([](std::size_t) { return true; });
+    if (found.empty()) continue;
+    std::vector<std::size_t> cycle =
+        reportable_cycle(std::move(found), gates_of, read_read, rules, cycle_through);
+    if (cycle.empty()) continue;
+    std::vector<std::size_t> key = cycle;
+    std::sort(key.begin(), key.end());
+    if (!reported.insert(key).second) continue;
+    reports.push_back(cycle_report(merged, cycle));
+  }
+  return reports;
+}
+
+std::string process_name(const GraphFile::Process& process) {
+  std::string name = process.program;
+  if (!process.label.empty()) name += " [" + process.label + "]";
+  return name + " (pid " + std::to_string(process.pid) + ")";
+}
+
+std::size_t MergedGraph::lock_index(const GraphFile::Lock& lock) {
+  auto [it, inserted] = lock_by_id_.emplace(lock.id, locks_.size());
+  if (inserted) {
+    locks_.push_back(lock);
+    // One process's address means nothing in the merge: a variable is named by itself.
+    if (!lock.lock.variable.empty()) locks_.back().lock.label = lock.lock.variable;
+  }
+  return it->second;
+}
+
+void MergedGraph::add(const GraphFile& graph) {
+  ++processes_;
+  const std::string process = process_name(graph.process);
+  std::vector<std::size_t> index;
+  for (const GraphFile::Lock& lock : graph.locks) index.push_back(lock_index(lock));
+  for (const GraphFile::Edge& e : graph.edges) {
+    const std::size_t from = index[e.from], to = index[e.to];
+    if (from == to) {
+      ++same_identity_edges_;
+      continue;
+    }
+    std::vector<std::size_t> gates;
+    for (std::size_t gate : e.gates) gates.push_back(index[gate]);
+    std::sort(gates.begin(), gates.end());
+    gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
+    auto [it, inserted] = edge_by_locks_.emplace(std::pair{from, to}, edges_.size());
+    if (inserted) {
+      edges_.push_back(Edge{from, to, {}, std::move(gates), {}});
+    } else {
+      std::vector<std::size_t>& common = edges_[it->second].gates;
+      std::vector<std::size_t> both;
+      std::set_intersection(common.begin(), common.end(), gates.begin(), gates.end(),
+                            std::back_inserter(both));
+      common = std::move(both);
+    }
+    Edge& edge = edges_[it->second];
+    edge.modes.insert(e.modes.begin(), e.modes.end());
+    if (std::none_of(edge.seen.begin(), edge.seen.end(),
+                     [&](const Sighting& s) { return s.process == process; }))
+      edge.seen.push_back({process, e.thread, e.from_site, e.to_site});
+  }
+}
+
+}  // namespace lockorder::report

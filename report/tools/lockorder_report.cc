@@ -1,0 +1,190 @@
+// lockorder-report: merges the lock-order graphs that processes wrote with graph_dir= and
+// reports every cycle of the union once, naming the process and thread that took each edge.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockorder/report/graph_file.h"
+#include "lockorder/report/graph_merge.h"
+#include "lockorder/report/sarif_writer.h"
+#include "lockorder/report/text_writer.h"
+
+namespace fs = std::filesystem;
+namespace report = lockorder::report;
+
+namespace {
+
+constexpr int kNoFindings = 0, kFindings = 1, kFailed = 2;
+
+constexpr const char* kHelp = R"(Usage: lockorder-report [OPTIONS] DIR-or-FILE...
+
+Merges the lock-order graphs that processes wrote with graph_dir=DIR (LOCKORDER_OPTIONS, or
+lockorder-run --graph-dir=DIR) and reports every cycle of the union once, naming the process
+and the thread that took each of its edges: test A takes accounts then ledger, test B ledger
+then accounts, each in a process of its own, and neither run alone saw the cycle.
+A directory stands for its files whose names end in .lockorder-graph.json.
+
+Options:
+  --sarif=FILE          also write the findings as SARIF 2.1.0 to FILE (- : stdout, instead
+                        of the text)
+  --read-read-cycles    report cycles whose every edge is shared over shared as well
+  --gated-cycles        report cycles that one lock held around all their edges serializes
+  --allow-bad-files     a graph file that cannot be read (named on stderr) does not make the
+                        run fail; the others are merged either way
+  -h, --help            this text
+  --version             the version
+
+Locks are one lock across processes when they have one identity: their class, else the name
+the program gave them (or the global variable they are), else the place they were created
+(docs/lockorder-report.md).
+
+Exit status: 0 no cycle, 1 cycles found, 2 bad arguments, no graph to read, or a graph file
+that could not be read (unless --allow-bad-files).
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "lockorder-report: %s\nTry 'lockorder-report --help'.\n", message.c_str());
+  std::exit(kFailed);
+}
+
+struct Arguments {
+  std::vector<std::string> inputs;
+  std::string sarif;
+  report::CycleRules rules;
+  bool allow_bad_files = false;
+};
+
+Arguments parse_arguments(int argc, char** argv) {
+  Arguments args;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (options_done || !arg.starts_with("-") || arg == "-") {
+      args.inputs.emplace_back(arg);
+    } else if (arg == "--") {
+      options_done = true;
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(kHelp, stdout);
+      std::exit(0);
+    } else if (arg == "--version") {
+      std::printf("lockorder-report %s\n", LOCKORDER_VERSION);
+      std::exit(0);
+    } else if (arg.starts_with("--sarif=")) {
+      args.sarif = arg.substr(8);
+      if (args.sarif.empty()) usage_error("--sarif needs a file name");
+    } else if (arg == "--read-read-cycles") {
+      args.rules.read_read_cycles = true;
+    } else if (arg == "--gated-cycles") {
+      args.rules.gated_cycles = true;
+    } else if (arg == "--allow-bad-files") {
+      args.allow_bad_files = true;
+    } else {
+      usage_error("unknown option '" + std::string(arg) + "'");
+    }
+  }
+  if (args.inputs.empty()) usage_error("no graph files or directories given");
+  return args;
+}
+
+// The graph files an argument stands for, sorted; an error message when it stands for none.
+std::vector<std::string> graph_files(const std::string& input, std::string& error) {
+  std::error_code ec;
+  if (!fs::is_directory(input, ec)) {
+    if (!fs::exists(input, ec)) error = "'" + input + "' does not exist";
+    return error.empty() ? std::vector<std::string>{input} : std::vector<std::string>{};
+  }
+  std::vector<std::string> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(input, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(report::kGraphFileSuffix) && entry.is_regular_file(ec))
+      files.push_back(entry.path().string());
+  }
+  if (ec) error = "cannot read directory '" + input + "': " + ec.message();
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::optional<report::GraphFile> read_graph(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read it";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return report::parse_graph_file(text.str());
+  } catch (const report::GraphFileError& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+std::string current_directory() {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  return ec ? std::string() : cwd.string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Arguments args = parse_arguments(argc, argv);
+  report::MergedGraph merged;
+  std::size_t bad = 0, read = 0;
+  for (const std::string& input : args.inputs) {
+    std::string error;
+    const std::vector<std::string> files = graph_files(input, error);
+    if (!error.empty()) {
+      std::fprintf(stderr, "lockorder-report: %s\n", error.c_str());
+      ++bad;
+    }
+    for (const std::string& file : files) {
+      std::optional<report::GraphFile> graph = read_graph(file, error);
+      if (!graph) {
+        std::fprintf(stderr, "lockorder-report: %s: %s\n", file.c_str(), error.c_str());
+        ++bad;
+        continue;
+      }
+      merged.add(*graph);
+      ++read;
+    }
+  }
+  if (read == 0) {
+    std::fprintf(stderr, "lockorder-report: no graph file could be read\n");
+    return kFailed;
+  }
+  const std::vector<report::Report> cycles = report::merged_cycles(merged, args.rules);
+  const bool sarif_to_stdout = args.sarif == "-";
+  if (!sarif_to_stdout)
+    for (const report::Report& cycle : cycles)
+      std::fputs(report::render_text(cycle).c_str(), stdout);
+  if (!args.sarif.empty()) {
+    const std::string sarif = report::render_sarif(
+        {"lockorder-report", LOCKORDER_VERSION, current_directory(), LOCKORDER_DOCS_URI}, cycles);
+    if (sarif_to_stdout) {
+      std::fputs(sarif.c_str(), stdout);
+    } else if (std::string error = report::write_file_atomically(args.sarif, sarif);
+               !error.empty()) {
+      std::fprintf(stderr, "lockorder-report: sarif: %s\n", error.c_str());
+      return kFailed;
+    }
+  }
+  std::fprintf(stderr,
+               "lockorder-report: %zu graph file%s, %zu lock%s, %zu edge%s: %zu cycle%s%s\n", read,
+               read == 1 ? "" : "s", merged.locks().size(), merged.locks().size() == 1 ? "" : "s",
+               merged.edges().size(), merged.edges().size() == 1 ? "" : "s", cycles.size(),
+               cycles.size() == 1 ? "" : "s",
+               bad > 0 ? (", " + std::to_string(bad) + " input(s) not read").c_str() : "");
+  if (bad > 0 && !args.allow_bad_files) return kFailed;
+  return cycles.empty() ? kNoFindings : kFindings;
+}

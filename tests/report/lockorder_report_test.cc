@@ -1,0 +1,166 @@
+// lockorder-report end to end: processes write their graphs (linked runtime with graph_dir=,
+// or lockorder-run --graph-dir=), and the merge reports the cycle that no process saw alone.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "run_support.h"
+
+namespace lockorder::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory for one test's graph files.
+std::string fresh_directory() {
+  std::string dir = std::string(TEST_WORK_DIR) + "/graphs.XXXXXX";
+  if (mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir;
+  return dir;
+}
+
+std::vector<std::string> graph_files(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().string().ends_with(".lockorder-graph.json"))
+      files.push_back(entry.path().string());
+  return files;
+}
+
+// The linked program takes `order` with its graph written into `dir`.
+void run_linked(const std::string& dir, const std::string& order) {
+  const RunResult run =
+      run_program({LINKED_HALVES_PATH, order}, {"LOCKORDER_OPTIONS=graph_dir=" + dir});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err.find("WARNING"), std::string::npos) << run.err;  // half a cycle is clean
+}
+
+RunResult report(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {LOCKORDER_REPORT_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
+TEST(LockorderReport, TwoTestProcessesEachWithHalfACycleMakeOneFinding) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  ASSERT_EQ(graph_files(dir).size(), 2u);
+  const RunResult merged = report({dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  EXPECT_NE(merged.out.find("WARNING: lockorder: lock-order-inversion"), std::string::npos);
+  EXPECT_NE(merged.out.find("Cycle: accounts -> ledger -> accounts"), std::string::npos)
+      << merged.out;
+  EXPECT_NE(merged.out.find("seen in 2 processes"), std::string::npos);
+  EXPECT_NE(merged.out.find("in linked_halves (pid "), std::string::npos);
+  EXPECT_NE(merged.out.find("halves.cc:"), std::string::npos);  // the acquisition stacks
+  EXPECT_NE(merged.err.find("2 graph files, 2 locks, 2 edges: 1 cycle"), std::string::npos)
+      << merged.err;
+}
+
+TEST(LockorderReport, OneOrderInEveryProcessIsClean) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ab");
+  run_linked(dir, "a");
+  const RunResult merged = report({dir});
+  EXPECT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(merged.out.find("WARNING"), std::string::npos) << merged.out;
+}
+
+TEST(LockorderReport, ProgramsUnderLockorderRunWriteTheirGraphsToo) {
+#ifndef LOCKORDER_RUN_PATH
+  GTEST_SKIP() << "lockorder-run is not built here";
+#else
+  const std::string dir = fresh_directory();
+  for (const char* order : {"ab", "ba"}) {
+    const RunResult run =
+        run_program({LOCKORDER_RUN_PATH, "--graph-dir=" + dir,
+                     "--graph-label=shard-" + std::string(order), "--", PLAIN_HALVES_PATH, order});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  const RunResult merged = report({dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  // Plain std::mutex globals are known by their variables in every process.
+  EXPECT_NE(merged.out.find("Cycle: accounts -> ledger -> accounts"), std::string::npos)
+      << merged.out;
+  EXPECT_NE(merged.out.find("plain_halves [shard-ba] (pid "), std::string::npos) << merged.out;
+#endif
+}
+
+TEST(LockorderReport, ABadFileIsNamedAndTheOthersAreStillMerged) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  const std::string truncated = dir + "/truncated.lockorder-graph.json";
+  {
+    std::ifstream in(graph_files(dir)[0]);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(truncated) << text.substr(0, text.size() / 2);
+  }
+  const std::string future = dir + "/future.lockorder-graph.json";
+  std::ofstream(future) << R"({"format": "lockorder-graph", "version": 99})";
+  const RunResult merged = report({dir});
+  EXPECT_EQ(merged.exit_code, 2);
+  EXPECT_NE(merged.err.find(truncated + ": not JSON"), std::string::npos) << merged.err;
+  EXPECT_NE(merged.err.find(future + ": graph file version 99"), std::string::npos) << merged.err;
+  EXPECT_NE(merged.out.find("Cycle: accounts -> ledger -> accounts"), std::string::npos);
+  EXPECT_EQ(report({"--allow-bad-files", dir}).exit_code, 1);
+}
+
+TEST(LockorderReport, AGraphFileWithHostilePathsIsOnlyText) {
+  // Paths in a graph file are names to print, never files to open or write.
+  const std::string dir = fresh_directory();
+  std::ofstream(dir + "/hostile.lockorder-graph.json") << R"({
+    "format": "lockorder-graph", "version": 1,
+    "process": {"program": "../../../etc/passwd", "pid": 1},
+    "locks": [{"id": "site:/etc/shadow:1:f", "label": "a\u001b[31m"},
+              {"id": "name:b", "label": "b"}],
+    "edges": [{"from": 0, "to": 1, "modes": ["exclusive>exclusive"], "gates": [],
+               "from_site": [{"file": "/dev/zero", "line": 1}], "to_site": []},
+              {"from": 1, "to": 0, "modes": ["exclusive>exclusive"], "gates": [],
+               "from_site": [], "to_site": [{"file": "../../x", "line": -5}]}]})";
+  const RunResult merged = report({dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  EXPECT_NE(merged.out.find("in ../../../etc/passwd (pid 1)"), std::string::npos);
+  EXPECT_EQ(graph_files(dir).size(), 1u);  // nothing written
+}
+
+TEST(LockorderReport, NothingToReadIsAnError) {
+  const RunResult empty = report({fresh_directory()});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("no graph file could be read"), std::string::npos);
+  const RunResult missing = report({"/nonexistent/graphs"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("'/nonexistent/graphs' does not exist"), std::string::npos);
+}
+
+TEST(LockorderReport, AnUnknownOptionIsAnError) {
+  const RunResult run = report({"--header-filter=src/", fresh_directory()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("unknown option '--header-filter=src/'"), std::string::npos);
+  EXPECT_EQ(report({}).exit_code, 2);
+}
+
+TEST(LockorderReport, WritesSarifForCodeScanning) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  const std::string sarif = dir + "/merged.sarif";
+  const RunResult merged = report({"--sarif=" + sarif, dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  std::ifstream in(sarif);
+  const nlohmann::json log = nlohmann::json::parse(in);
+  const nlohmann::json& run = log.at("runs").at(0);
+  EXPECT_EQ(run.at("tool").at("driver").at("name"), "lockorder-report");
+  ASSERT_EQ(run.at("results").size(), 1u);
+  EXPECT_EQ(run.at("results").at(0).at("ruleId"), "lock-order-inversion");
+  EXPECT_TRUE(run.at("results").at(0).contains("partialFingerprints"));
+}
+
+}  // namespace
+}  // namespace lockorder::testing
