@@ -4,6 +4,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/strong_components.hpp>
 #include <functional>
 #include <iterator>
 #include <optional>
@@ -70,17 +71,18 @@ Report cycle_report(const MergedGraph& merged, const std::vector<std::size_t>& c
     report.locks.push_back(merged.locks()[e.from].lock);
     report.cycle.push_back(i);
     const MergedGraph::Sighting& seen = e.seen.front();
-    processes.insert(seen.process);
+    const std::string& process = merged.process_names()[seen.process];
+    processes.insert(process);
     Edge edge;
     edge.from = i;
     edge.to = (i + 1) % n;
-    edge.thread = seen.thread + " in " + seen.process;
+    edge.thread = seen.thread + " in " + process;
     const std::string& modes = first_mode(e);
     const std::size_t arrow = modes.find('>');
     edge.from_mode = modes.substr(0, arrow);
     edge.to_mode = arrow == std::string::npos ? modes : modes.substr(arrow + 1);
-    edge.from_site = seen.from_site;
-    edge.to_site = seen.to_site;
+    edge.from_site = merged.stack(e.from_site);
+    edge.to_site = merged.stack(e.to_site);
     if (e.seen.size() > 1)
       edge.note = "also taken in " + std::to_string(e.seen.size() - 1) + " other process" +
                   (e.seen.size() > 2 ? "es" : "");
@@ -110,15 +112,24 @@ std::vector<Report> merged_cycles(const MergedGraph& merged, const CycleRules& r
     return !modes.empty() && std::all_of(modes.begin(), modes.end(),
                                          [](const std::string& m) { return m == "shared>shared"; });
   };
+  // Only an edge inside a strongly connected component closes a cycle, and the cycle stays in
+  // that component: each search is confined to it (a large acyclic graph costs one pass).
+  std::vector<std::size_t> component(boost::num_vertices(g));
+  boost::strong_components(
+      g, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, g)));
+  auto same_component = [&](std::size_t e) {
+    return component[merged.edges()[e].from] == component[merged.edges()[e].to];
+  };
   std::set<std::vector<std::size_t>> reported;
   std::vector<Report> reports;
   for (std::size_t e = 0; e < merged.edges().size(); ++e) {
+    if (!same_component(e)) continue;
     const MergedGraph::Edge& closing = merged.edges()[e];
     // The shortest cycle through e that uses only edges keep() allows.
     auto cycle_through = [&](const std::function<bool(std::size_t)>& keep) {
-      std::vector<std::size_t> path =
-          shortest_path(merged, g, closing.to, closing.from,
-                        [&](std::size_t other) { return other != e && keep(other); });
+      std::vector<std::size_t> path = shortest_path(
+          merged, g, closing.to, closing.from,
+          [&](std::size_t other) { return other != e && same_component(other) && keep(other); });
       if (path.empty()) return path;
       path.insert(path.begin(), e);
       return path;
@@ -152,9 +163,29 @@ std::size_t MergedGraph::lock_index(const GraphFile::Lock& lock) {
   return it->second;
 }
 
+std::vector<std::uint32_t> MergedGraph::intern(const Stack& stack) {
+  std::vector<std::uint32_t> out;
+  out.reserve(stack.size());
+  for (const Frame& f : stack) {
+    std::string key = f.function + '\0' + f.file + '\0' + std::to_string(f.line) + '\0' +
+                      std::to_string(f.column) + '\0' + f.module;
+    auto [it, inserted] =
+        frame_index_.emplace(std::move(key), static_cast<std::uint32_t>(frames_.size()));
+    if (inserted) frames_.push_back(f);
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Stack MergedGraph::stack(const std::vector<std::uint32_t>& frames) const {
+  Stack out;
+  for (std::uint32_t i : frames) out.push_back(frames_[i]);
+  return out;
+}
+
 void MergedGraph::add(const GraphFile& graph) {
-  ++processes_;
-  const std::string process = process_name(graph.process);
+  const std::size_t process = process_names_.size();
+  process_names_.push_back(process_name(graph.process));
   std::vector<std::size_t> index;
   for (const GraphFile::Lock& lock : graph.locks) index.push_back(lock_index(lock));
   for (const GraphFile::Edge& e : graph.edges) {
@@ -169,7 +200,8 @@ void MergedGraph::add(const GraphFile& graph) {
     gates.erase(std::unique(gates.begin(), gates.end()), gates.end());
     auto [it, inserted] = edge_by_locks_.emplace(std::pair{from, to}, edges_.size());
     if (inserted) {
-      edges_.push_back(Edge{from, to, {}, std::move(gates), {}});
+      edges_.push_back(
+          Edge{from, to, {}, std::move(gates), {}, intern(e.from_site), intern(e.to_site)});
     } else {
       std::vector<std::size_t>& common = edges_[it->second].gates;
       std::vector<std::size_t> both;
@@ -179,9 +211,8 @@ void MergedGraph::add(const GraphFile& graph) {
     }
     Edge& edge = edges_[it->second];
     edge.modes.insert(e.modes.begin(), e.modes.end());
-    if (std::none_of(edge.seen.begin(), edge.seen.end(),
-                     [&](const Sighting& s) { return s.process == process; }))
-      edge.seen.push_back({process, e.thread, e.from_site, e.to_site});
+    if (edge.seen.empty() || edge.seen.back().process != process)
+      edge.seen.push_back({process, e.thread});
   }
 }
 

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,10 +26,8 @@ namespace lockorder::report {
 class MergedGraph {
  public:
   struct Sighting {
-    std::string process;  // "orders_test (pid 4242)", see process_name
+    std::size_t process = 0;  // index into process_names()
     std::string thread;
-    Stack from_site;
-    Stack to_site;
   };
   struct Edge {
     std::size_t from = 0;
@@ -35,6 +35,11 @@ class MergedGraph {
     std::set<std::string> modes;     // "held>acquired"
     std::vector<std::size_t> gates;  // sorted lock indices, held around it in every sighting
     std::vector<Sighting> seen;      // the first sighting in each process, in merge order
+    // The acquisition stacks of the first sighting, as indices into the merge's frames (one
+    // pair per edge, each frame kept once: memory grows with the distinct edges and frames, not
+    // with the processes that took them). See stack().
+    std::vector<std::uint32_t> from_site;
+    std::vector<std::uint32_t> to_site;
   };
 
   // Adds one process's graph.
@@ -42,18 +47,24 @@ class MergedGraph {
 
   const std::vector<GraphFile::Lock>& locks() const { return locks_; }
   const std::vector<Edge>& edges() const { return edges_; }
-  std::size_t processes() const { return processes_; }
+  std::size_t processes() const { return process_names_.size(); }
+  // "orders_test (pid 4242)" for each graph added, in order (see process_name).
+  const std::vector<std::string>& process_names() const { return process_names_; }
+  Stack stack(const std::vector<std::uint32_t>& frames) const;
   // Edges left out because both of their locks have one identity.
   std::size_t same_identity_edges() const { return same_identity_edges_; }
 
  private:
   std::size_t lock_index(const GraphFile::Lock& lock);
+  std::vector<std::uint32_t> intern(const Stack& stack);
 
   std::vector<GraphFile::Lock> locks_;
   std::map<std::string, std::size_t> lock_by_id_;
   std::vector<Edge> edges_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> edge_by_locks_;
-  std::size_t processes_ = 0;
+  std::vector<std::string> process_names_;
+  std::vector<Frame> frames_;
+  std::unordered_map<std::string, std::uint32_t> frame_index_;
   std::size_t same_identity_edges_ = 0;
 };
 
