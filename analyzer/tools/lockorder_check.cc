@@ -24,12 +24,12 @@
 #include <sstream>
 #include <thread>
 
-#include "baseline.h"
 #include "diagnostics.h"
 #include "fact_cache.h"
 #include "findings.h"
 #include "frontend/configuration.h"
 #include "frontend/unit_lowering.h"
+#include "lockorder/report/baseline.h"
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "program_analysis.h"
@@ -375,10 +375,10 @@ int main(int argc, const char** argv) {
                  "lockorder-instance-order, lockorder-callback-under-lock)\n";
 
   frontend::Configuration config;
-  Baseline baseline;
+  lockorder::report::Baseline baseline;
   try {
     if (!config_file.empty()) config = frontend::load_configuration(config_file);
-    if (!baseline_file.empty()) baseline = read_baseline(baseline_file);
+    if (!baseline_file.empty()) baseline = lockorder::report::read_baseline(baseline_file);
   } catch (const std::exception& e) {
     std::cerr << "lockorder-check: " << e.what() << "\n";
     return 2;
@@ -519,22 +519,11 @@ int main(int argc, const char** argv) {
 
   bool ok = true;
   if (!write_baseline_file.empty())
-    ok = write(write_baseline_file, render_baseline(findings.reports)) && ok;
-  std::vector<lockorder::report::Report> reported;
-  std::size_t known = 0;
-  std::map<std::string, std::string> fixed = baseline.findings;  // those not found again
-  for (auto& r : findings.reports) {
-    bool found = false;
-    for (const std::string& key : baseline_keys(r, baseline.version))
-      if (baseline.findings.count(key)) {
-        found = true;
-        fixed.erase(key);
-      }
-    if (found)
-      ++known;
-    else
-      reported.push_back(std::move(r));
-  }
+    ok = write(write_baseline_file,
+               lockorder::report::render_baseline("lockorder-check", findings.reports)) &&
+         ok;
+  auto [reported, known, fixed] =
+      lockorder::report::compare_with_baseline(std::move(findings.reports), baseline);
   char cwd[4096];
   const lockorder::report::SarifTool tool{"lockorder-check", LOCKORDER_VERSION,
                                           getcwd(cwd, sizeof cwd) != nullptr ? cwd : "",

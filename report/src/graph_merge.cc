@@ -102,7 +102,7 @@ Report cycle_report(const MergedGraph& merged, const std::vector<std::size_t>& c
 
 }  // namespace
 
-std::vector<Report> merged_cycles(const MergedGraph& merged, const CycleRules& rules) {
+std::vector<MergedCycle> merged_cycles(const MergedGraph& merged, const CycleRules& rules) {
   const Graph g = to_boost(merged);
   auto gates_of = [&](std::size_t e) -> const std::vector<std::size_t>& {
     return merged.edges()[e].gates;
@@ -121,7 +121,7 @@ std::vector<Report> merged_cycles(const MergedGraph& merged, const CycleRules& r
     return component[merged.edges()[e].from] == component[merged.edges()[e].to];
   };
   std::set<std::vector<std::size_t>> reported;
-  std::vector<Report> reports;
+  std::vector<MergedCycle> reports;
   for (std::size_t e = 0; e < merged.edges().size(); ++e) {
     if (!same_component(e)) continue;
     const MergedGraph::Edge& closing = merged.edges()[e];
@@ -142,9 +142,22 @@ std::vector<Report> merged_cycles(const MergedGraph& merged, const CycleRules& r
     std::vector<std::size_t> key = cycle;
     std::sort(key.begin(), key.end());
     if (!reported.insert(key).second) continue;
-    reports.push_back(cycle_report(merged, cycle));
+    Report report = cycle_report(merged, cycle);
+    reports.push_back({std::move(cycle), std::move(report)});
   }
   return reports;
+}
+
+GraphPicture merged_picture(const MergedGraph& merged, const std::vector<MergedCycle>& cycles) {
+  GraphPicture picture;
+  for (const GraphFile::Lock& lock : merged.locks()) picture.nodes.push_back({lock.lock.label});
+  for (const MergedGraph::Edge& e : merged.edges()) picture.arcs.push_back({e.from, e.to});
+  for (const MergedCycle& cycle : cycles)
+    for (std::size_t e : cycle.edges) {
+      GraphPicture::Arc& arc = picture.arcs[e];
+      arc.in_cycle = picture.nodes[arc.from].in_cycle = picture.nodes[arc.to].in_cycle = true;
+    }
+  return picture;
 }
 
 std::string process_name(const GraphFile::Process& process) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lockorder/report/baseline.h"
+#include "lockorder/report/dot_writer.h"
 #include "lockorder/report/graph_file.h"
 #include "lockorder/report/graph_merge.h"
 #include "lockorder/report/sarif_writer.h"
@@ -36,6 +38,11 @@ A directory stands for its files whose names end in .lockorder-graph.json.
 Options:
   --sarif=FILE          also write the findings as SARIF 2.1.0 to FILE (- : stdout, instead
                         of the text)
+  --dot=FILE            write the merged lock-order graph as Graphviz DOT to FILE, the
+                        cycles' locks and edges in red (dot -Tsvg FILE draws it)
+  --baseline=FILE       report only cycles not in this baseline; say which of its cycles are
+                        gone (fixed)
+  --write-baseline=FILE write every cycle found to FILE (exit 0 once written)
   --read-read-cycles    report cycles whose every edge is shared over shared as well
   --gated-cycles        report cycles that one lock held around all their edges serializes
   --allow-bad-files     a graph file that cannot be read (named on stderr) does not make the
@@ -59,6 +66,9 @@ that could not be read (unless --allow-bad-files).
 struct Arguments {
   std::vector<std::string> inputs;
   std::string sarif;
+  std::string dot;
+  std::string baseline;
+  std::string write_baseline;
   report::CycleRules rules;
   bool allow_bad_files = false;
 };
@@ -81,6 +91,15 @@ Arguments parse_arguments(int argc, char** argv) {
     } else if (arg.starts_with("--sarif=")) {
       args.sarif = arg.substr(8);
       if (args.sarif.empty()) usage_error("--sarif needs a file name");
+    } else if (arg.starts_with("--dot=")) {
+      args.dot = arg.substr(6);
+      if (args.dot.empty()) usage_error("--dot needs a file name");
+    } else if (arg.starts_with("--baseline=")) {
+      args.baseline = arg.substr(11);
+      if (args.baseline.empty()) usage_error("--baseline needs a file name");
+    } else if (arg.starts_with("--write-baseline=")) {
+      args.write_baseline = arg.substr(17);
+      if (args.write_baseline.empty()) usage_error("--write-baseline needs a file name");
     } else if (arg == "--read-read-cycles") {
       args.rules.read_read_cycles = true;
     } else if (arg == "--gated-cycles") {
@@ -137,8 +156,25 @@ std::string current_directory() {
 
 }  // namespace
 
+// Writes `contents` to `path` or says why not.
+bool write(const std::string& what, const std::string& path, const std::string& contents) {
+  const std::string error = report::write_file_atomically(path, contents);
+  if (error.empty()) return true;
+  std::fprintf(stderr, "lockorder-report: %s: %s\n", what.c_str(), error.c_str());
+  return false;
+}
+
 int main(int argc, char** argv) {
   const Arguments args = parse_arguments(argc, argv);
+  report::Baseline baseline;
+  if (!args.baseline.empty()) {
+    try {
+      baseline = report::read_baseline(args.baseline);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lockorder-report: %s\n", e.what());
+      return kFailed;
+    }
+  }
   report::MergedGraph merged;
   std::size_t bad = 0, read = 0;
   for (const std::string& input : args.inputs) {
@@ -163,28 +199,45 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lockorder-report: no graph file could be read\n");
     return kFailed;
   }
-  const std::vector<report::Report> cycles = report::merged_cycles(merged, args.rules);
+  const std::vector<report::MergedCycle> cycles = report::merged_cycles(merged, args.rules);
+  std::vector<report::Report> found;
+  for (const report::MergedCycle& cycle : cycles) found.push_back(cycle.report);
+  bool ok = true;
+  if (!args.write_baseline.empty())
+    ok = write("write-baseline", args.write_baseline,
+               report::render_baseline("lockorder-report", found)) &&
+         ok;
+  if (!args.dot.empty())
+    ok = write("dot", args.dot,
+               report::render_dot(report::merged_picture(merged, cycles),
+                                  "lock-order graph of " + std::to_string(read) +
+                                      " processes (held -> acquired)")) &&
+         ok;
+  auto [reported, known, fixed] = report::compare_with_baseline(std::move(found), baseline);
   const bool sarif_to_stdout = args.sarif == "-";
   if (!sarif_to_stdout)
-    for (const report::Report& cycle : cycles)
+    for (const report::Report& cycle : reported)
       std::fputs(report::render_text(cycle).c_str(), stdout);
   if (!args.sarif.empty()) {
     const std::string sarif = report::render_sarif(
-        {"lockorder-report", LOCKORDER_VERSION, current_directory(), LOCKORDER_DOCS_URI}, cycles);
-    if (sarif_to_stdout) {
+        {"lockorder-report", LOCKORDER_VERSION, current_directory(), LOCKORDER_DOCS_URI}, reported);
+    if (sarif_to_stdout)
       std::fputs(sarif.c_str(), stdout);
-    } else if (std::string error = report::write_file_atomically(args.sarif, sarif);
-               !error.empty()) {
-      std::fprintf(stderr, "lockorder-report: sarif: %s\n", error.c_str());
-      return kFailed;
-    }
+    else
+      ok = write("sarif", args.sarif, sarif) && ok;
   }
-  std::fprintf(stderr,
-               "lockorder-report: %zu graph file%s, %zu lock%s, %zu edge%s: %zu cycle%s%s\n", read,
-               read == 1 ? "" : "s", merged.locks().size(), merged.locks().size() == 1 ? "" : "s",
-               merged.edges().size(), merged.edges().size() == 1 ? "" : "s", cycles.size(),
-               cycles.size() == 1 ? "" : "s",
-               bad > 0 ? (", " + std::to_string(bad) + " input(s) not read").c_str() : "");
-  if (bad > 0 && !args.allow_bad_files) return kFailed;
-  return cycles.empty() ? kNoFindings : kFindings;
+  for (const auto& [print, message] : fixed)
+    std::fprintf(stderr, "lockorder-report: fixed (in the baseline, no longer found): %s\n",
+                 (message.empty() ? print : message).c_str());
+  std::string summary =
+      std::to_string(read) + (read == 1 ? " graph file, " : " graph files, ") +
+      std::to_string(merged.locks().size()) + " locks, " + std::to_string(merged.edges().size()) +
+      " edges: " + std::to_string(reported.size()) + (reported.size() == 1 ? " cycle" : " cycles");
+  if (known != 0) summary += "; " + std::to_string(known) + " more in the baseline";
+  if (!fixed.empty()) summary += "; " + std::to_string(fixed.size()) + " in the baseline fixed";
+  if (bad != 0) summary += "; " + std::to_string(bad) + " input(s) not read";
+  std::fprintf(stderr, "lockorder-report: %s\n", summary.c_str());
+  if (!ok || (bad > 0 && !args.allow_bad_files)) return kFailed;
+  if (!args.write_baseline.empty()) return kNoFindings;
+  return reported.empty() ? kNoFindings : kFindings;
 }

@@ -47,7 +47,9 @@ GraphFile process(const std::string& program, long pid, const std::vector<Taken>
 std::vector<Report> cycles(const std::vector<GraphFile>& graphs, CycleRules rules = {}) {
   MergedGraph merged;
   for (const GraphFile& g : graphs) merged.add(g);
-  return merged_cycles(merged, rules);
+  std::vector<Report> reports;
+  for (MergedCycle& cycle : merged_cycles(merged, rules)) reports.push_back(cycle.report);
+  return reports;
 }
 
 TEST(GraphMerge, TwoHalvesOfACycleInTwoProcessesAreOneFinding) {
@@ -108,6 +110,21 @@ TEST(GraphMerge, ReadReadCyclesAreReportedOnlyWhenAsked) {
   const GraphFile b = process("b", 2, {{"y", "x", {}, "shared>shared"}});
   EXPECT_TRUE(cycles({a, b}).empty());
   EXPECT_EQ(cycles({a, b}, {.read_read_cycles = true}).size(), 1u);
+}
+
+TEST(GraphMerge, ThePictureMarksTheCycle) {
+  MergedGraph merged;
+  merged.add(process("a", 1, {{"x", "y"}, {"y", "z"}}));
+  merged.add(process("b", 2, {{"z", "y"}}));
+  const GraphPicture picture = merged_picture(merged, merged_cycles(merged, {}));
+  ASSERT_EQ(picture.nodes.size(), 3u);
+  EXPECT_FALSE(picture.nodes[0].in_cycle);  // x
+  EXPECT_TRUE(picture.nodes[1].in_cycle);
+  EXPECT_TRUE(picture.nodes[2].in_cycle);
+  ASSERT_EQ(picture.arcs.size(), 3u);
+  EXPECT_FALSE(picture.arcs[0].in_cycle);
+  EXPECT_TRUE(picture.arcs[1].in_cycle);
+  EXPECT_TRUE(picture.arcs[2].in_cycle);
 }
 
 TEST(GraphMerge, TwoLocksOfOneIdentityMakeNoEdge) {

@@ -164,3 +164,50 @@ TEST(LockorderReport, WritesSarifForCodeScanning) {
 
 }  // namespace
 }  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(LockorderReport, ABaselineKeepsKnownCyclesQuietAndSaysWhenOneIsFixed) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  const std::string baseline = dir + "/baseline.json";
+  EXPECT_EQ(report({"--write-baseline=" + baseline, dir}).exit_code, 0);
+  const RunResult known = report({"--baseline=" + baseline, dir});
+  EXPECT_EQ(known.exit_code, 0) << known.err;
+  EXPECT_EQ(known.out.find("WARNING"), std::string::npos);
+  EXPECT_NE(known.err.find("1 more in the baseline"), std::string::npos) << known.err;
+  // The fix: the process that took the orders the other way round now takes only one lock.
+  const std::string fixed = fresh_directory();
+  run_linked(fixed, "ab");
+  run_linked(fixed, "a");
+  const RunResult after = report({"--baseline=" + baseline, fixed});
+  EXPECT_EQ(after.exit_code, 0);
+  EXPECT_NE(after.err.find("fixed (in the baseline, no longer found): potential deadlock"),
+            std::string::npos)
+      << after.err;
+  EXPECT_EQ(report({"--baseline=" + dir + "/missing.json", dir}).exit_code, 2);
+}
+
+TEST(LockorderReport, DrawsTheMergedGraphWithTheCycleInRed) {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  const std::string dot = dir + "/graph.dot";
+  EXPECT_EQ(report({"--dot=" + dot, dir}).exit_code, 1);
+  const std::string text = read_text(dot);
+  EXPECT_NE(text.find("digraph"), std::string::npos);
+  EXPECT_NE(text.find("accounts"), std::string::npos);
+  EXPECT_NE(text.find("ledger"), std::string::npos);
+  EXPECT_NE(text.find("red"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 processes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockorder::testing

@@ -72,8 +72,15 @@ class MergedGraph {
 std::string process_name(const GraphFile::Process& process);
 
 // Every reportable cycle of the merged graph, once each (the shortest through each edge, with
-// the rules of report::reportable_cycle), as lock-order-inversion reports whose edges name the
-// process and thread that took each one.
-std::vector<Report> merged_cycles(const MergedGraph& graph, const CycleRules& rules);
+// the rules of report::reportable_cycle): its edges (indices into graph.edges()), and as a
+// lock-order-inversion report whose edges name the process and thread that took each one.
+struct MergedCycle {
+  std::vector<std::size_t> edges;
+  Report report;
+};
+std::vector<MergedCycle> merged_cycles(const MergedGraph& graph, const CycleRules& rules);
+
+// The merged graph as a picture (dot_writer.h), the edges and locks of `cycles` marked.
+GraphPicture merged_picture(const MergedGraph& graph, const std::vector<MergedCycle>& cycles);
 
 }  // namespace lockorder::report

@@ -1,4 +1,5 @@
-// Baselines: adopt the checker on an existing codebase and fail only on new findings.
+// Baselines: adopt lockorder-check or lockorder-report on an existing codebase and fail only on
+// new findings.
 //
 //   lockorder-check -p build --write-baseline=lockorder-baseline.json   # once
 //   lockorder-check -p build --baseline=lockorder-baseline.json         # in CI
@@ -16,7 +17,7 @@
 
 #include "lockorder/report/report.h"
 
-namespace lockorder::analyzer {
+namespace lockorder::report {
 
 struct Baseline {
   int version = 2;
@@ -25,11 +26,22 @@ struct Baseline {
 
 // Throws std::runtime_error with the file and the problem if it cannot be read or parsed.
 Baseline read_baseline(const std::string& path);
-std::string render_baseline(const std::vector<report::Report>& reports);
+// `tool`: the tool that wrote it ("lockorder-check", "lockorder-report").
+std::string render_baseline(const std::string& tool, const std::vector<report::Report>& reports);
 // The key of `report` in a baseline of `version`.
 std::string baseline_key(const report::Report& report, int version);
 // Every key `report` may have in a baseline of `version`: its key, then its keys under its rule's
 // former ids (report::rule_aliases), which a baseline written before a rename holds.
 std::vector<std::string> baseline_keys(const report::Report& report, int version);
 
-}  // namespace lockorder::analyzer
+// `reports` against `baseline`: those it does not hold (to report), how many it holds, and its
+// findings that are not among them (fixed: fingerprint -> message).
+struct BaselineComparison {
+  std::vector<report::Report> new_reports;
+  std::size_t known = 0;
+  std::map<std::string, std::string> fixed;
+};
+BaselineComparison compare_with_baseline(std::vector<report::Report> reports,
+                                         const Baseline& baseline);
+
+}  // namespace lockorder::report

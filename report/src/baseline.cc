@@ -1,11 +1,11 @@
-#include "baseline.h"
+#include "lockorder/report/baseline.h"
 
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-namespace lockorder::analyzer {
+namespace lockorder::report {
 namespace {
 
 // The first format's key: the rule and the lock classes (and a double-lock's thread).
@@ -46,7 +46,7 @@ Baseline read_baseline(const std::string& path) {
     if (baseline.version != 1 && baseline.version != 2)
       throw std::runtime_error(path + ": a baseline of version " +
                                std::to_string(baseline.version) +
-                               ", this lockorder-check reads versions 1 and 2");
+                               ", this version of lockorder reads versions 1 and 2");
     for (const nlohmann::json& finding : root.at("findings"))
       baseline.findings.emplace(finding.at("fingerprint").get<std::string>(),
                                 finding.value("message", std::string()));
@@ -56,13 +56,32 @@ Baseline read_baseline(const std::string& path) {
   return baseline;
 }
 
-std::string render_baseline(const std::vector<report::Report>& reports) {
+std::string render_baseline(const std::string& tool, const std::vector<report::Report>& reports) {
   nlohmann::json findings = nlohmann::json::array();
   for (const report::Report& r : reports)
     findings.push_back(
         {{"rule", r.kind}, {"fingerprint", baseline_key(r, 2)}, {"message", r.summary}});
-  nlohmann::json root = {{"tool", "lockorder-check"}, {"version", 2}, {"findings", findings}};
+  nlohmann::json root = {{"tool", tool}, {"version", 2}, {"findings", findings}};
   return root.dump(2) + "\n";
 }
 
-}  // namespace lockorder::analyzer
+BaselineComparison compare_with_baseline(std::vector<report::Report> reports,
+                                         const Baseline& baseline) {
+  BaselineComparison out;
+  out.fixed = baseline.findings;  // until found again
+  for (report::Report& r : reports) {
+    bool found = false;
+    for (const std::string& key : baseline_keys(r, baseline.version))
+      if (baseline.findings.count(key)) {
+        found = true;
+        out.fixed.erase(key);
+      }
+    if (found)
+      ++out.known;
+    else
+      out.new_reports.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace lockorder::report
