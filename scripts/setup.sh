@@ -14,6 +14,7 @@ LOCKORDER_PACKAGES=(
   libdw-dev                                  # elfutils libdw: symbolizing stacks
   libsystemd-dev                             # the watchdog: sd_notify (READY, STATUS, WATCHDOG)
   graphviz                                   # dot: pictures of the lock-order graph
+  chromium                                   # tests: lockorder-report's HTML page in a real browser
   clang-19                                   # tests: lockorder-run on a clang++-built program
   libclang-19-dev libclang-cpp19-dev llvm-19-dev  # lockorder-check: Clang 19 libTooling
   clang-format-19                            # style check

@@ -1,5 +1,7 @@
 // lockorder-report: merges the lock-order graphs that processes wrote with graph_dir= and
 // reports every cycle of the union once, naming the process and thread that took each edge.
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include "lockorder/report/dot_writer.h"
 #include "lockorder/report/graph_file.h"
 #include "lockorder/report/graph_merge.h"
+#include "lockorder/report/html_writer.h"
 #include "lockorder/report/sarif_writer.h"
 #include "lockorder/report/text_writer.h"
 
@@ -40,6 +43,9 @@ Options:
                         of the text)
   --dot=FILE            write the merged lock-order graph as Graphviz DOT to FILE, the
                         cycles' locks and edges in red (dot -Tsvg FILE draws it)
+  --html=FILE           write a self-contained HTML page to FILE: the graph drawn by
+                        Graphviz (only the cycles' locks when it has over 500 edges) and
+                        each cycle with its stacks; it needs nothing else to be viewed
   --baseline=FILE       report only cycles not in this baseline; say which of its cycles are
                         gone (fixed)
   --write-baseline=FILE write every cycle found to FILE (exit 0 once written)
@@ -67,6 +73,7 @@ struct Arguments {
   std::vector<std::string> inputs;
   std::string sarif;
   std::string dot;
+  std::string html;
   std::string baseline;
   std::string write_baseline;
   report::CycleRules rules;
@@ -94,6 +101,9 @@ Arguments parse_arguments(int argc, char** argv) {
     } else if (arg.starts_with("--dot=")) {
       args.dot = arg.substr(6);
       if (args.dot.empty()) usage_error("--dot needs a file name");
+    } else if (arg.starts_with("--html=")) {
+      args.html = arg.substr(7);
+      if (args.html.empty()) usage_error("--html needs a file name");
     } else if (arg.starts_with("--baseline=")) {
       args.baseline = arg.substr(11);
       if (args.baseline.empty()) usage_error("--baseline needs a file name");
@@ -156,6 +166,66 @@ std::string current_directory() {
 
 }  // namespace
 
+// A graph drawn whole up to this many edges; above, only the cycles' locks and edges.
+constexpr std::size_t kDrawnWhole = 500;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Graphviz's SVG of `dot_text`, from the <svg> element on; empty with `error` set when dot
+// cannot be run or fails.
+std::string render_svg(const std::string& dot_text, std::string& error) {
+  char dir_template[] = "/tmp/lockorder-report.XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  if (dir == nullptr) {
+    error = "cannot make a temporary directory";
+    return {};
+  }
+  const std::string in = std::string(dir) + "/graph.dot", out = std::string(dir) + "/graph.svg";
+  std::ofstream(in) << dot_text;
+  const char* argv[] = {"dot", "-Tsvg", "-o", out.c_str(), in.c_str(), nullptr};
+  pid_t pid = 0;
+  int status = 0;
+  std::string svg;
+  if (posix_spawnp(&pid, "dot", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
+    error = "Graphviz's dot is not installed (apt-get install graphviz): no picture";
+  } else if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = "Graphviz's dot failed: no picture";
+  } else {
+    svg = read_file(out);
+    const std::size_t start = svg.find("<svg");
+    svg = start == std::string::npos ? std::string() : svg.substr(start);
+    if (svg.empty()) error = "Graphviz's dot wrote no SVG: no picture";
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return svg;
+}
+
+// The picture for the HTML page: the whole graph, or only its cycles when it is large.
+report::GraphPicture page_picture(const report::MergedGraph& merged,
+                                  const std::vector<report::MergedCycle>& cycles, bool& whole) {
+  report::GraphPicture all = report::merged_picture(merged, cycles);
+  whole = all.arcs.size() <= kDrawnWhole;
+  if (whole) return all;
+  report::GraphPicture part;
+  std::vector<std::size_t> index(all.nodes.size(), SIZE_MAX);
+  auto node = [&](std::size_t n) {
+    if (index[n] == SIZE_MAX) {
+      index[n] = part.nodes.size();
+      part.nodes.push_back(all.nodes[n]);
+    }
+    return index[n];
+  };
+  for (const report::GraphPicture::Arc& arc : all.arcs)
+    if (arc.in_cycle) part.arcs.push_back({node(arc.from), node(arc.to), true, false});
+  return part;
+}
+
 // Writes `contents` to `path` or says why not.
 bool write(const std::string& what, const std::string& path, const std::string& contents) {
   const std::string error = report::write_file_atomically(path, contents);
@@ -214,6 +284,28 @@ int main(int argc, char** argv) {
                                       " processes (held -> acquired)")) &&
          ok;
   auto [reported, known, fixed] = report::compare_with_baseline(std::move(found), baseline);
+  const std::string facts = std::to_string(read) +
+                            (read == 1 ? " graph file, " : " graph files, ") +
+                            std::to_string(merged.locks().size()) + " locks, " +
+                            std::to_string(merged.edges().size()) + " edges";
+  if (!args.html.empty()) {
+    report::HtmlPage page;
+    page.title = "lockorder-report: " + std::to_string(reported.size()) +
+                 (reported.size() == 1 ? " cycle" : " cycles");
+    page.facts.push_back(facts);
+    bool whole = true;
+    std::string error;
+    page.svg = render_svg(report::render_dot(page_picture(merged, cycles, whole)), error);
+    page.no_svg_reason = error;
+    if (!whole)
+      page.facts.push_back(
+          "The picture shows the locks and edges of the cycles only (the graph "
+          "has over " +
+          std::to_string(kDrawnWhole) + " edges).");
+    if (!error.empty()) std::fprintf(stderr, "lockorder-report: html: %s\n", error.c_str());
+    page.reports = reported;
+    ok = write("html", args.html, report::render_html(page)) && ok;
+  }
   const bool sarif_to_stdout = args.sarif == "-";
   if (!sarif_to_stdout)
     for (const report::Report& cycle : reported)

@@ -211,3 +211,42 @@ TEST(LockorderReport, DrawsTheMergedGraphWithTheCycleInRed) {
 
 }  // namespace
 }  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+TEST(LockorderReport, TheHtmlPageShowsTheCycleItsEdgesAndThePictureInABrowser) {
+#ifndef CHROMIUM_PATH
+  GTEST_SKIP() << "chromium is not installed (scripts/test.sh installs it)";
+#else
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  const std::string html = dir + "/report.html";
+  const RunResult merged = report({"--html=" + html, dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  // The DOM as a headless Chromium built it from the page.
+  const RunResult browser =
+      run_program({CHROMIUM_PATH, "--headless", "--no-sandbox", "--disable-gpu",
+                   "--user-data-dir=" + dir + "/chromium", "--dump-dom", "file://" + html},
+                  {}, 90);
+  ASSERT_EQ(browser.exit_code, 0) << browser.err;
+  const std::string& dom = browser.out;
+  EXPECT_NE(dom.find("<h1>lockorder-report: 1 cycle</h1>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("accounts -&gt; ledger -&gt; accounts"), std::string::npos);
+  EXPECT_NE(dom.find("Edge 1 of 2: ledger acquired while holding accounts"), std::string::npos);
+  EXPECT_NE(dom.find("Edge 2 of 2: accounts acquired while holding ledger"), std::string::npos);
+  EXPECT_NE(dom.find("in linked_halves (pid "), std::string::npos);
+  EXPECT_NE(dom.find("halves.cc:"), std::string::npos);  // the stacks
+  // The picture: Graphviz's SVG inside the page, with both locks drawn.
+  const std::size_t svg = dom.find("<svg");
+  ASSERT_NE(svg, std::string::npos) << dom;
+  const std::string picture = dom.substr(svg, dom.find("</svg>", svg) - svg);
+  EXPECT_NE(picture.find(">accounts<"), std::string::npos) << picture;
+  EXPECT_NE(picture.find(">ledger<"), std::string::npos);
+  EXPECT_NE(picture.find("stroke=\"red\""), std::string::npos);
+#endif
+}
+
+}  // namespace
+}  // namespace lockorder::testing
