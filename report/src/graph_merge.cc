@@ -142,6 +142,14 @@ std::vector<MergedCycle> merged_cycles(const MergedGraph& merged, const CycleRul
     std::vector<std::size_t> key = cycle;
     std::sort(key.begin(), key.end());
     if (!reported.insert(key).second) continue;
+    // Told from its lock with the least identity, whichever file came first.
+    std::rotate(cycle.begin(),
+                std::min_element(cycle.begin(), cycle.end(),
+                                 [&](std::size_t a, std::size_t b) {
+                                   return merged.locks()[merged.edges()[a].from].id <
+                                          merged.locks()[merged.edges()[b].from].id;
+                                 }),
+                cycle.end());
     Report report = cycle_report(merged, cycle);
     reports.push_back({std::move(cycle), std::move(report)});
   }

@@ -282,7 +282,8 @@ int main(int argc, char** argv) {
   check_output_directory("sarif", parsed.sarif_path);
   check_output_directory("dot", parsed.dot_path);
   check_output_directory("log_path", parsed.log_path);
-  if (!parsed.graph_dir.empty() && !fs::is_directory(parsed.graph_dir))
+  if (!parsed.graph_dir.empty() && fs::exists(parsed.graph_dir) &&
+      !fs::is_directory(parsed.graph_dir))
     usage_error("graph_dir=" + parsed.graph_dir + ": not a directory");
 
   const std::string program = argv[i];

@@ -24,9 +24,25 @@ string(FIND "${err}" "Cycle: consumer_a -> consumer_b -> consumer_a" cycle_at)
 if(at EQUAL -1 OR cycle_at EQUAL -1)
   message(FATAL_ERROR "consumer did not report the inversion:\n${err}")
 endif()
+# A test suite with half a lock-order cycle in each of two test binaries: both tests pass, and
+# lockorder_graph_report (the package's CMake function) fails with the cycle.
+run(${CMAKE_COMMAND} -S ${ACROSS_TESTS_DIR} -B ${WORK_DIR}/across -DCMAKE_PREFIX_PATH=${prefix}
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/across)
+execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/across --output-on-failure
+                RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+foreach(expected "Orders.PostsAnOrder ...+ +Passed" "Billing.BillsAnAccount ...+ +Passed"
+                 "lockorder_graph_report ...+\\*\\*\\*Failed"
+                 "Cycle: accounts -> ledger -> accounts" "seen in 2 processes"
+                 "in orders_test \\(pid " "in billing_test \\(pid ")
+  if(status EQUAL 0 OR NOT out MATCHES "${expected}")
+    message(FATAL_ERROR "the across-tests example: expected '${expected}':\n${out}")
+  endif()
+endforeach()
+
 # The tools are installed without their debug information, which is beside them in .debug/.
 find_program(READELF readelf REQUIRED)
-foreach(tool lockorder-run lockorder-check lockorder-supervise)
+foreach(tool lockorder-run lockorder-check lockorder-supervise lockorder-report)
   set(installed bin/${tool})
   execute_process(COMMAND ${READELF} -S ${prefix}/${installed} OUTPUT_VARIABLE sections)
   string(FIND "${sections}" ".debug_info" debug_at)

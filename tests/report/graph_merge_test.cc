@@ -143,3 +143,16 @@ TEST(GraphMerge, ALongerCycleIsReportedOnceNotOncePerEdge) {
 
 }  // namespace
 }  // namespace lockorder::report
+
+namespace lockorder::report {
+namespace {
+
+TEST(GraphMerge, ACycleIsToldFromItsLeastLockWhateverCameFirst) {
+  const std::vector<Report> found = cycles({process("billing_test", 20, {{"ledger", "accounts"}}),
+                                            process("orders_test", 10, {{"accounts", "ledger"}})});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(cycle_text(found[0]), "accounts -> ledger -> accounts");
+}
+
+}  // namespace
+}  // namespace lockorder::report

@@ -69,7 +69,8 @@ struct options {
   std::string sarif_path;
   std::string dot_path;
   // A directory to write this process's lock-order graph into, at exit and after each report,
-  // for lockorder-report (PROGRAM.PID.RANDOM.lockorder-graph.json); empty: none.
+  // for lockorder-report (PROGRAM.PID.RANDOM.lockorder-graph.json; the directory is made if
+  // missing); empty: none.
   std::string graph_dir;
   // What lockorder-report calls this process beside its program's name (a test shard, say).
   std::string graph_label;

@@ -278,6 +278,7 @@ void Reporter::write_graph_file(const options& opts) {
     }
     path = opts.graph_dir + "/" + graph_file_name_;
   }
+  ::mkdir(opts.graph_dir.c_str(), 0777);  // made on first use (a test suite's fresh directory)
   const std::string error = report::write_file_atomically(path, report::render_graph_file(graph));
   if (!error.empty()) std::fprintf(stderr, "lockorder: graph_dir: %s\n", error.c_str());
 }

@@ -1,0 +1,5 @@
+#include <gtest/gtest.h>
+
+#include "accounts.h"
+
+TEST(Billing, BillsAnAccount) { bill(); }
