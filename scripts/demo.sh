@@ -51,6 +51,18 @@ if [ -x build/bin/lockorder-check ]; then
 fi
 
 echo
+echo "lockorder-report: one lock-order graph across the processes of a test suite."
+if [ -x build/bin/lockorder-report ] && [ -x "$examples/orders_test" ]; then
+  rm -rf "$out/graphs"
+  LOCKORDER_OPTIONS="graph_dir=$out/graphs" \
+    show "orders_test: posts an order, accounts then ledger (clean alone)" "$examples/orders_test"
+  LOCKORDER_OPTIONS="graph_dir=$out/graphs" \
+    show "billing_test: bills an account, ledger then accounts (clean alone)" "$examples/billing_test"
+  show "Their graphs merged: the cycle that neither test saw" \
+    build/bin/lockorder-report --html="$out/graphs.html" --sarif="$out/graphs.sarif" "$out/graphs"
+fi
+
+echo
 echo "watchdog: a production daemon that deadlocks on purpose and keeps serving."
 if [ -x "$examples/watchdog_daemon" ]; then
   printf '\n\033[1m== %s\033[0m\n$ %s\n' \
@@ -81,4 +93,7 @@ if command -v dot >/dev/null && [ -f "$out/static.dot" ]; then
   dot -Tsvg "$out/static.dot" -o "$out/static.svg"
   echo "static lock-order graph of examples/static: $out/static.dot, picture: $out/static.svg"
 fi
-echo "SARIF 2.1.0 for code scanning: $out/philosophers.sarif, $out/bank.sarif, $out/static.sarif"
+[ -f "$out/graphs.html" ] &&
+  echo "the test suite's merged graph, its picture and cycles, viewable offline: $out/graphs.html"
+echo "SARIF 2.1.0 for code scanning: $out/philosophers.sarif, $out/bank.sarif, $out/static.sarif," \
+  "$out/graphs.sarif"
