@@ -106,6 +106,33 @@ class StaticGraph {
     }
   }
 
+  void graph_file(Findings& out) const {
+    report::GraphFile& file = out.graph_file;
+    file.process = {"lockorder-check", 0, "", report::kOriginStatic};
+    for (const std::string& name : names_) {
+      report::Lock lock = StaticGraph::lock(name);
+      file.locks.push_back({"static:" + name, lock});
+    }
+    for (const ClassEdge& e : edges_) {
+      std::vector<std::size_t> gates;
+      for (const std::string& gate : e.gates)
+        if (auto it = names_index_.find(gate); it != names_index_.end())
+          gates.push_back(it->second);
+      for (const EdgeOccurrence* occurrence : e.occurrences) {
+        report::GraphFile::Edge edge;
+        edge.from = e.from;
+        edge.to = e.to;
+        edge.modes = {std::string(occurrence->from_mode == Mode::shared ? "shared" : "exclusive") +
+                      ">" + (occurrence->to_mode == Mode::shared ? "shared" : "exclusive")};
+        edge.gates = gates;
+        edge.thread = occurrence->function;
+        edge.from_site = stack_of(occurrence->from_path);
+        edge.to_site = stack_of(occurrence->to_path);
+        file.edges.push_back(std::move(edge));
+      }
+    }
+  }
+
   void picture(Findings& out) const {
     for (const std::string& name : names_) out.graph.nodes.push_back({name, false});
     for (const ClassEdge& e : edges_) out.graph.arcs.push_back({e.from, e.to, false, false});
@@ -524,6 +551,7 @@ Findings find_problems(const ProgramFacts& facts, const FindingOptions& options)
   find_instance_pairs(facts, out);
   find_unknown_calls(facts, out);
   graph.picture(out);
+  graph.graph_file(out);
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "lockorder/report/graph_file.h"
 #include "lockorder/report/report.h"
 #include "program_analysis.h"
 
@@ -32,6 +33,9 @@ struct Findings {
   std::vector<report::Report> reports;  // cycles, double-locks, hierarchy violations, then the
                                         // opt-in rules' findings (filtered by the caller)
   report::GraphPicture graph;           // the static lock-order graph, for DOT
+  // The same graph for lockorder-report (origin "static"): a lock per class, an edge per
+  // acquisition path, with the gates held around it.
+  report::GraphFile graph_file;
   std::vector<std::string> notes;
 };
 

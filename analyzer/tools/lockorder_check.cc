@@ -31,6 +31,7 @@
 #include "frontend/unit_lowering.h"
 #include "lockorder/report/baseline.h"
 #include "lockorder/report/dot_writer.h"
+#include "lockorder/report/graph_file.h"
 #include "lockorder/report/sarif_writer.h"
 #include "program_analysis.h"
 #include "suppressions.h"
@@ -50,6 +51,11 @@ cl::opt<std::string> sarif_file("sarif",
                                 cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> dot_file("dot", cl::desc("Write the static lock-order graph as Graphviz DOT"),
                               cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> graph_file(
+    "graph",
+    cl::desc("Write the static lock-order graph for lockorder-report, which confirms its cycles "
+             "with the runtime's graphs and names what the runtime saw that it did not"),
+    cl::value_desc("file"), cl::cat(category));
 cl::opt<std::string> config_file("config",
                                  cl::desc("Further lock and guard types (JSON; see "
                                           "docs/lockorder-check.md)"),
@@ -535,6 +541,8 @@ int main(int argc, const char** argv) {
     if (!sarif_file.empty())
       ok = write(sarif_file, lockorder::report::render_sarif(tool, reported)) && ok;
   }
+  if (!graph_file.empty())
+    ok = write(graph_file, lockorder::report::render_graph_file(findings.graph_file)) && ok;
   if (!dot_file.empty())
     ok = write(dot_file, lockorder::report::render_dot(
                              findings.graph, "static lock-order graph (held -> acquired)")) &&

@@ -85,7 +85,8 @@ std::string render_graph_file(const GraphFile& graph) {
   out["version"] = kGraphFileVersion;
   out["process"] = {{"program", graph.process.program},
                     {"pid", graph.process.pid},
-                    {"label", graph.process.label}};
+                    {"label", graph.process.label},
+                    {"origin", graph.process.origin}};
   ordered_json locks = ordered_json::array();
   for (const GraphFile::Lock& l : graph.locks) {
     ordered_json lock = {{"id", l.id}, {"label", l.lock.label}, {"kind", l.lock.kind}};
@@ -131,6 +132,9 @@ GraphFile parse_graph_file(const std::string& text) {
     graph.process.program = process.at("program").get<std::string>();
     graph.process.pid = process.at("pid").get<long>();
     graph.process.label = optional_field<std::string>(process, "label", "");
+    graph.process.origin = optional_field<std::string>(process, "origin", kOriginRuntime);
+    if (graph.process.origin != kOriginRuntime && graph.process.origin != kOriginStatic)
+      throw GraphFileError("unknown origin '" + graph.process.origin + "'");
     for (const json& l : in.at("locks").get_ref<const json::array_t&>()) {
       GraphFile::Lock lock;
       lock.id = l.at("id").get<std::string>();

@@ -168,6 +168,14 @@ GraphPicture merged_picture(const MergedGraph& merged, const std::vector<MergedC
   return picture;
 }
 
+std::string site_key(const Stack& stack) {
+  const Frame* frame = user_frame(stack);
+  if (frame == nullptr || frame->file.empty()) return {};
+  const std::size_t slash = frame->file.rfind('/');
+  return (slash == std::string::npos ? frame->file : frame->file.substr(slash + 1)) + ":" +
+         std::to_string(frame->line);
+}
+
 std::string process_name(const GraphFile::Process& process) {
   std::string name = process.program;
   if (!process.label.empty()) name += " [" + process.label + "]";
@@ -222,7 +230,7 @@ void MergedGraph::add(const GraphFile& graph) {
     auto [it, inserted] = edge_by_locks_.emplace(std::pair{from, to}, edges_.size());
     if (inserted) {
       edges_.push_back(
-          Edge{from, to, {}, std::move(gates), {}, intern(e.from_site), intern(e.to_site)});
+          Edge{from, to, {}, std::move(gates), {}, intern(e.from_site), intern(e.to_site), {}});
     } else {
       std::vector<std::size_t>& common = edges_[it->second].gates;
       std::vector<std::size_t> both;
@@ -232,9 +240,129 @@ void MergedGraph::add(const GraphFile& graph) {
     }
     Edge& edge = edges_[it->second];
     edge.modes.insert(e.modes.begin(), e.modes.end());
+    edge.site_keys.emplace(site_key(e.from_site), site_key(e.to_site));
     if (edge.seen.empty() || edge.seen.back().process != process)
       edge.seen.push_back({process, e.thread});
   }
+}
+
+namespace {
+
+// The edges of `to` that took their locks where `edge` of `from` did.
+std::vector<std::size_t> same_acquisitions(
+    const MergedGraph::Edge& edge,
+    const std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>& index) {
+  std::vector<std::size_t> found;
+  for (const auto& key : edge.site_keys) {
+    if (key.first.empty() || key.second.empty()) continue;
+    if (auto it = index.find(key); it != index.end())
+      found.insert(found.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
+std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_site(
+    const MergedGraph& graph) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> index;
+  for (std::size_t e = 0; e < graph.edges().size(); ++e)
+    for (const auto& key : graph.edges()[e].site_keys) index[key].push_back(e);
+  return index;
+}
+
+// The base name of a site key's file ("accounts.h:15" -> "accounts.h").
+std::string key_file(const std::string& key) { return key.substr(0, key.rfind(':')); }
+
+}  // namespace
+
+std::vector<Report> combine_static_and_runtime(const MergedGraph& runtime,
+                                               const std::vector<MergedCycle>& runtime_cycles,
+                                               const MergedGraph& statics,
+                                               const std::vector<MergedCycle>& static_cycles) {
+  const auto runtime_sites = by_site(runtime), static_sites = by_site(statics);
+  std::vector<Report> out;
+  std::set<std::vector<std::size_t>> confirmed_static;  // sorted static edges of each
+  for (const MergedCycle& cycle : static_cycles) {
+    Report report = cycle.report;
+    bool confirmed = true;
+    for (std::size_t i = 0; i < cycle.edges.size(); ++i) {
+      const std::vector<std::size_t> taken =
+          same_acquisitions(statics.edges()[cycle.edges[i]], runtime_sites);
+      Edge& edge = report.edges[i];
+      edge.note = "in " + statics.edges()[cycle.edges[i]].seen.front().thread + "; ";
+      edge.thread.clear();  // a static edge has a function, not a thread
+      if (taken.empty()) {
+        confirmed = false;
+        edge.note += "not taken at run time";
+      } else {
+        const MergedGraph::Edge& seen = runtime.edges()[taken.front()];
+        edge.note += "taken at run time by " + seen.seen.front().thread + " in " +
+                     runtime.process_names()[seen.seen.front().process];
+      }
+    }
+    report.summary = "potential deadlock: " + std::to_string(cycle.edges.size()) +
+                     " locks in a cycle, found in the source" +
+                     (confirmed ? " and confirmed: every edge was also taken at run time"
+                                : "; not every edge was taken at run time");
+    report.tags = {confirmed ? "confirmed" : "static-only"};
+    if (confirmed) {
+      std::vector<std::size_t> key = cycle.edges;
+      std::sort(key.begin(), key.end());
+      confirmed_static.insert(std::move(key));
+    }
+    out.push_back(std::move(report));
+  }
+  for (const MergedCycle& cycle : runtime_cycles) {
+    std::vector<std::size_t> matched;  // one static edge for each of its edges, when all have one
+    bool all = true;
+    for (std::size_t e : cycle.edges) {
+      const std::vector<std::size_t> same = same_acquisitions(runtime.edges()[e], static_sites);
+      if (same.empty()) {
+        all = false;
+        break;
+      }
+      matched.push_back(same.front());
+    }
+    std::sort(matched.begin(), matched.end());
+    if (all && confirmed_static.count(matched)) continue;  // reported above, as confirmed
+    Report report = cycle.report;
+    report.summary += all ? "; lockorder-check has each of its edges"
+                          : "; seen at run time only: lockorder-check did not find it";
+    report.tags = {all ? "confirmed" : "runtime-only"};
+    out.push_back(std::move(report));
+  }
+  // Gaps: runtime edges in files the static checker analysed that it did not see.
+  std::set<std::string> analysed;
+  for (const auto& [key, edges] : static_sites) {
+    if (!key.first.empty()) analysed.insert(key_file(key.first));
+    if (!key.second.empty()) analysed.insert(key_file(key.second));
+  }
+  for (std::size_t e = 0; e < runtime.edges().size(); ++e) {
+    const MergedGraph::Edge& edge = runtime.edges()[e];
+    if (!same_acquisitions(edge, static_sites).empty()) continue;
+    const std::string to_key = site_key(runtime.stack(edge.to_site));
+    if (to_key.empty() || !analysed.count(key_file(to_key))) continue;
+    Report gap;
+    gap.kind = kStaticGap;
+    gap.locks = {runtime.locks()[edge.from].lock, runtime.locks()[edge.to].lock};
+    Edge taken;
+    taken.from = 0;
+    taken.to = 1;
+    taken.thread =
+        edge.seen.front().thread + " in " + runtime.process_names()[edge.seen.front().process];
+    taken.from_site = runtime.stack(edge.from_site);
+    taken.to_site = runtime.stack(edge.to_site);
+    gap.edges = {std::move(taken)};
+    gap.summary = "an edge lockorder-check did not see: " + gap.locks[1].label +
+                  " acquired while holding " + gap.locks[0].label;
+    gap.hint =
+        "The static checker could not follow the call that took it (a callback, a "
+        "function pointer, a virtual call?): its findings may miss cycles through it.";
+    gap.tags = {"static-gap"};
+    out.push_back(std::move(gap));
+  }
+  return out;
 }
 
 }  // namespace lockorder::report

@@ -68,6 +68,13 @@ const std::map<std::string, Rule>& rules() {
         "call with no overrider in the program) is made while a lock is held.",
         "Release the lock before calling out, or make sure the callee takes no lock.",
         "lockorder-check.md#opt-in-rules"}},
+      {kStaticGap,
+       {"StaticGap",
+        "An edge taken at run time, in code lockorder-check analysed, that lockorder-check did "
+        "not see: a call it could not follow (a callback, a function pointer, a virtual call).",
+        "Nothing to fix in the program; the static checker's findings may miss cycles through "
+        "this edge (the runtime's do not).",
+        "lockorder-report.md#static-and-runtime-together"}},
   };
   return known;
 }
@@ -141,7 +148,9 @@ json result_for(const Report& report, int rule_index, const Locations& where) {
   if (!report.hint.empty()) text += ". " + report.hint;
   json result = {{"ruleId", report.kind},
                  {"ruleIndex", rule_index},
-                 {"level", report.kind == std::string(kDeadlock) ? "error" : "warning"},
+                 {"level", report.kind == std::string(kDeadlock)    ? "error"
+                           : report.kind == std::string(kStaticGap) ? "note"
+                                                                    : "warning"},
                  {"message", {{"text", text}}},
                  {"partialFingerprints", {{"lockorderEdges/v1", fingerprint(report)}}}};
   // Primary location: the acquisition that closed the cycle (the last edge), else the first site.
@@ -183,6 +192,7 @@ json result_for(const Report& report, int rule_index, const Locations& where) {
     related.push_back(loc);
   }
   if (!related.empty()) result["relatedLocations"] = related;
+  if (!report.tags.empty()) result["properties"]["tags"] = report.tags;
   return result;
 }
 

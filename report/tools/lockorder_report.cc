@@ -56,6 +56,11 @@ Options:
   -h, --help            this text
   --version             the version
 
+lockorder-check --graph=FILE writes the static checker's graph: given it too, every cycle is
+labelled confirmed (found in the source and every edge taken at run time), static-only or
+runtime-only, and each edge taken at run time in analysed code that the checker did not see is
+a static-gap note.
+
 Locks are one lock across processes when they have one identity: their class, else the name
 the program gave them (or the global variable they are), else the place they were created
 (docs/lockorder-report.md).
@@ -245,7 +250,7 @@ int main(int argc, char** argv) {
       return kFailed;
     }
   }
-  report::MergedGraph merged;
+  report::MergedGraph merged, statics;  // the processes' graphs; lockorder-check's
   std::size_t bad = 0, read = 0;
   for (const std::string& input : args.inputs) {
     std::string error;
@@ -261,7 +266,7 @@ int main(int argc, char** argv) {
         ++bad;
         continue;
       }
-      merged.add(*graph);
+      (graph->process.origin == report::kOriginStatic ? statics : merged).add(*graph);
       ++read;
     }
   }
@@ -271,7 +276,12 @@ int main(int argc, char** argv) {
   }
   const std::vector<report::MergedCycle> cycles = report::merged_cycles(merged, args.rules);
   std::vector<report::Report> found;
-  for (const report::MergedCycle& cycle : cycles) found.push_back(cycle.report);
+  if (statics.processes() > 0) {
+    found = report::combine_static_and_runtime(merged, cycles, statics,
+                                               report::merged_cycles(statics, args.rules));
+  } else {
+    for (const report::MergedCycle& cycle : cycles) found.push_back(cycle.report);
+  }
   bool ok = true;
   if (!args.write_baseline.empty())
     ok = write("write-baseline", args.write_baseline,
@@ -284,14 +294,18 @@ int main(int argc, char** argv) {
                                       " processes (held -> acquired)")) &&
          ok;
   auto [reported, known, fixed] = report::compare_with_baseline(std::move(found), baseline);
+  const auto gaps = static_cast<std::size_t>(
+      std::count_if(reported.begin(), reported.end(),
+                    [](const report::Report& r) { return r.kind == report::kStaticGap; }));
+  const std::size_t findings = reported.size() - gaps;
   const std::string facts = std::to_string(read) +
                             (read == 1 ? " graph file, " : " graph files, ") +
                             std::to_string(merged.locks().size()) + " locks, " +
                             std::to_string(merged.edges().size()) + " edges";
   if (!args.html.empty()) {
     report::HtmlPage page;
-    page.title = "lockorder-report: " + std::to_string(reported.size()) +
-                 (reported.size() == 1 ? " cycle" : " cycles");
+    page.title =
+        "lockorder-report: " + std::to_string(findings) + (findings == 1 ? " cycle" : " cycles");
     page.facts.push_back(facts);
     bool whole = true;
     std::string error;
@@ -322,14 +336,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lockorder-report: fixed (in the baseline, no longer found): %s\n",
                  (message.empty() ? print : message).c_str());
   std::string summary =
-      std::to_string(read) + (read == 1 ? " graph file, " : " graph files, ") +
-      std::to_string(merged.locks().size()) + " locks, " + std::to_string(merged.edges().size()) +
-      " edges: " + std::to_string(reported.size()) + (reported.size() == 1 ? " cycle" : " cycles");
+      facts + ": " + std::to_string(findings) + (findings == 1 ? " cycle" : " cycles");
+  if (statics.processes() > 0)
+    summary += "; " + std::to_string(gaps) + " edge" + (gaps == 1 ? "" : "s") +
+               " the static checker did not see";
   if (known != 0) summary += "; " + std::to_string(known) + " more in the baseline";
   if (!fixed.empty()) summary += "; " + std::to_string(fixed.size()) + " in the baseline fixed";
   if (bad != 0) summary += "; " + std::to_string(bad) + " input(s) not read";
   std::fprintf(stderr, "lockorder-report: %s\n", summary.c_str());
   if (!ok || (bad > 0 && !args.allow_bad_files)) return kFailed;
   if (!args.write_baseline.empty()) return kNoFindings;
-  return reported.empty() ? kNoFindings : kFindings;
+  return findings == 0 ? kNoFindings : kFindings;
 }

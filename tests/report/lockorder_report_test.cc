@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -246,6 +247,87 @@ TEST(LockorderReport, TheHtmlPageShowsTheCycleItsEdgesAndThePictureInABrowser) {
   EXPECT_NE(picture.find(">ledger<"), std::string::npos);
   EXPECT_NE(picture.find("stroke=\"red\""), std::string::npos);
 #endif
+}
+
+}  // namespace
+}  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+// The results of a SARIF log by their tag, and their rule ids.
+std::map<std::string, std::vector<nlohmann::json>> results_by_tag(const nlohmann::json& log) {
+  std::map<std::string, std::vector<nlohmann::json>> by_tag;
+  for (const nlohmann::json& result : log.at("runs").at(0).at("results"))
+    by_tag[result.at("properties").at("tags").at(0).get<std::string>()].push_back(result);
+  return by_tag;
+}
+
+TEST(LockorderReport, StaticAndRuntimeCyclesAreLabelledInOneSarif) {
+#ifndef LOCKORDER_CHECK_PATH
+  GTEST_SKIP() << "lockorder-check is not built here";
+#else
+  const std::string dir = fresh_directory();
+  const RunResult check = run_program(
+      {LOCKORDER_CHECK_PATH, "--graph=" + dir + "/static.lockorder-graph.json", "--quiet",
+       BANK_SOURCE, "--", "-std=c++20", LOCKORDER_RUNTIME_INCLUDE, LOCKORDER_REPORT_INCLUDE});
+  ASSERT_EQ(check.exit_code, 1) << check.err;  // it finds accounts/ledger and cash/vault
+  for (const char* mode : {"post", "bill", "alice-to-bob", "bob-to-alice"}) {
+    const RunResult run =
+        run_program({LINKED_BANK_PATH, mode}, {"LOCKORDER_OPTIONS=graph_dir=" + dir});
+    ASSERT_EQ(run.exit_code, 0) << run.err;  // each process holds half of its cycle
+  }
+  const std::string sarif = dir + "/all.sarif";
+  const RunResult merged = report({"--sarif=" + sarif, dir});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  EXPECT_NE(merged.err.find(": 3 cycles; 2 edges the static checker did not see"),
+            std::string::npos)
+      << merged.err;
+  std::ifstream in(sarif);
+  const auto by_tag = results_by_tag(nlohmann::json::parse(in));
+  ASSERT_EQ(by_tag.count("confirmed"), 1u) << merged.out;
+  ASSERT_EQ(by_tag.at("confirmed").size(), 1u);
+  EXPECT_NE(by_tag.at("confirmed")[0].dump().find("accounts"), std::string::npos);
+  ASSERT_EQ(by_tag.count("static-only"), 1u) << merged.out;
+  EXPECT_NE(by_tag.at("static-only")[0].dump().find("vault"), std::string::npos);
+  ASSERT_EQ(by_tag.count("runtime-only"), 1u) << merged.out;
+  EXPECT_NE(by_tag.at("runtime-only")[0].dump().find("alice"), std::string::npos);
+  ASSERT_EQ(by_tag.count("static-gap"), 1u);
+  ASSERT_EQ(by_tag.at("static-gap").size(), 2u);
+  for (const nlohmann::json& gap : by_tag.at("static-gap")) {
+    EXPECT_EQ(gap.at("ruleId"), "static-gap");
+    EXPECT_EQ(gap.at("level"), "note");
+  }
+  const std::string multitool = LOCKORDER_SARIF_MULTITOOL_PATH;
+  if (!fs::exists(multitool)) return;  // scripts/test.sh installs it
+  const RunResult validate = run_program({multitool, "validate", sarif});
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+  EXPECT_EQ(validate.out.find(": error "), std::string::npos) << validate.out;
+  EXPECT_EQ(validate.out.find(": warning "), std::string::npos) << validate.out;
+#endif
+}
+
+}  // namespace
+}  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+// A test's locks are destroyed before its process writes its graph at exit: their edges stay.
+TEST(LockorderReport, TheEdgesOfLocksDestroyedBeforeExitAreInTheGraph) {
+  const std::string dir = fresh_directory();
+  const RunResult run =
+      run_program({LINKED_BANK_PATH, "alice-to-bob"}, {"LOCKORDER_OPTIONS=graph_dir=" + dir});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::vector<std::string> files = graph_files(dir);
+  ASSERT_EQ(files.size(), 1u);
+  std::ifstream in(files[0]);
+  const nlohmann::json graph = nlohmann::json::parse(in);
+  ASSERT_EQ(graph.at("edges").size(), 1u) << graph.dump(1);
+  const nlohmann::json& edge = graph.at("edges").at(0);
+  EXPECT_EQ(graph.at("locks").at(edge.at("from").get<int>()).at("id"), "name:alice");
+  EXPECT_EQ(graph.at("locks").at(edge.at("to").get<int>()).at("id"), "name:bob");
+  EXPECT_NE(edge.dump().find("transfer"), std::string::npos);  // its stacks
 }
 
 }  // namespace

@@ -431,7 +431,14 @@ void OrderChecker::remove_lock(LockMeta& lock) {
   const std::uint32_t own = lock.graph_node.load(std::memory_order_relaxed);
   if (own == 0) return;
   const LockGraph::NodeId node = own - 1;
-  graph_.remove_node(node, [this](LockGraph::EdgeId e) {
+  const bool keep = keep_retired_.load(std::memory_order_relaxed);
+  graph_.remove_node(node, [this, keep](LockGraph::EdgeId e) {
+    if (keep) {
+      const RawLock& from = nodes_[graph_.from(e)].lock;
+      const RawLock& to = nodes_[graph_.to(e)].lock;
+      retired_.try_emplace({identity_key(from), identity_key(to)},
+                           RetiredEdge{from, to, edges_[e]});
+    }
     if (edges_[e].suppressed)
       suppressed_.erase(std::find(suppressed_.begin(), suppressed_.end(), e));
     edges_[e] = EdgeInfo{};
@@ -475,11 +482,10 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
     lock_index(graph_.to(e));
     edges.push_back(e);
   });
-  for (LockGraph::EdgeId e : edges) {
-    const EdgeInfo& info = edges_[e];
+  auto add_edge = [&](std::size_t from, std::size_t to, const EdgeInfo& info) {
     RawEdge edge;
-    edge.from = index.at(graph_.from(e));
-    edge.to = index.at(graph_.to(e));
+    edge.from = from;
+    edge.to = to;
     edge.thread = thread_label(info.thread);
     edge.to_site.stack = stacks_.get(info.stack);
     edge.from_site.stack = edge.to_site.stack;
@@ -496,11 +502,34 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
           modes.push_back(std::string(mode_name(held)) + ">" + mode_name(acquired));
     out.modes.push_back(std::move(modes));
     std::vector<std::size_t> gates;
-    for (std::uint64_t key : info.gates)  // a gate with no node of its own took no part
+    for (std::uint64_t key : info.gates)  // a gate with no node now took no part, or is gone
       if (auto it = index_of_key.find(key); it != index_of_key.end()) gates.push_back(it->second);
     out.gates.push_back(std::move(gates));
+  };
+  for (LockGraph::EdgeId e : edges)
+    add_edge(index.at(graph_.from(e)), index.at(graph_.to(e)), edges_[e]);
+  // The edges of locks destroyed since: each of their locks described as it was.
+  for (const auto& [identities, retired] : retired_) {
+    const std::size_t from = out.report.locks.size();
+    out.report.locks.push_back(retired.from);
+    out.report.locks.push_back(retired.to);
+    add_edge(from, from + 1, retired.info);
   }
   return out;
+}
+
+std::string OrderChecker::identity_key(const RawLock& lock) {
+  if (!lock.lock_class.empty()) return "class:" + lock.lock_class;
+  const bool made_up = lock.label.find("0x") != std::string::npos ||
+                       (lock.label.size() > 1 && lock.label[0] == 'M' &&
+                        lock.label.find_first_not_of("0123456789", 1) == std::string::npos);
+  if (!made_up) return "name:" + lock.label;
+  if (lock.file != nullptr && *lock.file != '\0')
+    return std::string("site:") + lock.file + ":" + std::to_string(lock.line) + ":" +
+           (lock.function != nullptr ? lock.function : "");
+  if (lock.created_stack != LockMeta::kNoCreationStack)
+    return "created:" + std::to_string(lock.created_stack);
+  return "unnamed:" + lock.label;
 }
 
 report::GraphPicture OrderChecker::picture() {

@@ -15,6 +15,7 @@
 //   - each cycle is reported once, when the edge that closes it first appears.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -89,6 +90,10 @@ class OrderChecker {
     std::vector<std::vector<std::size_t>> gates;
   };
   RawGraph whole_graph();
+  // While on (graph_dir is set), the edges of a lock that is destroyed are kept for
+  // whole_graph, one per pair of lock identities (a test's locks die before the process writes
+  // its graph at exit).
+  void keep_retired_edges(bool on) { keep_retired_.store(on, std::memory_order_relaxed); }
 
  private:
   // The bit of EdgeInfo::modes for an edge taken with the held lock in `held` mode.
@@ -137,6 +142,9 @@ class OrderChecker {
                                                   const options& opts);
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
   RawSite outer_site(const RawStack& later, const HeldLock& held) const;  // held_site, locked
+  // What makes two locks one across processes (report::lock_identity), from what the graph
+  // keeps of a lock: for the retired edges, kept once per pair of identities.
+  static std::string identity_key(const RawLock& lock);
   void recheck_suppressed(const options& opts, std::vector<RawReport>& reports);
   std::string thread_label(std::uint32_t ordinal) const;
   void remember_thread(ThreadState& thread);
@@ -158,6 +166,12 @@ class OrderChecker {
   std::unordered_map<std::uint64_t, LockGraph::NodeId> node_of_class_;
   std::map<std::pair<std::string, int>, std::uint64_t> class_keys_;
   std::unordered_map<std::uint32_t, std::string> thread_labels_;
+  struct RetiredEdge {
+    RawLock from, to;
+    EdgeInfo info;
+  };
+  std::atomic<bool> keep_retired_{false};
+  std::map<std::pair<std::string, std::string>, RetiredEdge> retired_;  // by the locks' identities
   std::vector<LockGraph::EdgeId> suppressed_;
   std::set<std::pair<std::uint64_t, std::uint64_t>>
       reported_pairs_;  // lock-hierarchy, once per pair

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lockorder/options.h"
+#include "order/order_checker.h"
 #include "process/internal_locks.h"
 #include "process/settings.h"
 #include "reporting/reporter.h"
@@ -96,6 +97,7 @@ Settings& settings() {
         std::fprintf(stderr, "lockorder: LOCKORDER_OPTIONS: %s; using the default\n",
                      error.c_str());
     }
+    internal::order_checker().keep_retired_edges(!opts.graph_dir.empty());
     created->current = std::make_shared<const options>(std::move(opts));
     internal::reporter();  // registers the at-exit handler before the program can report
     return created;
@@ -126,6 +128,7 @@ options get_options() { return *internal::current_options(); }
 void set_options(const options& opts) {
   Settings& s = settings();
   std::lock_guard guard(s.mu);
+  internal::order_checker().keep_retired_edges(!opts.graph_dir.empty());
   s.current = std::make_shared<const options>(opts);
 }
 

@@ -21,12 +21,17 @@ namespace lockorder::report {
 inline constexpr int kGraphFileVersion = 1;
 // The name every graph file ends with; lockorder-report reads the files of a directory that do.
 inline constexpr const char* kGraphFileSuffix = ".lockorder-graph.json";
+inline constexpr const char* kOriginRuntime = "runtime";
+inline constexpr const char* kOriginStatic = "static";
 
 struct GraphFile {
   struct Process {
     std::string program;  // the executable's base name
     long pid = 0;
     std::string label;  // what the user called this run (graph_label=), or empty
+    // kOriginRuntime: a process's graph. kOriginStatic: lockorder-check's graph of the source
+    // (--graph=FILE), whose edges, one per acquisition path, say what the source can do.
+    std::string origin = "runtime";
   };
   struct Lock {
     std::string id;  // lock_identity: equal ids are one lock across processes

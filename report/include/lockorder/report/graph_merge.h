@@ -40,6 +40,9 @@ class MergedGraph {
     // with the processes that took them). See stack().
     std::vector<std::uint32_t> from_site;
     std::vector<std::uint32_t> to_site;
+    // Where each sighting took its two locks, as site_key()s: how a runtime edge and a static
+    // one are found to be the same acquisition.
+    std::set<std::pair<std::string, std::string>> site_keys;
   };
 
   // Adds one process's graph.
@@ -71,6 +74,12 @@ class MergedGraph {
 // How a report names a process: its program, its label if it has one, and its pid.
 std::string process_name(const GraphFile::Process& process);
 
+// Where a stack took its lock, as a key that lockorder-check's call chains and the runtime's
+// stacks share: the file's base name and the line of its first frame outside the C and C++
+// libraries (std::lock_guard's constructor is not where the program took the lock). Empty when
+// there is none.
+std::string site_key(const Stack& stack);
+
 // Every reportable cycle of the merged graph, once each (the shortest through each edge, with
 // the rules of report::reportable_cycle): its edges (indices into graph.edges()), and as a
 // lock-order-inversion report whose edges name the process and thread that took each one.
@@ -82,5 +91,17 @@ std::vector<MergedCycle> merged_cycles(const MergedGraph& graph, const CycleRule
 
 // The merged graph as a picture (dot_writer.h), the edges and locks of `cycles` marked.
 GraphPicture merged_picture(const MergedGraph& graph, const std::vector<MergedCycle>& cycles);
+
+// The static checker's cycles and the runtime's, as one list (lockorder-report given
+// lockorder-check's --graph): an edge of each is the same when both took its two locks at the
+// same places (site_key). Each static cycle is labelled "confirmed" when every one of its edges
+// was also taken at run time, else "static-only"; a runtime cycle is dropped when it is a
+// confirmed static one, labelled "confirmed" when the static graph has all its edges, else
+// "runtime-only". And every runtime edge the static graph lacks, taken in a file the static
+// checker analysed, is a static-gap note: a call the checker could not follow.
+std::vector<Report> combine_static_and_runtime(const MergedGraph& runtime,
+                                               const std::vector<MergedCycle>& runtime_cycles,
+                                               const MergedGraph& statics,
+                                               const std::vector<MergedCycle>& static_cycles);
 
 }  // namespace lockorder::report

@@ -26,6 +26,9 @@ inline constexpr const char* kLockHierarchy = "lock-hierarchy";
 // canonical order; a call into code the analysis cannot see made while holding a lock.
 inline constexpr const char* kInstanceOrder = "instance-order";
 inline constexpr const char* kCallbackUnderLock = "callback-under-lock";
+// lockorder-report's, with lockorder-check's graph: an edge the runtime took in code the static
+// checker analysed, which the checker did not see (a note, not a defect).
+inline constexpr const char* kStaticGap = "static-gap";
 
 // The other ids `rule` is still known by (kLockOrderCycleAlias for kLockOrderInversion).
 inline std::vector<std::string> rule_aliases(const std::string& rule) {
@@ -83,6 +86,9 @@ struct Report {
   std::vector<Edge> edges;
   std::vector<Site> sites;
   std::string hint;  // how to fix or suppress it
+  // Labels for tools (SARIF properties.tags): lockorder-report's "confirmed", "static-only",
+  // "runtime-only".
+  std::vector<std::string> tags;
 };
 
 // A picture of a whole lock-order graph, for the DOT writer.
