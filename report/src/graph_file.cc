@@ -99,14 +99,17 @@ std::string render_graph_file(const GraphFile& graph) {
   }
   out["locks"] = std::move(locks);
   ordered_json edges = ordered_json::array();
-  for (const GraphFile::Edge& e : graph.edges)
-    edges.push_back({{"from", e.from},
-                     {"to", e.to},
-                     {"modes", e.modes},
-                     {"gates", e.gates},
-                     {"thread", e.thread},
-                     {"from_site", stack_json(e.from_site)},
-                     {"to_site", stack_json(e.to_site)}});
+  for (const GraphFile::Edge& e : graph.edges) {
+    ordered_json edge = {{"from", e.from},
+                         {"to", e.to},
+                         {"modes", e.modes},
+                         {"gates", e.gates},
+                         {"thread", e.thread}};
+    if (!e.process.empty()) edge["process"] = e.process;
+    edge["from_site"] = stack_json(e.from_site);
+    edge["to_site"] = stack_json(e.to_site);
+    edges.push_back(std::move(edge));
+  }
   out["edges"] = std::move(edges);
   return out.dump(1) + "\n";
 }
@@ -157,6 +160,7 @@ GraphFile parse_graph_file(const std::string& text) {
       for (const json& gate : e.at("gates").get_ref<const json::array_t&>())
         edge.gates.push_back(lock_index(gate, locks, "gate"));
       edge.thread = optional_field<std::string>(e, "thread", "");
+      edge.process = optional_field<std::string>(e, "process", "");
       edge.from_site = parse_stack(e.at("from_site"));
       edge.to_site = parse_stack(e.at("to_site"));
       graph.edges.push_back(std::move(edge));

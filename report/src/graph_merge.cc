@@ -192,6 +192,31 @@ std::size_t MergedGraph::lock_index(const GraphFile::Lock& lock) {
   return it->second;
 }
 
+std::size_t MergedGraph::process_index(const std::string& name) {
+  auto [it, inserted] = process_by_name_.emplace(name, process_names_.size());
+  if (inserted) process_names_.push_back(name);
+  return it->second;
+}
+
+GraphFile MergedGraph::as_graph_file(const std::string& label) const {
+  GraphFile out;
+  out.process = {"lockorder-report", 0, label, kOriginRuntime};
+  out.locks = locks_;
+  for (const Edge& e : edges_) {
+    GraphFile::Edge edge;
+    edge.from = e.from;
+    edge.to = e.to;
+    edge.modes.assign(e.modes.begin(), e.modes.end());
+    edge.gates = e.gates;
+    edge.thread = e.seen.front().thread;
+    edge.process = process_names_[e.seen.front().process];
+    edge.from_site = stack(e.from_site);
+    edge.to_site = stack(e.to_site);
+    out.edges.push_back(std::move(edge));
+  }
+  return out;
+}
+
 std::vector<std::uint32_t> MergedGraph::intern(const Stack& stack) {
   std::vector<std::uint32_t> out;
   out.reserve(stack.size());
@@ -213,8 +238,8 @@ Stack MergedGraph::stack(const std::vector<std::uint32_t>& frames) const {
 }
 
 void MergedGraph::add(const GraphFile& graph) {
-  const std::size_t process = process_names_.size();
-  process_names_.push_back(process_name(graph.process));
+  ++graphs_;
+  std::optional<std::size_t> file_process;  // indexed when an edge is the file's own
   std::vector<std::size_t> index;
   for (const GraphFile::Lock& lock : graph.locks) index.push_back(lock_index(lock));
   for (const GraphFile::Edge& e : graph.edges) {
@@ -241,7 +266,11 @@ void MergedGraph::add(const GraphFile& graph) {
     Edge& edge = edges_[it->second];
     edge.modes.insert(e.modes.begin(), e.modes.end());
     edge.site_keys.emplace(site_key(e.from_site), site_key(e.to_site));
-    if (edge.seen.empty() || edge.seen.back().process != process)
+    if (e.process.empty() && !file_process)
+      file_process = process_index(process_name(graph.process));
+    const std::size_t process = e.process.empty() ? *file_process : process_index(e.process);
+    if (std::none_of(edge.seen.begin(), edge.seen.end(),
+                     [&](const Sighting& s) { return s.process == process; }))
       edge.seen.push_back({process, e.thread});
   }
 }

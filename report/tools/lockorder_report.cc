@@ -46,6 +46,8 @@ Options:
   --html=FILE           write a self-contained HTML page to FILE: the graph drawn by
                         Graphviz (only the cycles' locks when it has over 500 edges) and
                         each cycle with its stacks; it needs nothing else to be viewed
+  --write-graph=FILE    write the merged graph of the processes as one graph file, to merge
+                        again with others (CI shards merged in a tree)
   --baseline=FILE       report only cycles not in this baseline; say which of its cycles are
                         gone (fixed)
   --write-baseline=FILE write every cycle found to FILE (exit 0 once written)
@@ -81,6 +83,7 @@ struct Arguments {
   std::string html;
   std::string baseline;
   std::string write_baseline;
+  std::string write_graph;
   report::CycleRules rules;
   bool allow_bad_files = false;
 };
@@ -112,6 +115,9 @@ Arguments parse_arguments(int argc, char** argv) {
     } else if (arg.starts_with("--baseline=")) {
       args.baseline = arg.substr(11);
       if (args.baseline.empty()) usage_error("--baseline needs a file name");
+    } else if (arg.starts_with("--write-graph=")) {
+      args.write_graph = arg.substr(14);
+      if (args.write_graph.empty()) usage_error("--write-graph needs a file name");
     } else if (arg.starts_with("--write-baseline=")) {
       args.write_baseline = arg.substr(17);
       if (args.write_baseline.empty()) usage_error("--write-baseline needs a file name");
@@ -276,7 +282,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<report::MergedCycle> cycles = report::merged_cycles(merged, args.rules);
   std::vector<report::Report> found;
-  if (statics.processes() > 0) {
+  if (statics.graphs() > 0) {
     found = report::combine_static_and_runtime(merged, cycles, statics,
                                                report::merged_cycles(statics, args.rules));
   } else {
@@ -286,6 +292,11 @@ int main(int argc, char** argv) {
   if (!args.write_baseline.empty())
     ok = write("write-baseline", args.write_baseline,
                report::render_baseline("lockorder-report", found)) &&
+         ok;
+  if (!args.write_graph.empty())
+    ok = write("write-graph", args.write_graph,
+               report::render_graph_file(merged.as_graph_file(
+                   "merge of " + std::to_string(merged.graphs()) + " graph files"))) &&
          ok;
   if (!args.dot.empty())
     ok = write("dot", args.dot,
@@ -337,7 +348,7 @@ int main(int argc, char** argv) {
                  (message.empty() ? print : message).c_str());
   std::string summary =
       facts + ": " + std::to_string(findings) + (findings == 1 ? " cycle" : " cycles");
-  if (statics.processes() > 0)
+  if (statics.graphs() > 0)
     summary += "; " + std::to_string(gaps) + " edge" + (gaps == 1 ? "" : "s") +
                " the static checker did not see";
   if (known != 0) summary += "; " + std::to_string(known) + " more in the baseline";

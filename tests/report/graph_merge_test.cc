@@ -156,3 +156,32 @@ TEST(GraphMerge, ACycleIsToldFromItsLeastLockWhateverCameFirst) {
 
 }  // namespace
 }  // namespace lockorder::report
+
+namespace lockorder::report {
+namespace {
+
+// CI shards merged in a tree: each shard's merge written as a graph file, then those merged.
+TEST(GraphMerge, MergingMergedGraphsFindsWhatMergingAllAtOnceDoes) {
+  const GraphFile a = process("a", 1, {{"x", "y"}}), b = process("b", 2, {{"y", "z"}}),
+                  c = process("c", 3, {{"z", "x"}, {"p", "q"}}), d = process("d", 4, {{"q", "p"}});
+  MergedGraph shard1, shard2;
+  shard1.add(a);
+  shard1.add(b);
+  shard2.add(c);
+  shard2.add(d);
+  const GraphFile written1 = parse_graph_file(render_graph_file(shard1.as_graph_file("shard 1")));
+  const GraphFile written2 = parse_graph_file(render_graph_file(shard2.as_graph_file("shard 2")));
+  const std::vector<Report> tree = cycles({written1, written2});
+  const std::vector<Report> flat = cycles({a, b, c, d});
+  ASSERT_EQ(tree.size(), 2u);
+  ASSERT_EQ(flat.size(), tree.size());
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    EXPECT_EQ(cycle_text(tree[i]), cycle_text(flat[i]));
+    ASSERT_EQ(tree[i].edges.size(), flat[i].edges.size());
+    for (std::size_t e = 0; e < tree[i].edges.size(); ++e)  // each edge still names its process
+      EXPECT_EQ(tree[i].edges[e].thread, flat[i].edges[e].thread);
+  }
+}
+
+}  // namespace
+}  // namespace lockorder::report

@@ -332,3 +332,24 @@ TEST(LockorderReport, TheEdgesOfLocksDestroyedBeforeExitAreInTheGraph) {
 
 }  // namespace
 }  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+TEST(LockorderReport, ShardsMergedThenMergedAgainReportTheCycle) {
+  const std::string shard1 = fresh_directory(), shard2 = fresh_directory();
+  run_linked(shard1, "ab");
+  run_linked(shard2, "ba");
+  const std::string merged = fresh_directory();
+  EXPECT_EQ(report({"--write-graph=" + merged + "/shard1.lockorder-graph.json", shard1}).exit_code,
+            0);
+  EXPECT_EQ(report({"--write-graph=" + merged + "/shard2.lockorder-graph.json", shard2}).exit_code,
+            0);
+  const RunResult both = report({merged});
+  EXPECT_EQ(both.exit_code, 1) << both.err;
+  EXPECT_NE(both.out.find("Cycle: accounts -> ledger -> accounts"), std::string::npos);
+  EXPECT_NE(both.out.find("in linked_halves (pid "), std::string::npos) << both.out;
+}
+
+}  // namespace
+}  // namespace lockorder::testing

@@ -262,8 +262,15 @@ void Reporter::write_graph_file(const options& opts) {
   }
   for (std::size_t i = 0; i < symbolized.edges.size(); ++i) {
     report::Edge& e = symbolized.edges[i];
-    graph.edges.push_back({e.from, e.to, std::move(raw.modes[i]), std::move(raw.gates[i]),
-                           std::move(e.thread), std::move(e.from_site), std::move(e.to_site)});
+    report::GraphFile::Edge edge;
+    edge.from = e.from;
+    edge.to = e.to;
+    edge.modes = std::move(raw.modes[i]);
+    edge.gates = std::move(raw.gates[i]);
+    edge.thread = std::move(e.thread);
+    edge.from_site = std::move(e.from_site);
+    edge.to_site = std::move(e.to_site);
+    graph.edges.push_back(std::move(edge));
   }
   std::string path;
   {

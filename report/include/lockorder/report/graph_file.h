@@ -45,8 +45,11 @@ struct GraphFile {
     // Locks held exclusively around the held lock every time the edge was taken (indices).
     std::vector<std::size_t> gates;
     std::string thread;  // the thread that first took it, e.g. "T2 'worker'"
-    Stack from_site;     // where `from` was acquired
-    Stack to_site;       // where `to` was acquired while `from` was held
+    // In a merged graph (lockorder-report --write-graph): the process that took it, as
+    // process_name says it; empty: the file's own process.
+    std::string process;
+    Stack from_site;  // where `from` was acquired
+    Stack to_site;    // where `to` was acquired while `from` was held
   };
 
   Process process;

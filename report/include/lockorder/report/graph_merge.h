@@ -45,13 +45,18 @@ class MergedGraph {
     std::set<std::pair<std::string, std::string>> site_keys;
   };
 
-  // Adds one process's graph.
+  // Adds one process's graph, or a merged one (its edges name their processes).
   void add(const GraphFile& graph);
+  // The merged graph as one graph file, for a merge in several steps (CI shards merged in a
+  // tree): each edge names the first process that took it, and merging such files finds what
+  // merging all the processes' files at once does.
+  GraphFile as_graph_file(const std::string& label) const;
 
   const std::vector<GraphFile::Lock>& locks() const { return locks_; }
   const std::vector<Edge>& edges() const { return edges_; }
   std::size_t processes() const { return process_names_.size(); }
-  // "orders_test (pid 4242)" for each graph added, in order (see process_name).
+  std::size_t graphs() const { return graphs_; }  // graph files added
+  // "orders_test (pid 4242)" for each process, in the order first seen (see process_name).
   const std::vector<std::string>& process_names() const { return process_names_; }
   Stack stack(const std::vector<std::uint32_t>& frames) const;
   // Edges left out because both of their locks have one identity.
@@ -60,15 +65,18 @@ class MergedGraph {
  private:
   std::size_t lock_index(const GraphFile::Lock& lock);
   std::vector<std::uint32_t> intern(const Stack& stack);
+  std::size_t process_index(const std::string& name);
 
   std::vector<GraphFile::Lock> locks_;
   std::map<std::string, std::size_t> lock_by_id_;
   std::vector<Edge> edges_;
   std::map<std::pair<std::size_t, std::size_t>, std::size_t> edge_by_locks_;
   std::vector<std::string> process_names_;
+  std::map<std::string, std::size_t> process_by_name_;
   std::vector<Frame> frames_;
   std::unordered_map<std::string, std::uint32_t> frame_index_;
   std::size_t same_identity_edges_ = 0;
+  std::size_t graphs_ = 0;
 };
 
 // How a report names a process: its program, its label if it has one, and its pid.
