@@ -255,6 +255,7 @@ TEST(LockorderReport, TheHtmlPageShowsTheCycleItsEdgesAndThePictureInABrowser) {
 namespace lockorder::testing {
 namespace {
 
+#ifdef LOCKORDER_CHECK_PATH
 // The results of a SARIF log by their tag, and their rule ids.
 std::map<std::string, std::vector<nlohmann::json>> results_by_tag(const nlohmann::json& log) {
   std::map<std::string, std::vector<nlohmann::json>> by_tag;
@@ -262,6 +263,7 @@ std::map<std::string, std::vector<nlohmann::json>> results_by_tag(const nlohmann
     by_tag[result.at("properties").at("tags").at(0).get<std::string>()].push_back(result);
   return by_tag;
 }
+#endif
 
 TEST(LockorderReport, StaticAndRuntimeCyclesAreLabelledInOneSarif) {
 #ifndef LOCKORDER_CHECK_PATH
