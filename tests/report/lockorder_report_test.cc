@@ -355,3 +355,33 @@ TEST(LockorderReport, ShardsMergedThenMergedAgainReportTheCycle) {
 
 }  // namespace
 }  // namespace lockorder::testing
+
+namespace lockorder::testing {
+namespace {
+
+// Two locks one helper creates are one lock by their creation site alone; with
+// graph_site_depth=2 the helper's callers tell them apart.
+TEST(LockorderReport, ACreationStackDeepEnoughTellsLocksOfOneHelperApart) {
+#ifndef LOCKORDER_RUN_PATH
+  GTEST_SKIP() << "lockorder-run is not built here";
+#else
+  auto merged_with_depth = [](const std::string& depth) {
+    const std::string dir = fresh_directory();
+    for (const char* order : {"ab", "ba"}) {
+      const RunResult run =
+          run_program({LOCKORDER_RUN_PATH, "--graph-dir=" + dir, "-o", "graph_site_depth=" + depth,
+                       "--", HEAP_HALVES_PATH, order});
+      EXPECT_EQ(run.exit_code, 0) << run.err;
+    }
+    return report({dir});
+  };
+  const RunResult shallow = merged_with_depth("1");
+  EXPECT_EQ(shallow.exit_code, 0) << shallow.out;  // one identity: no edge between them
+  const RunResult deep = merged_with_depth("2");
+  EXPECT_EQ(deep.exit_code, 1) << deep.err;
+  EXPECT_NE(deep.out.find("seen in 2 processes"), std::string::npos) << deep.out;
+#endif
+}
+
+}  // namespace
+}  // namespace lockorder::testing

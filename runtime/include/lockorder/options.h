@@ -35,6 +35,11 @@
 //   sarif=FILE                    also write every report as SARIF 2.1.0 to FILE (rewritten
 //                                 whole after each report; an empty run at exit if none)
 //   dot=FILE                      write the lock-order graph as DOT to FILE at exit
+//   graph_dir=DIR                 write this process's graph into DIR for lockorder-report
+//   graph_label=TEXT              what lockorder-report calls this process
+//   graph_site_depth=N            [1] frames of a lock's creation stack, outside the C and C++
+//                                 libraries, that make its identity in the graph file when it
+//                                 has no class, name or variable (lockorder-run's locks; 1..16)
 //
 // Thread-safety: all functions here may be called from any thread at any time.
 #pragma once
@@ -74,6 +79,7 @@ struct options {
   std::string graph_dir;
   // What lockorder-report calls this process beside its program's name (a test shard, say).
   std::string graph_label;
+  int graph_site_depth = 1;
 };
 
 // Parses "key=value:key=value" onto `opts`. Returns an empty string on success, else an error

@@ -76,6 +76,8 @@ std::string apply(std::string_view key, std::string_view value, options& opts) {
     opts.graph_dir = value;
   } else if (key == "graph_label") {
     opts.graph_label = value;
+  } else if (key == "graph_site_depth") {
+    if (!parse_int(value, 1, 16, opts.graph_site_depth)) return bad_value("1..16");
   } else {
     return "unknown option '" + std::string(key) + "'";
   }

@@ -256,8 +256,16 @@ void Reporter::write_graph_file(const options& opts) {
   graph.process.program = program_invocation_short_name;
   graph.process.pid = getpid();
   graph.process.label = opts.graph_label;
-  for (report::Lock& lock : symbolized.locks) {
+  for (std::size_t i = 0; i < symbolized.locks.size(); ++i) {
+    report::Lock& lock = symbolized.locks[i];
     std::string id = report::lock_identity(lock);
+    // Known by where it was created, from a stack (lockorder-run's locks): by the program's
+    // frames of it, not by the C library's (every std::mutex is first taken in one of those).
+    if (const std::uint32_t created = raw.report.locks[i].created_stack;
+        created != LockMeta::kNoCreationStack &&
+        (id.starts_with("site:") || id.starts_with("unnamed:")))
+      if (std::string deeper = creation_identity(created, opts.graph_site_depth); !deeper.empty())
+        id = std::move(deeper);
     graph.locks.push_back({std::move(id), std::move(lock)});
   }
   for (std::size_t i = 0; i < symbolized.edges.size(); ++i) {
@@ -288,6 +296,26 @@ void Reporter::write_graph_file(const options& opts) {
   ::mkdir(opts.graph_dir.c_str(), 0777);  // made on first use (a test suite's fresh directory)
   const std::string error = report::write_file_atomically(path, report::render_graph_file(graph));
   if (!error.empty()) std::fprintf(stderr, "lockorder: graph_dir: %s\n", error.c_str());
+}
+
+std::string Reporter::creation_identity(std::uint32_t created_stack, int depth) {
+  const RawStack stack = order_checker().stack(created_stack);
+  report::Stack frames;
+  {
+    std::lock_guard guard(symbolizer_mu_);
+    RawReport probe;
+    probe.sites.push_back({"", "", captured_site(stack), ""});
+    frames = symbolizer_for(probe).symbolize(stack.pcs);
+  }
+  std::string id;
+  int kept = 0;
+  for (const report::Frame& frame : frames) {
+    if (report::is_library_frame(frame)) continue;
+    id += (kept == 0 ? "site:" : " < ") + frame.file + ":" + std::to_string(frame.line) + ":" +
+          frame.function;
+    if (++kept == depth) break;
+  }
+  return id;
 }
 
 void Reporter::write_sarif(const options& opts) {

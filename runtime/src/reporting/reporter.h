@@ -60,6 +60,9 @@ class Reporter {
   void write_text(const std::string& text, const options& opts);
   // This process's graph file in opts.graph_dir (one name per process, rewritten each time).
   void write_graph_file(const options& opts);
+  // A lock's identity from the first `depth` frames of its creation stack outside the C and C++
+  // libraries, or empty when it has none.
+  std::string creation_identity(std::uint32_t created_stack, int depth);
   std::string file_path(const std::string& configured) const;
   void write_sarif(const options& opts);  // all reports so far; mu_ held
 
