@@ -88,6 +88,27 @@ struct Arguments {
   bool allow_bad_files = false;
 };
 
+// "--sarif=FILE" and the like: the file named, into its field of `args`; false when `arg` is
+// none of them.
+bool parse_file_option(std::string_view arg, Arguments& args) {
+  const std::pair<std::string_view, std::string Arguments::*> kFileOptions[] = {
+      {"--sarif=", &Arguments::sarif},
+      {"--dot=", &Arguments::dot},
+      {"--html=", &Arguments::html},
+      {"--baseline=", &Arguments::baseline},
+      {"--write-baseline=", &Arguments::write_baseline},
+      {"--write-graph=", &Arguments::write_graph},
+  };
+  for (const auto& [flag, field] : kFileOptions) {
+    if (!arg.starts_with(flag)) continue;
+    args.*field = arg.substr(flag.size());
+    if ((args.*field).empty())
+      usage_error(std::string(flag.substr(0, flag.size() - 1)) + " needs a file name");
+    return true;
+  }
+  return false;
+}
+
 Arguments parse_arguments(int argc, char** argv) {
   Arguments args;
   bool options_done = false;
@@ -103,31 +124,13 @@ Arguments parse_arguments(int argc, char** argv) {
     } else if (arg == "--version") {
       std::printf("lockorder-report %s\n", LOCKORDER_VERSION);
       std::exit(0);
-    } else if (arg.starts_with("--sarif=")) {
-      args.sarif = arg.substr(8);
-      if (args.sarif.empty()) usage_error("--sarif needs a file name");
-    } else if (arg.starts_with("--dot=")) {
-      args.dot = arg.substr(6);
-      if (args.dot.empty()) usage_error("--dot needs a file name");
-    } else if (arg.starts_with("--html=")) {
-      args.html = arg.substr(7);
-      if (args.html.empty()) usage_error("--html needs a file name");
-    } else if (arg.starts_with("--baseline=")) {
-      args.baseline = arg.substr(11);
-      if (args.baseline.empty()) usage_error("--baseline needs a file name");
-    } else if (arg.starts_with("--write-graph=")) {
-      args.write_graph = arg.substr(14);
-      if (args.write_graph.empty()) usage_error("--write-graph needs a file name");
-    } else if (arg.starts_with("--write-baseline=")) {
-      args.write_baseline = arg.substr(17);
-      if (args.write_baseline.empty()) usage_error("--write-baseline needs a file name");
     } else if (arg == "--read-read-cycles") {
       args.rules.read_read_cycles = true;
     } else if (arg == "--gated-cycles") {
       args.rules.gated_cycles = true;
     } else if (arg == "--allow-bad-files") {
       args.allow_bad_files = true;
-    } else {
+    } else if (!parse_file_option(arg, args)) {
       usage_error("unknown option '" + std::string(arg) + "'");
     }
   }

@@ -40,6 +40,14 @@ void run_linked(const std::string& dir, const std::string& order) {
   EXPECT_EQ(run.err.find("WARNING"), std::string::npos) << run.err;  // half a cycle is clean
 }
 
+// A directory with the graphs of two processes, each with half of the accounts/ledger cycle.
+std::string both_halves() {
+  const std::string dir = fresh_directory();
+  run_linked(dir, "ab");
+  run_linked(dir, "ba");
+  return dir;
+}
+
 RunResult report(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {LOCKORDER_REPORT_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -47,9 +55,7 @@ RunResult report(const std::vector<std::string>& args) {
 }
 
 TEST(LockorderReport, TwoTestProcessesEachWithHalfACycleMakeOneFinding) {
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   ASSERT_EQ(graph_files(dir).size(), 2u);
   const RunResult merged = report({dir});
   EXPECT_EQ(merged.exit_code, 1) << merged.err;
@@ -94,9 +100,7 @@ TEST(LockorderReport, ProgramsUnderLockorderRunWriteTheirGraphsToo) {
 }
 
 TEST(LockorderReport, ABadFileIsNamedAndTheOthersAreStillMerged) {
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   const std::string truncated = dir + "/truncated.lockorder-graph.json";
   {
     std::ifstream in(graph_files(dir)[0]);
@@ -148,9 +152,7 @@ TEST(LockorderReport, AnUnknownOptionIsAnError) {
 }
 
 TEST(LockorderReport, WritesSarifForCodeScanning) {
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   const std::string sarif = dir + "/merged.sarif";
   const RunResult merged = report({"--sarif=" + sarif, dir});
   EXPECT_EQ(merged.exit_code, 1) << merged.err;
@@ -175,9 +177,7 @@ std::string read_text(const std::string& path) {
 }
 
 TEST(LockorderReport, ABaselineKeepsKnownCyclesQuietAndSaysWhenOneIsFixed) {
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   const std::string baseline = dir + "/baseline.json";
   EXPECT_EQ(report({"--write-baseline=" + baseline, dir}).exit_code, 0);
   const RunResult known = report({"--baseline=" + baseline, dir});
@@ -197,9 +197,7 @@ TEST(LockorderReport, ABaselineKeepsKnownCyclesQuietAndSaysWhenOneIsFixed) {
 }
 
 TEST(LockorderReport, DrawsTheMergedGraphWithTheCycleInRed) {
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   const std::string dot = dir + "/graph.dot";
   EXPECT_EQ(report({"--dot=" + dot, dir}).exit_code, 1);
   const std::string text = read_text(dot);
@@ -220,9 +218,7 @@ TEST(LockorderReport, TheHtmlPageShowsTheCycleItsEdgesAndThePictureInABrowser) {
 #ifndef CHROMIUM_PATH
   GTEST_SKIP() << "chromium is not installed (scripts/test.sh installs it)";
 #else
-  const std::string dir = fresh_directory();
-  run_linked(dir, "ab");
-  run_linked(dir, "ba");
+  const std::string dir = both_halves();
   const std::string html = dir + "/report.html";
   const RunResult merged = report({"--html=" + html, dir});
   EXPECT_EQ(merged.exit_code, 1) << merged.err;

@@ -283,6 +283,23 @@ std::size_t OrderChecker::repeated_cycles() {
   return repeated_cycles_;
 }
 
+RawEdge OrderChecker::raw_edge(const EdgeInfo& info, std::size_t from, std::size_t to) const {
+  RawEdge edge;
+  edge.from = from;
+  edge.to = to;
+  edge.thread = thread_label(info.thread);
+  edge.from_mode = mode_name(info.first_modes >> 2 ? 1 : 0);
+  edge.to_mode = mode_name(info.first_modes & 0b1010 ? 1 : 0);
+  edge.to_site.stack = stacks_.get(info.stack);
+  edge.from_site.stack = edge.to_site.stack;
+  edge.from_site.outer_pc = info.from_pc;
+  edge.from_site.outer_caller = info.from_caller;
+  edge.from_site.outer_caller_cfa = info.from_caller_cfa;
+  if (info.from_site_stack != ThreadState::kNoStack)
+    edge.from_site.site_stack = stacks_.get(info.from_site_stack);
+  return edge;
+}
+
 RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle) {
   RawReport report;
   report.kind = report::kLockOrderInversion;
@@ -292,20 +309,7 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
     info.in_reported_cycle = true;
     report.locks.push_back(nodes_[graph_.from(cycle[i])].lock);
     report.cycle.push_back(i);
-    RawEdge edge;
-    edge.from = i;
-    edge.to = (i + 1) % n;
-    edge.thread = thread_label(info.thread);
-    edge.from_mode = mode_name(info.first_modes >> 2 ? 1 : 0);
-    edge.to_mode = mode_name(info.first_modes & 0b1010 ? 1 : 0);
-    edge.to_site.stack = stacks_.get(info.stack);
-    edge.from_site.stack = edge.to_site.stack;
-    edge.from_site.outer_pc = info.from_pc;
-    edge.from_site.outer_caller = info.from_caller;
-    edge.from_site.outer_caller_cfa = info.from_caller_cfa;
-    if (info.from_site_stack != ThreadState::kNoStack)
-      edge.from_site.site_stack = stacks_.get(info.from_site_stack);
-    report.edges.push_back(std::move(edge));
+    report.edges.push_back(raw_edge(info, i, (i + 1) % n));
   }
   report.summary =
       n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label + " taken nested"
@@ -483,18 +487,7 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
     edges.push_back(e);
   });
   auto add_edge = [&](std::size_t from, std::size_t to, const EdgeInfo& info) {
-    RawEdge edge;
-    edge.from = from;
-    edge.to = to;
-    edge.thread = thread_label(info.thread);
-    edge.to_site.stack = stacks_.get(info.stack);
-    edge.from_site.stack = edge.to_site.stack;
-    edge.from_site.outer_pc = info.from_pc;
-    edge.from_site.outer_caller = info.from_caller;
-    edge.from_site.outer_caller_cfa = info.from_caller_cfa;
-    if (info.from_site_stack != ThreadState::kNoStack)
-      edge.from_site.site_stack = stacks_.get(info.from_site_stack);
-    out.report.edges.push_back(std::move(edge));
+    out.report.edges.push_back(raw_edge(info, from, to));
     std::vector<std::string> modes;
     for (unsigned held = 0; held < 2; ++held)
       for (unsigned acquired = 0; acquired < 2; ++acquired)

@@ -141,6 +141,8 @@ class OrderChecker {
                                                   std::vector<LockGraph::EdgeId> path,
                                                   const options& opts);
   RawReport cycle_report(const std::vector<LockGraph::EdgeId>& cycle);
+  // The edge `info`, between the report's locks `from` and `to`, with its sites; locked.
+  RawEdge raw_edge(const EdgeInfo& info, std::size_t from, std::size_t to) const;
   RawSite outer_site(const RawStack& later, const HeldLock& held) const;  // held_site, locked
   // What makes two locks one across processes (report::lock_identity), from what the graph
   // keeps of a lock: for the retired edges, kept once per pair of identities.
