@@ -21,9 +21,16 @@ import json, os, sys
 out, files = sys.argv[1], int(sys.argv[2])
 os.makedirs(out, exist_ok=True)
 locks = 20000
-def stack(fn):
-    return [{"function": f"{fn}_{depth}", "file": f"src/module{depth}.cc", "line": 10 + depth,
-             "module": "service_test"} for depth in range(8)]
+def stack(fn, frames, frame_index):
+    out = []
+    for depth in range(8):
+        frame = (f"{fn}_{depth}", f"src/module{depth}.cc", 10 + depth)
+        if frame not in frame_index:
+            frame_index[frame] = len(frames)
+            frames.append({"function": frame[0], "file": frame[1], "line": frame[2],
+                           "module": "service_test"})
+        out.append(frame_index[frame])
+    return out
 for f in range(files):
     names, edges = {}, []
     def index(lock):
@@ -44,11 +51,13 @@ for f in range(files):
         edges.append((x, y) if f % 2 == 0 else (y, x))
     graph = {"format": "lockorder-graph", "version": 1,
              "process": {"program": "service_test", "pid": 1000 + f, "label": f"shard {f}"},
-             "locks": [], "edges": []}
+             "locks": [], "frames": [], "edges": []}
+    frame_index = {}
     for a, b in edges:
         graph["edges"].append({"from": index(a), "to": index(b), "modes": ["exclusive>exclusive"],
                                "gates": [], "thread": "T1",
-                               "from_site": stack(f"take_{a}"), "to_site": stack(f"take_{b}")})
+                               "from_site": stack(f"take_{a}", graph["frames"], frame_index),
+                               "to_site": stack(f"take_{b}", graph["frames"], frame_index)})
     graph["locks"] = [{"id": f"name:L{lock}", "label": f"L{lock}", "kind": "mutex"}
                       for lock, _ in sorted(names.items(), key=lambda kv: kv[1])]
     with open(os.path.join(out, f"service_test.{1000 + f}.lockorder-graph.json"), "w") as fh:

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <unordered_map>
 
 namespace lockorder::report {
 namespace {
@@ -27,11 +28,25 @@ ordered_json frame_json(const Frame& frame) {
   return out;
 }
 
-ordered_json stack_json(const Stack& stack) {
-  ordered_json out = ordered_json::array();
-  for (const Frame& frame : stack) out.push_back(frame_json(frame));
-  return out;
-}
+// The file's frame table: each distinct frame once (a program's stacks share most of theirs).
+class FrameTable {
+ public:
+  ordered_json stack(const Stack& stack) {
+    ordered_json out = ordered_json::array();
+    for (const Frame& frame : stack) {
+      ordered_json json = frame_json(frame);
+      auto [it, inserted] = index_.emplace(json.dump(), frames_.size());
+      if (inserted) frames_.push_back(std::move(json));
+      out.push_back(it->second);
+    }
+    return out;
+  }
+  ordered_json take() { return std::move(frames_); }
+
+ private:
+  ordered_json frames_ = ordered_json::array();
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 // A field that may be absent (then `fallback`), but of the right type when present.
 template <class T>
@@ -50,9 +65,15 @@ Frame parse_frame(const json& in) {
   return frame;
 }
 
-Stack parse_stack(const json& in) {
+Stack parse_stack(const json& in, const std::vector<Frame>& frames) {
   Stack stack;
-  for (const json& frame : in.get_ref<const json::array_t&>()) stack.push_back(parse_frame(frame));
+  for (const json& index : in.get_ref<const json::array_t&>()) {
+    const auto i = index.get<std::size_t>();
+    if (i >= frames.size())
+      throw GraphFileError("frame " + std::to_string(i) + " is not in the frame table (" +
+                           std::to_string(frames.size()) + " frames)");
+    stack.push_back(frames[i]);
+  }
   return stack;
 }
 
@@ -98,6 +119,7 @@ std::string render_graph_file(const GraphFile& graph) {
     locks.push_back(std::move(lock));
   }
   out["locks"] = std::move(locks);
+  FrameTable frames;
   ordered_json edges = ordered_json::array();
   for (const GraphFile::Edge& e : graph.edges) {
     ordered_json edge = {{"from", e.from},
@@ -106,10 +128,11 @@ std::string render_graph_file(const GraphFile& graph) {
                          {"gates", e.gates},
                          {"thread", e.thread}};
     if (!e.process.empty()) edge["process"] = e.process;
-    edge["from_site"] = stack_json(e.from_site);
-    edge["to_site"] = stack_json(e.to_site);
+    edge["from_site"] = frames.stack(e.from_site);
+    edge["to_site"] = frames.stack(e.to_site);
     edges.push_back(std::move(edge));
   }
+  out["frames"] = frames.take();
   out["edges"] = std::move(edges);
   return out.dump(1) + "\n";
 }
@@ -152,6 +175,9 @@ GraphFile parse_graph_file(const std::string& text) {
       graph.locks.push_back(std::move(lock));
     }
     const std::size_t locks = graph.locks.size();
+    std::vector<Frame> frames;
+    for (const json& frame : in.at("frames").get_ref<const json::array_t&>())
+      frames.push_back(parse_frame(frame));
     for (const json& e : in.at("edges").get_ref<const json::array_t&>()) {
       GraphFile::Edge edge;
       edge.from = lock_index(e.at("from"), locks, "edge source");
@@ -161,8 +187,8 @@ GraphFile parse_graph_file(const std::string& text) {
         edge.gates.push_back(lock_index(gate, locks, "gate"));
       edge.thread = optional_field<std::string>(e, "thread", "");
       edge.process = optional_field<std::string>(e, "process", "");
-      edge.from_site = parse_stack(e.at("from_site"));
-      edge.to_site = parse_stack(e.at("to_site"));
+      edge.from_site = parse_stack(e.at("from_site"), frames);
+      edge.to_site = parse_stack(e.at("to_site"), frames);
       graph.edges.push_back(std::move(edge));
     }
     return graph;

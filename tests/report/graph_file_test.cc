@@ -122,9 +122,33 @@ TEST(GraphFile, AnotherVersionIsNamed) {
 TEST(GraphFile, AnEdgeToNoLockIsAnError) {
   const std::string text = R"({"format": "lockorder-graph", "version": 1,
     "process": {"program": "p", "pid": 1},
-    "locks": [{"id": "name:a", "label": "a"}],
+    "locks": [{"id": "name:a", "label": "a"}], "frames": [],
     "edges": [{"from": 0, "to": 5, "modes": [], "gates": [], "from_site": [], "to_site": []}]})";
   EXPECT_NE(error_of(text).find("edge target 5 is not a lock (1 locks)"), std::string::npos);
+}
+
+TEST(GraphFile, AStackFrameNotInTheTableIsAnError) {
+  const std::string text = R"({"format": "lockorder-graph", "version": 1,
+    "process": {"program": "p", "pid": 1},
+    "locks": [{"id": "name:a", "label": "a"}, {"id": "name:b", "label": "b"}],
+    "frames": [{"function": "f", "file": "f.cc", "line": 3}],
+    "edges": [{"from": 0, "to": 1, "modes": [], "gates": [], "from_site": [0], "to_site": [1]}]})";
+  EXPECT_NE(error_of(text).find("frame 1 is not in the frame table (1 frames)"), std::string::npos);
+}
+
+TEST(GraphFile, EachFrameIsWrittenOnce) {
+  GraphFile graph = two_lock_graph();
+  graph.edges[0].to_site = graph.edges[0].from_site;
+  graph.edges.push_back(graph.edges[0]);
+  const std::string text = render_graph_file(graph);
+  std::size_t count = 0;
+  for (std::size_t at = text.find("\"post\""); at != std::string::npos;
+       at = text.find("\"post\"", at + 1))
+    ++count;
+  EXPECT_EQ(count, 1u) << text;
+  const GraphFile read = parse_graph_file(text);
+  ASSERT_EQ(read.edges.size(), 2u);
+  EXPECT_EQ(read.edges[1].to_site[0].function, "post");
 }
 
 TEST(GraphFile, AFieldOfTheWrongTypeIsAnError) {
