@@ -34,9 +34,10 @@ class FrameTable {
   ordered_json stack(const Stack& stack) {
     ordered_json out = ordered_json::array();
     for (const Frame& frame : stack) {
-      ordered_json json = frame_json(frame);
-      auto [it, inserted] = index_.emplace(json.dump(), frames_.size());
-      if (inserted) frames_.push_back(std::move(json));
+      std::string key = frame.function + '\0' + frame.file + '\0' + std::to_string(frame.line) +
+                        '\0' + std::to_string(frame.column) + '\0' + module_name(frame.module);
+      auto [it, inserted] = index_.emplace(std::move(key), frames_.size());
+      if (inserted) frames_.push_back(frame_json(frame));
       out.push_back(it->second);
     }
     return out;
