@@ -1,20 +1,25 @@
-// A fixed number of lock+unlock pairs on one lock, with DEPTH other locks held around the loop
-// (taken once, before it), of lockorder::mutex or of std::mutex (the baseline): for counting
-// instructions with Valgrind (bench/instruction_counts.sh), which Google Benchmark's timed
-// iteration counts would not keep fixed.
-// Usage: lock_loop ITERATIONS DEPTH lockorder|std
+// A fixed number of iterations of one lock pattern, of lockorder::mutex or of std::mutex (the
+// baseline): for counting instructions with Valgrind (bench/instruction_counts.sh), which Google
+// Benchmark's timed iteration counts would not keep fixed. The patterns are those of
+// bench/runtime_bench.cc:
+//   0..8      lock+unlock of one lock with that many others held around the loop
+//   nest3     lock A, B, C, unlock C, B, A
+//   threads2  two threads, each locking a private outer lock then a private inner one
+// Usage: lock_loop ITERATIONS PATTERN lockorder|std
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "lockorder/lockorder.h"
 
 namespace {
 
+// Out of line: each pattern compiled on its own, as the benchmark's loops are.
 template <class Mutex>
-void loop(long iterations, int depth) {
+[[gnu::noinline]] void at_depth(long iterations, int depth) {
   Mutex outer[8];
   Mutex inner;
   for (int i = 0; i < depth; ++i) outer[i].lock();
@@ -25,20 +30,69 @@ void loop(long iterations, int depth) {
   for (int i = depth; i-- > 0;) outer[i].unlock();
 }
 
+template <class Mutex>
+[[gnu::noinline]] void nest_of_three(long iterations) {
+  Mutex a, b, c;
+  for (long i = 0; i < iterations; ++i) {
+    a.lock();
+    b.lock();
+    c.lock();
+    c.unlock();
+    b.unlock();
+    a.unlock();
+  }
+}
+
+template <class Mutex>
+[[gnu::noinline]] void two_threads(long iterations) {
+  struct alignas(128) Private {
+    Mutex outer, inner;
+  };
+  static Private locks[2];
+  auto run = [iterations](Private& mine) {
+    for (long i = 0; i < iterations; ++i) {
+      mine.outer.lock();
+      mine.inner.lock();
+      mine.inner.unlock();
+      mine.outer.unlock();
+    }
+  };
+  std::thread other(run, std::ref(locks[1]));
+  run(locks[0]);
+  other.join();
+}
+
+template <class Mutex>
+bool run(long iterations, std::string_view pattern) {
+  if (pattern == "nest3") {
+    nest_of_three<Mutex>(iterations);
+  } else if (pattern == "threads2") {
+    two_threads<Mutex>(iterations);
+  } else {
+    const int depth = std::atoi(std::string(pattern).c_str());
+    if (pattern.empty() || pattern.find_first_not_of("0123456789") != std::string_view::npos ||
+        depth > 8)
+      return false;
+    at_depth<Mutex>(iterations, depth);
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int depth = argc == 4 ? std::atoi(argv[2]) : -1;
-  if (argc != 4 || depth < 0 || depth > 8 ||
-      (std::strcmp(argv[3], "lockorder") != 0 && std::strcmp(argv[3], "std") != 0)) {
-    std::fprintf(stderr, "usage: lock_loop ITERATIONS DEPTH(0-8) lockorder|std\n");
+  const bool lockorder = argc == 4 && std::strcmp(argv[3], "lockorder") == 0;
+  if (argc != 4 || (!lockorder && std::strcmp(argv[3], "std") != 0)) {
+    std::fprintf(stderr, "usage: lock_loop ITERATIONS 0..8|nest3|threads2 lockorder|std\n");
     return 2;
   }
   const long iterations = std::atol(argv[1]);
   std::thread([] {}).join();  // glibc uses atomic operations once a thread has existed
-  if (std::strcmp(argv[3], "std") == 0)
-    loop<std::mutex>(iterations, depth);
-  else
-    loop<lockorder::mutex>(iterations, depth);
+  const bool known =
+      lockorder ? run<lockorder::mutex>(iterations, argv[2]) : run<std::mutex>(iterations, argv[2]);
+  if (!known) {
+    std::fprintf(stderr, "lock_loop: unknown pattern '%s'\n", argv[2]);
+    return 2;
+  }
   return 0;
 }

@@ -23,7 +23,10 @@ class HashCache {
       : slots_(std::make_unique<std::uint64_t[]>(kInitialSize)),
         shift_(64 - std::countr_zero(kInitialSize)),
         max_size_(max_size) {}
-  bool contains(std::uint64_t hash) const { return slots_[index(hash)] == hash; }
+  // Always inline: the lock types' fast path asks it, and a call there would cost more than it.
+  [[gnu::always_inline]] bool contains(std::uint64_t hash) const {
+    return slots_[index(hash)] == hash;
+  }
   // May allocate (when it grows); never called on the fast path.
   void insert(std::uint64_t hash);
   // Keeps `hash` only if its slot is free: never evicts, never grows.
@@ -35,7 +38,7 @@ class HashCache {
 
  private:
   // By the high bits: the hashes cached are products (chain_above), whose high bits mix all.
-  std::size_t index(std::uint64_t hash) const { return hash >> shift_; }
+  [[gnu::always_inline]] std::size_t index(std::uint64_t hash) const { return hash >> shift_; }
 
   std::unique_ptr<std::uint64_t[]> slots_;
   unsigned shift_;  // 64 - log2(size)

@@ -41,8 +41,9 @@ struct HeldLock {
 
   // Makes this slot a new entry (recursion 1, not tried, not detached), each field written once:
   // the one way every acquisition path fills a held slot.
-  void start(LockMeta* l, std::uint64_t key, std::uint64_t c, Mode m, std::uintptr_t at,
-             std::uintptr_t by, std::uintptr_t by_cfa, std::uint32_t site, std::uint32_t g) {
+  [[gnu::always_inline]] void start(LockMeta* l, std::uint64_t key, std::uint64_t c, Mode m,
+                                    std::uintptr_t at, std::uintptr_t by, std::uintptr_t by_cfa,
+                                    std::uint32_t site, std::uint32_t g) {
     lock = l;
     node_key = key;
     chain = c;
@@ -56,7 +57,7 @@ struct HeldLock {
 
  private:
   // recursion 1, `m`, neither tried nor detached: the entry's last word in one store.
-  void set_fresh(Mode m) {
+  [[gnu::always_inline]] void set_fresh(Mode m) {
     const std::uint64_t word = std::uint64_t{1} | std::uint64_t{static_cast<std::uint8_t>(m)} << 32;
     std::memcpy(&recursion, &word, sizeof word);
   }
@@ -75,15 +76,17 @@ inline constexpr std::uint64_t kNodeKeyLimit = 1ull << 59;
 inline constexpr std::uint64_t kClassKeyBit = kNodeKeyLimit >> 1;
 constexpr bool is_class_key(std::uint64_t key) { return (key & kClassKeyBit) != 0; }
 
-constexpr std::uint64_t bottom_chain(std::uint64_t key, Mode mode, bool tried) {
+[[gnu::always_inline]] constexpr std::uint64_t bottom_chain(std::uint64_t key, Mode mode,
+                                                            bool tried) {
   return key << 3 | std::uint64_t{tried} << 2 | static_cast<std::uint64_t>(mode) << 1 | 1;
 }
 
 // The chain of an entry above one whose chain is `below` (never 0). Two multiplications by odd
 // constants: each is a bijection, so distinct (below, key, flags) collide only by chance, and the
 // high bits, which a cache indexes by (HashCache), depend on every bit below them.
-constexpr std::uint64_t chain_above(std::uint64_t below, std::uint64_t key, Mode mode,
-                                    bool tried = false, bool same_group = false) {
+[[gnu::always_inline]] constexpr std::uint64_t chain_above(std::uint64_t below, std::uint64_t key,
+                                                           Mode mode, bool tried = false,
+                                                           bool same_group = false) {
   const std::uint64_t x = below ^ (key * 0x9E3779B97F4A7C15ull) ^
                           (static_cast<std::uint64_t>(mode) << 1 | std::uint64_t{tried} << 2 |
                            std::uint64_t{same_group} << 3);
@@ -134,10 +137,12 @@ class HeldStack {
   HeldStack(const HeldStack&) = delete;
   HeldStack& operator=(const HeldStack&) = delete;
 
-  bool empty() const { return top_ == first_; }
+  // The members the lock types' fast path uses are always inline (a call there costs more than
+  // they do, and the caller's compiler must not decide otherwise).
+  [[gnu::always_inline]] bool empty() const { return top_ == first_; }
   std::size_t size() const { return static_cast<std::size_t>(top_ - first_); }
-  HeldLock& back() { return top_[-1]; }
-  const HeldLock& back() const { return top_[-1]; }
+  [[gnu::always_inline]] HeldLock& back() { return top_[-1]; }
+  [[gnu::always_inline]] const HeldLock& back() const { return top_[-1]; }
   HeldLock& operator[](std::size_t i) { return first_[i]; }
   const HeldLock& operator[](std::size_t i) const { return first_[i]; }
   HeldLock* begin() { return first_; }
@@ -146,12 +151,12 @@ class HeldStack {
   const HeldLock* end() const { return top_; }
 
   // Whether a push_shallow may follow: fewer than kShallow entries (never on a NeverFast stack).
-  bool below_shallow_end() const {
+  [[gnu::always_inline]] bool below_shallow_end() const {
     return reinterpret_cast<std::uintptr_t>(top_) < reinterpret_cast<std::uintptr_t>(shallow_end_);
   }
   // Whether the top entry, if any, is shallow: at most kShallow entries (never on a NeverFast
   // stack). Then back() may be read even if the stack is empty: it is the null-lock sentinel.
-  bool top_is_shallow() const {
+  [[gnu::always_inline]] bool top_is_shallow() const {
     return reinterpret_cast<std::uintptr_t>(top_) <= reinterpret_cast<std::uintptr_t>(shallow_end_);
   }
 
@@ -163,7 +168,7 @@ class HeldStack {
     return *top_++;
   }
   // push_slot for a stack of fewer than kShallow entries.
-  HeldLock& push_shallow() { return *top_++; }
+  [[gnu::always_inline]] HeldLock& push_shallow() { return *top_++; }
   // Indexes the new top entry if it is deep.
   void note_pushed();
   void pop_back() {
@@ -172,7 +177,7 @@ class HeldStack {
     --top_;
   }
   // pop_back for a stack of at most kShallow entries (the fast path).
-  void pop_shallow() { --top_; }
+  [[gnu::always_inline]] void pop_shallow() { --top_; }
   // Removes entry i; the entry that comes to i is detached.
   void erase(std::size_t i);
   // The topmost entry of `lock`, or nullptr.
