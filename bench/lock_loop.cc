@@ -1,7 +1,7 @@
 // A fixed number of iterations of one lock pattern, of lockorder::mutex or of std::mutex (the
 // baseline): for counting instructions with Valgrind (bench/instruction_counts.sh), which Google
-// Benchmark's timed iteration counts would not keep fixed. The patterns are those of
-// bench/runtime_bench.cc:
+// Benchmark's timed iteration counts would not keep fixed. The patterns (lock_patterns.h) are
+// those of bench/runtime_bench.cc:
 //   0..8      lock+unlock of one lock with that many others held around the loop
 //   nest3     lock A, B, C, unlock C, B, A
 //   threads2  two threads, each locking a private outer lock then a private inner one
@@ -13,49 +13,32 @@
 #include <string_view>
 #include <thread>
 
+#include "lock_patterns.h"
 #include "lockorder/lockorder.h"
 
 namespace {
 
 // Out of line: each pattern compiled on its own, as the benchmark's loops are.
 template <class Mutex>
-[[gnu::noinline]] void at_depth(long iterations, int depth) {
+[[gnu::noinline]] void loop_at_depth(long iterations, int depth) {
   Mutex outer[8];
   Mutex inner;
   for (int i = 0; i < depth; ++i) outer[i].lock();
-  for (long i = 0; i < iterations; ++i) {
-    inner.lock();
-    inner.unlock();
-  }
+  for (long i = 0; i < iterations; ++i) lock_unlock(inner);
   for (int i = depth; i-- > 0;) outer[i].unlock();
 }
 
 template <class Mutex>
-[[gnu::noinline]] void nest_of_three(long iterations) {
+[[gnu::noinline]] void loop_nest_of_three(long iterations) {
   Mutex a, b, c;
-  for (long i = 0; i < iterations; ++i) {
-    a.lock();
-    b.lock();
-    c.lock();
-    c.unlock();
-    b.unlock();
-    a.unlock();
-  }
+  for (long i = 0; i < iterations; ++i) nest_of_three(a, b, c);
 }
 
 template <class Mutex>
-[[gnu::noinline]] void two_threads(long iterations) {
-  struct alignas(128) Private {
-    Mutex outer, inner;
-  };
-  static Private locks[2];
-  auto run = [iterations](Private& mine) {
-    for (long i = 0; i < iterations; ++i) {
-      mine.outer.lock();
-      mine.inner.lock();
-      mine.inner.unlock();
-      mine.outer.unlock();
-    }
+[[gnu::noinline]] void loop_two_threads(long iterations) {
+  static PrivatePair<Mutex> locks[2];
+  auto run = [iterations](PrivatePair<Mutex>& mine) {
+    for (long i = 0; i < iterations; ++i) nested_pair(mine);
   };
   std::thread other(run, std::ref(locks[1]));
   run(locks[0]);
@@ -65,15 +48,15 @@ template <class Mutex>
 template <class Mutex>
 bool run(long iterations, std::string_view pattern) {
   if (pattern == "nest3") {
-    nest_of_three<Mutex>(iterations);
+    loop_nest_of_three<Mutex>(iterations);
   } else if (pattern == "threads2") {
-    two_threads<Mutex>(iterations);
+    loop_two_threads<Mutex>(iterations);
   } else {
     const int depth = std::atoi(std::string(pattern).c_str());
     if (pattern.empty() || pattern.find_first_not_of("0123456789") != std::string_view::npos ||
         depth > 8)
       return false;
-    at_depth<Mutex>(iterations, depth);
+    loop_at_depth<Mutex>(iterations, depth);
   }
   return true;
 }

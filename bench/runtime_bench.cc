@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "lock_patterns.h"
 #include "lockorder/lockorder.h"
 
 namespace {
@@ -31,10 +32,7 @@ void BM_LockUnlockAtDepth(benchmark::State& state) {
   for (std::size_t i = 0; i < depth; ++i) outer.push_back(std::make_unique<Mutex>());
   Mutex inner;
   for (auto& m : outer) m->lock();
-  for (auto _ : state) {
-    inner.lock();
-    inner.unlock();
-  }
+  for (auto _ : state) lock_unlock(inner);
   for (auto it = outer.rbegin(); it != outer.rend(); ++it) (*it)->unlock();
 }
 BENCHMARK_TEMPLATE(BM_LockUnlockAtDepth, std::mutex)->Arg(0)->Arg(1)->Arg(3);
@@ -44,14 +42,7 @@ BENCHMARK_TEMPLATE(BM_LockUnlockAtDepth, lockorder::mutex)->Arg(0)->Arg(1)->Arg(
 template <class Mutex>
 void BM_NestOfThree(benchmark::State& state) {
   Mutex a, b, c;
-  for (auto _ : state) {
-    a.lock();
-    b.lock();
-    c.lock();
-    c.unlock();
-    b.unlock();
-    a.unlock();
-  }
+  for (auto _ : state) nest_of_three(a, b, c);
 }
 BENCHMARK_TEMPLATE(BM_NestOfThree, std::mutex);
 BENCHMARK_TEMPLATE(BM_NestOfThree, lockorder::mutex);
@@ -59,17 +50,9 @@ BENCHMARK_TEMPLATE(BM_NestOfThree, lockorder::mutex);
 // Two threads, each nesting two locks of its own: throughput must not collapse on shared state.
 template <class Mutex>
 void BM_TwoThreadsPrivateNestedLocks(benchmark::State& state) {
-  struct alignas(128) Private {  // no false sharing between the two threads' locks
-    Mutex outer, inner;
-  };
-  static Private locks[2];
-  Private& mine = locks[state.thread_index()];
-  for (auto _ : state) {
-    mine.outer.lock();
-    mine.inner.lock();
-    mine.inner.unlock();
-    mine.outer.unlock();
-  }
+  static PrivatePair<Mutex> locks[2];
+  PrivatePair<Mutex>& mine = locks[state.thread_index()];
+  for (auto _ : state) nested_pair(mine);
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK_TEMPLATE(BM_TwoThreadsPrivateNestedLocks, std::mutex)->Threads(2)->UseRealTime();

@@ -1,7 +1,7 @@
 #include "lockorder/report/graph_file.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <unordered_map>
 
 namespace lockorder::report {
@@ -86,14 +86,24 @@ std::size_t lock_index(const json& in, std::size_t locks, const char* what) {
   return index;
 }
 
+// A label the runtime made up: empty, "M12" (a serial number), or one with an address in it.
+// (No std::regex: the runtime asks while statics are being destroyed, a static regex with them.)
+bool is_made_up(const std::string& label) {
+  if (label.empty()) return true;
+  if (label[0] == 'M' && label.size() > 1 &&
+      label.find_first_not_of("0123456789", 1) == std::string::npos)
+    return true;
+  for (std::size_t at = label.find("0x"); at != std::string::npos; at = label.find("0x", at + 1))
+    if (at + 2 < label.size() && std::isxdigit(static_cast<unsigned char>(label[at + 2])))
+      return true;
+  return false;
+}
+
 }  // namespace
 
 std::string lock_identity(const Lock& lock) {
   if (!lock.lock_class.empty()) return "class:" + lock.lock_class;
-  // Labels the runtime makes up: "M12" (a serial number) or any with an address in it.
-  static const std::regex made_up(R"(^M[0-9]+$|0x[0-9a-fA-F]+)");
-  const bool named = !lock.label.empty() && !std::regex_search(lock.label, made_up);
-  if (named) return "name:" + lock.label;
+  if (!is_made_up(lock.label)) return "name:" + lock.label;
   if (!lock.variable.empty()) return "variable:" + lock.variable;
   if (!lock.created.file.empty())
     return "site:" + lock.created.file + ":" + std::to_string(lock.created.line) + ":" +

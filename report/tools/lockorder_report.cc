@@ -156,16 +156,23 @@ std::vector<std::string> graph_files(const std::string& input, std::string& erro
   return files;
 }
 
-std::optional<report::GraphFile> read_graph(const std::string& path, std::string& error) {
+// The whole of a file, or nullopt when it cannot be opened.
+std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<report::GraphFile> read_graph(const std::string& path, std::string& error) {
+  const std::optional<std::string> text = read_file(path);
+  if (!text) {
     error = "cannot read it";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   try {
-    return report::parse_graph_file(text.str());
+    return report::parse_graph_file(*text);
   } catch (const report::GraphFileError& e) {
     error = e.what();
     return std::nullopt;
@@ -182,13 +189,6 @@ std::string current_directory() {
 
 // A graph drawn whole up to this many edges; above, only the cycles' locks and edges.
 constexpr std::size_t kDrawnWhole = 500;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Graphviz's SVG of `dot_text`, from the <svg> element on; empty with `error` set when dot
 // cannot be run or fails.
@@ -210,7 +210,7 @@ std::string render_svg(const std::string& dot_text, std::string& error) {
   } else if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     error = "Graphviz's dot failed: no picture";
   } else {
-    svg = read_file(out);
+    svg = read_file(out).value_or("");
     const std::size_t start = svg.find("<svg");
     svg = start == std::string::npos ? std::string() : svg.substr(start);
     if (svg.empty()) error = "Graphviz's dot wrote no SVG: no picture";

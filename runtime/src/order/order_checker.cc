@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lockorder/report/graph_file.h"
 #include "lockorder/report/reportable_cycle.h"
 #include "order/edge_sources.h"
 #include "order/known_orders.h"
@@ -512,17 +513,17 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
 }
 
 std::string OrderChecker::identity_key(const RawLock& lock) {
-  if (!lock.lock_class.empty()) return "class:" + lock.lock_class;
-  const bool made_up = lock.label.find("0x") != std::string::npos ||
-                       (lock.label.size() > 1 && lock.label[0] == 'M' &&
-                        lock.label.find_first_not_of("0123456789", 1) == std::string::npos);
-  if (!made_up) return "name:" + lock.label;
-  if (lock.file != nullptr && *lock.file != '\0')
-    return std::string("site:") + lock.file + ":" + std::to_string(lock.line) + ":" +
-           (lock.function != nullptr ? lock.function : "");
-  if (lock.created_stack != LockMeta::kNoCreationStack)
+  report::Lock described;
+  described.label = lock.label;
+  described.lock_class = lock.lock_class;
+  if (lock.file != nullptr) described.created.file = lock.file;
+  if (lock.function != nullptr) described.created.function = lock.function;
+  described.created.line = static_cast<int>(lock.line);
+  std::string id = report::lock_identity(described);
+  // A shadowed lock is known by its creation stack, which only the reporter symbolizes.
+  if (id.starts_with("unnamed:") && lock.created_stack != LockMeta::kNoCreationStack)
     return "created:" + std::to_string(lock.created_stack);
-  return "unnamed:" + lock.label;
+  return id;
 }
 
 report::GraphPicture OrderChecker::picture() {
