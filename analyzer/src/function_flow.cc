@@ -433,9 +433,28 @@ class FunctionFlow {
       result_.double_locks.push_back({lock, held.path, path, function_.name, held.suppressed});
   }
 
+  // A lock reached from a local variable or from an expression the analysis cannot name (a
+  // call's result, a path cut short) is not substituted at a call: to a caller, it is its class
+  // and the field of the object that holds it, whatever chain of members led there. The
+  // summary keeps it so (`iter->block_->db_->mutex_` as `db_->mutex_`), one acquisition rather
+  // than one per way the callees reached it. (One field stays one field: instance-order tells
+  // a named object's lock, `x->mu`, from one reached through other objects.)
+  static LockOperand as_callers_see(const LockOperand& operand) {
+    const LockRef& lock = operand.lock;
+    if ((lock.root != LockRef::Root::local && lock.root != LockRef::Root::unknown) ||
+        lock.class_start <= 1)
+      return operand;
+    LockOperand shorter = operand;
+    shorter.lock.fields.erase(shorter.lock.fields.begin(),
+                              shorter.lock.fields.begin() + (lock.class_start - 1));
+    shorter.lock.class_start = 1;
+    return shorter;
+  }
+
   // Adds an acquisition to the summary unless it has the same one, or enough paths to that lock.
-  void add_acquisition(const LockOperand& operand, Mode mode, const Path& path,
+  void add_acquisition(const LockOperand& taken, Mode mode, const Path& path,
                        const std::vector<LockRef>& released_first, bool suppressed) {
+    const LockOperand operand = as_callers_see(taken);
     std::vector<Acquisition>& list = result_.summary.acquisitions;
     std::size_t key = hash_value(operand.lock) * 31 + static_cast<std::size_t>(mode);
     for (const LockRef& r : released_first) key = key * 31 + hash_value(r);
@@ -654,7 +673,7 @@ class FunctionFlow {
     result_.summary.released = exit.unrestored;
     for (const HeldLock& h : exit.held) {
       if (h.slot != -1 || h.restores) continue;
-      Acquisition held{h.operand, h.mode, h.path, {}, h.suppressed, h.definite};
+      Acquisition held{as_callers_see(h.operand), h.mode, h.path, {}, h.suppressed, h.definite};
       // Held only with one kind of result: every return that holds it returns zero, or none
       // that returns zero does (and some does).
       bool zero_holds = false, zero_without = false, other_holds = false, other_without = false;

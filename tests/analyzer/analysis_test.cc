@@ -5,6 +5,7 @@
 #include <set>
 
 #include "findings.h"
+#include "function_flow.h"
 #include "program_analysis.h"
 
 namespace lockorder::analyzer {
@@ -419,6 +420,36 @@ TEST(Analysis, AComponentSaysWhichEdgesToFix) {
   EXPECT_NE(hint.find("'A' -> 'B' (in f)"), std::string::npos) << hint;
   EXPECT_NE(hint.find("'B' -> 'C' (in g)"), std::string::npos) << hint;
   EXPECT_NE(hint.find("'C' -> 'A' (in h)"), std::string::npos) << hint;
+}
+
+// A lock a callee reaches through a chain of members from its own local variable is, to every
+// caller, its class and the field that holds it: the summary keeps it as one lock (with at most
+// kMaxPathsPerLock paths), however many chains lead there. A lock member of a named object
+// keeps its one field.
+TEST(Analysis, ChainsFromALocalToOneLockAreOneLockForCallers) {
+  auto from_local = [](std::vector<std::string> fields) {
+    LockRef lock{LockRef::Root::local, "walk::it", 0, {}, "it->...->mu"};
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      lock.append_field(fields[i], i + 1 == fields.size());
+    return lock;
+  };
+  FunctionBuilder walk("walk");
+  for (const char* side : {"Iter::left", "Iter::middle", "Iter::right"}) {
+    const LockRef chained = from_local({side, "Node::owner", "Owner::mu"});
+    walk.lock(chained);
+  }
+  const LockRef named = from_local({"Owner::mu"});
+  walk.lock(named);
+  const FunctionResult result =
+      analyse_function(walk, [](const CallTarget&) { return std::vector<ResolvedCallee>{}; });
+  ASSERT_EQ(result.summary.acquisitions.size(), kMaxPathsPerLock + 1);
+  for (std::size_t i = 0; i < kMaxPathsPerLock; ++i) {
+    const LockRef& chained = result.summary.acquisitions[i].operand.lock;
+    EXPECT_EQ(chained.fields, (std::vector<std::string>{"Node::owner", "Owner::mu"}));
+    EXPECT_EQ(chained.lock_class(), "Owner::mu");
+    EXPECT_EQ(chained.name, "walk::it");
+  }
+  EXPECT_EQ(result.summary.acquisitions.back().operand.lock, named);
 }
 
 }  // namespace
