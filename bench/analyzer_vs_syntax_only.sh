@@ -9,7 +9,9 @@
 #   - warm:     lockorder-check -p ... -j 2 with its fact cache filled, after one source file
 #               changed (a comment appended), then after it changed again (the file being
 #               edited: parsed on the preamble the first change kept), and Clang parsing that
-#               file alone (the floor of a run without a preamble).
+#               file alone (the floor of a run without a preamble);
+#   - the same with --preambles=all (every file keeps a preamble from the run that fills the
+#               cache, whose time is shown too).
 # Prints wall times (medians of the repetitions) and the ratios, and what lockorder-check found.
 # Usage: bench/analyzer_vs_syntax_only.sh [repetitions]   (run as root on an idle machine)
 #        LOCKORDER_BENCH_ONLY=leveldb|srt bench/analyzer_vs_syntax_only.sh ...   (one codebase)
@@ -72,27 +74,38 @@ bench_one() {  # name, database directory, file to change for the warm runs
     "$check" -p "$cdb" -j 2 --no-cache --allow-parse-errors > "$results/lockorder-check-$name.txt" \
       2> "$results/lockorder-check-$name.err"
   }
-  warm_once() { "$check" -p "$cdb" -j 2 --cache-dir="$cache" --allow-parse-errors --quiet; }
+  warm_once() { "$check" -p "$cdb" -j 2 --cache-dir="$cache" --allow-parse-errors --quiet "$@"; }
+  cp "$touched" "$results/touched.orig"
+  # For each preamble mode: the run that fills the cache, then per repetition the file changed
+  # twice. With the default mode the first change parses the file whole and keeps its preamble
+  # (the kept preambles are removed before each repetition), the second parses on it; with
+  # --preambles=all the run that filled the cache kept every file's preamble already.
+  edits() {  # preamble mode: prints "fill first again" a line per repetition
+    local mode=$1 fill
+    rm -rf "$cache"
+    fill=$(elapsed warm_once --preambles="$mode")
+    for i in $(seq "$reps"); do
+      [ "$mode" = edited ] && rm -rf "$cache/preambles"
+      echo "// lockorder bench edit $i $(now)" >> "$touched"
+      first=$(elapsed warm_once --preambles="$mode")
+      echo "// lockorder bench edit $i again $(now)" >> "$touched"
+      echo "$fill $first $(elapsed warm_once --preambles="$mode")"
+      cp "$results/touched.orig" "$touched"
+    done
+  }
   # Cold and baseline alternate, so that a slower stretch of the machine hits both.
   local pairs
   pairs=$(for _ in $(seq "$reps"); do echo "$(elapsed syntax_once) $(elapsed cold_once)"; done)
-  rm -rf "$cache"
-  warm_once >/dev/null 2>&1 || true  # fills the cache
-  cp "$touched" "$results/touched.orig"
-  # Each repetition changes the file twice: the first change parses it whole and keeps its
-  # preamble (the kept preambles are removed before), the second parses on that preamble.
-  local edits
-  edits=$(for i in $(seq "$reps"); do
-    rm -rf "$cache/preambles"
-    echo "// lockorder bench edit $i $(now)" >> "$touched"
-    first=$(elapsed warm_once)
-    echo "// lockorder bench edit $i again $(now)" >> "$touched"
-    echo "$first $(elapsed warm_once)"
-    cp "$results/touched.orig" "$touched"
-  done)
-  local warm again
-  warm=$(awk '{print $1}' <<<"$edits" | median)
-  again=$(awk '{print $2}' <<<"$edits" | median)
+  local edited all
+  edited=$(edits edited)
+  all=$(edits all)
+  warm_once >/dev/null 2>&1 || true  # the cache as the file is again
+  local warm again fill_all warm_all again_all
+  warm=$(awk '{print $2}' <<<"$edited" | median)
+  again=$(awk '{print $3}' <<<"$edited" | median)
+  fill_all=$(awk '{print $1}' <<<"$all" | head -1)
+  warm_all=$(awk '{print $2}' <<<"$all" | median)
+  again_all=$(awk '{print $3}' <<<"$all" | median)
   # The floor of a warm run: Clang parsing the changed file alone.
   local alone
   alone=$(for _ in $(seq "$reps"); do
@@ -110,6 +123,12 @@ bench_one() {  # name, database directory, file to change for the warm runs
       "$(echo "100 * $warm / $cold" | bc -l)"
     printf '  lockorder-check -j 2, changed again   %4.2f s   %5.1f%% of cold\n' "$again" \
       "$(echo "100 * $again / $cold" | bc -l)"
+    printf '  --preambles=all: filling the cache  %7.2f s   %5.2fx cold\n' "$fill_all" \
+      "$(echo "$fill_all / $cold" | bc -l)"
+    printf '  --preambles=all: one file changed   %4.2f s   %5.1f%% of cold\n' "$warm_all" \
+      "$(echo "100 * $warm_all / $cold" | bc -l)"
+    printf '  --preambles=all: changed again      %4.2f s   %5.1f%% of cold\n' "$again_all" \
+      "$(echo "100 * $again_all / $cold" | bc -l)"
     printf '  clang++-19 -fsyntax-only, that file   %4.2f s   %5.1f%% of cold\n' "$alone" \
       "$(echo "100 * $alone / $cold" | bc -l)"
     echo "  what lockorder-check reported:"

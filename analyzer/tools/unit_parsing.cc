@@ -4,6 +4,7 @@
 #include <clang/Basic/LangOptions.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendActions.h>
+#include <clang/Frontend/MultiplexConsumer.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Lex/Lexer.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
@@ -38,6 +39,13 @@ class LoweringAction : public clang::ASTFrontendAction {
  public:
   LoweringAction(TranslationUnitIR& unit, bool& parsed, const frontend::Configuration& config)
       : unit_(unit), parsed_(parsed), config_(config) {}
+
+ protected:
+  // The consumer says which bodies: those of system headers (make_unit_lowering).
+  bool BeginInvocation(clang::CompilerInstance& compiler) override {
+    compiler.getFrontendOpts().SkipFunctionBodies = true;
+    return ASTFrontendAction::BeginInvocation(compiler);
+  }
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&,
                                                         llvm::StringRef) override {
     return frontend::make_unit_lowering(unit_, parsed_, config_);
@@ -142,7 +150,17 @@ class PreambleAction : public clang::GeneratePCHAction {
  protected:
   bool BeginInvocation(clang::CompilerInstance& compiler) override {
     compiler.getFrontendOpts().OutputFile = output_;
+    compiler.getFrontendOpts().SkipFunctionBodies = true;
     return GeneratePCHAction::BeginInvocation(compiler);
+  }
+  // The PCH keeps no body of a system header's function: the parse on it would skip them too.
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
+                                                        llvm::StringRef file) override {
+    std::vector<std::unique_ptr<clang::ASTConsumer>> consumers;
+    consumers.push_back(GeneratePCHAction::CreateASTConsumer(compiler, file));
+    if (!consumers.back()) return nullptr;
+    consumers.push_back(frontend::make_system_body_skipper());
+    return std::make_unique<clang::MultiplexConsumer>(std::move(consumers));
   }
   void EndSourceFileAction() override {
     inputs_ = frontend::files_read(getCompilerInstance().getSourceManager());
@@ -188,9 +206,11 @@ bool build_preamble(const tooling::CompilationDatabase& db, const std::string& f
   clang::IgnoringDiagConsumer quiet;
   invocation.setDiagnosticConsumer(&quiet);
   if (!invocation.run() || !llvm::sys::fs::exists(kept.pch) || inputs.empty()) return false;
+  llvm::SmallString<256> header;  // as the parse named it: by its real path
+  if (llvm::sys::fs::real_path(kept.text, header)) header = kept.text;
   std::string listed;
   for (const std::string& input : inputs)
-    if (input != kept.text) listed += file_hash(input) + " " + input + "\n";
+    if (input != header) listed += file_hash(input) + " " + input + "\n";
   return report::write_file_atomically(kept.inputs, listed).empty();
 }
 
@@ -216,13 +236,10 @@ bool kept_for(const KeptPreamble& kept, const std::string& text) {
   });
 }
 
-// The unit's inputs are what the parse read besides the preamble's files, and the files the
-// preamble read: a change to any of them invalidates the facts as it would without a preamble.
+// The unit's inputs are what the parse read besides the preamble (frontend::files_read names
+// only its own), and the files the preamble read: a change to any of them invalidates the facts
+// as it would without a preamble.
 void add_preamble_inputs(const KeptPreamble& kept, TranslationUnitIR& unit) {
-  const llvm::StringRef directory = llvm::sys::path::parent_path(kept.text);
-  std::erase_if(unit.inputs, [&](const std::string& input) {
-    return llvm::StringRef(input).starts_with(directory);
-  });
   for (auto& [path, hash] : preamble_inputs(kept)) unit.inputs.push_back(std::move(path));
   std::sort(unit.inputs.begin(), unit.inputs.end());
   unit.inputs.erase(std::unique(unit.inputs.begin(), unit.inputs.end()), unit.inputs.end());

@@ -3,12 +3,12 @@
 //
 // A unit being edited — parsed again because its own file changed since its facts were cached
 // — keeps a precompiled preamble next to those facts, the way clangd keeps one for an open
-// file: the directives before the file's first declaration (its #include lines, mostly)
-// compiled into a Clang PCH. The next change below those lines parses only the rest of the
-// file. A preamble is used only while its text and every file it read are unchanged (Clang
-// checks their sizes and times when it loads the PCH); one that is stale is rebuilt, one that
-// does not work for its file (a header without include guards included again) is given up for
-// that text, and the file is then parsed whole. The facts are the same either way.
+// file (with --preambles=all, every unit parsed keeps one): the directives before the file's first
+// declaration (its #include lines, mostly) compiled into a Clang PCH. The next change below those
+// lines parses only the rest of the file. A preamble is used only while its text and every file it
+// read are unchanged (Clang checks their sizes and times when it loads the PCH); one that is stale
+// is rebuilt, one that does not work for its file (a header without include guards included again)
+// is given up for that text, and the file is then parsed whole. The facts are the same either way.
 #pragma once
 
 #include <string>

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -240,6 +241,69 @@ TEST_F(Cli, AFileBeingEditedKeepsAPreambleThatChangesNoFinding) {
   const Result swapped = run(check);
   EXPECT_EQ(swapped.status, 0) << swapped.out << swapped.err;
   EXPECT_EQ(swapped.out, "");
+}
+
+// With --preambles=all, the run that fills the cache keeps every file's preamble: the first
+// change of any file parses on it (not rebuilt), with the same findings.
+TEST_F(Cli, PreamblesForEveryFileMakeTheFirstChangeUseOne) {
+  write_cycle("a.cc");
+  write("b.cc", "#include <mutex>\nstd::mutex unrelated;\n");
+  write_database({"a.cc", "b.cc"});
+  const std::string check = "-p . -j 1 --preambles=all";
+  const Result filled = run(check);
+  ASSERT_EQ(filled.status, 1) << filled.err;
+  const std::vector<fs::path> kept = kept_preambles(dir_ / ".lockorder-cache", ".pch");
+  ASSERT_EQ(kept.size(), 2u);
+  std::map<fs::path, fs::file_time_type> built;
+  for (const fs::path& pch : kept) built[pch] = fs::last_write_time(pch);
+  write("b.cc", "#include <mutex>\nstd::mutex unrelated;\n// edit\n");
+  const Result edited = run(check);
+  EXPECT_EQ(edited.status, 1) << edited.err;
+  EXPECT_EQ(edited.out, filled.out);
+  EXPECT_NE(edited.err.find("1 of 2 files' facts from the cache, 1 to parse"), std::string::npos)
+      << edited.err;
+  for (const fs::path& pch : kept_preambles(dir_ / ".lockorder-cache", ".pch"))
+    EXPECT_EQ(fs::last_write_time(pch), built[pch]) << pch << " was built again";
+  EXPECT_EQ(kept_preambles(dir_ / ".lockorder-cache", ".pch").size(), 2u);
+
+  const Result no_cache = run("-p . --no-cache --preambles=all");
+  EXPECT_EQ(no_cache.status, 2);
+  EXPECT_NE(no_cache.err.find("--preambles keeps preambles in the cache"), std::string::npos)
+      << no_cache.err;
+}
+
+// The bodies of functions in system headers are never lowered, so the parser skips them: an
+// error inside one is not seen. A constexpr body, or one whose return type is deduced, is
+// parsed all the same (the rest of the file needs it), and a function of the project's own
+// headers is analysed as always.
+TEST_F(Cli, BodiesOfSystemHeaderFunctionsAreSkipped) {
+  fs::create_directories(dir_ / "system");
+  write("system/library.h",
+        "#pragma once\n"
+        "inline void library_internals() { not_declared_anywhere(); }\n"
+        "constexpr int table_size() { return 4; }\n"
+        "template <class T> auto same(T t) { return t; }\n");
+  write("own.h",
+        "#pragma once\n#include <mutex>\nextern std::mutex a, b;\n"
+        "inline void ab() { std::lock_guard x(a); std::lock_guard y(b); }\n");
+  write("use.cc",
+        "#include <library.h>\n#include \"own.h\"\n"
+        "std::mutex a, b;\n"
+        "int table[table_size()];\n"
+        "int value = same(1);\n"
+        "void ba() { std::lock_guard y(b); ab(); }\n");
+  nlohmann::json db = nlohmann::json::array();
+  db.push_back({{"directory", dir_.string()},
+                {"file", "use.cc"},
+                {"arguments", {"clang++", "-std=c++20", "-isystem", "system", "-c", "use.cc"}}});
+  std::ofstream(dir_ / "compile_commands.json") << db.dump(2);
+  for (const char* cache : {"--no-cache", "--preambles=all"}) {
+    const Result r = run(std::string("-p . -j 1 ") + cache);
+    EXPECT_EQ(r.status, 1) << cache << "\n" << r.err;
+    EXPECT_EQ(r.err.find("error"), std::string::npos) << cache << "\n" << r.err;
+    EXPECT_NE(r.out.find("lock-order cycle: 'a' -> 'b' -> 'a'"), std::string::npos) << cache << "\n"
+                                                                                    << r.out;
+  }
 }
 
 // Only the most recently used preambles are kept (each may be megabytes): the files being edited.

@@ -178,7 +178,24 @@ class UnitVisitor : public clang::RecursiveASTVisitor<UnitVisitor> {
   std::set<std::pair<std::string, std::string>> place_copies_;  // (to, from)
 };
 
-class UnitLowering : public clang::ASTConsumer {
+// Lets the parser skip the bodies of functions in system headers (when FrontendOptions::
+// SkipFunctionBodies is on): lowering never reads them, and parsing them is much of a unit's
+// parse (the standard library's templates instantiated for the unit). Sema parses a constexpr
+// body, or one that deduces its return type, whatever this says.
+class SystemBodySkipper : public clang::ASTConsumer {
+ public:
+  void Initialize(clang::ASTContext& context) override { sources_ = &context.getSourceManager(); }
+  bool shouldSkipFunctionBody(clang::Decl* d) override {
+    const clang::SourceLocation location = d->getLocation();
+    return sources_ != nullptr && location.isValid() &&
+           sources_->isInSystemHeader(sources_->getExpansionLoc(location));
+  }
+
+ private:
+  const clang::SourceManager* sources_ = nullptr;
+};
+
+class UnitLowering : public SystemBodySkipper {
  public:
   UnitLowering(TranslationUnitIR& out, bool& parsed, const Configuration& configuration)
       : out_(out), parsed_(parsed), apis_(all_lock_apis(configuration, out.configured_uses)) {}
@@ -201,13 +218,24 @@ class UnitLowering : public clang::ASTConsumer {
 }  // namespace
 
 std::vector<std::string> files_read(const clang::SourceManager& sources) {
+  // The parse's own file entries, not those a precompiled preamble brought: their names are as
+  // the PCH recorded them, and the preamble lists its inputs itself (unit_parsing.cc).
   std::vector<std::string> files;
-  for (auto it = sources.fileinfo_begin(); it != sources.fileinfo_end(); ++it) {
-    const llvm::StringRef real = it->first.getFileEntry().tryGetRealPathName();
-    files.push_back(real.empty() ? it->first.getName().str() : real.str());
+  for (unsigned i = 0; i < sources.local_sloc_entry_size(); ++i) {
+    const clang::SrcMgr::SLocEntry& entry = sources.getLocalSLocEntry(i);
+    if (!entry.isFile()) continue;
+    const clang::OptionalFileEntryRef file = entry.getFile().getContentCache().OrigEntry;
+    if (!file) continue;  // a buffer of the compiler's own (<built-in>, the command line)
+    const llvm::StringRef real = file->getFileEntry().tryGetRealPathName();
+    files.push_back(real.empty() ? file->getName().str() : real.str());
   }
   std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;
+}
+
+std::unique_ptr<clang::ASTConsumer> make_system_body_skipper() {
+  return std::make_unique<SystemBodySkipper>();
 }
 
 std::unique_ptr<clang::ASTConsumer> make_unit_lowering(TranslationUnitIR& out, bool& parsed,
