@@ -1,9 +1,12 @@
-// pthread_create, interposed: each thread's number (T1, T2, ... in reports) is reserved when it
-// is created, so that numbers follow creation order (the main thread is T1), not the order in
-// which threads first take a lock.
+// pthread_create and pthread_join, interposed. pthread_create: each thread's number (T1, T2, ... in
+// reports) is reserved when it is created, so that numbers follow creation order (the main thread
+// is T1), not the order in which threads first take a lock.
 #include <dlfcn.h>
 #include <pthread.h>
 
+#include <time.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <new>
 
@@ -29,6 +32,7 @@ void* start_numbered(void* raw) {
 }
 
 using create_fn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+using join_fn = int (*)(pthread_t, void**);
 
 }  // namespace
 
@@ -44,5 +48,45 @@ extern "C" LOCKORDER_EXPORT int pthread_create(pthread_t* thread, const pthread_
   if (start == nullptr) return next(thread, attr, routine, arg);  // numbered on first lock
   const int rc = next(thread, attr, start_numbered, start);
   if (rc != 0) delete start;
+  return rc;
+}
+
+// pthread_join, interposed (std::thread::join calls it too): a thread that joins another while it
+// holds locks is published as waiting for that thread to end (lockorder/thread.h).
+extern "C" LOCKORDER_EXPORT int pthread_join(pthread_t thread, void** result) {
+  static const auto next = reinterpret_cast<join_fn>(dlsym(RTLD_NEXT, "pthread_join"));
+  if (lockorder::preload::from_runtime()) return next(thread, result);
+  lockorder::preload::ensure_initialized();
+  bool published = false;
+  {
+    InsideRuntime inside;
+    try {
+      published = lockorder::internal::begin_join(thread);
+    } catch (...) {
+      // on_report=throw cannot cross a C interface: the report was printed, the join goes on.
+    }
+  }
+  // Published: the join waits in steps, and between them searches again for a cycle through it.
+  int rc = ETIMEDOUT;
+  while (published && rc == ETIMEDOUT) {
+    timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += lockorder::internal::kJoinPollMs * 1'000'000L;
+    if (until.tv_nsec >= 1'000'000'000L) {
+      until.tv_sec += 1;
+      until.tv_nsec -= 1'000'000'000L;
+    }
+    rc = pthread_timedjoin_np(thread, result, &until);
+    if (rc != ETIMEDOUT) break;
+    InsideRuntime inside;
+    try {
+      published = lockorder::internal::join_search_again();
+    } catch (...) {
+      published = false;
+    }
+  }
+  if (rc == ETIMEDOUT) rc = next(thread, result);
+  InsideRuntime inside;
+  lockorder::internal::end_join();
   return rc;
 }

@@ -190,6 +190,31 @@ TEST(Preload, ThreeThreadDeadlockEndsTheRunWithAReport) {
   EXPECT_EQ(count_of(r.err, "waits for mutex"), 6u) << r.err;  // 3 in the summary, 3 sites
 }
 
+// W1: pthread_join under the lock the joined thread waits for, whichever blocks first.
+TEST(Preload, AJoinUnderTheLockTheJoinedThreadWaitsForIsADeadlock) {
+  for (const char* scenario : {"join_under_lock", "join_under_lock_late"}) {
+    RunResult r = c(scenario);
+    expect_deadlock(r, 2);
+    EXPECT_TRUE(has(r.err, "(waits for it to end)")) << scenario << "\n" << r.err;
+    EXPECT_TRUE(has(r.err, "waits for mutex 0x")) << scenario << "\n" << r.err;
+    EXPECT_FALSE(has(r.out, "finished")) << scenario;
+  }
+}
+
+TEST(Preload, StdThreadJoinUnderTheLockItsThreadWaitsForIsADeadlock) {
+  RunResult r = cxx("thread_join_under_lock");
+  expect_deadlock(r, 2);
+  EXPECT_TRUE(has(r.err, "(waits for it to end)")) << r.err;
+  EXPECT_FALSE(has(r.out, "finished"));
+}
+
+// W7: the same join, the lock released first.
+TEST(Preload, AJoinHoldingNothingIsSilent) {
+  RunResult r = c("join_holding_nothing");
+  expect_clean(r);
+  EXPECT_TRUE(has(r.out, "finished"));
+}
+
 TEST(Preload, DeadlockWithOnDeadlockAbort) {
   RunResult r = cxx("deadlock_two_threads", {"--on-deadlock=abort"});
   EXPECT_FALSE(r.timed_out);

@@ -6,4 +6,5 @@
 #include "lockorder/options.h"
 #include "lockorder/ordered_lock.h"
 #include "lockorder/runtime.h"
+#include "lockorder/thread.h"
 #include "lockorder/wait_for.h"

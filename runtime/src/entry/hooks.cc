@@ -1,6 +1,8 @@
 // The entry points the lock types and the preload library call. The blocking-acquisition
 // fast path (nothing held, or a known chain) lives here and must stay free of global locks and
 // allocation; everything else is delegated to OrderChecker and Reporter.
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 
@@ -211,7 +213,7 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
                                                   is_single_chain(*thread, flags))) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, at.pc, at.cfa);
   const bool may_deadlock =
-      (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed)) &&
+      (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed) != 0) &&
       (flags & kTimed) == 0;
   push_held(*thread, lock, key, chain, mode, flags, false, at.pc, at.caller, at.caller_cfa, site);
   held.note_pushed();
@@ -309,7 +311,7 @@ template <Mode kMode>
     return acquire_slow(lock, kMode, flags, pc, cfa);
   push_held<true>(*thread, lock, key, bottom_chain(key, kMode, false), kMode, flags, false, pc, 0,
                   0, site);
-  return g_publish_every_wait.load(std::memory_order_relaxed);
+  return g_publish_every_wait.load(std::memory_order_relaxed) != 0;
 }
 
 [[gnu::always_inline]] inline bool blocking_fast_keyed(LockMeta& lock, std::uint64_t key, Mode mode,
@@ -420,6 +422,18 @@ bool wait_at(LockMeta& lock, const Site& site) { return wait_released(lock, site
 
 namespace {
 
+// Reports a deadlock that closed; breaks it when a resolver picks a victim, or else applies
+// on_deadlock.
+void act_on_deadlock(WaitForGraph::Deadlock& deadlock) {
+  const bool resolved = resolve_deadlock(deadlock, deadlock.report);
+  reporter().emit(deadlock.report, false);
+  if (resolved) {
+    throw_if_deadlock_victim();  // when this thread is the victim
+    return;
+  }
+  reporter().on_certain_deadlock();
+}
+
 // Publishes the thread as blocked on its newest held entry, `lock` (by a native acquisition, or
 // by a condition-variable wait that must take it back), and acts on a deadlock that closes.
 // `pc`, `cfa`: the entry point's; the stack the thread blocks in is a site of its own, whose
@@ -430,14 +444,7 @@ void publish_wait(LockMeta& lock, WaitForGraph::Wait wait, std::uintptr_t pc, st
   std::optional<WaitForGraph::Deadlock> deadlock =
       wait_for_graph().block(*thread, wait, site_of(*thread, pc, cfa));
   thread->wait_published = true;
-  if (!deadlock) return;
-  const bool resolved = resolve_deadlock(*deadlock, deadlock->report);
-  reporter().emit(deadlock->report, false);
-  if (resolved) {
-    throw_if_deadlock_victim();  // when this thread is the victim
-    return;
-  }
-  reporter().on_certain_deadlock();
+  if (deadlock) act_on_deadlock(*deadlock);
 }
 
 }  // namespace
@@ -455,6 +462,51 @@ void end_blocked_wait() noexcept {
   if (thread == nullptr || !thread->wait_published) return;
   thread->wait_published = false;
   wait_for_graph().unblock(*thread);
+}
+
+bool begin_join(pthread_t target) {
+  ThreadState* thread = thread_state_if_any();
+  // A join by a thread that holds nothing closes no cycle through a lock it holds.
+  if (thread == nullptr || thread->held.empty() || thread->join_published) return false;
+  g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
+  thread->join_published = true;
+  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block_join(
+      *thread, target, site_of(*thread, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA));
+  if (!deadlock) return true;
+  act_on_deadlock(*deadlock);
+  return false;  // reported (on_deadlock=wait): nothing more to look for
+}
+
+bool join_search_again() {
+  ThreadState* thread = thread_state_if_any();
+  if (thread == nullptr || !thread->join_published) return false;
+  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().search_again(*thread);
+  if (!deadlock) return true;
+  act_on_deadlock(*deadlock);
+  return false;
+}
+
+void await_thread_end(pthread_t target) {
+  long pause_ns = 1'000'000;  // then twice as long each time, up to kJoinPollMs
+  for (;;) {
+    // A thread that ends leaves the registry (its state goes with it) before the join returns;
+    // one that never took a lock has no state, and if it blocks on one later, it publishes.
+    bool alive = false;
+    thread_registry().visit(target, [&](ThreadState* state) { alive = state != nullptr; });
+    if (!alive) return;
+    timespec pause{0, pause_ns};
+    nanosleep(&pause, nullptr);
+    pause_ns = std::min(pause_ns * 2, kJoinPollMs * 1'000'000L);
+    if (!join_search_again()) return;
+  }
+}
+
+void end_join() noexcept {
+  ThreadState* thread = thread_state_if_any();
+  if (thread == nullptr || !thread->join_published) return;
+  thread->join_published = false;
+  wait_for_graph().unblock(*thread);
+  g_publish_every_wait.fetch_sub(1);
 }
 
 void lock_failed(LockMeta& lock, Mode) noexcept {

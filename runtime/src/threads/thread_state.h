@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -93,6 +94,8 @@ class ThreadState : public ThreadHot {
   std::atomic<bool> chosen_victim{false};
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
   bool wait_published = false;       // in the WaitForGraph, blocked on its newest held entry
+  bool join_published = false;       // in the WaitForGraph, joining a thread (begin_join)
+  const pthread_t handle = pthread_self();  // as pthread_join names the thread
 
  private:
   static constexpr std::size_t kSiteCacheSize = 256;
@@ -141,6 +144,15 @@ class ThreadRegistry {
   std::vector<DroppedHold> take(ThreadState& thread);
   // The ordinal of the thread with kernel id `tid`, or 0.
   std::uint32_t ordinal_of(int tid);
+  // Calls `visit` with the state of the live thread `handle` names (nullptr when it has none, or
+  // has ended), under the registry's lock: the state cannot end meanwhile.
+  template <class Visit>
+  void visit(pthread_t handle, Visit&& visit) {
+    std::lock_guard guard(mu_);
+    for (ThreadState* thread : threads_)
+      if (pthread_equal(thread->handle, handle)) return visit(thread);
+    visit(static_cast<ThreadState*>(nullptr));
+  }
   // fork(): held across it; in the child only `survivor` (the forking thread's state, if it has
   // one) remains.
   void lock_for_fork();

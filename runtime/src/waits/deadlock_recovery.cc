@@ -10,7 +10,7 @@
 
 namespace lockorder::internal {
 
-constinit std::atomic<bool> g_publish_every_wait{false};
+constinit std::atomic<unsigned> g_publish_every_wait{0};
 
 namespace {
 

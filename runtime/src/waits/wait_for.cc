@@ -2,6 +2,7 @@
 // deadlock resolver.
 #include "lockorder/wait_for.h"
 
+#include <atomic>
 #include <utility>
 
 #include "waits/deadlock_recovery.h"
@@ -12,7 +13,9 @@ namespace lockorder {
 std::vector<blocked_thread> blocked_threads() { return internal::wait_for_graph().snapshot(); }
 
 void publish_every_wait(bool on) {
-  internal::g_publish_every_wait.store(on, std::memory_order_relaxed);
+  static std::atomic<bool> asked{false};
+  if (asked.exchange(on) != on)
+    on ? internal::g_publish_every_wait.fetch_add(1) : internal::g_publish_every_wait.fetch_sub(1);
 }
 
 void set_deadlock_resolver(deadlock_resolver resolver) {

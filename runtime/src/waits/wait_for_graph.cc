@@ -5,6 +5,7 @@
 
 #include "lockorder/report/report.h"
 #include "order/order_checker.h"
+#include "waits/futex_wait.h"
 
 namespace lockorder::internal {
 namespace {
@@ -39,37 +40,74 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, W
   waiter.wait = wait;
   waiter.stack = stack;
   waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
-  waiter.since = std::chrono::steady_clock::now();
+  return publish(std::move(waiter));
+}
 
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block_join(ThreadState& thread,
+                                                               pthread_t target,
+                                                               std::uint32_t stack) {
+  Waiter waiter;
+  waiter.thread = &thread;
+  waiter.label = &thread.label();
+  waiter.wait = Wait::join;
+  waiter.joins = target;
+  waiter.stack = stack;
+  waiter.holds.assign(thread.held.begin(), thread.held.end());
+  return publish(std::move(waiter));
+}
+
+std::optional<WaitForGraph::Deadlock> WaitForGraph::publish(Waiter waiter) {
+  waiter.since = std::chrono::steady_clock::now();
+  const ThreadState& thread = *waiter.thread;
   std::vector<Member> cycle;
   Deadlock deadlock;
   {
     std::lock_guard guard(mu_);
     unblock_locked(thread);
+    made_.clear();
+    labels_.clear();
     auto [it, inserted] = waiters_.emplace(&thread, std::move(waiter));
     const Waiter& published = it->second;
     for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
-    if (published.pending.mode == Mode::exclusive)
+    if (published.wait != Wait::join && published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
-    const std::vector<const Waiter*> members = find_cycle(published);
-    if (!members.empty()) {
-      const auto now = std::chrono::steady_clock::now();
-      for (const Waiter* member : members) {
-        cycle.push_back({*member, *member->label});
-        deadlock.threads.push_back(member->thread);
-        deadlock.view.push_back(view(*member, now));
-      }
-    }
+    copy_members(find_cycle(published), cycle, deadlock);
   }
   if (cycle.empty()) return std::nullopt;
   deadlock.report = deadlock_report(cycle);
   return deadlock;
 }
 
+std::optional<WaitForGraph::Deadlock> WaitForGraph::search_again(const ThreadState& thread) {
+  std::vector<Member> cycle;
+  Deadlock deadlock;
+  {
+    std::lock_guard guard(mu_);
+    auto it = waiters_.find(&thread);
+    if (it == waiters_.end()) return std::nullopt;
+    made_.clear();
+    labels_.clear();
+    copy_members(find_cycle(it->second), cycle, deadlock);
+  }
+  if (cycle.empty()) return std::nullopt;
+  deadlock.report = deadlock_report(cycle);
+  return deadlock;
+}
+
+void WaitForGraph::copy_members(const std::vector<const Waiter*>& members,
+                                std::vector<Member>& cycle, Deadlock& deadlock) const {
+  const auto now = std::chrono::steady_clock::now();
+  for (const Waiter* member : members) {
+    cycle.push_back({*member, *member->label});
+    deadlock.threads.push_back(member->thread);
+    deadlock.view.push_back(view(*member, now));
+  }
+}
+
 bool WaitForGraph::choose_victim(const ThreadState* thread) {
   std::lock_guard guard(mu_);
   auto it = waiters_.find(thread);
-  if (it == waiters_.end() || it->second.wait == Wait::condition) return false;
+  if (it == waiters_.end() || it->second.wait != Wait::lock) return false;
   // The thread is blocked and published: it reads the flag only while it polls its wait.
   const_cast<ThreadState*>(thread)->chosen_victim.store(true, std::memory_order_release);
   return true;
@@ -77,6 +115,8 @@ bool WaitForGraph::choose_victim(const ThreadState* thread) {
 
 std::vector<blocked_thread> WaitForGraph::snapshot() {
   std::lock_guard guard(mu_);
+  made_.clear();
+  labels_.clear();
   const auto now = std::chrono::steady_clock::now();
   std::vector<blocked_thread> out;
   out.reserve(waiters_.size());
@@ -89,7 +129,13 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   blocked_thread out;
   out.thread_id = waiter.thread->tid();
   out.thread = *waiter.label;
-  out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
+  if (waiter.wait == Wait::join) {
+    const Waiter* joined_thread = joined(waiter);
+    out.waits_for =
+        (joined_thread != nullptr ? *joined_thread->label : std::string("a thread")) + " to end";
+  } else {
+    out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
+  }
   out.shared = waiter.pending.mode == Mode::shared;
   out.in_condition_wait = waiter.wait == Wait::condition;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
@@ -117,7 +163,7 @@ void WaitForGraph::unblock_locked(const ThreadState& thread) noexcept {
     }
   };
   for (const HeldLock& h : waiter->holds) drop(holders_, h.lock);
-  drop(queued_, waiter->pending.lock);
+  if (waiter->wait != Wait::join) drop(queued_, waiter->pending.lock);
   waiters_.erase(it);
 }
 
@@ -136,8 +182,38 @@ std::size_t WaitForGraph::blocked_threads() {
   return waiters_.size();
 }
 
+const WaitForGraph::Waiter* WaitForGraph::joined(const Waiter& joiner) const {
+  const Waiter* found = nullptr;
+  thread_registry().visit(joiner.joins, [&](ThreadState* target) {
+    if (target == nullptr) return;  // ended, or never took a lock: it waits for none
+    if (auto it = waiters_.find(target); it != waiters_.end()) {
+      found = &it->second;
+      return;
+    }
+    // Blocked, unpublished, on a lock that a published thread holds?
+    const std::uintptr_t word = futex_waited_on(target->tid());
+    if (word == 0) return;  // running, or waiting for something else
+    for (const auto& [lock, holder] : holders_) {
+      if (!is_word_of(*lock, word)) continue;
+      Waiter& made = made_.emplace_back();
+      made.thread = target;
+      // The thread's own label may not be read from here (it builds it lazily); its number may.
+      made.label = &labels_.emplace_back("T" + std::to_string(target->ordinal()));
+      made.pending.lock = const_cast<LockMeta*>(lock);
+      made.since = joiner.since;
+      found = &made;
+      return;
+    }
+  });
+  return found;
+}
+
 std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
   std::vector<const Waiter*> out;
+  if (waiter.wait == Wait::join) {
+    if (const Waiter* target = joined(waiter)) out.push_back(target);
+    return out;
+  }
   const LockMeta* lock = waiter.pending.lock;
   const Mode mode = waiter.pending.mode;
   // The lock itself must agree that the published holder holds it: a record can be stale (the
@@ -200,14 +276,26 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   const auto now = std::chrono::steady_clock::now();
   RawReport report;
   report.kind = report::kDeadlock;
+  auto joins = [](const Member& m) { return m.waiter.wait == Wait::join; };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
+    if (joins(cycle[i])) {  // what it waits for is the next thread's end
+      RawLock thread;
+      thread.label = cycle[(i + 1) % cycle.size()].label;
+      thread.kind = "thread";
+      report.locks.push_back(std::move(thread));
+    } else {
+      report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
+    }
     report.cycle.push_back(i);
   }
   std::string summary = std::to_string(cycle.size()) + " threads blocked in a cycle: ";
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Member& next = cycle[(i + 1) % cycle.size()];
     summary += i == 0 ? cycle[i].label : ", which";
+    if (joins(cycle[i])) {
+      summary += " joins " + next.label + " (waits for it to end)";
+      continue;
+    }
     summary += " waits for " + report.locks[i].label;
     if (cycle[i].waiter.wait == Wait::condition) summary += " (to return from a condition wait)";
     summary += " held by " + next.label;
@@ -219,11 +307,21 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     const RawStack blocked_in =
         w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
-    const std::string waits =
-        w.wait == Wait::condition ? "waits on a condition variable, then for " : "waits for ";
-    report.sites.push_back(
-        {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
-         site(w.pending), cycle[i].label});
+    if (w.wait == Wait::join) {
+      report.sites.push_back(
+          {"joins " + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
+           captured_site(blocked_in), cycle[i].label});
+    } else if (w.stack == ThreadState::kNoStack) {  // a joined thread's recorded acquisition
+      report.sites.push_back({"waits for " + report.locks[i].label +
+                                  " (it holds no other lock, so where it waits is not recorded)",
+                              "", RawSite{}, cycle[i].label});
+    } else {
+      const std::string waits =
+          w.wait == Wait::condition ? "waits on a condition variable, then for " : "waits for ";
+      report.sites.push_back(
+          {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
+           site(w.pending), cycle[i].label});
+    }
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;
       std::string mode = h.mode == Mode::shared ? " (shared)" : "";
@@ -232,9 +330,13 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     }
   }
   report.hint =
-      "These threads are blocked for good: each waits for a lock that the next one holds. "
-      "Take the locks in one global order (the lock-order-inversion reports show where the "
-      "orders differ), or take them together (in C++, with std::scoped_lock).";
+      std::any_of(cycle.begin(), cycle.end(), joins)
+          ? "These threads are blocked for good: a thread joins another while it holds a lock "
+            "that the other (or a thread it waits for) needs before it can end. Release the "
+            "locks before the join, or let the joined thread finish without them."
+          : "These threads are blocked for good: each waits for a lock that the next one holds. "
+            "Take the locks in one global order (the lock-order-inversion reports show where the "
+            "orders differ), or take them together (in C++, with std::scoped_lock).";
   return report;
 }
 

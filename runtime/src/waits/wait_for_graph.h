@@ -18,10 +18,23 @@
 // waiting for the wait's mutex from the start of the wait: the wait can only return by taking
 // the mutex back, signalled or not, so a cycle through it is a deadlock all the same. Timed
 // acquisitions are never published: they can time out.
+//
+// A thread that joins another while it holds locks (begin_join) is published as waiting for that
+// thread to end. Its edge leads to the joined thread: to its published wait, or, when it blocks
+// in an acquisition it did not publish (it held no other lock), to a node made for that wait
+// from what the kernel says it waits on (futex_wait.h): a futex wait, with no timeout, on a word
+// of a lock that a published thread holds. That is sound evidence: the holder is blocked, so the
+// waiter cannot get the lock. While a join is in progress, every contended acquisition is
+// published (g_publish_every_wait), so a joined thread that blocks later closes the cycle itself;
+// one that was on its way to block when the join began is found by the joiner, which searches
+// again every few milliseconds while it waits (search_again).
 #pragma once
+
+#include <pthread.h>
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,12 +59,18 @@ class WaitForGraph {
   };
   // How the thread waits for its pending lock: in the native acquisition, or in a
   // condition-variable wait that must take the lock back before it returns.
-  enum class Wait { lock, condition };
+  enum class Wait { lock, condition, join };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
   std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock,
                                 std::uint32_t stack = ThreadState::kNoStack);
+  // Publishes that `thread` is about to join the thread `target` names while holding every
+  // entry of its held stack. Returns the deadlock if that closes a cycle.
+  std::optional<Deadlock> block_join(ThreadState& thread, pthread_t target, std::uint32_t stack);
+  // Searches again for a cycle through what `thread` published: a joined thread that blocks
+  // where it publishes nothing is seen only by asking again while the join waits.
+  std::optional<Deadlock> search_again(const ThreadState& thread);
   // Marks a blocked member of a deadlock as its victim; false if it no longer waits, or waits in
   // a condition-variable wait (the native wait cannot give up).
   bool choose_victim(const ThreadState* thread);
@@ -69,8 +88,9 @@ class WaitForGraph {
     // The thread's own label (read under mu_): only the thread itself renames itself, and it is
     // blocked (a signal handler that called set_thread_name there would race with a reader).
     const std::string* label = nullptr;
-    HeldLock pending;
+    HeldLock pending;  // its lock is null for a join
     Wait wait = Wait::lock;
+    pthread_t joins{};                            // the thread it joins (Wait::join)
     std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
@@ -82,7 +102,13 @@ class WaitForGraph {
     std::string label;
   };
   void unblock_locked(const ThreadState& thread) noexcept;
+  std::optional<Deadlock> publish(Waiter waiter);
+  void copy_members(const std::vector<const Waiter*>& members, std::vector<Member>& cycle,
+                    Deadlock& deadlock) const;
   std::vector<const Waiter*> successors(const Waiter& waiter) const;
+  // The joined thread as a node: its published wait, or one made from the acquisition it
+  // records (kept in made_ until the next search), or null when it waits for nothing known.
+  const Waiter* joined(const Waiter& joiner) const;
   // The waiters of a cycle through `start`, in wait order (each waits for the next), or empty.
   std::vector<const Waiter*> find_cycle(const Waiter& start);
   static RawReport deadlock_report(const std::vector<Member>& cycle);
@@ -93,6 +119,8 @@ class WaitForGraph {
   std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
   std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
   std::uint64_t searches_ = 0;
+  mutable std::deque<Waiter> made_;         // nodes made by joined(), for one search
+  mutable std::deque<std::string> labels_;  // their labels
 };
 
 WaitForGraph& wait_for_graph();

@@ -361,6 +361,29 @@ static int pool_of_buffers(void) {
   return 0;
 }
 
+/* W1: the main thread joins a worker while it holds the lock the worker waits for; the worker
+ * blocks first (`late` 0) or after the join began (`late` 1). W7: the same join holding nothing. */
+static int worker_late;
+static void* lock_a_once(void* arg) {
+  (void)arg;
+  if (worker_late) usleep(100000);
+  pthread_mutex_lock(&a);
+  pthread_mutex_unlock(&a);
+  return NULL;
+}
+static int join_under_lock(int late, int holding) {
+  pthread_t worker;
+  worker_late = late;
+  pthread_mutex_lock(&a);
+  pthread_create(&worker, NULL, lock_a_once, NULL);
+  if (!late) usleep(100000); /* the worker is blocked on a by now */
+  if (!holding) pthread_mutex_unlock(&a);
+  pthread_join(worker, NULL);
+  if (holding) pthread_mutex_unlock(&a);
+  puts("finished");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -380,6 +403,9 @@ int main(int argc, char** argv) {
   if (strcmp(name, "foreign_unlock") == 0) return foreign_unlock();
   if (strcmp(name, "numbered_by_creation") == 0) return numbered_by_creation();
   if (strcmp(name, "pool_of_buffers") == 0) return pool_of_buffers();
+  if (strcmp(name, "join_under_lock") == 0) return join_under_lock(0, 1);
+  if (strcmp(name, "join_under_lock_late") == 0) return join_under_lock(1, 1);
+  if (strcmp(name, "join_holding_nothing") == 0) return join_under_lock(0, 0);
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
     pthread_mutex_lock(&a);
     pthread_mutex_lock(&a);

@@ -296,6 +296,15 @@ void many_threads_contended() {  // stress: 32 threads, contended, one global or
 
 }  // namespace
 
+// W1 with the standard types: std::thread::join (pthread_join underneath) under the lock the
+// worker waits for.
+void thread_join_under_lock() {
+  std::lock_guard held(a);
+  std::thread worker([] { std::lock_guard mine(a); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  worker.join();
+}
+
 int main(int argc, char** argv) {
   const std::map<std::string, std::function<void()>> scenarios = {
       {"one_thread_inversion", one_thread_inversion},
@@ -322,6 +331,7 @@ int main(int argc, char** argv) {
       {"double_lock", [] { lock_twice(a); }},
       {"unlock_unheld", unlock_unheld},
       {"many_threads_contended", many_threads_contended},
+      {"thread_join_under_lock", thread_join_under_lock},
   };
   auto it = argc == 2 ? scenarios.find(argv[1]) : scenarios.end();
   if (it == scenarios.end()) {

@@ -53,8 +53,10 @@ struct ThreadHot {
 extern constinit ThreadHot kNoThreadState;
 extern __attribute__((tls_model("initial-exec"))) constinit thread_local ThreadHot* t_thread_state;
 
-// Set while every blocking acquisition is published, not only the nested ones (wait_for.h).
-extern constinit std::atomic<bool> g_publish_every_wait;
+// Non-zero while every blocking acquisition is published, not only the nested ones: the reasons
+// (publish_every_wait, wait_for.h; each wait beyond locks in progress, such as a join made
+// while holding a lock, whose releaser may block on a lock while holding none).
+extern constinit std::atomic<unsigned> g_publish_every_wait;
 
 // before_blocking_lock for an acquisition the inline part did not answer, at the site it read.
 template <Mode kMode>
@@ -112,7 +114,7 @@ template <Mode kMode>
     }
     // A shallow stack has room (see HeldStack).
     held.push_shallow().start(&lock, key, chain, kMode, pc, caller, caller_cfa, kNoSiteStack, 0);
-    return nested || g_publish_every_wait.load(std::memory_order_relaxed);
+    return nested || g_publish_every_wait.load(std::memory_order_relaxed) != 0;
   }
   return acquire_from_inline<kMode>(lock, pc, caller, caller_cfa);
 #else

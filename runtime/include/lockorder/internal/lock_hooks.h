@@ -2,6 +2,8 @@
 // lock operation. Not part of the public promise; use the types in <lockorder/mutex.h>.
 #pragma once
 
+#include <pthread.h>
+
 #include "lockorder/internal/lock_meta.h"
 
 namespace lockorder::internal {
@@ -24,6 +26,30 @@ bool before_blocking_lock(LockMeta& lock, Mode mode);
 // applies on_deadlock. The caller blocks in the native lock between the two calls.
 void begin_blocked_wait(LockMeta& lock, Mode mode);
 void end_blocked_wait() noexcept;
+
+// Brackets a join of the thread `target` names (pthread_join, std::thread::join): a thread that
+// holds locks is published as waiting for the joined thread to end, and a deadlock is reported
+// when the joined thread waits, directly or through other blocked threads, for one of them.
+// Returns whether the join was published: then, while it waits, the caller calls
+// join_search_again every kJoinPollMs (a joined thread that blocks where it publishes nothing
+// is seen only so), until that returns false (a deadlock was reported) or the thread has ended.
+bool begin_join(pthread_t target);
+bool join_search_again();
+void end_join() noexcept;
+inline constexpr int kJoinPollMs = 10;
+// For a join that cannot wait with a timeout itself (std::thread::join): returns once the
+// thread `target` names has ended, or a deadlock through the join was reported.
+void await_thread_end(pthread_t target);
+
+class joining {
+ public:
+  explicit joining(pthread_t target) {
+    if (begin_join(target)) await_thread_end(target);
+  }
+  ~joining() { end_join(); }
+  joining(const joining&) = delete;
+  joining& operator=(const joining&) = delete;
+};
 
 class blocked_wait {
  public:

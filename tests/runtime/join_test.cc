@@ -1,0 +1,124 @@
+// Joins in the wait-for graph (SCENARIOS W1, W7): a thread that joins another while it holds a
+// lock the other waits for is blocked for good with it; the runtime reports the deadlock the
+// moment both are blocked, whichever blocks first, instead of hanging (on_deadlock=exit). A
+// join that holds nothing, or nothing the joined thread needs, is silent.
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "lockorder/mutex.h"
+#include "lockorder/runtime.h"
+#include "lockorder/thread.h"
+#include "test_support.h"
+
+namespace lockorder {
+namespace {
+
+using testing::ReportCollector;
+using namespace std::chrono_literals;
+
+// The thread that closes the cycle leads the report: the joiner, or the worker.
+#define LOCKORDER_JOINS "joins T[0-9]+[^\n]* \\(waits for it to end\\)"
+#define LOCKORDER_WAITS "waits for state held by T[0-9]+ 'joiner'"
+constexpr const char* kJoinDeadlock =
+    "WARNING: lockorder: deadlock \\(2 threads blocked in a cycle: [^\n]*"
+    "(" LOCKORDER_JOINS "[^\n]*" LOCKORDER_WAITS "|" LOCKORDER_WAITS "[^\n]*" LOCKORDER_JOINS
+    ")"
+    "(.|\n)*holds state, acquired at(.|\n)*SUMMARY: lockorder: deadlock";
+
+// The worker blocks on the lock first, in an acquisition it does not publish (it holds
+// nothing); the join then finds it through what the worker recorded.
+TEST(JoinDeathTest, AJoinUnderTheLockTheBlockedWorkerWaitsForIsADeadlock) {
+  EXPECT_EXIT(
+      {
+        set_thread_name("joiner");
+        mutex state("state");
+        std::lock_guard held(state);
+        thread worker([&] { std::lock_guard mine(state); });
+        std::this_thread::sleep_for(100ms);  // the worker is blocked on `state` by now
+        worker.join();
+      },
+      ::testing::ExitedWithCode(66), kJoinDeadlock);
+}
+
+// The join comes first; the worker blocks later, and its wait (published while a join is in
+// progress) closes the cycle.
+TEST(JoinDeathTest, AWorkerThatBlocksAfterTheJoinBeganClosesTheCycle) {
+  EXPECT_EXIT(
+      {
+        set_thread_name("joiner");
+        mutex state("state");
+        std::lock_guard held(state);
+        thread worker([&] {
+          set_thread_name("worker");
+          std::this_thread::sleep_for(100ms);  // the join has begun by now
+          std::lock_guard mine(state);
+        });
+        worker.join();
+      },
+      ::testing::ExitedWithCode(66), kJoinDeadlock);
+}
+
+// A jthread joins in its destructor: a guard declared before it is still held then.
+TEST(JoinDeathTest, AJthreadDestroyedUnderTheLockItsThreadNeedsIsADeadlock) {
+  EXPECT_EXIT(
+      {
+        set_thread_name("joiner");
+        mutex state("state");
+        std::lock_guard held(state);
+        jthread worker([&](std::stop_token) { std::lock_guard mine(state); });
+        std::this_thread::sleep_for(100ms);
+      },
+      ::testing::ExitedWithCode(66), kJoinDeadlock);
+}
+
+TEST(Join, AJoinThatHoldsNothingIsSilent) {
+  ReportCollector reports;
+  mutex state("state");
+  std::unique_lock held(state);
+  thread worker([&] { std::lock_guard mine(state); });
+  std::this_thread::sleep_for(20ms);
+  held.unlock();
+  worker.join();
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// A worker that waits with a timeout gives up by itself: the join ends, with nothing reported.
+TEST(Join, AWorkerWaitingWithATimeoutIsNoDeadlock) {
+  ReportCollector reports;
+  timed_mutex state("state");
+  bool gave_up = false;
+  {
+    std::lock_guard held(state);
+    thread worker([&] { gave_up = !state.try_lock_for(150ms); });
+    worker.join();
+  }
+  EXPECT_TRUE(gave_up);
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// The worker waits for a lock a third thread holds for a while: the join waits for the worker,
+// the worker for the third thread, which is running.
+TEST(Join, AJoinUnderALockTheJoinedThreadDoesNotNeedIsSilent) {
+  ReportCollector reports;
+  mutex mine("mine"), theirs("theirs");
+  std::barrier taken(2);
+  thread holder([&] {
+    std::lock_guard busy(theirs);
+    taken.arrive_and_wait();
+    std::this_thread::sleep_for(100ms);
+  });
+  taken.arrive_and_wait();
+  std::lock_guard held(mine);
+  thread worker([&] { std::lock_guard waits(theirs); });
+  std::this_thread::sleep_for(20ms);
+  worker.join();
+  holder.join();
+  EXPECT_TRUE(reports.all().empty());
+}
+
+}  // namespace
+}  // namespace lockorder
