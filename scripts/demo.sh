@@ -29,6 +29,9 @@ show "A shared counter under one lock" "$examples/shared_counter"
 show "A recursive counter re-entering its recursive_mutex" "$examples/recursive_counter"
 show "A producer/consumer queue with a condition variable" "$examples/producer_consumer"
 show "A connection pool limited by a counting semaphore" "$examples/connection_pool"
+show "A service joins its worker under the lock the worker needs (a real deadlock)" \
+  "$examples/join_under_lock"
+show "The same, the lock released before the join" "$examples/join_under_lock" --fixed
 
 echo
 echo "lockorder-run: the same runtime preloaded into a program that was not built with lockorder."
