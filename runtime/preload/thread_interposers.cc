@@ -80,13 +80,13 @@ extern "C" LOCKORDER_EXPORT int pthread_join(pthread_t thread, void** result) {
     if (rc != ETIMEDOUT) break;
     InsideRuntime inside;
     try {
-      published = lockorder::internal::join_search_again();
+      published = lockorder::internal::search_again_while_waiting();
     } catch (...) {
       published = false;
     }
   }
   if (rc == ETIMEDOUT) rc = next(thread, result);
   InsideRuntime inside;
-  lockorder::internal::end_join();
+  lockorder::internal::end_wait_beyond_locks();
   return rc;
 }

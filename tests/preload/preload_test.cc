@@ -208,6 +208,22 @@ TEST(Preload, StdThreadJoinUnderTheLockItsThreadWaitsForIsADeadlock) {
   EXPECT_FALSE(has(r.out, "finished"));
 }
 
+// W2: sem_wait under the lock the semaphore's only releaser waits for.
+TEST(Preload, ASemaphoreWaitUnderTheLockItsReleaserWaitsForIsADeadlock) {
+  RunResult r = c("semaphore_under_lock");
+  expect_deadlock(r, 2);
+  EXPECT_TRUE(has(r.err, "(every thread that released it is blocked)")) << r.err;
+  EXPECT_TRUE(has(r.err, "waits on semaphore 0x")) << r.err;
+  EXPECT_FALSE(has(r.out, "finished"));
+}
+
+// W7: the same semaphore with no lock held around the wait.
+TEST(Preload, ASemaphoreWaitHoldingNothingIsSilent) {
+  RunResult r = c("semaphore_holding_nothing");
+  expect_clean(r);
+  EXPECT_TRUE(has(r.out, "finished"));
+}
+
 // W7: the same join, the lock released first.
 TEST(Preload, AJoinHoldingNothingIsSilent) {
   RunResult r = c("join_holding_nothing");

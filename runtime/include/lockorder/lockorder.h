@@ -6,5 +6,6 @@
 #include "lockorder/options.h"
 #include "lockorder/ordered_lock.h"
 #include "lockorder/runtime.h"
+#include "lockorder/semaphore.h"
 #include "lockorder/thread.h"
 #include "lockorder/wait_for.h"

@@ -464,22 +464,40 @@ void end_blocked_wait() noexcept {
   wait_for_graph().unblock(*thread);
 }
 
-bool begin_join(pthread_t target) {
-  ThreadState* thread = thread_state_if_any();
-  // A join by a thread that holds nothing closes no cycle through a lock it holds.
-  if (thread == nullptr || thread->held.empty() || thread->join_published) return false;
+namespace {
+
+// Publishes a wait beyond locks made by `thread`, which holds locks; acts on a deadlock.
+template <class Publish>
+bool begin_wait_beyond_locks(ThreadState* thread, Publish publish) {
+  // A wait by a thread that holds nothing closes no cycle through a lock it holds.
+  if (thread == nullptr || thread->held.empty() || thread->beyond_locks_published) return false;
   g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
-  thread->join_published = true;
-  std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block_join(
-      *thread, target, site_of(*thread, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA));
+  thread->beyond_locks_published = true;
+  std::optional<WaitForGraph::Deadlock> deadlock = publish(*thread);
   if (!deadlock) return true;
   act_on_deadlock(*deadlock);
   return false;  // reported (on_deadlock=wait): nothing more to look for
 }
 
-bool join_search_again() {
+}  // namespace
+
+bool begin_join(pthread_t target) {
+  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
+  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
+    return wait_for_graph().block_join(thread, target, site_of(thread, pc, cfa));
+  });
+}
+
+bool begin_waitable_wait(const WaitableMeta& waitable) {
+  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
+  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
+    return wait_for_graph().block_waitable(thread, waitable, site_of(thread, pc, cfa));
+  });
+}
+
+bool search_again_while_waiting() {
   ThreadState* thread = thread_state_if_any();
-  if (thread == nullptr || !thread->join_published) return false;
+  if (thread == nullptr || !thread->beyond_locks_published) return false;
   std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().search_again(*thread);
   if (!deadlock) return true;
   act_on_deadlock(*deadlock);
@@ -497,14 +515,14 @@ void await_thread_end(pthread_t target) {
     timespec pause{0, pause_ns};
     nanosleep(&pause, nullptr);
     pause_ns = std::min(pause_ns * 2, kJoinPollMs * 1'000'000L);
-    if (!join_search_again()) return;
+    if (!search_again_while_waiting()) return;
   }
 }
 
-void end_join() noexcept {
+void end_wait_beyond_locks() noexcept {
   ThreadState* thread = thread_state_if_any();
-  if (thread == nullptr || !thread->join_published) return;
-  thread->join_published = false;
+  if (thread == nullptr || !thread->beyond_locks_published) return;
+  thread->beyond_locks_published = false;
   wait_for_graph().unblock(*thread);
   g_publish_every_wait.fetch_sub(1);
 }

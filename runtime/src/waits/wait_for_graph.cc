@@ -1,6 +1,7 @@
 #include "waits/wait_for_graph.h"
 
 #include <algorithm>
+#include <unordered_set>
 #include <utility>
 
 #include "lockorder/report/report.h"
@@ -16,6 +17,14 @@ const HeldLock* find_hold(const std::vector<HeldLock>& holds, const LockMeta* lo
   for (const HeldLock& h : holds)
     if (h.lock == lock) return &h;
   return nullptr;
+}
+
+// A semaphore as reports name it: its given name, or where it was made.
+std::string waitable_label(const WaitableMeta& waitable) {
+  if (waitable.name != nullptr) return waitable.name;
+  std::string file = waitable.site.file_name();
+  file = file.substr(file.rfind('/') + 1);
+  return "semaphore at " + file + ":" + std::to_string(waitable.site.line());
 }
 
 std::string blocked_for(std::chrono::steady_clock::duration waited) {
@@ -56,6 +65,19 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block_join(ThreadState& thre
   return publish(std::move(waiter));
 }
 
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block_waitable(ThreadState& thread,
+                                                                   const WaitableMeta& waitable,
+                                                                   std::uint32_t stack) {
+  Waiter waiter;
+  waiter.thread = &thread;
+  waiter.label = &thread.label();
+  waiter.wait = Wait::waitable;
+  waiter.waitable = &waitable;
+  waiter.stack = stack;
+  waiter.holds.assign(thread.held.begin(), thread.held.end());
+  return publish(std::move(waiter));
+}
+
 std::optional<WaitForGraph::Deadlock> WaitForGraph::publish(Waiter waiter) {
   waiter.since = std::chrono::steady_clock::now();
   const ThreadState& thread = *waiter.thread;
@@ -69,7 +91,8 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::publish(Waiter waiter) {
     auto [it, inserted] = waiters_.emplace(&thread, std::move(waiter));
     const Waiter& published = it->second;
     for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
-    if (published.wait != Wait::join && published.pending.mode == Mode::exclusive)
+    if (published.wait != Wait::join && published.wait != Wait::waitable &&
+        published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
     copy_members(find_cycle(published), cycle, deadlock);
   }
@@ -130,9 +153,10 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   out.thread_id = waiter.thread->tid();
   out.thread = *waiter.label;
   if (waiter.wait == Wait::join) {
-    const Waiter* joined_thread = joined(waiter);
-    out.waits_for =
-        (joined_thread != nullptr ? *joined_thread->label : std::string("a thread")) + " to end";
+    const Waiter* joined = node_of(waiter.joins, waiter);
+    out.waits_for = (joined != nullptr ? *joined->label : std::string("a thread")) + " to end";
+  } else if (waiter.wait == Wait::waitable) {
+    out.waits_for = waitable_label(*waiter.waitable);
   } else {
     out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   }
@@ -163,7 +187,8 @@ void WaitForGraph::unblock_locked(const ThreadState& thread) noexcept {
     }
   };
   for (const HeldLock& h : waiter->holds) drop(holders_, h.lock);
-  if (waiter->wait != Wait::join) drop(queued_, waiter->pending.lock);
+  if (waiter->wait != Wait::join && waiter->wait != Wait::waitable)
+    drop(queued_, waiter->pending.lock);
   waiters_.erase(it);
 }
 
@@ -182,9 +207,9 @@ std::size_t WaitForGraph::blocked_threads() {
   return waiters_.size();
 }
 
-const WaitForGraph::Waiter* WaitForGraph::joined(const Waiter& joiner) const {
+const WaitForGraph::Waiter* WaitForGraph::node_of(pthread_t handle, const Waiter& asker) const {
   const Waiter* found = nullptr;
-  thread_registry().visit(joiner.joins, [&](ThreadState* target) {
+  thread_registry().visit(handle, [&](ThreadState* target) {
     if (target == nullptr) return;  // ended, or never took a lock: it waits for none
     if (auto it = waiters_.find(target); it != waiters_.end()) {
       found = &it->second;
@@ -200,7 +225,7 @@ const WaitForGraph::Waiter* WaitForGraph::joined(const Waiter& joiner) const {
       // The thread's own label may not be read from here (it builds it lazily); its number may.
       made.label = &labels_.emplace_back("T" + std::to_string(target->ordinal()));
       made.pending.lock = const_cast<LockMeta*>(lock);
-      made.since = joiner.since;
+      made.since = asker.since;
       found = &made;
       return;
     }
@@ -211,7 +236,20 @@ const WaitForGraph::Waiter* WaitForGraph::joined(const Waiter& joiner) const {
 std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
   std::vector<const Waiter*> out;
   if (waiter.wait == Wait::join) {
-    if (const Waiter* target = joined(waiter)) out.push_back(target);
+    if (const Waiter* target = node_of(waiter.joins, waiter)) out.push_back(target);
+    return out;
+  }
+  if (waiter.wait == Wait::waitable) {
+    // A node per releaser; none at all when one of them runs (it may release it) or none is
+    // known: then the waiter may yet move.
+    bool all_blocked = true;
+    waiter.waitable->visit_posters([&](pthread_t poster) {
+      if (pthread_equal(poster, waiter.thread->handle)) return;  // it cannot, while it waits
+      const Waiter* node = node_of(poster, waiter);
+      all_blocked = all_blocked && node != nullptr;
+      if (node != nullptr) out.push_back(node);
+    });
+    if (!all_blocked) out.clear();
     return out;
   }
   const LockMeta* lock = waiter.pending.lock;
@@ -240,35 +278,59 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
 }
 
 std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& start) {
-  // Depth-first search from `start`; the path on the stack is the cycle when it leads back.
-  struct Frame {
-    const Waiter* waiter;
-    std::vector<const Waiter*> next;
-    std::size_t i = 0;
+  // Every waiter `start` reaches, with its successors.
+  std::unordered_map<const Waiter*, std::vector<const Waiter*>> next;
+  std::vector<const Waiter*> work{&start};
+  while (!work.empty()) {
+    const Waiter* w = work.back();
+    work.pop_back();
+    if (next.count(w) != 0) continue;
+    std::vector<const Waiter*>& out = next[w] = successors(*w);
+    if (w == &start && out.empty()) return {};  // the usual case: the holder is running
+    work.insert(work.end(), out.begin(), out.end());
+  }
+  // The ones blocked for good: drop, until none is left to drop, each waiter that can still move
+  // (a lock or join waits for every successor; a semaphore for any one of its releasers, so
+  // it moves if one of them does, or when no releaser is known).
+  std::unordered_set<const Waiter*> stuck;
+  for (const auto& [w, _] : next) stuck.insert(w);
+  auto can_move = [&](const Waiter* w) {
+    const std::vector<const Waiter*>& out = next.at(w);
+    auto in_stuck = [&](const Waiter* s) { return stuck.count(s) != 0; };
+    if (w->wait == Wait::waitable) return !std::all_of(out.begin(), out.end(), in_stuck);
+    return std::none_of(out.begin(), out.end(), in_stuck);
   };
-  std::vector<const Waiter*> first = successors(start);
-  if (first.empty()) return {};  // the usual case: the holder is running
-  const std::uint64_t search = ++searches_;
-  start.visited = search;
-  std::vector<Frame> path;
-  path.push_back({&start, std::move(first)});
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (auto it = stuck.begin(); it != stuck.end();)
+      if (can_move(*it)) {
+        it = stuck.erase(it);
+        dropped = true;
+      } else {
+        ++it;
+      }
+  }
+  if (stuck.count(&start) == 0) return {};
+  // A cycle through `start` among them, by a depth-first search.
+  std::vector<std::pair<const Waiter*, std::size_t>> path{{&start, 0}};
+  std::unordered_set<const Waiter*> seen{&start};
   while (!path.empty()) {
-    Frame& top = path.back();
-    if (top.i == top.next.size()) {
+    auto& [w, i] = path.back();
+    const std::vector<const Waiter*>& out = next.at(w);
+    if (i == out.size()) {
       path.pop_back();
       continue;
     }
-    const Waiter* next = top.next[top.i++];
-    if (next == &start) {
+    const Waiter* n = out[i++];
+    if (stuck.count(n) == 0) continue;
+    if (n == &start) {
       std::vector<const Waiter*> cycle;
-      for (const Frame& f : path) cycle.push_back(f.waiter);
+      for (const auto& [member, _] : path) cycle.push_back(member);
       return cycle;
     }
-    if (next->visited == search) continue;
-    next->visited = search;
-    path.push_back({next, successors(*next)});
+    if (seen.insert(n).second) path.push_back({n, 0});
   }
-  return {};
+  return {};  // blocked for good behind a deadlock that does not pass through it
 }
 
 RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
@@ -283,6 +345,15 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
       thread.label = cycle[(i + 1) % cycle.size()].label;
       thread.kind = "thread";
       report.locks.push_back(std::move(thread));
+    } else if (cycle[i].waiter.wait == Wait::waitable) {
+      RawLock semaphore;
+      const WaitableMeta& waitable = *cycle[i].waiter.waitable;
+      semaphore.label = waitable_label(waitable);
+      semaphore.kind = "semaphore";
+      semaphore.file = waitable.site.file_name();
+      semaphore.line = waitable.site.line();
+      semaphore.function = waitable.site.function_name();
+      report.locks.push_back(std::move(semaphore));
     } else {
       report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
     }
@@ -296,6 +367,11 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
       summary += " joins " + next.label + " (waits for it to end)";
       continue;
     }
+    if (cycle[i].waiter.wait == Wait::waitable) {
+      summary += " waits on " + report.locks[i].label + ", released before by " + next.label +
+                 " (every thread that released it is blocked)";
+      continue;
+    }
     summary += " waits for " + report.locks[i].label;
     if (cycle[i].waiter.wait == Wait::condition) summary += " (to return from a condition wait)";
     summary += " held by " + next.label;
@@ -307,10 +383,11 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     const RawStack blocked_in =
         w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
-    if (w.wait == Wait::join) {
-      report.sites.push_back(
-          {"joins " + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
-           captured_site(blocked_in), cycle[i].label});
+    if (w.wait == Wait::join || w.wait == Wait::waitable) {
+      report.sites.push_back({(w.wait == Wait::join ? "joins " : "waits on ") +
+                                  report.locks[i].label + " (" + blocked_for(now - w.since) +
+                                  "), at",
+                              "", captured_site(blocked_in), cycle[i].label});
     } else if (w.stack == ThreadState::kNoStack) {  // a joined thread's recorded acquisition
       report.sites.push_back({"waits for " + report.locks[i].label +
                                   " (it holds no other lock, so where it waits is not recorded)",
@@ -329,11 +406,16 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           {"holds " + label + mode + ", acquired at", "", site(h), cycle[i].label});
     }
   }
+  auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
   report.hint =
       std::any_of(cycle.begin(), cycle.end(), joins)
           ? "These threads are blocked for good: a thread joins another while it holds a lock "
             "that the other (or a thread it waits for) needs before it can end. Release the "
             "locks before the join, or let the joined thread finish without them."
+      : std::any_of(cycle.begin(), cycle.end(), on_semaphore)
+          ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
+            "lock that every thread which releases the semaphore needs first. Release the locks "
+            "before the wait, or release the semaphore without taking them."
           : "These threads are blocked for good: each waits for a lock that the next one holds. "
             "Take the locks in one global order (the lock-order-inversion reports show where the "
             "orders differ), or take them together (in C++, with std::scoped_lock).";

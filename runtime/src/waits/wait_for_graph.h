@@ -28,6 +28,10 @@
 // published (g_publish_every_wait), so a joined thread that blocks later closes the cycle itself;
 // one that was on its way to block when the join began is found by the joiner, which searches
 // again every few milliseconds while it waits (search_again).
+//
+// A thread that waits on a semaphore while it holds locks is published too. A semaphore has no
+// owner: its edges lead to the threads that released it before (WaitableMeta), and the waiter
+// is blocked for good only when every one of them is (it waits for any one of them).
 #pragma once
 
 #include <pthread.h>
@@ -42,6 +46,7 @@
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
+#include "lockorder/internal/waitable_meta.h"
 #include "lockorder/wait_for.h"
 #include "process/adaptive_mutex.h"
 #include "process/internal_locks.h"
@@ -59,7 +64,7 @@ class WaitForGraph {
   };
   // How the thread waits for its pending lock: in the native acquisition, or in a
   // condition-variable wait that must take the lock back before it returns.
-  enum class Wait { lock, condition, join };
+  enum class Wait { lock, condition, join, waitable };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
@@ -68,6 +73,10 @@ class WaitForGraph {
   // Publishes that `thread` is about to join the thread `target` names while holding every
   // entry of its held stack. Returns the deadlock if that closes a cycle.
   std::optional<Deadlock> block_join(ThreadState& thread, pthread_t target, std::uint32_t stack);
+  // Publishes that `thread` is about to wait on `waitable` (a semaphore) while holding every
+  // entry of its held stack. Returns the deadlock if that closes one.
+  std::optional<Deadlock> block_waitable(ThreadState& thread, const WaitableMeta& waitable,
+                                         std::uint32_t stack);
   // Searches again for a cycle through what `thread` published: a joined thread that blocks
   // where it publishes nothing is seen only by asking again while the join waits.
   std::optional<Deadlock> search_again(const ThreadState& thread);
@@ -91,10 +100,10 @@ class WaitForGraph {
     HeldLock pending;  // its lock is null for a join
     Wait wait = Wait::lock;
     pthread_t joins{};                            // the thread it joins (Wait::join)
+    const WaitableMeta* waitable = nullptr;       // what it waits on (Wait::waitable)
     std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
-    mutable std::uint64_t visited = 0;  // the find_cycle search that last reached it
   };
   // A member of a deadlock, copied out under mu_ to be reported without it.
   struct Member {
@@ -106,10 +115,13 @@ class WaitForGraph {
   void copy_members(const std::vector<const Waiter*>& members, std::vector<Member>& cycle,
                     Deadlock& deadlock) const;
   std::vector<const Waiter*> successors(const Waiter& waiter) const;
-  // The joined thread as a node: its published wait, or one made from the acquisition it
-  // records (kept in made_ until the next search), or null when it waits for nothing known.
-  const Waiter* joined(const Waiter& joiner) const;
-  // The waiters of a cycle through `start`, in wait order (each waits for the next), or empty.
+  // The thread `handle` names as a node: its published wait, or one made from the futex wait
+  // the kernel shows it in (kept in made_ until the next search), or null when it waits for
+  // nothing known (it runs, or has ended).
+  const Waiter* node_of(pthread_t handle, const Waiter& asker) const;
+  // The waiters of a deadlock through `start`, in wait order (each waits for the next), or
+  // empty. A lock or join waits for every one of its successors, so one blocked for good blocks
+  // it; a semaphore wait waits for any one of its releasers, so all of them must be.
   std::vector<const Waiter*> find_cycle(const Waiter& start);
   static RawReport deadlock_report(const std::vector<Member>& cycle);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
@@ -118,8 +130,7 @@ class WaitForGraph {
   std::unordered_map<const ThreadState*, Waiter> waiters_;
   std::unordered_multimap<const LockMeta*, const Waiter*> holders_;
   std::unordered_multimap<const LockMeta*, const Waiter*> queued_;
-  std::uint64_t searches_ = 0;
-  mutable std::deque<Waiter> made_;         // nodes made by joined(), for one search
+  mutable std::deque<Waiter> made_;         // nodes made by node_of(), for one search
   mutable std::deque<std::string> labels_;  // their labels
 };
 

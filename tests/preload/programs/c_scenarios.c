@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,34 @@ static int join_under_lock(int late, int holding) {
   return 0;
 }
 
+/* W2: the main thread waits on a semaphore while it holds the lock that the semaphore's only
+ * releaser (it posted once before) takes before it posts again. W7: the same semaphore counted
+ * with no lock around it. */
+static sem_t ready;
+static void* post_twice(void* arg) {
+  (void)arg;
+  sem_post(&ready);
+  usleep(50000);
+  pthread_mutex_lock(&a);
+  sem_post(&ready);
+  pthread_mutex_unlock(&a);
+  return NULL;
+}
+static int semaphore_wait(int holding) {
+  pthread_t worker;
+  sem_init(&ready, 0, 0);
+  pthread_create(&worker, NULL, post_twice, NULL);
+  sem_wait(&ready);
+  if (holding) pthread_mutex_lock(&a);
+  usleep(100000); /* the worker is blocked on a by now, if it is held */
+  sem_wait(&ready);
+  if (holding) pthread_mutex_unlock(&a);
+  pthread_join(worker, NULL);
+  sem_destroy(&ready);
+  puts("finished");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -406,6 +435,8 @@ int main(int argc, char** argv) {
   if (strcmp(name, "join_under_lock") == 0) return join_under_lock(0, 1);
   if (strcmp(name, "join_under_lock_late") == 0) return join_under_lock(1, 1);
   if (strcmp(name, "join_holding_nothing") == 0) return join_under_lock(0, 0);
+  if (strcmp(name, "semaphore_under_lock") == 0) return semaphore_wait(1);
+  if (strcmp(name, "semaphore_holding_nothing") == 0) return semaphore_wait(0);
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
     pthread_mutex_lock(&a);
     pthread_mutex_lock(&a);

@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "lockorder/internal/lock_meta.h"
+#include "lockorder/internal/waitable_meta.h"
 
 namespace lockorder::internal {
 
@@ -27,15 +28,18 @@ bool before_blocking_lock(LockMeta& lock, Mode mode);
 void begin_blocked_wait(LockMeta& lock, Mode mode);
 void end_blocked_wait() noexcept;
 
-// Brackets a join of the thread `target` names (pthread_join, std::thread::join): a thread that
-// holds locks is published as waiting for the joined thread to end, and a deadlock is reported
-// when the joined thread waits, directly or through other blocked threads, for one of them.
-// Returns whether the join was published: then, while it waits, the caller calls
-// join_search_again every kJoinPollMs (a joined thread that blocks where it publishes nothing
-// is seen only so), until that returns false (a deadlock was reported) or the thread has ended.
+// Waits beyond locks (a join, a semaphore) by a thread that holds locks are published in the
+// wait-for graph, and a deadlock is reported when whoever would end the wait waits, directly or
+// through other blocked threads, for one of those locks. begin_join (of the thread `target`
+// names: pthread_join, std::thread::join) and begin_waitable_wait (a semaphore) return whether
+// the wait was published: then, while it waits, the caller calls search_again_while_waiting
+// every kJoinPollMs (a releaser that blocks where it publishes nothing is seen only so), until
+// that returns false (a deadlock was reported) or the wait is over. end_wait_beyond_locks
+// withdraws it.
 bool begin_join(pthread_t target);
-bool join_search_again();
-void end_join() noexcept;
+bool begin_waitable_wait(const WaitableMeta& waitable);
+bool search_again_while_waiting();
+void end_wait_beyond_locks() noexcept;
 inline constexpr int kJoinPollMs = 10;
 // For a join that cannot wait with a timeout itself (std::thread::join): returns once the
 // thread `target` names has ended, or a deadlock through the join was reported.
@@ -46,9 +50,21 @@ class joining {
   explicit joining(pthread_t target) {
     if (begin_join(target)) await_thread_end(target);
   }
-  ~joining() { end_join(); }
+  ~joining() { end_wait_beyond_locks(); }
   joining(const joining&) = delete;
   joining& operator=(const joining&) = delete;
+};
+
+class waiting_on {
+ public:
+  explicit waiting_on(const WaitableMeta& waitable) : published_(begin_waitable_wait(waitable)) {}
+  ~waiting_on() { end_wait_beyond_locks(); }
+  waiting_on(const waiting_on&) = delete;
+  waiting_on& operator=(const waiting_on&) = delete;
+  bool published() const { return published_; }
+
+ private:
+  bool published_;
 };
 
 class blocked_wait {

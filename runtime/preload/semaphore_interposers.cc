@@ -1,0 +1,148 @@
+// POSIX semaphores, interposed: sem_post notes the thread as one that releases the semaphore,
+// and sem_wait by a thread that holds locks is a wait in the wait-for graph (docs/runtime.md,
+// "Waits beyond locks"). sem_init and sem_destroy forget what was noted: a new semaphore at the
+// same address has released nothing yet. sem_timedwait and sem_trywait pass through (a wait that
+// can end by itself is no deadlock).
+#include <dlfcn.h>
+#include <semaphore.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "checked_lock.h"
+#include "lockorder/internal/lock_hooks.h"
+#include "lockorder/internal/waitable_meta.h"
+#include "preload_init.h"
+
+namespace lockorder::preload {
+namespace {
+
+// What the runtime keeps of one semaphore, by its address; never freed (a thread may still read
+// a semaphore's releasers while another destroys it), only forgotten.
+std::string label_of(const sem_t* s) {
+  char text[40];
+  std::snprintf(text, sizeof text, "semaphore %p", static_cast<const void*>(s));
+  return text;
+}
+
+struct Semaphore {
+  explicit Semaphore(const sem_t* s) : label(label_of(s)), meta(label.c_str(), {}) {}
+  std::string label;
+  internal::WaitableMeta meta;
+};
+
+struct Semaphores {
+  std::mutex mu;  // taken inside the runtime: its own pthread calls pass unchecked
+  std::unordered_map<const sem_t*, Semaphore*> by_address;
+};
+
+Semaphores& semaphores() {
+  static Semaphores* all = new Semaphores;  // never destroyed: threads post at exit
+  return *all;
+}
+
+internal::WaitableMeta& meta_of(const sem_t* s) {
+  Semaphores& all = semaphores();
+  std::lock_guard guard(all.mu);
+  Semaphore*& found = all.by_address[s];
+  if (found == nullptr) found = new Semaphore(s);
+  return found->meta;
+}
+
+void forget_semaphore(const sem_t* s) {
+  Semaphores& all = semaphores();
+  std::lock_guard guard(all.mu);
+  all.by_address.erase(s);
+}
+
+template <class Fn>
+Fn next_function(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
+}
+
+}  // namespace
+}  // namespace lockorder::preload
+
+using lockorder::preload::InsideRuntime;
+
+extern "C" LOCKORDER_EXPORT int sem_init(sem_t* s, int shared, unsigned value) {
+  static const auto next =
+      lockorder::preload::next_function<int (*)(sem_t*, int, unsigned)>("sem_init");
+  if (!lockorder::preload::from_runtime()) {
+    InsideRuntime inside;
+    lockorder::preload::forget_semaphore(s);
+  }
+  return next(s, shared, value);
+}
+
+extern "C" LOCKORDER_EXPORT int sem_destroy(sem_t* s) {
+  static const auto next = lockorder::preload::next_function<int (*)(sem_t*)>("sem_destroy");
+  if (!lockorder::preload::from_runtime()) {
+    InsideRuntime inside;
+    lockorder::preload::forget_semaphore(s);
+  }
+  return next(s);
+}
+
+extern "C" LOCKORDER_EXPORT int sem_post(sem_t* s) {
+  static const auto next = lockorder::preload::next_function<int (*)(sem_t*)>("sem_post");
+  if (!lockorder::preload::from_runtime()) {
+    lockorder::preload::ensure_initialized();
+    InsideRuntime inside;
+    try {
+      lockorder::preload::meta_of(s).note_poster();
+    } catch (...) {
+      // out of memory: the post goes on, unnoted
+    }
+  }
+  return next(s);
+}
+
+extern "C" LOCKORDER_EXPORT int sem_wait(sem_t* s) {
+  static const auto next = lockorder::preload::next_function<int (*)(sem_t*)>("sem_wait");
+  if (lockorder::preload::from_runtime()) return next(s);
+  if (sem_trywait(s) == 0) return 0;
+  lockorder::preload::ensure_initialized();
+  bool published = false;
+  {
+    InsideRuntime inside;
+    try {
+      published = lockorder::internal::begin_waitable_wait(lockorder::preload::meta_of(s));
+    } catch (...) {
+      // on_report=throw cannot cross a C interface: the report was printed, the wait goes on.
+    }
+  }
+  // Published: the wait goes in steps, and between them searches again for a deadlock.
+  int rc = -1;
+  bool waited = false;
+  while (published && !waited) {
+    timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += lockorder::internal::kJoinPollMs * 1'000'000L;
+    if (until.tv_nsec >= 1'000'000'000L) {
+      until.tv_sec += 1;
+      until.tv_nsec -= 1'000'000'000L;
+    }
+    rc = sem_timedwait(s, &until);
+    waited = rc == 0 || errno != ETIMEDOUT;
+    if (waited) break;
+    InsideRuntime inside;
+    try {
+      published = lockorder::internal::search_again_while_waiting();
+    } catch (...) {
+      published = false;
+    }
+  }
+  if (!waited) rc = next(s);
+  const int saved = errno;
+  {
+    InsideRuntime inside;
+    lockorder::internal::end_wait_beyond_locks();
+  }
+  errno = saved;
+  return rc;
+}

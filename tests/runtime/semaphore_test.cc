@@ -1,0 +1,100 @@
+// Semaphores in the wait-for graph (SCENARIOS W2, W7): a thread that waits on a semaphore while
+// it holds a lock that every thread which released the semaphore before now waits for is
+// blocked for good with them; the runtime reports the deadlock the moment all are blocked. A
+// semaphore used as a counter with no lock around it, or one another releaser can still
+// release, stays silent.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "lockorder/mutex.h"
+#include "lockorder/runtime.h"
+#include "lockorder/semaphore.h"
+#include "lockorder/thread.h"
+#include "test_support.h"
+
+namespace lockorder {
+namespace {
+
+using testing::ReportCollector;
+using namespace std::chrono_literals;
+
+constexpr const char* kSemaphoreDeadlock =
+    "WARNING: lockorder: deadlock \\(2 threads blocked in a cycle: [^\n]*waits on ready, "
+    "released before by T[0-9]+[^\n]*(.|\n)*waits on ready \\(blocked [0-9]+ ms\\), at(.|\n)*"
+    "holds state, acquired at(.|\n)*SUMMARY: lockorder: deadlock";
+
+// The producer posted once, so it is the semaphore's releaser; it posts again only after it
+// takes `state`, which the consumer holds while it waits.
+void consumer_holding_the_producers_lock(bool producer_blocks_first) {
+  set_thread_name("consumer");
+  mutex state("state");
+  binary_semaphore ready(0, "ready");
+  std::unique_lock held(state, std::defer_lock);
+  thread producer([&] {
+    set_thread_name("producer");
+    ready.release();
+    std::this_thread::sleep_for(producer_blocks_first ? 50ms : 150ms);
+    std::lock_guard mine(state);
+    ready.release();
+  });
+  ready.acquire();  // the first post
+  held.lock();
+  if (producer_blocks_first) std::this_thread::sleep_for(100ms);
+  ready.acquire();  // the second never comes
+  held.unlock();
+  producer.join();
+}
+
+TEST(SemaphoreDeathTest, AWaitUnderTheLockItsOnlyReleaserWaitsForIsADeadlock) {
+  EXPECT_EXIT(consumer_holding_the_producers_lock(true), ::testing::ExitedWithCode(66),
+              kSemaphoreDeadlock);
+}
+
+TEST(SemaphoreDeathTest, AReleaserThatBlocksAfterTheWaitBeganClosesTheCycle) {
+  EXPECT_EXIT(consumer_holding_the_producers_lock(false), ::testing::ExitedWithCode(66),
+              kSemaphoreDeadlock);
+}
+
+TEST(Semaphore, ACounterWithNoLockAroundItIsSilent) {
+  ReportCollector reports;
+  counting_semaphore<> items(0, "items");
+  thread producer([&] {
+    for (int i = 0; i < 100; ++i) items.release();
+  });
+  for (int i = 0; i < 100; ++i) items.acquire();
+  producer.join();
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// One releaser is blocked on the waiter's lock, but another is running and releases it.
+TEST(Semaphore, AnotherReleaserThatRunsKeepsTheWaitAlive) {
+  ReportCollector reports;
+  mutex state("state");
+  binary_semaphore ready(0, "ready");
+  thread blocked([&] {
+    ready.release();
+    std::this_thread::sleep_for(50ms);
+    std::lock_guard mine(state);
+  });
+  ready.acquire();
+  thread running([&] {
+    ready.release();
+    ready.acquire();
+    std::this_thread::sleep_for(150ms);
+    ready.release();  // the one the waiter gets
+  });
+  std::this_thread::sleep_for(20ms);
+  {
+    std::lock_guard held(state);
+    ready.acquire();
+  }
+  running.join();
+  blocked.join();
+  EXPECT_TRUE(reports.all().empty());
+}
+
+}  // namespace
+}  // namespace lockorder
