@@ -9,6 +9,8 @@
 // bench/preload_ratios.sh measured 3 to 7 ns less per lock and unlock).
 #pragma once
 
+#include <time.h>
+
 #include <cerrno>
 
 #include "entry/entry_points.h"
@@ -30,6 +32,19 @@ using internal::InsideRuntime;
 using internal::LockMeta;
 using internal::Mode;
 using internal::Site;
+
+// When a published wait beyond locks (a join, a semaphore wait) stops to search again for a
+// deadlock through it (lock_hooks.h): kJoinPollMs from now, on the clock timed waits take.
+inline timespec next_search() {
+  timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_nsec += internal::kJoinPollMs * 1'000'000L;
+  if (until.tv_nsec >= 1'000'000'000L) {
+    until.tv_sec += 1;
+    until.tv_nsec -= 1'000'000'000L;
+  }
+  return until;
+}
 
 // Whether this call comes from lockorder itself, and must pass unchecked.
 inline bool from_runtime() { return internal::t_inside_runtime != 0; }

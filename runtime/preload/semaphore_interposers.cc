@@ -120,13 +120,7 @@ extern "C" LOCKORDER_EXPORT int sem_wait(sem_t* s) {
   int rc = -1;
   bool waited = false;
   while (published && !waited) {
-    timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += lockorder::internal::kJoinPollMs * 1'000'000L;
-    if (until.tv_nsec >= 1'000'000'000L) {
-      until.tv_sec += 1;
-      until.tv_nsec -= 1'000'000'000L;
-    }
+    const timespec until = lockorder::preload::next_search();
     rc = sem_timedwait(s, &until);
     waited = rc == 0 || errno != ETIMEDOUT;
     if (waited) break;

@@ -69,13 +69,7 @@ extern "C" LOCKORDER_EXPORT int pthread_join(pthread_t thread, void** result) {
   // Published: the join waits in steps, and between them searches again for a cycle through it.
   int rc = ETIMEDOUT;
   while (published && rc == ETIMEDOUT) {
-    timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += lockorder::internal::kJoinPollMs * 1'000'000L;
-    if (until.tv_nsec >= 1'000'000'000L) {
-      until.tv_sec += 1;
-      until.tv_nsec -= 1'000'000'000L;
-    }
+    const timespec until = lockorder::preload::next_search();
     rc = pthread_timedjoin_np(thread, result, &until);
     if (rc != ETIMEDOUT) break;
     InsideRuntime inside;
