@@ -29,37 +29,34 @@ constexpr const char* kJoinDeadlock =
     ")"
     "(.|\n)*holds state, acquired at(.|\n)*SUMMARY: lockorder: deadlock";
 
+// The joiner holds `state` and joins a worker that takes it; `worker_delay` and `join_delay`
+// say which of the two blocks first.
+void join_under_the_workers_lock(std::chrono::milliseconds worker_delay,
+                                 std::chrono::milliseconds join_delay) {
+  set_thread_name("joiner");
+  mutex state("state");
+  std::lock_guard held(state);
+  thread worker([&] {
+    set_thread_name("worker");
+    std::this_thread::sleep_for(worker_delay);
+    std::lock_guard mine(state);
+  });
+  std::this_thread::sleep_for(join_delay);
+  worker.join();
+}
+
 // The worker blocks on the lock first, in an acquisition it does not publish (it holds
-// nothing); the join then finds it through what the worker recorded.
+// nothing); the join then finds it through the kernel's view of its futex wait.
 TEST(JoinDeathTest, AJoinUnderTheLockTheBlockedWorkerWaitsForIsADeadlock) {
-  EXPECT_EXIT(
-      {
-        set_thread_name("joiner");
-        mutex state("state");
-        std::lock_guard held(state);
-        thread worker([&] { std::lock_guard mine(state); });
-        std::this_thread::sleep_for(100ms);  // the worker is blocked on `state` by now
-        worker.join();
-      },
-      ::testing::ExitedWithCode(66), kJoinDeadlock);
+  EXPECT_EXIT(join_under_the_workers_lock(0ms, 100ms), ::testing::ExitedWithCode(66),
+              kJoinDeadlock);
 }
 
 // The join comes first; the worker blocks later, and its wait (published while a join is in
 // progress) closes the cycle.
 TEST(JoinDeathTest, AWorkerThatBlocksAfterTheJoinBeganClosesTheCycle) {
-  EXPECT_EXIT(
-      {
-        set_thread_name("joiner");
-        mutex state("state");
-        std::lock_guard held(state);
-        thread worker([&] {
-          set_thread_name("worker");
-          std::this_thread::sleep_for(100ms);  // the join has begun by now
-          std::lock_guard mine(state);
-        });
-        worker.join();
-      },
-      ::testing::ExitedWithCode(66), kJoinDeadlock);
+  EXPECT_EXIT(join_under_the_workers_lock(100ms, 0ms), ::testing::ExitedWithCode(66),
+              kJoinDeadlock);
 }
 
 // A jthread joins in its destructor: a guard declared before it is still held then.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lockorder/condition_variable.h"
+#include "lockorder/future.h"
 #include "lockorder/mutex.h"
 #include "lockorder/options.h"
 #include "lockorder/ordered_lock.h"

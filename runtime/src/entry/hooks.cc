@@ -495,6 +495,13 @@ bool begin_waitable_wait(const WaitableMeta& waitable) {
   });
 }
 
+bool begin_future_wait(const TaskRecord& task) {
+  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
+  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
+    return wait_for_graph().block_future(thread, task, site_of(thread, pc, cfa));
+  });
+}
+
 bool search_again_while_waiting() {
   ThreadState* thread = thread_state_if_any();
   if (thread == nullptr || !thread->beyond_locks_published) return false;

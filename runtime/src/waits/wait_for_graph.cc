@@ -19,6 +19,10 @@ const HeldLock* find_hold(const std::vector<HeldLock>& holds, const LockMeta* lo
   return nullptr;
 }
 
+bool waits_for_lock(WaitForGraph::Wait wait) {
+  return wait == WaitForGraph::Wait::lock || wait == WaitForGraph::Wait::condition;
+}
+
 // A semaphore as reports name it: its given name, or where it was made.
 std::string waitable_label(const WaitableMeta& waitable) {
   if (waitable.name != nullptr) return waitable.name;
@@ -78,6 +82,19 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block_waitable(ThreadState& 
   return publish(std::move(waiter));
 }
 
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block_future(ThreadState& thread,
+                                                                 const TaskRecord& task,
+                                                                 std::uint32_t stack) {
+  Waiter waiter;
+  waiter.thread = &thread;
+  waiter.label = &thread.label();
+  waiter.wait = Wait::future;
+  waiter.task = &task;
+  waiter.stack = stack;
+  waiter.holds.assign(thread.held.begin(), thread.held.end());
+  return publish(std::move(waiter));
+}
+
 std::optional<WaitForGraph::Deadlock> WaitForGraph::publish(Waiter waiter) {
   waiter.since = std::chrono::steady_clock::now();
   const ThreadState& thread = *waiter.thread;
@@ -91,8 +108,7 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::publish(Waiter waiter) {
     auto [it, inserted] = waiters_.emplace(&thread, std::move(waiter));
     const Waiter& published = it->second;
     for (const HeldLock& h : published.holds) holders_.emplace(h.lock, &published);
-    if (published.wait != Wait::join && published.wait != Wait::waitable &&
-        published.pending.mode == Mode::exclusive)
+    if (waits_for_lock(published.wait) && published.pending.mode == Mode::exclusive)
       queued_.emplace(published.pending.lock, &published);
     copy_members(find_cycle(published), cycle, deadlock);
   }
@@ -157,6 +173,10 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
     out.waits_for = (joined != nullptr ? *joined->label : std::string("a thread")) + " to end";
   } else if (waiter.wait == Wait::waitable) {
     out.waits_for = waitable_label(*waiter.waitable);
+  } else if (waiter.wait == Wait::future) {
+    const std::vector<const Waiter*> runner = successors(waiter);
+    out.waits_for =
+        "the future of a task" + (runner.empty() ? std::string() : " on " + *runner.front()->label);
   } else {
     out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   }
@@ -187,8 +207,7 @@ void WaitForGraph::unblock_locked(const ThreadState& thread) noexcept {
     }
   };
   for (const HeldLock& h : waiter->holds) drop(holders_, h.lock);
-  if (waiter->wait != Wait::join && waiter->wait != Wait::waitable)
-    drop(queued_, waiter->pending.lock);
+  if (waits_for_lock(waiter->wait)) drop(queued_, waiter->pending.lock);
   waiters_.erase(it);
 }
 
@@ -237,6 +256,12 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
   std::vector<const Waiter*> out;
   if (waiter.wait == Wait::join) {
     if (const Waiter* target = node_of(waiter.joins, waiter)) out.push_back(target);
+    return out;
+  }
+  if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started
+    pthread_t runner;
+    if (waiter.task->runner(runner))
+      if (const Waiter* node = node_of(runner, waiter)) out.push_back(node);
     return out;
   }
   if (waiter.wait == Wait::waitable) {
@@ -338,7 +363,9 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   const auto now = std::chrono::steady_clock::now();
   RawReport report;
   report.kind = report::kDeadlock;
-  auto joins = [](const Member& m) { return m.waiter.wait == Wait::join; };
+  auto joins = [](const Member& m) {
+    return m.waiter.wait == Wait::join || m.waiter.wait == Wait::future;
+  };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     if (joins(cycle[i])) {  // what it waits for is the next thread's end
       RawLock thread;
@@ -363,8 +390,12 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Member& next = cycle[(i + 1) % cycle.size()];
     summary += i == 0 ? cycle[i].label : ", which";
-    if (joins(cycle[i])) {
+    if (cycle[i].waiter.wait == Wait::join) {
       summary += " joins " + next.label + " (waits for it to end)";
+      continue;
+    }
+    if (cycle[i].waiter.wait == Wait::future) {
+      summary += " waits for the future of a task that " + next.label + " runs";
       continue;
     }
     if (cycle[i].waiter.wait == Wait::waitable) {
@@ -383,11 +414,13 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     const RawStack blocked_in =
         w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
-    if (w.wait == Wait::join || w.wait == Wait::waitable) {
-      report.sites.push_back({(w.wait == Wait::join ? "joins " : "waits on ") +
-                                  report.locks[i].label + " (" + blocked_for(now - w.since) +
-                                  "), at",
-                              "", captured_site(blocked_in), cycle[i].label});
+    if (!waits_for_lock(w.wait)) {
+      const std::string what = w.wait == Wait::join ? "joins " + report.locks[i].label
+                               : w.wait == Wait::future
+                                   ? "waits for the future of a task on " + report.locks[i].label
+                                   : "waits on " + report.locks[i].label;
+      report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
+                              captured_site(blocked_in), cycle[i].label});
     } else if (w.stack == ThreadState::kNoStack) {  // a joined thread's recorded acquisition
       report.sites.push_back({"waits for " + report.locks[i].label +
                                   " (it holds no other lock, so where it waits is not recorded)",

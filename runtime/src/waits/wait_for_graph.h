@@ -64,7 +64,7 @@ class WaitForGraph {
   };
   // How the thread waits for its pending lock: in the native acquisition, or in a
   // condition-variable wait that must take the lock back before it returns.
-  enum class Wait { lock, condition, join, waitable };
+  enum class Wait { lock, condition, join, waitable, future };
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
@@ -77,6 +77,10 @@ class WaitForGraph {
   // entry of its held stack. Returns the deadlock if that closes one.
   std::optional<Deadlock> block_waitable(ThreadState& thread, const WaitableMeta& waitable,
                                          std::uint32_t stack);
+  // Publishes that `thread` is about to wait for the future of `task` (lockorder::async) while
+  // holding every entry of its held stack: it waits for the thread that runs the task.
+  std::optional<Deadlock> block_future(ThreadState& thread, const TaskRecord& task,
+                                       std::uint32_t stack);
   // Searches again for a cycle through what `thread` published: a joined thread that blocks
   // where it publishes nothing is seen only by asking again while the join waits.
   std::optional<Deadlock> search_again(const ThreadState& thread);
@@ -101,6 +105,7 @@ class WaitForGraph {
     Wait wait = Wait::lock;
     pthread_t joins{};                            // the thread it joins (Wait::join)
     const WaitableMeta* waitable = nullptr;       // what it waits on (Wait::waitable)
+    const TaskRecord* task = nullptr;             // whose future it waits for (Wait::future)
     std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;

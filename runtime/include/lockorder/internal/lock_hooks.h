@@ -28,16 +28,18 @@ bool before_blocking_lock(LockMeta& lock, Mode mode);
 void begin_blocked_wait(LockMeta& lock, Mode mode);
 void end_blocked_wait() noexcept;
 
-// Waits beyond locks (a join, a semaphore) by a thread that holds locks are published in the
-// wait-for graph, and a deadlock is reported when whoever would end the wait waits, directly or
-// through other blocked threads, for one of those locks. begin_join (of the thread `target`
-// names: pthread_join, std::thread::join) and begin_waitable_wait (a semaphore) return whether
+// Waits beyond locks (a join, a semaphore, a future) by a thread that holds locks are published
+// in the wait-for graph, and a deadlock is reported when whoever would end the wait waits,
+// directly or through other blocked threads, for one of those locks. begin_join (of the thread
+// `target` names: pthread_join, std::thread::join), begin_waitable_wait (a semaphore) and
+// begin_future_wait (the future of a task lockorder::async started) return whether
 // the wait was published: then, while it waits, the caller calls search_again_while_waiting
 // every kJoinPollMs (a releaser that blocks where it publishes nothing is seen only so), until
 // that returns false (a deadlock was reported) or the wait is over. end_wait_beyond_locks
 // withdraws it.
 bool begin_join(pthread_t target);
 bool begin_waitable_wait(const WaitableMeta& waitable);
+bool begin_future_wait(const TaskRecord& task);
 bool search_again_while_waiting();
 void end_wait_beyond_locks() noexcept;
 inline constexpr int kJoinPollMs = 10;
@@ -58,6 +60,7 @@ class joining {
 class waiting_on {
  public:
   explicit waiting_on(const WaitableMeta& waitable) : published_(begin_waitable_wait(waitable)) {}
+  explicit waiting_on(const TaskRecord& task) : published_(begin_future_wait(task)) {}
   ~waiting_on() { end_wait_beyond_locks(); }
   waiting_on(const waiting_on&) = delete;
   waiting_on& operator=(const waiting_on&) = delete;

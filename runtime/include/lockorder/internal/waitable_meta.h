@@ -1,5 +1,5 @@
-// Internal: what the runtime keeps of a wait that is not a lock (a semaphore): who can end it.
-// Not part of the public promise; use the types in <lockorder/semaphore.h>.
+// Internal: what the runtime keeps of a wait that is not a lock (a semaphore, a future): who can
+// end it. Not part of the public promise; use <lockorder/semaphore.h> and <lockorder/future.h>.
 #pragma once
 
 #include <pthread.h>
@@ -49,6 +49,26 @@ struct WaitableMeta {
   std::atomic<pthread_t> newest{};
   std::array<pthread_t, kPosters> posters{};
   std::size_t count = 0;
+};
+
+// A task whose result a future carries (lockorder::async): the thread that runs it, once it
+// has started, is the one that will make the future ready.
+struct TaskRecord {
+  // Called by the thread that runs the task, before the task.
+  void start() noexcept {
+    thread = pthread_self();
+    started.store(true, std::memory_order_release);
+  }
+  // The thread that runs it, or false while it has not started.
+  bool runner(pthread_t& out) const noexcept {
+    if (!started.load(std::memory_order_acquire)) return false;
+    out = thread;
+    return true;
+  }
+
+ private:
+  std::atomic<bool> started{false};
+  pthread_t thread{};
 };
 
 }  // namespace lockorder::internal

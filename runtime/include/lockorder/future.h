@@ -1,0 +1,86 @@
+// lockorder::async and lockorder::future: std::async (on a thread of its own) and std::future
+// whose waits the runtime sees. The thread that runs the task is the one that makes its future
+// ready: a thread that waits on the future (get, wait) while it holds a lock that the task's
+// thread waits for, directly or through other blocked threads, is blocked for good with it, and
+// the runtime reports the deadlock (kind `deadlock`) the moment both are blocked, instead of
+// hanging.
+//
+// Contract: lockorder::async(f, args...) runs f(args...) on a new thread, as
+// std::async(std::launch::async, ...) does, and returns a lockorder::future with the members of
+// std::future. A wait before the task has started is not a deadlock yet: if the task then blocks
+// on a lock the waiter holds, its own wait closes the cycle. Timed waits (wait_for, wait_until)
+// are never part of a deadlock.
+// Thread-safety: as the standard types.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+#include "lockorder/internal/lock_hooks.h"
+#include "lockorder/internal/waitable_meta.h"
+
+namespace lockorder {
+
+template <class T>
+class future {
+ public:
+  future() noexcept = default;
+  future(std::future<T> native, std::shared_ptr<const internal::TaskRecord> task) noexcept
+      : native_(std::move(native)), task_(std::move(task)) {}
+  future(future&&) noexcept = default;
+  future& operator=(future&&) noexcept = default;
+
+  T get() {
+    wait();
+    return native_.get();
+  }
+  void wait() const {
+    if (!task_ || native_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+      return native_.wait();
+    internal::waiting_on waiting(*task_);
+    if (waiting.published()) {
+      // This thread holds locks: it waits in steps, and between them searches again for a
+      // cycle (a task thread that blocks where it publishes nothing is seen only so).
+      do {
+        if (native_.wait_for(std::chrono::milliseconds(internal::kJoinPollMs)) ==
+            std::future_status::ready)
+          return;
+      } while (internal::search_again_while_waiting());
+    }
+    native_.wait();
+  }
+  bool valid() const noexcept { return native_.valid(); }
+  template <class Rep, class Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return native_.wait_for(timeout);
+  }
+  template <class Clock, class Duration>
+  std::future_status wait_until(const std::chrono::time_point<Clock, Duration>& deadline) const {
+    return native_.wait_until(deadline);
+  }
+
+ private:
+  std::future<T> native_;
+  std::shared_ptr<const internal::TaskRecord> task_;
+};
+
+template <class F, class... Args>
+auto async(F&& f, Args&&... args)
+    -> future<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
+  using Result = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+  auto task = std::make_shared<internal::TaskRecord>();
+  std::future<Result> native = std::async(
+      std::launch::async,
+      [task](std::decay_t<F> fn, std::decay_t<Args>... as) -> Result {
+        task->start();
+        return std::invoke(std::move(fn), std::move(as)...);
+      },
+      std::forward<F>(f), std::forward<Args>(args)...);
+  return future<Result>(std::move(native), std::move(task));
+}
+
+}  // namespace lockorder

@@ -1,0 +1,80 @@
+// Futures in the wait-for graph (SCENARIOS W4, W7): a thread that waits on the future of a task
+// while it holds a lock the task's thread waits for is blocked for good with it; the runtime
+// reports the deadlock the moment both are blocked, whichever blocks first. A wait that holds
+// nothing, or nothing the task needs, stays silent.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "lockorder/future.h"
+#include "lockorder/mutex.h"
+#include "lockorder/runtime.h"
+#include "test_support.h"
+
+namespace lockorder {
+namespace {
+
+using testing::ReportCollector;
+using namespace std::chrono_literals;
+
+constexpr const char* kFutureDeadlock =
+    "WARNING: lockorder: deadlock \\(2 threads blocked in a cycle: [^\n]*waits for the future of "
+    "a task that T[0-9]+[^\n]* runs(.|\n)*waits for the future of a task on "
+    "T[0-9]+[^\n]*\\(blocked "
+    "[0-9]+ ms\\), at(.|\n)*holds totals, acquired at(.|\n)*SUMMARY: lockorder: deadlock";
+
+// The task needs `totals` to compute its result; the caller holds it while it waits.
+int wait_under_the_tasks_lock(std::chrono::milliseconds task_delay,
+                              std::chrono::milliseconds caller_delay) {
+  set_thread_name("caller");
+  mutex totals("totals");
+  std::lock_guard held(totals);
+  future<int> sum = async([&] {
+    std::this_thread::sleep_for(task_delay);
+    std::lock_guard mine(totals);
+    return 42;
+  });
+  std::this_thread::sleep_for(caller_delay);
+  return sum.get();
+}
+
+TEST(FutureDeathTest, AWaitUnderTheLockTheBlockedTaskNeedsIsADeadlock) {
+  EXPECT_EXIT(wait_under_the_tasks_lock(0ms, 100ms), ::testing::ExitedWithCode(66),
+              kFutureDeadlock);
+}
+
+TEST(FutureDeathTest, ATaskThatBlocksAfterTheWaitBeganClosesTheCycle) {
+  EXPECT_EXIT(wait_under_the_tasks_lock(100ms, 0ms), ::testing::ExitedWithCode(66),
+              kFutureDeadlock);
+}
+
+TEST(Future, AWaitThatHoldsNothingIsSilent) {
+  ReportCollector reports;
+  mutex totals("totals");
+  future<int> sum = async([&] {
+    std::lock_guard mine(totals);
+    return 42;
+  });
+  EXPECT_EQ(sum.get(), 42);
+  EXPECT_TRUE(reports.all().empty());
+}
+
+TEST(Future, AWaitUnderALockTheTaskDoesNotNeedIsSilent) {
+  ReportCollector reports;
+  mutex mine("mine"), theirs("theirs");
+  std::lock_guard held(mine);
+  future<int> sum = async(
+      [&](int base) {
+        std::this_thread::sleep_for(20ms);
+        std::lock_guard taken(theirs);
+        return base + 1;
+      },
+      41);
+  EXPECT_EQ(sum.get(), 42);
+  EXPECT_TRUE(reports.all().empty());
+}
+
+}  // namespace
+}  // namespace lockorder
