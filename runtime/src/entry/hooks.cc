@@ -473,9 +473,14 @@ bool begin_wait_beyond_locks(ThreadState* thread, Publish publish) {
   if (thread == nullptr || thread->held.empty() || thread->beyond_locks_published) return false;
   g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
   thread->beyond_locks_published = true;
-  std::optional<WaitForGraph::Deadlock> deadlock = publish(*thread);
-  if (!deadlock) return true;
-  act_on_deadlock(*deadlock);
+  try {
+    std::optional<WaitForGraph::Deadlock> deadlock = publish(*thread);
+    if (!deadlock) return true;
+    act_on_deadlock(*deadlock);
+  } catch (...) {
+    end_wait_beyond_locks();  // the caller's guard is not made when this throws
+    throw;
+  }
   return false;  // reported (on_deadlock=wait): nothing more to look for
 }
 

@@ -421,7 +421,7 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
                                    : "waits on " + report.locks[i].label;
       report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
                               captured_site(blocked_in), cycle[i].label});
-    } else if (w.stack == ThreadState::kNoStack) {  // a joined thread's recorded acquisition
+    } else if (w.stack == ThreadState::kNoStack) {  // a wait the kernel showed (node_of)
       report.sites.push_back({"waits for " + report.locks[i].label +
                                   " (it holds no other lock, so where it waits is not recorded)",
                               "", RawSite{}, cycle[i].label});
