@@ -43,55 +43,48 @@ WaitForGraph& wait_for_graph() {
   return *graph;
 }
 
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait,
-                                                          std::uint32_t stack) {
-  if (thread.held.empty()) return std::nullopt;
+WaitForGraph::Waiter WaitForGraph::waiter_of(ThreadState& thread, Wait wait, std::uint32_t stack) {
   Waiter waiter;
   waiter.thread = &thread;
   waiter.label = &thread.label();
-  waiter.pending = thread.held.back();
   waiter.wait = wait;
   waiter.stack = stack;
-  waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
-  return publish(std::move(waiter));
+  if (waits_for_lock(wait)) {  // the newest entry is the pending acquisition
+    waiter.pending = thread.held.back();
+    waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
+  } else {
+    waiter.holds.assign(thread.held.begin(), thread.held.end());
+  }
+  return waiter;
+}
+
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait,
+                                                          std::uint32_t stack) {
+  if (thread.held.empty()) return std::nullopt;
+  return publish(waiter_of(thread, wait, stack));
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block_join(ThreadState& thread,
                                                                pthread_t target,
                                                                std::uint32_t stack) {
-  Waiter waiter;
-  waiter.thread = &thread;
-  waiter.label = &thread.label();
-  waiter.wait = Wait::join;
+  Waiter waiter = waiter_of(thread, Wait::join, stack);
   waiter.joins = target;
-  waiter.stack = stack;
-  waiter.holds.assign(thread.held.begin(), thread.held.end());
   return publish(std::move(waiter));
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block_waitable(ThreadState& thread,
                                                                    const WaitableMeta& waitable,
                                                                    std::uint32_t stack) {
-  Waiter waiter;
-  waiter.thread = &thread;
-  waiter.label = &thread.label();
-  waiter.wait = Wait::waitable;
+  Waiter waiter = waiter_of(thread, Wait::waitable, stack);
   waiter.waitable = &waitable;
-  waiter.stack = stack;
-  waiter.holds.assign(thread.held.begin(), thread.held.end());
   return publish(std::move(waiter));
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block_future(ThreadState& thread,
                                                                  const TaskRecord& task,
                                                                  std::uint32_t stack) {
-  Waiter waiter;
-  waiter.thread = &thread;
-  waiter.label = &thread.label();
-  waiter.wait = Wait::future;
+  Waiter waiter = waiter_of(thread, Wait::future, stack);
   waiter.task = &task;
-  waiter.stack = stack;
-  waiter.holds.assign(thread.held.begin(), thread.held.end());
   return publish(std::move(waiter));
 }
 

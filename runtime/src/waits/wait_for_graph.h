@@ -116,6 +116,9 @@ class WaitForGraph {
     std::string label;
   };
   void unblock_locked(const ThreadState& thread) noexcept;
+  // What `thread` publishes for a wait of kind `wait`: for a lock or condition wait, its newest
+  // held entry is the pending acquisition; for the others, it holds every entry.
+  static Waiter waiter_of(ThreadState& thread, Wait wait, std::uint32_t stack);
   std::optional<Deadlock> publish(Waiter waiter);
   void copy_members(const std::vector<const Waiter*>& members, std::vector<Member>& cycle,
                     Deadlock& deadlock) const;
