@@ -99,6 +99,8 @@ bench_one() {  # name, database directory, file to change for the warm runs
   local edited all
   edited=$(edits edited)
   all=$(edits all)
+  local preamble_mb
+  preamble_mb=$(du -sm "$cache/preambles" | cut -f1)  # every file's, from the last fill
   warm_once >/dev/null 2>&1 || true  # the cache as the file is again
   local warm again fill_all warm_all again_all
   warm=$(awk '{print $2}' <<<"$edited" | median)
@@ -125,6 +127,7 @@ bench_one() {  # name, database directory, file to change for the warm runs
       "$(echo "100 * $again / $cold" | bc -l)"
     printf '  --preambles=all: filling the cache  %7.2f s   %5.2fx cold\n' "$fill_all" \
       "$(echo "$fill_all / $cold" | bc -l)"
+    printf '  --preambles=all: preambles on disk  %7s MB\n' "$preamble_mb"
     printf '  --preambles=all: one file changed   %4.2f s   %5.1f%% of cold\n' "$warm_all" \
       "$(echo "100 * $warm_all / $cold" | bc -l)"
     printf '  --preambles=all: changed again      %4.2f s   %5.1f%% of cold\n' "$again_all" \

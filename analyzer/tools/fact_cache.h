@@ -49,7 +49,7 @@ class FactCache {
   // Where the preamble of `file` compiled by `command` is kept (a path without its extension,
   // in a directory of its own that this returns created), or "" when it cannot be.
   std::string preamble_stem(const std::string& file, const std::string& command) const;
-  // Deletes all but the `keep` most recently used preambles (each ~10 MB for a file that
+  // Deletes all but the `keep` most recently used preambles (each several MB for a file that
   // includes much of the standard library): only the files being edited now need one.
   void prune_preambles(std::size_t keep) const;
 

@@ -121,7 +121,7 @@ cl::opt<PreambleMode> preambles(
                clEnumValN(PreambleMode::all, "all",
                           "every file: the first change of any file is fast too (for an "
                           "edit-check loop; a run that fills the cache takes about 1.5x as "
-                          "long, and each preamble takes disk, ~10 MB)")),
+                          "long, and each preamble takes disk: about 8 MB a file on SRT)")),
     cl::init(PreambleMode::edited), cl::cat(category));
 cl::opt<unsigned> kept_preambles(
     "kept-preambles",

@@ -34,11 +34,11 @@ using internal::Mode;
 using internal::Site;
 
 // When a published wait beyond locks (a join, a semaphore wait) stops to search again for a
-// deadlock through it (lock_hooks.h): kJoinPollMs from now, on the clock timed waits take.
+// deadlock through it (lock_hooks.h): kWaitStepMs from now, on the clock timed waits take.
 inline timespec next_search() {
   timespec until;
   clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_nsec += internal::kJoinPollMs * 1'000'000L;
+  until.tv_nsec += internal::kWaitStepMs * 1'000'000L;
   if (until.tv_nsec >= 1'000'000'000L) {
     until.tv_sec += 1;
     until.tv_nsec -= 1'000'000'000L;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -21,14 +22,15 @@
 namespace lockorder::preload {
 namespace {
 
-// What the runtime keeps of one semaphore, by its address; never freed (a thread may still read
-// a semaphore's releasers while another destroys it), only forgotten.
 std::string label_of(const sem_t* s) {
   char text[40];
   std::snprintf(text, sizeof text, "semaphore %p", static_cast<const void*>(s));
   return text;
 }
 
+// What the runtime keeps of one semaphore, by its address, until sem_destroy or sem_init there
+// (a semaphore destroyed while a thread waits on it is undefined behaviour already, so no
+// published wait can still point to it).
 struct Semaphore {
   explicit Semaphore(const sem_t* s) : label(label_of(s)), meta(label.c_str(), {}) {}
   std::string label;
@@ -37,7 +39,7 @@ struct Semaphore {
 
 struct Semaphores {
   std::mutex mu;  // taken inside the runtime: its own pthread calls pass unchecked
-  std::unordered_map<const sem_t*, Semaphore*> by_address;
+  std::unordered_map<const sem_t*, std::unique_ptr<Semaphore>> by_address;
 };
 
 Semaphores& semaphores() {
@@ -48,8 +50,8 @@ Semaphores& semaphores() {
 internal::WaitableMeta& meta_of(const sem_t* s) {
   Semaphores& all = semaphores();
   std::lock_guard guard(all.mu);
-  Semaphore*& found = all.by_address[s];
-  if (found == nullptr) found = new Semaphore(s);
+  std::unique_ptr<Semaphore>& found = all.by_address[s];
+  if (!found) found = std::make_unique<Semaphore>(s);
   return found->meta;
 }
 

@@ -13,6 +13,7 @@
 #include "lockorder/runtime.h"
 #include "lockorder/semaphore.h"
 #include "lockorder/thread.h"
+#include "lockorder/wait_for.h"
 #include "test_support.h"
 
 namespace lockorder {
@@ -56,6 +57,29 @@ TEST(SemaphoreDeathTest, AWaitUnderTheLockItsOnlyReleaserWaitsForIsADeadlock) {
 TEST(SemaphoreDeathTest, AReleaserThatBlocksAfterTheWaitBeganClosesTheCycle) {
   EXPECT_EXIT(consumer_holding_the_producers_lock(false), ::testing::ExitedWithCode(66),
               kSemaphoreDeadlock);
+}
+
+// Nobody has released it, so no releaser is known and no deadlock can be told; a waiter that
+// holds a lock is still shown to whoever asks what blocked threads wait for (the watchdog).
+TEST(Semaphore, AWaiterHoldingALockIsShownEvenWithNoReleaserKnown) {
+  ReportCollector reports;
+  mutex state("state");
+  binary_semaphore never(0, "never");
+  thread waiter([&] {
+    std::lock_guard held(state);
+    never.acquire();
+  });
+  std::vector<blocked_thread> shown;
+  for (int tries = 0; tries < 200 && shown.empty(); ++tries) {
+    std::this_thread::sleep_for(5ms);
+    for (const blocked_thread& b : blocked_threads())
+      if (b.waits_for == "never") shown.push_back(b);
+  }
+  never.release();
+  waiter.join();
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].holds, std::vector<std::string>{"state"});
+  EXPECT_TRUE(reports.all().empty());
 }
 
 TEST(Semaphore, ACounterWithNoLockAroundItIsSilent) {

@@ -46,7 +46,7 @@ class future {
       // This thread holds locks: it waits in steps, and between them searches again for a
       // cycle (a task thread that blocks where it publishes nothing is seen only so).
       do {
-        if (native_.wait_for(std::chrono::milliseconds(internal::kJoinPollMs)) ==
+        if (native_.wait_for(std::chrono::milliseconds(internal::kWaitStepMs)) ==
             std::future_status::ready)
           return;
       } while (internal::search_again_while_waiting());

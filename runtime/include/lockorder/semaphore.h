@@ -47,7 +47,7 @@ class counting_semaphore {
       // This thread holds locks: it waits in steps, and between them searches again for a cycle
       // (a releaser that blocks where it publishes nothing is seen only so).
       do {
-        if (native_.try_acquire_for(std::chrono::milliseconds(internal::kJoinPollMs))) return;
+        if (native_.try_acquire_for(std::chrono::milliseconds(internal::kWaitStepMs))) return;
       } while (internal::search_again_while_waiting());
     }
     native_.acquire();

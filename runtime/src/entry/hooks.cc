@@ -466,15 +466,18 @@ void end_blocked_wait() noexcept {
 
 namespace {
 
-// Publishes a wait beyond locks made by `thread`, which holds locks; acts on a deadlock.
-template <class Publish>
-bool begin_wait_beyond_locks(ThreadState* thread, Publish publish) {
+// Publishes a wait beyond locks made by the calling thread (at `pc`, `cfa`) if it holds locks;
+// acts on a deadlock that closes.
+bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc,
+                             std::uintptr_t cfa) {
+  ThreadState* thread = thread_state_if_any();
   // A wait by a thread that holds nothing closes no cycle through a lock it holds.
   if (thread == nullptr || thread->held.empty() || thread->beyond_locks_published) return false;
   g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
   thread->beyond_locks_published = true;
   try {
-    std::optional<WaitForGraph::Deadlock> deadlock = publish(*thread);
+    std::optional<WaitForGraph::Deadlock> deadlock =
+        wait_for_graph().block_beyond_locks(*thread, what, site_of(*thread, pc, cfa));
     if (!deadlock) return true;
     act_on_deadlock(*deadlock);
   } catch (...) {
@@ -487,24 +490,15 @@ bool begin_wait_beyond_locks(ThreadState* thread, Publish publish) {
 }  // namespace
 
 bool begin_join(pthread_t target) {
-  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
-  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
-    return wait_for_graph().block_join(thread, target, site_of(thread, pc, cfa));
-  });
+  return begin_wait_beyond_locks(target, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
 bool begin_waitable_wait(const WaitableMeta& waitable) {
-  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
-  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
-    return wait_for_graph().block_waitable(thread, waitable, site_of(thread, pc, cfa));
-  });
+  return begin_wait_beyond_locks(&waitable, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
 bool begin_future_wait(const TaskRecord& task) {
-  const std::uintptr_t pc = LOCKORDER_CALLER_PC, cfa = LOCKORDER_OWN_CFA;
-  return begin_wait_beyond_locks(thread_state_if_any(), [&](ThreadState& thread) {
-    return wait_for_graph().block_future(thread, task, site_of(thread, pc, cfa));
-  });
+  return begin_wait_beyond_locks(&task, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
 bool search_again_while_waiting() {
@@ -517,7 +511,7 @@ bool search_again_while_waiting() {
 }
 
 void await_thread_end(pthread_t target) {
-  long pause_ns = 1'000'000;  // then twice as long each time, up to kJoinPollMs
+  long pause_ns = 1'000'000;  // then twice as long each time, up to kWaitStepMs
   for (;;) {
     // A thread that ends leaves the registry (its state goes with it) before the join returns;
     // one that never took a lock has no state, and if it blocks on one later, it publishes.
@@ -526,7 +520,7 @@ void await_thread_end(pthread_t target) {
     if (!alive) return;
     timespec pause{0, pause_ns};
     nanosleep(&pause, nullptr);
-    pause_ns = std::min(pause_ns * 2, kJoinPollMs * 1'000'000L);
+    pause_ns = std::min(pause_ns * 2, kWaitStepMs * 1'000'000L);
     if (!search_again_while_waiting()) return;
   }
 }

@@ -64,27 +64,12 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, W
   return publish(waiter_of(thread, wait, stack));
 }
 
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block_join(ThreadState& thread,
-                                                               pthread_t target,
-                                                               std::uint32_t stack) {
-  Waiter waiter = waiter_of(thread, Wait::join, stack);
-  waiter.joins = target;
-  return publish(std::move(waiter));
-}
-
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block_waitable(ThreadState& thread,
-                                                                   const WaitableMeta& waitable,
-                                                                   std::uint32_t stack) {
-  Waiter waiter = waiter_of(thread, Wait::waitable, stack);
-  waiter.waitable = &waitable;
-  return publish(std::move(waiter));
-}
-
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block_future(ThreadState& thread,
-                                                                 const TaskRecord& task,
-                                                                 std::uint32_t stack) {
-  Waiter waiter = waiter_of(thread, Wait::future, stack);
-  waiter.task = &task;
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block_beyond_locks(ThreadState& thread,
+                                                                       BeyondLocks what,
+                                                                       std::uint32_t stack) {
+  constexpr Wait kWaits[] = {Wait::join, Wait::waitable, Wait::future};  // by alternative
+  Waiter waiter = waiter_of(thread, kWaits[what.index()], stack);
+  waiter.beyond = what;
   return publish(std::move(waiter));
 }
 
@@ -162,10 +147,10 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   out.thread_id = waiter.thread->tid();
   out.thread = *waiter.label;
   if (waiter.wait == Wait::join) {
-    const Waiter* joined = node_of(waiter.joins, waiter);
+    const Waiter* joined = node_of(std::get<pthread_t>(waiter.beyond), waiter);
     out.waits_for = (joined != nullptr ? *joined->label : std::string("a thread")) + " to end";
   } else if (waiter.wait == Wait::waitable) {
-    out.waits_for = waitable_label(*waiter.waitable);
+    out.waits_for = waitable_label(*std::get<const WaitableMeta*>(waiter.beyond));
   } else if (waiter.wait == Wait::future) {
     const std::vector<const Waiter*> runner = successors(waiter);
     out.waits_for =
@@ -248,12 +233,13 @@ const WaitForGraph::Waiter* WaitForGraph::node_of(pthread_t handle, const Waiter
 std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
   std::vector<const Waiter*> out;
   if (waiter.wait == Wait::join) {
-    if (const Waiter* target = node_of(waiter.joins, waiter)) out.push_back(target);
+    if (const Waiter* target = node_of(std::get<pthread_t>(waiter.beyond), waiter))
+      out.push_back(target);
     return out;
   }
   if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started
     pthread_t runner;
-    if (waiter.task->runner(runner))
+    if (std::get<const TaskRecord*>(waiter.beyond)->runner(runner))
       if (const Waiter* node = node_of(runner, waiter)) out.push_back(node);
     return out;
   }
@@ -261,7 +247,7 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
     // A node per releaser; none at all when one of them runs (it may release it) or none is
     // known: then the waiter may yet move.
     bool all_blocked = true;
-    waiter.waitable->visit_posters([&](pthread_t poster) {
+    std::get<const WaitableMeta*>(waiter.beyond)->visit_posters([&](pthread_t poster) {
       if (pthread_equal(poster, waiter.thread->handle)) return;  // it cannot, while it waits
       const Waiter* node = node_of(poster, waiter);
       all_blocked = all_blocked && node != nullptr;
@@ -367,7 +353,7 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
       report.locks.push_back(std::move(thread));
     } else if (cycle[i].waiter.wait == Wait::waitable) {
       RawLock semaphore;
-      const WaitableMeta& waitable = *cycle[i].waiter.waitable;
+      const WaitableMeta& waitable = *std::get<const WaitableMeta*>(cycle[i].waiter.beyond);
       semaphore.label = waitable_label(waitable);
       semaphore.kind = "semaphore";
       semaphore.file = waitable.site.file_name();

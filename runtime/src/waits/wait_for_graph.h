@@ -43,6 +43,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "lockorder/internal/lock_meta.h"
@@ -62,25 +63,22 @@ class WaitForGraph {
     std::vector<const ThreadState*> threads;  // in wait order, `thread` of block() first
     std::vector<blocked_thread> view;         // the same threads, as the public API shows them
   };
-  // How the thread waits for its pending lock: in the native acquisition, or in a
-  // condition-variable wait that must take the lock back before it returns.
+  // How the thread waits: for its pending lock, in the native acquisition or in a
+  // condition-variable wait that must take the lock back before it returns; or for something
+  // that is not a lock (BeyondLocks).
   enum class Wait { lock, condition, join, waitable, future };
+  // What a wait beyond locks waits for, and so its Wait: the end of the thread a pthread_t
+  // names (join), a semaphore (waitable), the future of a task lockorder::async runs (future).
+  using BeyondLocks = std::variant<pthread_t, const WaitableMeta*, const TaskRecord*>;
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
   std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock,
                                 std::uint32_t stack = ThreadState::kNoStack);
-  // Publishes that `thread` is about to join the thread `target` names while holding every
-  // entry of its held stack. Returns the deadlock if that closes a cycle.
-  std::optional<Deadlock> block_join(ThreadState& thread, pthread_t target, std::uint32_t stack);
-  // Publishes that `thread` is about to wait on `waitable` (a semaphore) while holding every
-  // entry of its held stack. Returns the deadlock if that closes one.
-  std::optional<Deadlock> block_waitable(ThreadState& thread, const WaitableMeta& waitable,
-                                         std::uint32_t stack);
-  // Publishes that `thread` is about to wait for the future of `task` (lockorder::async) while
-  // holding every entry of its held stack: it waits for the thread that runs the task.
-  std::optional<Deadlock> block_future(ThreadState& thread, const TaskRecord& task,
-                                       std::uint32_t stack);
+  // Publishes that `thread` is about to wait for `what` while holding every entry of its held
+  // stack. Returns the deadlock if that closes one.
+  std::optional<Deadlock> block_beyond_locks(ThreadState& thread, BeyondLocks what,
+                                             std::uint32_t stack);
   // Searches again for a cycle through what `thread` published: a joined thread that blocks
   // where it publishes nothing is seen only by asking again while the join waits.
   std::optional<Deadlock> search_again(const ThreadState& thread);
@@ -103,9 +101,7 @@ class WaitForGraph {
     const std::string* label = nullptr;
     HeldLock pending;  // its lock is null for a join
     Wait wait = Wait::lock;
-    pthread_t joins{};                            // the thread it joins (Wait::join)
-    const WaitableMeta* waitable = nullptr;       // what it waits on (Wait::waitable)
-    const TaskRecord* task = nullptr;             // whose future it waits for (Wait::future)
+    BeyondLocks beyond;                           // what it waits for, when that is not a lock
     std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;

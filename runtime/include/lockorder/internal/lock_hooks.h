@@ -34,7 +34,7 @@ void end_blocked_wait() noexcept;
 // `target` names: pthread_join, std::thread::join), begin_waitable_wait (a semaphore) and
 // begin_future_wait (the future of a task lockorder::async started) return whether
 // the wait was published: then, while it waits, the caller calls search_again_while_waiting
-// every kJoinPollMs (a releaser that blocks where it publishes nothing is seen only so), until
+// every kWaitStepMs (a releaser that blocks where it publishes nothing is seen only so), until
 // that returns false (a deadlock was reported) or the wait is over. end_wait_beyond_locks
 // withdraws it.
 bool begin_join(pthread_t target);
@@ -42,7 +42,7 @@ bool begin_waitable_wait(const WaitableMeta& waitable);
 bool begin_future_wait(const TaskRecord& task);
 bool search_again_while_waiting();
 void end_wait_beyond_locks() noexcept;
-inline constexpr int kJoinPollMs = 10;
+inline constexpr int kWaitStepMs = 10;
 // For a join that cannot wait with a timeout itself (std::thread::join): returns once the
 // thread `target` names has ended, or a deadlock through the join was reported.
 void await_thread_end(pthread_t target);
