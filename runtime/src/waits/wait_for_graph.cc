@@ -421,9 +421,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
   report.hint =
       std::any_of(cycle.begin(), cycle.end(), joins)
-          ? "These threads are blocked for good: a thread joins another while it holds a lock "
-            "that the other (or a thread it waits for) needs before it can end. Release the "
-            "locks before the join, or let the joined thread finish without them."
+          ? "These threads are blocked for good: a thread waits for another (to end, or to make "
+            "a future ready) while it holds a lock that the other (or a thread it waits for) "
+            "needs first. Release the locks before the wait, or let the other thread finish "
+            "without them."
       : std::any_of(cycle.begin(), cycle.end(), on_semaphore)
           ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
             "lock that every thread which releases the semaphore needs first. Release the locks "
