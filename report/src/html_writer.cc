@@ -59,13 +59,11 @@ void render_report(std::ostringstream& out, const Report& report, std::size_t nu
   if (!report.cycle.empty()) out << "<p class=\"cycle\">" << escape(cycle_text(report)) << "</p>\n";
   for (std::size_t i = 0; i < report.edges.size(); ++i) {
     const Edge& edge = report.edges[i];
-    const std::string& held = report.locks.at(edge.from).label;
-    const std::string& acquired = report.locks.at(edge.to).label;
     out << "<div class=\"edge\">\n<h3>Edge " << i + 1 << " of " << report.edges.size() << ": "
-        << escape(acquired) << " acquired while holding " << escape(held) << "</h3>\n";
+        << escape(edge_heading(report, edge)) << "</h3>\n";
     if (!edge.thread.empty()) out << "<div>by thread " << escape(edge.thread) << "</div>\n";
-    render_stack(out, held + " acquired at:", edge.from_site);
-    render_stack(out, acquired + " acquired at:", edge.to_site);
+    render_stack(out, edge_end_heading(report, edge, true) + " at:", edge.from_site);
+    render_stack(out, edge_end_heading(report, edge, false) + " at:", edge.to_site);
     if (!edge.note.empty()) out << "<div class=\"note\">" << escape(edge.note) << "</div>\n";
     out << "</div>\n";
   }

@@ -69,6 +69,27 @@ std::string site_heading(const Report& report, const Site& site) {
   return subject.empty() ? site.title : subject + " " + site.title;
 }
 
+namespace {
+bool is_life(const Lock& lock) { return lock.kind == "thread"; }
+std::string with_mode(const Lock& lock, const std::string& mode) {
+  return mode == "shared" ? lock.label + " (shared)" : lock.label;
+}
+}  // namespace
+
+std::string edge_heading(const Report& report, const Edge& edge) {
+  const Lock& from = report.locks.at(edge.from);
+  const Lock& to = report.locks.at(edge.to);
+  if (is_life(to)) return to.label + " joined while holding " + with_mode(from, edge.from_mode);
+  if (is_life(from)) return with_mode(to, edge.to_mode) + " acquired in " + from.label;
+  return with_mode(to, edge.to_mode) + " acquired while holding " + with_mode(from, edge.from_mode);
+}
+
+std::string edge_end_heading(const Report& report, const Edge& edge, bool outer) {
+  const Lock& lock = report.locks.at(outer ? edge.from : edge.to);
+  if (is_life(lock)) return lock.label + (outer ? " started" : " joined");
+  return lock.label + " acquired";
+}
+
 std::string cycle_text(const Report& report) {
   std::string text;
   for (std::size_t index : report.cycle) text += report.locks[index].label + " -> ";

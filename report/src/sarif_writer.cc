@@ -38,7 +38,9 @@ const std::map<std::string, Rule>& rules() {
         "Take the locks in one order everywhere, or release the held lock before taking the other.",
         "runtime.md#what-is-checked-precisely"}},
       {kDeadlock,
-       {"Deadlock", "Threads are blocked on each other's locks in a cycle: a deadlock.",
+       {"Deadlock",
+        "Threads are blocked in a cycle (on each other's locks, joins, semaphores, latches, "
+        "futures): a deadlock.",
         "Take the locks in one global order, or take them together (std::scoped_lock).",
         "runtime.md#live-wait-for-graph-and-deadlock-victims"}},
       {kDoubleLock,
@@ -53,6 +55,12 @@ const std::map<std::string, Rule>& rules() {
        {"DestroyOfHeldLock", "A lock is destroyed while it is held.",
         "Release the lock before destroying it (or the object that owns it).",
         "runtime.md#what-is-checked-precisely"}},
+      {kJoinUnderLock,
+       {"JoinUnderLock",
+        "A thread is joined while a lock that the joined thread takes is held: a potential "
+        "deadlock.",
+        "Release the lock before the join, or let the joined thread finish without it.",
+        "runtime.md#waits-beyond-locks"}},
       {kLockHierarchy,
        {"LockHierarchy", "Locks are acquired against their declared order (ranks or ordered_lock).",
         "Acquire locks in their declared order, or release the held lock first.",
@@ -163,16 +171,13 @@ json result_for(const Report& report, int rule_index, const Locations& where) {
   json flows = json::array();
   for (std::size_t i = 0; i < report.edges.size(); ++i) {
     const Edge& edge = report.edges[i];
-    const std::string& from = report.locks[edge.from].label;
-    const std::string& to = report.locks[edge.to].label;
-    json locations = where.thread_flow(edge.from_site, from + " acquired", 0);
-    json inner = where.thread_flow(edge.to_site, to + " acquired while holding " + from, 1);
+    const std::string heading = edge_heading(report, edge);
+    json locations = where.thread_flow(edge.from_site, edge_end_heading(report, edge, true), 0);
+    json inner = where.thread_flow(edge.to_site, heading, 1);
     locations.insert(locations.end(), inner.begin(), inner.end());
     json thread = {{"locations", locations}};
     if (!edge.thread.empty()) thread["id"] = edge.thread;
-    flows.push_back({{"message",
-                      {{"text", "Edge " + std::to_string(i + 1) + ": " + to +
-                                    " acquired while holding " + from}}},
+    flows.push_back({{"message", {{"text", "Edge " + std::to_string(i + 1) + ": " + heading}}},
                      {"threadFlows", json::array({thread})}});
   }
   for (const Site& site : report.sites) {

@@ -11,8 +11,6 @@ void render_stack(std::ostringstream& out, const Stack& stack, const char* inden
     out << indent << '#' << i << ' ' << render_frame(stack[i]) << '\n';
 }
 
-std::string mode_suffix(const std::string& mode) { return mode == "shared" ? " (shared)" : ""; }
-
 std::string where(const Frame& frame) {
   if (frame.file.empty()) return {};
   std::string text = frame.file + ":" + std::to_string(frame.line);
@@ -40,16 +38,13 @@ std::string render_text(const Report& report) {
   if (!report.cycle.empty()) out << "  Cycle: " << cycle_text(report) << "\n";
   for (std::size_t i = 0; i < report.edges.size(); ++i) {
     const Edge& edge = report.edges[i];
-    const std::string& from = report.locks[edge.from].label;
-    const std::string& to = report.locks[edge.to].label;
-    out << "\n  Edge " << i + 1 << " of " << report.edges.size() << ": " << to
-        << mode_suffix(edge.to_mode) << " acquired while holding " << from
-        << mode_suffix(edge.from_mode);
+    out << "\n  Edge " << i + 1 << " of " << report.edges.size() << ": "
+        << edge_heading(report, edge);
     if (!edge.thread.empty()) out << ", by thread " << edge.thread;
-    out << ":\n    " << from << " acquired at:\n";
+    out << ":\n    " << edge_end_heading(report, edge, true) << " at:\n";
     render_stack(out, edge.from_site, "      ");
     if (!edge.note.empty()) out << "      (" << edge.note << ")\n";
-    out << "    " << to << " acquired at:\n";
+    out << "    " << edge_end_heading(report, edge, false) << " at:\n";
     render_stack(out, edge.to_site, "      ");
   }
   for (const Site& site : report.sites) {

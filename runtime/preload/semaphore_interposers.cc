@@ -9,12 +9,10 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "checked_lock.h"
+#include "kept_by_address.h"
 #include "lockorder/internal/lock_hooks.h"
 #include "lockorder/internal/waitable_meta.h"
 #include "preload_init.h"
@@ -28,37 +26,15 @@ std::string label_of(const sem_t* s) {
   return text;
 }
 
-// What the runtime keeps of one semaphore, by its address, until sem_destroy or sem_init there
-// (a semaphore destroyed while a thread waits on it is undefined behaviour already, so no
-// published wait can still point to it).
 struct Semaphore {
   explicit Semaphore(const sem_t* s) : label(label_of(s)), meta(label.c_str(), {}) {}
   std::string label;
   internal::WaitableMeta meta;
 };
 
-struct Semaphores {
-  std::mutex mu;  // taken inside the runtime: its own pthread calls pass unchecked
-  std::unordered_map<const sem_t*, std::unique_ptr<Semaphore>> by_address;
-};
-
-Semaphores& semaphores() {
-  static Semaphores* all = new Semaphores;  // never destroyed: threads post at exit
+KeptByAddress<sem_t, Semaphore>& semaphores() {
+  static auto* all = new KeptByAddress<sem_t, Semaphore>;  // never destroyed: threads post at exit
   return *all;
-}
-
-internal::WaitableMeta& meta_of(const sem_t* s) {
-  Semaphores& all = semaphores();
-  std::lock_guard guard(all.mu);
-  std::unique_ptr<Semaphore>& found = all.by_address[s];
-  if (!found) found = std::make_unique<Semaphore>(s);
-  return found->meta;
-}
-
-void forget_semaphore(const sem_t* s) {
-  Semaphores& all = semaphores();
-  std::lock_guard guard(all.mu);
-  all.by_address.erase(s);
 }
 
 template <class Fn>
@@ -76,7 +52,7 @@ extern "C" LOCKORDER_EXPORT int sem_init(sem_t* s, int shared, unsigned value) {
       lockorder::preload::next_function<int (*)(sem_t*, int, unsigned)>("sem_init");
   if (!lockorder::preload::from_runtime()) {
     InsideRuntime inside;
-    lockorder::preload::forget_semaphore(s);
+    lockorder::preload::semaphores().forget(s);
   }
   return next(s, shared, value);
 }
@@ -85,7 +61,7 @@ extern "C" LOCKORDER_EXPORT int sem_destroy(sem_t* s) {
   static const auto next = lockorder::preload::next_function<int (*)(sem_t*)>("sem_destroy");
   if (!lockorder::preload::from_runtime()) {
     InsideRuntime inside;
-    lockorder::preload::forget_semaphore(s);
+    lockorder::preload::semaphores().forget(s);
   }
   return next(s);
 }
@@ -96,7 +72,7 @@ extern "C" LOCKORDER_EXPORT int sem_post(sem_t* s) {
     lockorder::preload::ensure_initialized();
     InsideRuntime inside;
     try {
-      lockorder::preload::meta_of(s).note_poster();
+      lockorder::preload::semaphores().at(s).meta.note_poster();
     } catch (...) {
       // out of memory: the post goes on, unnoted
     }
@@ -113,7 +89,8 @@ extern "C" LOCKORDER_EXPORT int sem_wait(sem_t* s) {
   {
     InsideRuntime inside;
     try {
-      published = lockorder::internal::begin_waitable_wait(lockorder::preload::meta_of(s));
+      published =
+          lockorder::internal::begin_waitable_wait(lockorder::preload::semaphores().at(s).meta);
     } catch (...) {
       // on_report=throw cannot cross a C interface: the report was printed, the wait goes on.
     }

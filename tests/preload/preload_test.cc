@@ -224,6 +224,22 @@ TEST(Preload, ASemaphoreWaitHoldingNothingIsSilent) {
   EXPECT_TRUE(has(r.out, "finished"));
 }
 
+// W3: pthread_barrier_wait under the lock the other participant takes before it arrives.
+TEST(Preload, ABarrierWaitUnderTheLockTheOtherParticipantNeedsIsADeadlock) {
+  RunResult r = c("barrier_under_lock");
+  expect_deadlock(r, 2);
+  EXPECT_TRUE(has(r.err, "for threads that have not arrived")) << r.err;
+  EXPECT_TRUE(has(r.err, "waits at barrier 0x")) << r.err;
+  EXPECT_FALSE(has(r.out, "finished"));
+}
+
+// W7: the same barrier with no lock held around the wait.
+TEST(Preload, ABarrierWaitHoldingNothingIsSilent) {
+  RunResult r = c("barrier_holding_nothing");
+  expect_clean(r);
+  EXPECT_TRUE(has(r.out, "finished"));
+}
+
 // W7: the same join, the lock released first.
 TEST(Preload, AJoinHoldingNothingIsSilent) {
   RunResult r = c("join_holding_nothing");

@@ -6,10 +6,12 @@
 
 #include <barrier>
 #include <chrono>
+#include <latch>
 #include <mutex>
 #include <thread>
 
 #include "lockorder/mutex.h"
+#include "lockorder/report/text_writer.h"
 #include "lockorder/runtime.h"
 #include "lockorder/thread.h"
 #include "test_support.h"
@@ -83,7 +85,9 @@ TEST(Join, AJoinThatHoldsNothingIsSilent) {
   EXPECT_TRUE(reports.all().empty());
 }
 
-// A worker that waits with a timeout gives up by itself: the join ends, with nothing reported.
+// A worker that waits with a timeout gives up by itself: the join ends, no deadlock. The join
+// under the lock the worker takes is still a potential one (a timed acquisition is ordered like
+// lock(): it waits).
 TEST(Join, AWorkerWaitingWithATimeoutIsNoDeadlock) {
   ReportCollector reports;
   timed_mutex state("state");
@@ -94,7 +98,8 @@ TEST(Join, AWorkerWaitingWithATimeoutIsNoDeadlock) {
     worker.join();
   }
   EXPECT_TRUE(gave_up);
-  EXPECT_TRUE(reports.all().empty());
+  ASSERT_EQ(reports.all().size(), 1u);
+  EXPECT_EQ(reports.all()[0].kind, report::kJoinUnderLock);
 }
 
 // The worker waits for a lock a third thread holds for a while: the join waits for the worker,
@@ -115,6 +120,94 @@ TEST(Join, AJoinUnderALockTheJoinedThreadDoesNotNeedIsSilent) {
   worker.join();
   holder.join();
   EXPECT_TRUE(reports.all().empty());
+}
+
+// W8: the worker took `state` and let it go long before the join, so this run does not hang;
+// another schedule (the join's thread takes `state` first) does. Reported at the join, before it
+// waits, with both sides: where the worker took it, and where the join was made under it.
+TEST(Join, AJoinUnderALockTheJoinedThreadTookBeforeIsAPotentialDeadlock) {
+  ReportCollector reports;
+  mutex state("state");
+  std::latch worker_done_with_state(1);
+  thread worker([&] {
+    {
+      std::lock_guard mine(state);
+    }
+    worker_done_with_state.count_down();
+  });
+  worker_done_with_state.wait();
+  {
+    std::lock_guard held(state);
+    worker.join();
+  }
+  const std::vector<report::Report> found = reports.of_kind(report::kJoinUnderLock);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(reports.count(), 1u);  // no deadlock
+  const report::Report& r = found[0];
+  EXPECT_NE(r.summary.find("is joined while state is held, and it takes state"), std::string::npos)
+      << r.summary;
+  ASSERT_EQ(r.edges.size(), 2u);
+  std::string text = report::render_text(r);
+  EXPECT_NE(text.find(" joined while holding state"), std::string::npos) << text;
+  EXPECT_NE(text.find("state acquired in thread T"), std::string::npos) << text;
+  EXPECT_NE(text.find(" joined at:"), std::string::npos) << text;
+}
+
+// Under another lock: the worker takes `outer`, then `state` under it; the join is made under
+// `state`. The worker still needs `state` in its life.
+TEST(Join, AJoinUnderALockTheJoinedThreadTakesUnderAnotherIsAPotentialDeadlock) {
+  ReportCollector reports;
+  mutex outer("outer"), state("state");
+  thread worker([&] {
+    std::lock_guard first(outer);
+    std::lock_guard second(state);
+  });
+  std::this_thread::sleep_for(20ms);
+  {
+    std::lock_guard held(state);
+    worker.join();
+  }
+  const std::vector<report::Report> found = reports.of_kind(report::kJoinUnderLock);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].summary.find("while state is held"), std::string::npos) << found[0].summary;
+}
+
+TEST(Join, AJoinHoldingOnlyLocksTheJoinedThreadNeverTakesIsSilent) {
+  ReportCollector reports;
+  mutex mine("mine"), theirs("theirs");
+  thread worker([&] { std::lock_guard taken(theirs); });
+  std::this_thread::sleep_for(20ms);
+  {
+    std::lock_guard held(mine);
+    worker.join();
+  }
+  jthread stopped([&](std::stop_token stop) {
+    while (!stop.stop_requested()) std::this_thread::sleep_for(1ms);
+    std::lock_guard taken(theirs);
+  });
+  {
+    std::lock_guard held(mine);  // the jthread's destructor joins under it
+    jthread gone = std::move(stopped);
+  }
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// The jthread's destructor joins: under the lock the thread takes once it is asked to stop.
+TEST(Join, AJthreadDestroyedUnderTheLockItTakesWhenStoppedIsAPotentialDeadlock) {
+  ReportCollector reports;
+  mutex state("state");
+  {
+    jthread worker([&](std::stop_token stop) {
+      {
+        std::lock_guard once(state);
+      }
+      while (!stop.stop_requested()) std::this_thread::sleep_for(1ms);
+    });
+    std::this_thread::sleep_for(20ms);
+    std::lock_guard held(state);
+    jthread gone = std::move(worker);
+  }
+  EXPECT_EQ(reports.of_kind(report::kJoinUnderLock).size(), 1u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// lockorder::async and lockorder::future: std::async (on a thread of its own) and std::future
-// whose waits the runtime sees. The thread that runs the task is the one that makes its future
+// lockorder::async, lockorder::future and lockorder::shared_future: std::async (on a thread of
+// its own), std::future and std::shared_future whose waits the runtime sees (lockorder::thread_pool
+// returns these futures too). The thread that runs the task is the one that makes its future
 // ready: a thread that waits on the future (get, wait) while it holds a lock that the task's
 // thread waits for, directly or through other blocked threads, is blocked for good with it, and
 // the runtime reports the deadlock (kind `deadlock`) the moment both are blocked, instead of
@@ -7,10 +8,10 @@
 //
 // Contract: lockorder::async(f, args...) runs f(args...) on a new thread, as
 // std::async(std::launch::async, ...) does, and returns a lockorder::future with the members of
-// std::future. A wait before the task has started is not a deadlock yet: if the task then blocks
-// on a lock the waiter holds, its own wait closes the cycle. Timed waits (wait_for, wait_until)
-// are never part of a deadlock.
-// Thread-safety: as the standard types.
+// std::future (share() gives a lockorder::shared_future, with the members of
+// std::shared_future). A wait before the task has started is not a deadlock yet: if the task then
+// blocks on a lock the waiter holds, its own wait closes the cycle. Timed waits (wait_for,
+// wait_until) are never part of a deadlock. Thread-safety: as the standard types.
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,48 @@
 #include "lockorder/internal/waitable_meta.h"
 
 namespace lockorder {
+namespace internal {
+
+// Waits for `native` (a std::future or std::shared_future) of `task` (null: no task known),
+// published in the wait-for graph as a wait for the thread that runs the task.
+template <class Native>
+void wait_for_task(const Native& native, const TaskRecord* task) {
+  if (task == nullptr || native.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+    return native.wait();
+  waiting_on(*task).wait(
+      [&](auto step) { return native.wait_for(step) == std::future_status::ready; },
+      [&] { native.wait(); });
+}
+
+}  // namespace internal
+
+template <class T>
+class shared_future {
+ public:
+  shared_future() noexcept = default;
+  shared_future(std::shared_future<T> native,
+                std::shared_ptr<const internal::TaskRecord> task) noexcept
+      : native_(std::move(native)), task_(std::move(task)) {}
+
+  decltype(auto) get() const {
+    wait();
+    return native_.get();
+  }
+  void wait() const { internal::wait_for_task(native_, task_.get()); }
+  bool valid() const noexcept { return native_.valid(); }
+  template <class Rep, class Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return native_.wait_for(timeout);
+  }
+  template <class Clock, class Duration>
+  std::future_status wait_until(const std::chrono::time_point<Clock, Duration>& deadline) const {
+    return native_.wait_until(deadline);
+  }
+
+ private:
+  std::shared_future<T> native_;
+  std::shared_ptr<const internal::TaskRecord> task_;
+};
 
 template <class T>
 class future {
@@ -38,21 +81,8 @@ class future {
     wait();
     return native_.get();
   }
-  void wait() const {
-    if (!task_ || native_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
-      return native_.wait();
-    internal::waiting_on waiting(*task_);
-    if (waiting.published()) {
-      // This thread holds locks: it waits in steps, and between them searches again for a
-      // cycle (a task thread that blocks where it publishes nothing is seen only so).
-      do {
-        if (native_.wait_for(std::chrono::milliseconds(internal::kWaitStepMs)) ==
-            std::future_status::ready)
-          return;
-      } while (internal::search_again_while_waiting());
-    }
-    native_.wait();
-  }
+  void wait() const { internal::wait_for_task(native_, task_.get()); }
+  shared_future<T> share() noexcept { return shared_future<T>(native_.share(), std::move(task_)); }
   bool valid() const noexcept { return native_.valid(); }
   template <class Rep, class Period>
   std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {

@@ -42,15 +42,8 @@ class counting_semaphore {
   }
   void acquire() {
     if (native_.try_acquire()) return;
-    internal::waiting_on waiting(meta_);
-    if (waiting.published()) {
-      // This thread holds locks: it waits in steps, and between them searches again for a cycle
-      // (a releaser that blocks where it publishes nothing is seen only so).
-      do {
-        if (native_.try_acquire_for(std::chrono::milliseconds(internal::kWaitStepMs))) return;
-      } while (internal::search_again_while_waiting());
-    }
-    native_.acquire();
+    internal::waiting_on(meta_).wait([this](auto step) { return native_.try_acquire_for(step); },
+                                     [this] { native_.acquire(); });
   }
   bool try_acquire() noexcept { return native_.try_acquire(); }
   template <class Rep, class Period>

@@ -213,7 +213,7 @@ inline bool is_single_chain(const ThreadState& thread, unsigned flags) {
                                                   is_single_chain(*thread, flags))) [[unlikely]]
     learn_chain(*thread, lock, key, mode, flags, chain, at.pc, at.cfa);
   const bool may_deadlock =
-      (!held.empty() || g_publish_every_wait.load(std::memory_order_relaxed) != 0) &&
+      (holds_locks(*thread) || g_publish_every_wait.load(std::memory_order_relaxed) != 0) &&
       (flags & kTimed) == 0;
   push_held(*thread, lock, key, chain, mode, flags, false, at.pc, at.caller, at.caller_cfa, site);
   held.note_pushed();
@@ -466,13 +466,15 @@ void end_blocked_wait() noexcept {
 
 namespace {
 
-// Publishes a wait beyond locks made by the calling thread (at `pc`, `cfa`) if it holds locks;
-// acts on a deadlock that closes.
-bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc,
-                             std::uintptr_t cfa) {
-  ThreadState* thread = thread_state_if_any();
+// Publishes a wait beyond locks made by the calling thread (at `pc`, `cfa`) if it holds locks,
+// or always when `even_holding_nothing`; acts on a deadlock that closes.
+bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, std::uintptr_t cfa,
+                             bool even_holding_nothing = false) {
+  ThreadState* thread = even_holding_nothing ? current_thread_state() : thread_state_if_any();
   // A wait by a thread that holds nothing closes no cycle through a lock it holds.
-  if (thread == nullptr || thread->held.empty() || thread->beyond_locks_published) return false;
+  if (thread == nullptr || (!holds_locks(*thread) && !even_holding_nothing) ||
+      thread->beyond_locks_published)
+    return false;
   g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
   thread->beyond_locks_published = true;
   try {
@@ -497,8 +499,14 @@ bool begin_waitable_wait(const WaitableMeta& waitable) {
   return begin_wait_beyond_locks(&waitable, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
+bool begin_arrival_wait(const ArrivalMeta& arrival) {
+  return begin_wait_beyond_locks(&arrival, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
+
 bool begin_future_wait(const TaskRecord& task) {
-  return begin_wait_beyond_locks(&task, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+  // A pool task that waits for one queued behind it starves the pool with no lock held.
+  return begin_wait_beyond_locks(&task, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA,
+                                 task.pool != nullptr);
 }
 
 bool search_again_while_waiting() {

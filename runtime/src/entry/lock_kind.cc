@@ -16,6 +16,8 @@ const char* kind_name(LockKind kind) {
       return "shared_mutex";
     case LockKind::shared_timed_mutex:
       return "shared_timed_mutex";
+    case LockKind::thread:
+      return "thread";
   }
   return "lock";
 }

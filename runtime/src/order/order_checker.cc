@@ -48,6 +48,7 @@ RawLock OrderChecker::describe(LockMeta& lock) {
     out.label = "M" + std::to_string(id);
   }
   out.kind = kind_name(lock.kind);
+  if (lock.kind == LockKind::thread) return out;  // a thread's life: no creation site of its own
   out.file = lock.site.file_name();
   out.line = lock.site.line();
   out.function = lock.site.function_name();
@@ -312,6 +313,22 @@ RawReport OrderChecker::cycle_report(const std::vector<LockGraph::EdgeId>& cycle
     report.cycle.push_back(i);
     report.edges.push_back(raw_edge(info, i, (i + 1) % n));
   }
+  // Only a join leads into a thread's life (thread_life.h): a cycle through one is a join.
+  auto life = std::find_if(report.locks.begin(), report.locks.end(),
+                           [](const RawLock& l) { return l.kind == kind_name(LockKind::thread); });
+  if (life != report.locks.end()) {
+    const std::size_t at = static_cast<std::size_t>(life - report.locks.begin());
+    const RawLock& held = report.locks[(at + n - 1) % n];
+    report.kind = report::kJoinUnderLock;
+    report.summary = "potential deadlock: " + life->label + " is joined while " + held.label +
+                     " is held, and it takes " + report.locks[(at + 1) % n].label +
+                     (n > 2 ? ", which leads to " + held.label : "");
+    report.hint =
+        "If the joined thread reaches that lock after the joining thread took it, the join waits "
+        "for a thread that waits for the joiner: release the lock before the join, or let the "
+        "joined thread finish without it.";
+    return report;
+  }
   report.summary =
       n == 1 ? "potential deadlock: two locks of class " + report.locks[0].label + " taken nested"
              : "potential deadlock: " + std::to_string(n) + " locks in a cycle";
@@ -482,7 +499,10 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
     return it->second;
   };
   std::vector<LockGraph::EdgeId> edges;
+  // A thread's life is no lock: its edges (a join's, the thread's first locks) are left out.
+  auto is_life = [](const RawLock& lock) { return lock.kind == kind_name(LockKind::thread); };
   graph_.for_each_edge([&](LockGraph::EdgeId e) {
+    if (is_life(nodes_[graph_.from(e)].lock) || is_life(nodes_[graph_.to(e)].lock)) return;
     lock_index(graph_.from(e));
     lock_index(graph_.to(e));
     edges.push_back(e);
@@ -504,6 +524,7 @@ OrderChecker::RawGraph OrderChecker::whole_graph() {
     add_edge(index.at(graph_.from(e)), index.at(graph_.to(e)), edges_[e]);
   // The edges of locks destroyed since: each of their locks described as it was.
   for (const auto& [identities, retired] : retired_) {
+    if (is_life(retired.from) || is_life(retired.to)) continue;
     const std::size_t from = out.report.locks.size();
     out.report.locks.push_back(retired.from);
     out.report.locks.push_back(retired.to);

@@ -153,6 +153,14 @@ class ThreadRegistry {
       if (pthread_equal(thread->handle, handle)) return visit(thread);
     visit(static_cast<ThreadState*>(nullptr));
   }
+  // The same for the live thread whose kernel id is `tid`.
+  template <class Visit>
+  void visit_tid(int tid, Visit&& visit) {
+    std::lock_guard guard(mu_);
+    for (ThreadState* thread : threads_)
+      if (thread->tid() == tid) return visit(thread);
+    visit(static_cast<ThreadState*>(nullptr));
+  }
   // fork(): held across it; in the child only `survivor` (the forking thread's state, if it has
   // one) remains.
   void lock_for_fork();
@@ -178,6 +186,13 @@ void adopt_thread_ordinal(std::uint32_t ordinal) noexcept;
 inline ThreadState* thread_state_if_any() noexcept {
   ThreadHot* state = t_thread_state;
   return state != &kNoThreadState ? static_cast<ThreadState*>(state) : nullptr;
+}
+
+// Whether `thread` holds a lock: its own life (thread_life.h), at the bottom of its held stack,
+// is not one.
+inline bool holds_locks(const ThreadState& thread) {
+  const std::size_t n = thread.held.size();
+  return n > 1 || (n == 1 && thread.held[0].lock->kind != LockKind::thread);
 }
 
 // The calling thread's state, created on first use; nullptr while the thread is being torn down

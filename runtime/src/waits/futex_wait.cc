@@ -1,5 +1,6 @@
 #include "waits/futex_wait.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -33,6 +34,19 @@ std::uintptr_t futex_waited_on(int tid) noexcept {
     rest = next;
   }
   return arguments[3] == 0 ? arguments[0] : 0;
+}
+
+std::vector<int> process_threads() {
+  std::vector<int> tids;
+  DIR* tasks = opendir("/proc/self/task");
+  if (tasks == nullptr) return tids;
+  while (const dirent* entry = readdir(tasks)) {
+    char* end = nullptr;
+    const long tid = std::strtol(entry->d_name, &end, 10);
+    if (end != entry->d_name && *end == '\0') tids.push_back(static_cast<int>(tid));
+  }
+  closedir(tasks);
+  return tids;
 }
 
 bool is_word_of(const LockMeta& lock, std::uintptr_t address) noexcept {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "lockorder/internal/lock_meta.h"
 
@@ -15,6 +16,9 @@ namespace lockorder::internal {
 // 0 when it is running, blocked in another call or with a timeout, gone, or the kernel does not
 // say.
 std::uintptr_t futex_waited_on(int tid) noexcept;
+
+// The kernel ids of this process's threads now (empty if the kernel does not say).
+std::vector<int> process_threads();
 
 // Whether `address` is a word of `lock`'s native object (its pthread mutex or rwlock).
 bool is_word_of(const LockMeta& lock, std::uintptr_t address) noexcept;

@@ -23,12 +23,42 @@ bool waits_for_lock(WaitForGraph::Wait wait) {
   return wait == WaitForGraph::Wait::lock || wait == WaitForGraph::Wait::condition;
 }
 
-// A semaphore as reports name it: its given name, or where it was made.
-std::string waitable_label(const WaitableMeta& waitable) {
-  if (waitable.name != nullptr) return waitable.name;
-  std::string file = waitable.site.file_name();
+// Whether a wait of this kind ends when any one of its successors moves (a semaphore's
+// releasers, a latch's threads that have not arrived), rather than only when all of them do.
+// A future wait has one successor (the task's thread) or, for a pool task still queued, the
+// pool's workers, any one of which may take it.
+bool waits_for_any(WaitForGraph::Wait wait) {
+  return wait == WaitForGraph::Wait::waitable || wait == WaitForGraph::Wait::arrival ||
+         wait == WaitForGraph::Wait::future;
+}
+
+std::string pool_label(const PoolRecord& pool) {
+  return pool.name != nullptr ? "pool " + std::string(pool.name) : std::string("a pool");
+}
+
+// A semaphore, latch or barrier as reports name it: its given name, or where it was made.
+std::string waitable_label(const char* name, const char* kind, const std::source_location& site) {
+  if (name != nullptr) return name;
+  std::string file = site.file_name();
   file = file.substr(file.rfind('/') + 1);
-  return "semaphore at " + file + ":" + std::to_string(waitable.site.line());
+  return std::string(kind) + " at " + file + ":" + std::to_string(site.line());
+}
+std::string waitable_label(const WaitableMeta& waitable) {
+  return waitable_label(waitable.name, "semaphore", waitable.site);
+}
+std::string waitable_label(const ArrivalMeta& arrival) {
+  return waitable_label(arrival.name, arrival.kind, arrival.site);
+}
+
+template <class Meta>
+RawLock waitable_lock(const Meta& meta, const char* kind) {
+  RawLock out;
+  out.label = waitable_label(meta);
+  out.kind = kind;
+  out.file = meta.site.file_name();
+  out.line = meta.site.line();
+  out.function = meta.site.function_name();
+  return out;
 }
 
 std::string blocked_for(std::chrono::steady_clock::duration waited) {
@@ -49,25 +79,30 @@ WaitForGraph::Waiter WaitForGraph::waiter_of(ThreadState& thread, Wait wait, std
   waiter.label = &thread.label();
   waiter.wait = wait;
   waiter.stack = stack;
-  if (waits_for_lock(wait)) {  // the newest entry is the pending acquisition
-    waiter.pending = thread.held.back();
-    waiter.holds.assign(thread.held.begin(), thread.held.end() - 1);
-  } else {
-    waiter.holds.assign(thread.held.begin(), thread.held.end());
-  }
+  const HeldLock* end = thread.held.end();
+  if (waits_for_lock(wait)) waiter.pending = *--end;  // the newest entry is the pending one
+  for (const HeldLock* h = thread.held.begin(); h != end; ++h)
+    if (h->lock->kind != LockKind::thread) waiter.holds.push_back(*h);  // a life is no lock
   return waiter;
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait,
                                                           std::uint32_t stack) {
   if (thread.held.empty()) return std::nullopt;
-  return publish(waiter_of(thread, wait, stack));
+  Waiter waiter = waiter_of(thread, wait, stack);
+  // A thread that holds nothing but its life (thread_life.h) publishes what it would without
+  // it: nothing, unless every wait is published.
+  const bool only_its_life = waiter.holds.empty() && thread.held.size() > 1;
+  if (only_its_life && g_publish_every_wait.load(std::memory_order_relaxed) == 0)
+    return std::nullopt;
+  return publish(std::move(waiter));
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block_beyond_locks(ThreadState& thread,
                                                                        BeyondLocks what,
                                                                        std::uint32_t stack) {
-  constexpr Wait kWaits[] = {Wait::join, Wait::waitable, Wait::future};  // by alternative
+  constexpr Wait kWaits[] = {Wait::join, Wait::waitable, Wait::future,
+                             Wait::arrival};  // by alternative
   Waiter waiter = waiter_of(thread, kWaits[what.index()], stack);
   waiter.beyond = what;
   return publish(std::move(waiter));
@@ -115,7 +150,10 @@ void WaitForGraph::copy_members(const std::vector<const Waiter*>& members,
                                 std::vector<Member>& cycle, Deadlock& deadlock) const {
   const auto now = std::chrono::steady_clock::now();
   for (const Waiter* member : members) {
-    cycle.push_back({*member, *member->label});
+    Member& copy = cycle.emplace_back();
+    copy.waiter = *member;
+    copy.label = *member->label;
+    if (member->wait == Wait::future) copy.task = describe_task(*member, copy.queued);
     deadlock.threads.push_back(member->thread);
     deadlock.view.push_back(view(*member, now));
   }
@@ -151,10 +189,11 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
     out.waits_for = (joined != nullptr ? *joined->label : std::string("a thread")) + " to end";
   } else if (waiter.wait == Wait::waitable) {
     out.waits_for = waitable_label(*std::get<const WaitableMeta*>(waiter.beyond));
+  } else if (waiter.wait == Wait::arrival) {
+    out.waits_for = waitable_label(*std::get<const ArrivalMeta*>(waiter.beyond));
   } else if (waiter.wait == Wait::future) {
-    const std::vector<const Waiter*> runner = successors(waiter);
-    out.waits_for =
-        "the future of a task" + (runner.empty() ? std::string() : " on " + *runner.front()->label);
+    bool queued = false;
+    out.waits_for = "the future of " + describe_task(waiter, queued);
   } else {
     out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   }
@@ -206,28 +245,82 @@ std::size_t WaitForGraph::blocked_threads() {
 
 const WaitForGraph::Waiter* WaitForGraph::node_of(pthread_t handle, const Waiter& asker) const {
   const Waiter* found = nullptr;
-  thread_registry().visit(handle, [&](ThreadState* target) {
-    if (target == nullptr) return;  // ended, or never took a lock: it waits for none
-    if (auto it = waiters_.find(target); it != waiters_.end()) {
-      found = &it->second;
-      return;
-    }
-    // Blocked, unpublished, on a lock that a published thread holds?
-    const std::uintptr_t word = futex_waited_on(target->tid());
-    if (word == 0) return;  // running, or waiting for something else
-    for (const auto& [lock, holder] : holders_) {
-      if (!is_word_of(*lock, word)) continue;
-      Waiter& made = made_.emplace_back();
-      made.thread = target;
-      // The thread's own label may not be read from here (it builds it lazily); its number may.
-      made.label = &labels_.emplace_back("T" + std::to_string(target->ordinal()));
-      made.pending.lock = const_cast<LockMeta*>(lock);
-      made.since = asker.since;
-      found = &made;
-      return;
-    }
-  });
+  thread_registry().visit(handle,
+                          [&](const ThreadState* target) { found = node_of_state(target, asker); });
   return found;
+}
+
+const WaitForGraph::Waiter* WaitForGraph::node_of_state(const ThreadState* target,
+                                                        const Waiter& asker) const {
+  if (target == nullptr) return nullptr;  // ended, or never took a lock: it waits for none
+  if (auto it = waiters_.find(target); it != waiters_.end()) return &it->second;
+  // Blocked, unpublished, on a lock that a published thread holds?
+  const std::uintptr_t word = futex_waited_on(target->tid());
+  if (word == 0) return nullptr;  // running, or waiting for something else
+  for (const auto& [lock, holder] : holders_) {
+    if (!is_word_of(*lock, word)) continue;
+    Waiter& made = made_.emplace_back();
+    made.thread = target;
+    // The thread's own label may not be read from here (it builds it lazily); its number may.
+    made.label = &labels_.emplace_back("T" + std::to_string(target->ordinal()));
+    made.pending.lock = const_cast<LockMeta*>(lock);
+    made.since = asker.since;
+    return &made;
+  }
+  return nullptr;
+}
+
+std::string WaitForGraph::name_of(pthread_t handle, const Waiter& asker) const {
+  if (const Waiter* node = node_of(handle, asker)) return *node->label;
+  std::string name = "a thread";
+  thread_registry().visit(handle, [&](const ThreadState* target) {
+    if (target != nullptr) name = "T" + std::to_string(target->ordinal());
+  });
+  return name;
+}
+
+std::string WaitForGraph::describe_task(const Waiter& waiter, bool& queued) const {
+  const TaskRecord& task = *std::get<const TaskRecord*>(waiter.beyond);
+  queued = false;
+  pthread_t runner;
+  const bool started = task.runner(runner);
+  if (task.pool == nullptr)
+    return started ? "a task that " + name_of(runner, waiter) + " runs" : "a task not started yet";
+  const PoolRecord& pool = *task.pool;
+  std::string out = "task #" + std::to_string(task.number) + " of " + pool_label(pool);
+  if (started) return out + ", which " + name_of(runner, waiter) + " runs";
+  std::lock_guard guard(pool.mu);
+  std::size_t ahead = 0;
+  while (ahead < pool.queued.size() && pool.queued[ahead] != task.number) ++ahead;
+  if (ahead == pool.queued.size()) return out + ", about to start";
+  queued = true;
+  out += ", queued behind " + std::to_string(ahead) + (ahead == 1 ? " task" : " tasks") + " on " +
+         std::to_string(pool.workers.size()) + (pool.workers.size() == 1 ? " worker" : " workers") +
+         " (";
+  for (std::size_t i = 0; i < pool.workers.size(); ++i) {
+    out += i == 0 ? "" : ", ";
+    out += name_of(pool.workers[i], waiter);
+    out += pool.running[i] != 0 ? " runs task #" + std::to_string(pool.running[i]) : " is idle";
+  }
+  return out + ")";
+}
+
+template <class ForEachCandidate>
+std::vector<const WaitForGraph::Waiter*> WaitForGraph::any_of_successors(
+    ForEachCandidate&& for_each) const {
+  std::vector<const Waiter*> out;
+  bool all_blocked = true;
+  // `consider` takes a candidate's node, or null when it may still move; false: stop.
+  for_each([&](const Waiter* node) {
+    if (node == nullptr) {
+      all_blocked = false;
+      return false;
+    }
+    out.push_back(node);
+    return true;
+  });
+  if (!all_blocked) out.clear();
+  return out;
 }
 
 std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
@@ -238,23 +331,40 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
     return out;
   }
   if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started
+    const TaskRecord& task = *std::get<const TaskRecord*>(waiter.beyond);
     pthread_t runner;
-    if (std::get<const TaskRecord*>(waiter.beyond)->runner(runner))
+    if (task.runner(runner)) {
       if (const Waiter* node = node_of(runner, waiter)) out.push_back(node);
-    return out;
-  }
-  if (waiter.wait == Wait::waitable) {
-    // A node per releaser; none at all when one of them runs (it may release it) or none is
-    // known: then the waiter may yet move.
-    bool all_blocked = true;
-    std::get<const WaitableMeta*>(waiter.beyond)->visit_posters([&](pthread_t poster) {
-      if (pthread_equal(poster, waiter.thread->handle)) return;  // it cannot, while it waits
-      const Waiter* node = node_of(poster, waiter);
-      all_blocked = all_blocked && node != nullptr;
-      if (node != nullptr) out.push_back(node);
+      return out;
+    }
+    if (task.pool == nullptr) return out;            // its own thread is about to start it
+    return any_of_successors([&](auto&& consider) {  // queued: the first free worker
+      std::lock_guard guard(task.pool->mu);
+      for (const pthread_t worker : task.pool->workers)
+        if (!consider(node_of(worker, waiter))) return;
     });
-    if (!all_blocked) out.clear();
-    return out;
+  }
+  if (waiter.wait == Wait::waitable) {  // the threads that released it before
+    return any_of_successors([&](auto&& consider) {
+      std::get<const WaitableMeta*>(waiter.beyond)->visit_posters([&](pthread_t poster) {
+        // It cannot release it itself while it waits (nor could anybody else, if only it did).
+        return pthread_equal(poster, waiter.thread->handle) || consider(node_of(poster, waiter));
+      });
+    });
+  }
+  if (waiter.wait == Wait::arrival) {  // every other thread that does not wait on it
+    const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(waiter.beyond);
+    return any_of_successors([&](auto&& consider) {
+      for (const int tid : process_threads()) {
+        if (tid == waiter.thread->tid()) continue;
+        bool go_on = true;
+        thread_registry().visit_tid(tid, [&](const ThreadState* state) {
+          if (state == nullptr || !arrival.waits_on_it(state->handle))
+            go_on = consider(node_of_state(state, waiter));
+        });
+        if (!go_on) return;
+      }
+    });
   }
   const LockMeta* lock = waiter.pending.lock;
   const Mode mode = waiter.pending.mode;
@@ -294,14 +404,15 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
     work.insert(work.end(), out.begin(), out.end());
   }
   // The ones blocked for good: drop, until none is left to drop, each waiter that can still move
-  // (a lock or join waits for every successor; a semaphore for any one of its releasers, so
-  // it moves if one of them does, or when no releaser is known).
+  // (a lock or join waits for every successor; a semaphore, latch or barrier for any one of its
+  // releasers, so it moves if one of them does, or when none is known).
   std::unordered_set<const Waiter*> stuck;
   for (const auto& [w, _] : next) stuck.insert(w);
   auto can_move = [&](const Waiter* w) {
     const std::vector<const Waiter*>& out = next.at(w);
     auto in_stuck = [&](const Waiter* s) { return stuck.count(s) != 0; };
-    if (w->wait == Wait::waitable) return !std::all_of(out.begin(), out.end(), in_stuck);
+    if (waits_for_any(w->wait))
+      return out.empty() || !std::all_of(out.begin(), out.end(), in_stuck);
     return std::none_of(out.begin(), out.end(), in_stuck);
   };
   for (bool dropped = true; dropped;) {
@@ -315,9 +426,11 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
       }
   }
   if (stuck.count(&start) == 0) return {};
-  // A cycle through `start` among them, by a depth-first search.
+  // A cycle through `start` among them, by a depth-first search; `start` waiting for itself (a
+  // pool task on the only free worker, its own) only when no longer cycle shows the others.
   std::vector<std::pair<const Waiter*, std::size_t>> path{{&start, 0}};
   std::unordered_set<const Waiter*> seen{&start};
+  bool waits_for_itself = false;
   while (!path.empty()) {
     auto& [w, i] = path.back();
     const std::vector<const Waiter*>& out = next.at(w);
@@ -327,6 +440,10 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
     }
     const Waiter* n = out[i++];
     if (stuck.count(n) == 0) continue;
+    if (n == &start && w == &start) {
+      waits_for_itself = true;
+      continue;
+    }
     if (n == &start) {
       std::vector<const Waiter*> cycle;
       for (const auto& [member, _] : path) cycle.push_back(member);
@@ -334,6 +451,7 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
     }
     if (seen.insert(n).second) path.push_back({n, 0});
   }
+  if (waits_for_itself) return {&start};
   return {};  // blocked for good behind a deadlock that does not pass through it
 }
 
@@ -343,29 +461,35 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   RawReport report;
   report.kind = report::kDeadlock;
   auto joins = [](const Member& m) {
-    return m.waiter.wait == Wait::join || m.waiter.wait == Wait::future;
+    return m.waiter.wait == Wait::join || (m.waiter.wait == Wait::future && !m.queued);
   };
+  auto starves = [](const Member& m) { return m.queued; };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    if (joins(cycle[i])) {  // what it waits for is the next thread's end
+    if (cycle[i].queued) {  // what it waits for is a free worker of the task's pool
+      const TaskRecord& task = *std::get<const TaskRecord*>(cycle[i].waiter.beyond);
+      RawLock queued;
+      queued.label = "task #" + std::to_string(task.number) + " of " + pool_label(*task.pool);
+      queued.kind = "task";
+      report.locks.push_back(std::move(queued));
+    } else if (joins(cycle[i])) {  // what it waits for is the next thread's end
       RawLock thread;
       thread.label = cycle[(i + 1) % cycle.size()].label;
       thread.kind = "thread";
       report.locks.push_back(std::move(thread));
-    } else if (cycle[i].waiter.wait == Wait::waitable) {
-      RawLock semaphore;
-      const WaitableMeta& waitable = *std::get<const WaitableMeta*>(cycle[i].waiter.beyond);
-      semaphore.label = waitable_label(waitable);
-      semaphore.kind = "semaphore";
-      semaphore.file = waitable.site.file_name();
-      semaphore.line = waitable.site.line();
-      semaphore.function = waitable.site.function_name();
-      report.locks.push_back(std::move(semaphore));
+    } else if (waits_for_any(cycle[i].waiter.wait)) {
+      report.locks.push_back(
+          cycle[i].waiter.wait == Wait::waitable
+              ? waitable_lock(*std::get<const WaitableMeta*>(cycle[i].waiter.beyond), "semaphore")
+              : waitable_lock(*std::get<const ArrivalMeta*>(cycle[i].waiter.beyond),
+                              std::get<const ArrivalMeta*>(cycle[i].waiter.beyond)->kind));
     } else {
       report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
     }
     report.cycle.push_back(i);
   }
-  std::string summary = std::to_string(cycle.size()) + " threads blocked in a cycle: ";
+  std::string summary = std::to_string(cycle.size()) +
+                        (cycle.size() == 1 ? " thread blocked" : " threads blocked") +
+                        " in a cycle: ";
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Member& next = cycle[(i + 1) % cycle.size()];
     summary += i == 0 ? cycle[i].label : ", which";
@@ -374,12 +498,17 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
       continue;
     }
     if (cycle[i].waiter.wait == Wait::future) {
-      summary += " waits for the future of a task that " + next.label + " runs";
+      summary += " waits for the future of " + cycle[i].task;
       continue;
     }
     if (cycle[i].waiter.wait == Wait::waitable) {
       summary += " waits on " + report.locks[i].label + ", released before by " + next.label +
                  " (every thread that released it is blocked)";
+      continue;
+    }
+    if (cycle[i].waiter.wait == Wait::arrival) {
+      summary += " waits at " + report.locks[i].label + " for threads that have not arrived, " +
+                 next.label + " among them (every one of them is blocked)";
       continue;
     }
     summary += " waits for " + report.locks[i].label;
@@ -395,9 +524,12 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
     if (!waits_for_lock(w.wait)) {
       const std::string what = w.wait == Wait::join ? "joins " + report.locks[i].label
+                               : w.wait == Wait::future && cycle[i].queued
+                                   ? "waits for the future of " + report.locks[i].label
                                : w.wait == Wait::future
                                    ? "waits for the future of a task on " + report.locks[i].label
-                                   : "waits on " + report.locks[i].label;
+                               : w.wait == Wait::arrival ? "waits at " + report.locks[i].label
+                                                         : "waits on " + report.locks[i].label;
       report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
                               captured_site(blocked_in), cycle[i].label});
     } else if (w.stack == ThreadState::kNoStack) {  // a wait the kernel showed (node_of)
@@ -419,8 +551,14 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     }
   }
   auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
+  auto at_arrival = [](const Member& m) { return m.waiter.wait == Wait::arrival; };
   report.hint =
-      std::any_of(cycle.begin(), cycle.end(), joins)
+      std::any_of(cycle.begin(), cycle.end(), starves)
+          ? "These threads are blocked for good: every worker of the pool runs a task that "
+            "waits (directly, or through other blocked threads) for a task still queued behind "
+            "it. Do not wait in a pool task for a task of the same pool, or give the pool more "
+            "workers than tasks that can wait at once."
+      : std::any_of(cycle.begin(), cycle.end(), joins)
           ? "These threads are blocked for good: a thread waits for another (to end, or to make "
             "a future ready) while it holds a lock that the other (or a thread it waits for) "
             "needs first. Release the locks before the wait, or let the other thread finish "
@@ -429,6 +567,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
             "lock that every thread which releases the semaphore needs first. Release the locks "
             "before the wait, or release the semaphore without taking them."
+      : std::any_of(cycle.begin(), cycle.end(), at_arrival)
+          ? "These threads are blocked for good: a thread waits at a latch or barrier while it "
+            "holds a lock that the threads which have not arrived need first. Release the locks "
+            "before the wait, or arrive without taking them."
           : "These threads are blocked for good: each waits for a lock that the next one holds. "
             "Take the locks in one global order (the lock-order-inversion reports show where the "
             "orders differ), or take them together (in C++, with std::scoped_lock).";

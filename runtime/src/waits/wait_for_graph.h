@@ -31,7 +31,9 @@
 //
 // A thread that waits on a semaphore while it holds locks is published too. A semaphore has no
 // owner: its edges lead to the threads that released it before (WaitableMeta), and the waiter
-// is blocked for good only when every one of them is (it waits for any one of them).
+// is blocked for good only when every one of them is (it waits for any one of them). A latch or
+// a barrier has none either: its edges lead to every other thread of the process that does not
+// wait on it (ArrivalMeta), any one of which may still arrive.
 #pragma once
 
 #include <pthread.h>
@@ -66,10 +68,12 @@ class WaitForGraph {
   // How the thread waits: for its pending lock, in the native acquisition or in a
   // condition-variable wait that must take the lock back before it returns; or for something
   // that is not a lock (BeyondLocks).
-  enum class Wait { lock, condition, join, waitable, future };
+  enum class Wait { lock, condition, join, waitable, future, arrival };
   // What a wait beyond locks waits for, and so its Wait: the end of the thread a pthread_t
-  // names (join), a semaphore (waitable), the future of a task lockorder::async runs (future).
-  using BeyondLocks = std::variant<pthread_t, const WaitableMeta*, const TaskRecord*>;
+  // names (join), a semaphore (waitable), the future of a task lockorder::async runs (future),
+  // a latch or barrier (arrival).
+  using BeyondLocks =
+      std::variant<pthread_t, const WaitableMeta*, const TaskRecord*, const ArrivalMeta*>;
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
@@ -110,6 +114,8 @@ class WaitForGraph {
   struct Member {
     Waiter waiter;
     std::string label;
+    std::string task;     // for a future wait: describe_task
+    bool queued = false;  // for a future wait: its task has not started
   };
   void unblock_locked(const ThreadState& thread) noexcept;
   // What `thread` publishes for a wait of kind `wait`: for a lock or condition wait, its newest
@@ -123,10 +129,23 @@ class WaitForGraph {
   // the kernel shows it in (kept in made_ until the next search), or null when it waits for
   // nothing known (it runs, or has ended).
   const Waiter* node_of(pthread_t handle, const Waiter& asker) const;
+  // The same for a thread's state (null: none).
+  const Waiter* node_of_state(const ThreadState* target, const Waiter& asker) const;
+  // The successors of a wait for any one of `candidates` (a semaphore's releasers, a latch's
+  // threads that have not arrived): a node for each, or none at all when one of them may still
+  // move (it runs, or waits for something the graph does not know), or none is known.
+  template <class ForEachCandidate>
+  std::vector<const Waiter*> any_of_successors(ForEachCandidate&& for_each) const;
   // The waiters of a deadlock through `start`, in wait order (each waits for the next), or
   // empty. A lock or join waits for every one of its successors, so one blocked for good blocks
-  // it; a semaphore wait waits for any one of its releasers, so all of them must be.
+  // it; a semaphore, latch or barrier wait waits for any one of its releasers, so all of them
+  // must be.
   std::vector<const Waiter*> find_cycle(const Waiter& start);
+  // A future wait's task in words: "a task that T3 runs", "task #5 of pool io, which T3 runs",
+  // "task #5 of pool io, queued behind 2 tasks; the workers: T2 runs task #1, T3 runs task #2".
+  std::string describe_task(const Waiter& waiter, bool& queued) const;
+  // A thread as a node's label names it, or by its number when it published nothing.
+  std::string name_of(pthread_t handle, const Waiter& asker) const;
   static RawReport deadlock_report(const std::vector<Member>& cycle);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 

@@ -413,6 +413,30 @@ static int semaphore_wait(int holding) {
   return 0;
 }
 
+/* W3: the main thread arrives at a barrier while it holds the lock that the other participant
+ * takes before it arrives. W7: the same barrier with no lock held around the wait. */
+static pthread_barrier_t step;
+static void* lock_then_arrive(void* arg) {
+  (void)arg;
+  pthread_mutex_lock(&a);
+  pthread_mutex_unlock(&a);
+  pthread_barrier_wait(&step);
+  return NULL;
+}
+static int barrier_wait(int holding) {
+  pthread_t worker;
+  pthread_barrier_init(&step, NULL, 2);
+  if (holding) pthread_mutex_lock(&a);
+  pthread_create(&worker, NULL, lock_then_arrive, NULL);
+  usleep(100000); /* the worker is blocked on a by now, if it is held */
+  pthread_barrier_wait(&step);
+  if (holding) pthread_mutex_unlock(&a);
+  pthread_join(worker, NULL);
+  pthread_barrier_destroy(&step);
+  puts("finished");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const char* name = argc >= 2 ? argv[1] : "";
   if (strcmp(name, "errorcheck_double_lock") == 0) return errorcheck_double_lock();
@@ -437,6 +461,8 @@ int main(int argc, char** argv) {
   if (strcmp(name, "join_holding_nothing") == 0) return join_under_lock(0, 0);
   if (strcmp(name, "semaphore_under_lock") == 0) return semaphore_wait(1);
   if (strcmp(name, "semaphore_holding_nothing") == 0) return semaphore_wait(0);
+  if (strcmp(name, "barrier_under_lock") == 0) return barrier_wait(1);
+  if (strcmp(name, "barrier_holding_nothing") == 0) return barrier_wait(0);
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */
     pthread_mutex_lock(&a);
     pthread_mutex_lock(&a);

@@ -22,6 +22,8 @@ inline constexpr const char* kDoubleLock = "double-lock";
 inline constexpr const char* kUnlockOfUnheldLock = "unlock-of-unheld-lock";
 inline constexpr const char* kDestroyOfHeldLock = "destroy-of-held-lock";
 inline constexpr const char* kLockHierarchy = "lock-hierarchy";
+// A join made while holding a lock that the joined thread takes: a potential deadlock.
+inline constexpr const char* kJoinUnderLock = "join-under-lock";
 // lockorder-check's opt-in rules: two instances of one lock class taken together with no
 // canonical order; a call into code the analysis cannot see made while holding a lock.
 inline constexpr const char* kInstanceOrder = "instance-order";
@@ -120,6 +122,14 @@ const Frame* user_frame(const Stack& stack);
 
 // "M1 first acquired at": a site's subject and title.
 std::string site_heading(const Report& report, const Site& site);
+// An edge in words: "y_lock acquired while holding x_lock". A thread's life (a lock of kind
+// "thread", in a join-under-lock) is joined, not acquired, and what the thread takes under its
+// life alone is taken "in" it: "thread T2 joined while holding x_lock", "x_lock acquired in
+// thread T2".
+std::string edge_heading(const Report& report, const Edge& edge);
+// What happened at an end of an edge (`outer`: its held lock): "x_lock acquired", "thread T2
+// started", "thread T2 joined".
+std::string edge_end_heading(const Report& report, const Edge& edge, bool outer);
 // "x_lock -> y_lock -> x_lock": the cycle of a report, by lock labels.
 std::string cycle_text(const Report& report);
 

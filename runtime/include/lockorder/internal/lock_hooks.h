@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 
+#include <chrono>
+
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/internal/waitable_meta.h"
 
@@ -28,17 +30,18 @@ bool before_blocking_lock(LockMeta& lock, Mode mode);
 void begin_blocked_wait(LockMeta& lock, Mode mode);
 void end_blocked_wait() noexcept;
 
-// Waits beyond locks (a join, a semaphore, a future) by a thread that holds locks are published
-// in the wait-for graph, and a deadlock is reported when whoever would end the wait waits,
-// directly or through other blocked threads, for one of those locks. begin_join (of the thread
-// `target` names: pthread_join, std::thread::join), begin_waitable_wait (a semaphore) and
-// begin_future_wait (the future of a task lockorder::async started) return whether
-// the wait was published: then, while it waits, the caller calls search_again_while_waiting
-// every kWaitStepMs (a releaser that blocks where it publishes nothing is seen only so), until
-// that returns false (a deadlock was reported) or the wait is over. end_wait_beyond_locks
-// withdraws it.
+// Waits beyond locks (a join, a semaphore, a latch or barrier, a future) by a thread that holds
+// locks are published in the wait-for graph, and a deadlock is reported when whoever would end
+// the wait waits, directly or through other blocked threads, for one of those locks. begin_join
+// (of the thread `target` names: pthread_join, std::thread::join), begin_waitable_wait (a
+// semaphore), begin_arrival_wait (a latch or barrier) and begin_future_wait (the future of a
+// task lockorder::async started) return whether the wait was published: then, while it waits, the
+// caller calls search_again_while_waiting every kWaitStepMs (a releaser that blocks where it
+// publishes nothing is seen only so), until that returns false (a deadlock was reported) or the
+// wait is over. end_wait_beyond_locks withdraws it.
 bool begin_join(pthread_t target);
 bool begin_waitable_wait(const WaitableMeta& waitable);
+bool begin_arrival_wait(const ArrivalMeta& arrival);
 bool begin_future_wait(const TaskRecord& task);
 bool search_again_while_waiting();
 void end_wait_beyond_locks() noexcept;
@@ -57,17 +60,46 @@ class joining {
   joining& operator=(const joining&) = delete;
 };
 
+// Brackets a wait on a semaphore, a latch or barrier, or a future. The thread counts as one
+// that waits on a latch or barrier even when the wait is not published (it holds nothing): it
+// cannot arrive at it meanwhile.
 class waiting_on {
  public:
   explicit waiting_on(const WaitableMeta& waitable) : published_(begin_waitable_wait(waitable)) {}
   explicit waiting_on(const TaskRecord& task) : published_(begin_future_wait(task)) {}
-  ~waiting_on() { end_wait_beyond_locks(); }
+  explicit waiting_on(ArrivalMeta& arrival) : arrival_(&arrival) {
+    arrival.begin_wait();
+    try {
+      published_ = begin_arrival_wait(arrival);
+    } catch (...) {
+      arrival.end_wait();
+      throw;
+    }
+  }
+  ~waiting_on() {
+    end_wait_beyond_locks();
+    if (arrival_ != nullptr) arrival_->end_wait();
+  }
   waiting_on(const waiting_on&) = delete;
   waiting_on& operator=(const waiting_on&) = delete;
-  bool published() const { return published_; }
+
+  // Waits until `done_within(step)` (a timed wait for the end, of at most `step`) says the wait
+  // is over, searching again for a deadlock between steps while the wait is published; once it
+  // is not (or a deadlock was reported and on_deadlock let the thread go on), waits with
+  // `wait_untimed`.
+  template <class DoneWithin, class WaitUntimed>
+  void wait(DoneWithin&& done_within, WaitUntimed&& wait_untimed) const {
+    if (published_) {
+      do {
+        if (done_within(std::chrono::milliseconds(kWaitStepMs))) return;
+      } while (search_again_while_waiting());
+    }
+    wait_untimed();
+  }
 
  private:
-  bool published_;
+  ArrivalMeta* arrival_ = nullptr;
+  bool published_ = false;
 };
 
 class blocked_wait {

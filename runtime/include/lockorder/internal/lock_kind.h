@@ -13,6 +13,9 @@ enum class LockKind : std::uint8_t {
   recursive_timed_mutex,
   shared_mutex,
   shared_timed_mutex,
+  // Not a lock: the life of a lockorder::thread, held by that thread from its start to its end,
+  // and checked as acquired by a thread that joins it (thread_life.h).
+  thread,
 };
 
 constexpr bool is_recursive(LockKind kind) {

@@ -1,5 +1,6 @@
-// Internal: what the runtime keeps of a wait that is not a lock (a semaphore, a future): who can
-// end it. Not part of the public promise; use <lockorder/semaphore.h> and <lockorder/future.h>.
+// Internal: what the runtime keeps of a wait that is not a lock (a semaphore, a latch or barrier,
+// a future): who can end it. Not part of the public promise; use <lockorder/semaphore.h>,
+// <lockorder/latch.h>, <lockorder/barrier.h> and <lockorder/future.h>.
 #pragma once
 
 #include <pthread.h>
@@ -7,8 +8,11 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <mutex>
 #include <source_location>
+#include <vector>
 
 namespace lockorder::internal {
 
@@ -34,11 +38,12 @@ struct WaitableMeta {
     if (count < kPosters && at == count) ++count;
     newest.store(self, std::memory_order_relaxed);
   }
-  // The threads that released it, newest first.
+  // The threads that released it, newest first, while `visit` returns true.
   template <class Visit>
   void visit_posters(Visit&& visit) const {
     std::lock_guard guard(mu);
-    for (std::size_t i = 0; i < count; ++i) visit(posters[i]);
+    for (std::size_t i = 0; i < count; ++i)
+      if (!visit(posters[i])) return;
   }
 
   const char* name;  // for reports; nullptr: "S<address>"
@@ -51,9 +56,59 @@ struct WaitableMeta {
   std::size_t count = 0;
 };
 
-// A task whose result a future carries (lockorder::async): the thread that runs it, once it
-// has started, is the one that will make the future ready.
+// A latch or a barrier has no owner either: any thread that has not arrived may still arrive
+// (the rule the wait-for graph follows, docs/runtime.md). It keeps the threads that wait on it
+// now, which cannot arrive while they wait.
+struct ArrivalMeta {
+  ArrivalMeta(const char* n, const char* k, const std::source_location& s)
+      : name(n), kind(k), site(s) {}
+  ArrivalMeta(const ArrivalMeta&) = delete;
+  ArrivalMeta& operator=(const ArrivalMeta&) = delete;
+
+  // Brackets a wait on it by the calling thread.
+  void begin_wait() {
+    std::lock_guard guard(mu);
+    waiting.push_back(pthread_self());
+  }
+  void end_wait() noexcept {
+    const pthread_t self = pthread_self();
+    std::lock_guard guard(mu);
+    for (std::size_t i = 0; i < waiting.size(); ++i) {
+      if (pthread_equal(waiting[i], self)) {
+        waiting[i] = waiting.back();
+        waiting.pop_back();
+        return;
+      }
+    }
+  }
+  // Whether the thread `handle` names waits on it now.
+  bool waits_on_it(pthread_t handle) const {
+    std::lock_guard guard(mu);
+    for (pthread_t t : waiting)
+      if (pthread_equal(t, handle)) return true;
+    return false;
+  }
+
+  const char* name;  // for reports; nullptr: "<kind> at <file>:<line>"
+  const char* kind;  // "latch", "barrier"
+  std::source_location site;
+
+ private:
+  mutable std::mutex mu;  // a plain one: the runtime does not check it
+  std::vector<pthread_t> waiting;
+};
+
+struct PoolRecord;
+
+// A task whose result a future carries (lockorder::async, lockorder::thread_pool): the thread
+// that runs it, once it has started, is the one that will make the future ready; before that, a
+// pool task waits for a worker of its pool.
 struct TaskRecord {
+  TaskRecord() = default;
+  TaskRecord(const PoolRecord* p, std::uint64_t n) : pool(p), number(n) {}
+  TaskRecord(const TaskRecord&) = delete;
+  TaskRecord& operator=(const TaskRecord&) = delete;
+
   // Called by the thread that runs the task, before the task.
   void start() noexcept {
     thread = pthread_self();
@@ -66,9 +121,29 @@ struct TaskRecord {
     return true;
   }
 
+  const PoolRecord* const pool =
+      nullptr;                     // the pool it was submitted to; null: a thread of its own
+  const std::uint64_t number = 0;  // its number in that pool (#1, #2, ...)
+
  private:
   std::atomic<bool> started{false};
   pthread_t thread{};
+};
+
+// A fixed set of worker threads that run queued tasks in order (lockorder::thread_pool), as the
+// wait-for graph reads it: a queued task starts only when a worker is free, so a wait for it is a
+// wait for any one of the workers. The pool's own queue lives under `mu`, so that what the graph
+// reads is what the pool does.
+struct PoolRecord {
+  explicit PoolRecord(const char* n) : name(n) {}
+  PoolRecord(const PoolRecord&) = delete;
+  PoolRecord& operator=(const PoolRecord&) = delete;
+
+  const char* name;                    // for reports; nullptr: "pool"
+  mutable std::mutex mu;               // a plain one: the runtime does not check it
+  std::vector<pthread_t> workers;      // under mu
+  std::vector<std::uint64_t> running;  // under mu: per worker, the task it runs; 0 when idle
+  std::deque<std::uint64_t> queued;    // under mu: the tasks not started, oldest first
 };
 
 }  // namespace lockorder::internal

@@ -1,0 +1,34 @@
+// What the preload library keeps of a C object that has no room for it (a semaphore, a barrier),
+// by the object's address, from its first use until its init or destroy function forgets it.
+// An object destroyed while a thread waits on it is undefined behaviour already, so no published
+// wait can still point to what was forgotten.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace lockorder::preload {
+
+// `Kept` is constructed from the object's address.
+template <class Object, class Kept>
+class KeptByAddress {
+ public:
+  // Throws std::bad_alloc.
+  Kept& at(const Object* object) {
+    std::lock_guard guard(mu_);
+    std::unique_ptr<Kept>& found = by_address_[object];
+    if (!found) found = std::make_unique<Kept>(object);
+    return *found;
+  }
+  void forget(const Object* object) {
+    std::lock_guard guard(mu_);
+    by_address_.erase(object);
+  }
+
+ private:
+  std::mutex mu_;  // taken inside the runtime: its own pthread calls pass unchecked
+  std::unordered_map<const Object*, std::unique_ptr<Kept>> by_address_;
+};
+
+}  // namespace lockorder::preload
