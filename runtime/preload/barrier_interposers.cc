@@ -29,7 +29,7 @@ std::string label_of(const pthread_barrier_t* b) {
 
 struct Barrier {
   explicit Barrier(const pthread_barrier_t* b)
-      : label(label_of(b)), meta(label.c_str(), "barrier", {}) {}
+      : label(label_of(b)), meta(label.c_str(), internal::ArrivalMeta::Kind::barrier, {}) {}
   std::string label;
   internal::ArrivalMeta meta;
 };

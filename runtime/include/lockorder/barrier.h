@@ -52,7 +52,7 @@ class barrier {
   explicit barrier(std::ptrdiff_t expected, CompletionFunction completion = CompletionFunction(),
                    const char* name = nullptr,
                    std::source_location site = std::source_location::current())
-      : meta_(name, "barrier", site),
+      : meta_(name, internal::ArrivalMeta::Kind::barrier, site),
         completion_(std::move(completion)),
         expected_(expected),
         pending_(expected) {}

@@ -4,27 +4,39 @@
 //                                      std::unique_lock<lockorder::mutex>
 //   lockorder::condition_variable_any  for std::condition_variable_any, with any lock (it goes
 //                                      through the lock's own lock()/unlock(), so the wait is
-//                                      checked like any other release and acquisition)
+//                                      checked like any other release and acquisition; a lock
+//                                      lockorder does not know, such as a std::mutex, works too)
 //
 // Contract: the same as the standard types, thread-safe, same spurious-wakeup rules. A wait
 // releases its mutex (the mutex is not held while waiting, so the wait adds no edge from it) and
 // re-acquires it when it returns: that re-acquisition is checked against the locks the thread
 // still holds, before the thread blocks, exactly as a lock() at that point would be. A thread that
 // holds other locks while it waits is, for the whole wait, a thread waiting for the mutex (it
-// cannot return without it): a cycle of such waits and blocked acquisitions is a deadlock.
+// cannot return without it): a cycle of such waits and blocked acquisitions is a deadlock. It
+// also waits for a notification, which any thread that does not wait on the condition variable
+// may send: when every such thread is blocked for good (on a lock the waiter holds, say), so is
+// the waiter, and the deadlock is reported (an event whose setter waits for the waiter's lock).
+// A name for reports may be given to the constructor. Timed waits are never part of a deadlock.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <source_location>
+#include <stop_token>
+#include <utility>
 
+#include "lockorder/internal/lock_hooks.h"
+#include "lockorder/internal/waitable_meta.h"
 #include "lockorder/mutex.h"
 
 namespace lockorder {
 
 class condition_variable {
  public:
-  condition_variable() = default;
+  explicit condition_variable(const char* name = nullptr,
+                              std::source_location site = std::source_location::current())
+      : waiters_(name, internal::ArrivalMeta::Kind::condition_variable, site) {}
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
@@ -32,7 +44,8 @@ class condition_variable {
   void notify_all() noexcept { native_.notify_all(); }
 
   void wait(std::unique_lock<mutex>& lock) {
-    Prepared prepared(lock);
+    internal::waiting_at waiting(&waiters_);
+    Prepared prepared(lock, &waiters_);
     native_.wait(prepared.native);
   }
   template <class Predicate>
@@ -43,7 +56,7 @@ class condition_variable {
   template <class Clock, class Duration>
   std::cv_status wait_until(std::unique_lock<mutex>& lock,
                             const std::chrono::time_point<Clock, Duration>& deadline) {
-    Prepared prepared(lock);
+    Prepared prepared(lock, nullptr);  // it can time out: no notifier is needed
     return native_.wait_until(prepared.native, deadline);
   }
   template <class Clock, class Duration, class Predicate>
@@ -69,17 +82,85 @@ class condition_variable {
   // For one wait: the release/re-acquire check, the wait published while other locks are held,
   // and the already-held native mutex handed to the wait (and back to `lock` after it).
   struct Prepared {
-    explicit Prepared(std::unique_lock<mutex>& lock)
-        : published(lock.mutex()->meta_, internal::before_wait(lock.mutex()->meta_)),
+    Prepared(std::unique_lock<mutex>& lock, const internal::ArrivalMeta* notified_by)
+        : published(lock.mutex()->meta_, internal::before_wait(lock.mutex()->meta_), notified_by),
           native(lock.mutex()->native_, std::adopt_lock) {}
     ~Prepared() { native.release(); }
     internal::condition_wait published;
     std::unique_lock<std::mutex> native;
   };
 
+  internal::ArrivalMeta waiters_;
   std::condition_variable native_;
 };
 
-using condition_variable_any = std::condition_variable_any;
+class condition_variable_any {
+ public:
+  explicit condition_variable_any(const char* name = nullptr,
+                                  std::source_location site = std::source_location::current())
+      : waiters_(name, internal::ArrivalMeta::Kind::condition_variable, site) {}
+  condition_variable_any(const condition_variable_any&) = delete;
+  condition_variable_any& operator=(const condition_variable_any&) = delete;
+
+  void notify_one() noexcept { native_.notify_one(); }
+  void notify_all() noexcept { native_.notify_all(); }
+
+  template <class Lock>
+  void wait(Lock& lock) {
+    internal::waiting_at waiting(&waiters_);
+    Released<Lock> released{lock, waiters_};
+    native_.wait(released);
+  }
+  template <class Lock, class Predicate>
+  void wait(Lock& lock, Predicate ready) {
+    while (!ready()) wait(lock);
+  }
+  template <class Lock, class Predicate>
+  bool wait(Lock& lock, std::stop_token stop, Predicate ready) {
+    internal::waiting_at waiting(&waiters_);
+    Released<Lock> released{lock, waiters_};
+    return native_.wait(released, std::move(stop), std::move(ready));
+  }
+
+  // Timed waits end by themselves: they are passed through as they are.
+  template <class Lock, class Clock, class Duration>
+  std::cv_status wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& deadline) {
+    return native_.wait_until(lock, deadline);
+  }
+  template <class Lock, class Clock, class Duration, class Predicate>
+  bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& deadline,
+                  Predicate ready) {
+    return native_.wait_until(lock, deadline, std::move(ready));
+  }
+  template <class Lock, class Rep, class Period>
+  std::cv_status wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout) {
+    return native_.wait_for(lock, timeout);
+  }
+  template <class Lock, class Rep, class Period, class Predicate>
+  bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout, Predicate ready) {
+    return native_.wait_for(lock, timeout, std::move(ready));
+  }
+
+ private:
+  // The caller's lock as the native wait sees it: once the wait has released it, the thread is
+  // published as waiting for a notifier (when it holds other locks), until it takes it back. So
+  // what the wait-for graph shows it holding is what it holds.
+  template <class Lock>
+  struct Released {
+    Lock& inner;
+    internal::ArrivalMeta& waiters;
+    void unlock() {
+      inner.unlock();
+      internal::begin_arrival_wait(waiters);
+    }
+    void lock() {
+      internal::end_wait_beyond_locks();
+      inner.lock();
+    }
+  };
+
+  internal::ArrivalMeta waiters_;
+  std::condition_variable_any native_;
+};
 
 }  // namespace lockorder

@@ -32,7 +32,7 @@ class latch {
 
   explicit latch(std::ptrdiff_t expected, const char* name = nullptr,
                  std::source_location site = std::source_location::current())
-      : meta_(name, "latch", site), count_(expected) {}
+      : meta_(name, internal::ArrivalMeta::Kind::latch, site), count_(expected) {}
   latch(const latch&) = delete;
   latch& operator=(const latch&) = delete;
 

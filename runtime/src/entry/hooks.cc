@@ -438,11 +438,12 @@ void act_on_deadlock(WaitForGraph::Deadlock& deadlock) {
 // by a condition-variable wait that must take it back), and acts on a deadlock that closes.
 // `pc`, `cfa`: the entry point's; the stack the thread blocks in is a site of its own, whose
 // frames a deadlock report rebuilds the held locks' sites with.
-void publish_wait(LockMeta& lock, WaitForGraph::Wait wait, std::uintptr_t pc, std::uintptr_t cfa) {
+void publish_wait(LockMeta& lock, WaitForGraph::Wait wait, std::uintptr_t pc, std::uintptr_t cfa,
+                  const ArrivalMeta* notified_by = nullptr) {
   ThreadState* thread = current_thread_state();
   if (thread == nullptr || thread->held.empty() || thread->held.back().lock != &lock) return;
   std::optional<WaitForGraph::Deadlock> deadlock =
-      wait_for_graph().block(*thread, wait, site_of(*thread, pc, cfa));
+      wait_for_graph().block(*thread, wait, site_of(*thread, pc, cfa), notified_by);
   thread->wait_published = true;
   if (deadlock) act_on_deadlock(*deadlock);
 }
@@ -453,13 +454,31 @@ void begin_blocked_wait(LockMeta& lock, Mode) {
   publish_wait(lock, WaitForGraph::Wait::lock, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
-void begin_condition_wait(LockMeta& lock) {
-  publish_wait(lock, WaitForGraph::Wait::condition, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+void begin_condition_wait(LockMeta& lock, const ArrivalMeta* notified_by) {
+  ThreadState* thread = current_thread_state();
+  if (thread == nullptr) return;
+  if (notified_by != nullptr && !thread->counts_every_wait) {
+    // A notifier that blocks on a lock while holding none must publish that wait.
+    g_publish_every_wait.fetch_add(1);
+    thread->counts_every_wait = true;
+  }
+  try {
+    publish_wait(lock, WaitForGraph::Wait::condition, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA,
+                 notified_by);
+  } catch (...) {
+    end_blocked_wait();  // the caller's guard is not made when this throws
+    throw;
+  }
 }
 
 void end_blocked_wait() noexcept {
   ThreadState* thread = thread_state_if_any();
-  if (thread == nullptr || !thread->wait_published) return;
+  if (thread == nullptr) return;
+  if (thread->counts_every_wait) {
+    thread->counts_every_wait = false;
+    g_publish_every_wait.fetch_sub(1);
+  }
+  if (!thread->wait_published) return;
   thread->wait_published = false;
   wait_for_graph().unblock(*thread);
 }

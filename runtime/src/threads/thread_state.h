@@ -94,6 +94,7 @@ class ThreadState : public ThreadHot {
   std::atomic<bool> chosen_victim{false};
   std::uint32_t ordered_groups = 0;  // ordered_lock calls so far; the newest is the current group
   bool wait_published = false;       // in the WaitForGraph, blocked on its newest held entry
+  bool counts_every_wait = false;    // a condition wait of it counts in g_publish_every_wait
   bool beyond_locks_published = false;      // in the WaitForGraph, in a join or a semaphore wait
   const pthread_t handle = pthread_self();  // as pthread_join names the thread
 

@@ -23,15 +23,6 @@ bool waits_for_lock(WaitForGraph::Wait wait) {
   return wait == WaitForGraph::Wait::lock || wait == WaitForGraph::Wait::condition;
 }
 
-// Whether a wait of this kind ends when any one of its successors moves (a semaphore's
-// releasers, a latch's threads that have not arrived), rather than only when all of them do.
-// A future wait has one successor (the task's thread) or, for a pool task still queued, the
-// pool's workers, any one of which may take it.
-bool waits_for_any(WaitForGraph::Wait wait) {
-  return wait == WaitForGraph::Wait::waitable || wait == WaitForGraph::Wait::arrival ||
-         wait == WaitForGraph::Wait::future;
-}
-
 std::string pool_label(const PoolRecord& pool) {
   return pool.name != nullptr ? "pool " + std::string(pool.name) : std::string("a pool");
 }
@@ -47,7 +38,7 @@ std::string waitable_label(const WaitableMeta& waitable) {
   return waitable_label(waitable.name, "semaphore", waitable.site);
 }
 std::string waitable_label(const ArrivalMeta& arrival) {
-  return waitable_label(arrival.name, arrival.kind, arrival.site);
+  return waitable_label(arrival.name, arrival.kind_name(), arrival.site);
 }
 
 template <class Meta>
@@ -87,9 +78,11 @@ WaitForGraph::Waiter WaitForGraph::waiter_of(ThreadState& thread, Wait wait, std
 }
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, Wait wait,
-                                                          std::uint32_t stack) {
+                                                          std::uint32_t stack,
+                                                          const ArrivalMeta* notified_by) {
   if (thread.held.empty()) return std::nullopt;
   Waiter waiter = waiter_of(thread, wait, stack);
+  if (notified_by != nullptr) waiter.beyond = notified_by;
   // A thread that holds nothing but its life (thread_life.h) publishes what it would without
   // it: nothing, unless every wait is published.
   const bool only_its_life = waiter.holds.empty() && thread.held.size() > 1;
@@ -146,13 +139,19 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::search_again(const ThreadSta
   return deadlock;
 }
 
-void WaitForGraph::copy_members(const std::vector<const Waiter*>& members,
-                                std::vector<Member>& cycle, Deadlock& deadlock) const {
+void WaitForGraph::copy_members(const Cycle& found, std::vector<Member>& cycle,
+                                Deadlock& deadlock) const {
   const auto now = std::chrono::steady_clock::now();
-  for (const Waiter* member : members) {
+  for (std::size_t i = 0; i < found.members.size(); ++i) {
+    const Waiter* member = found.members[i];
     Member& copy = cycle.emplace_back();
     copy.waiter = *member;
     copy.label = *member->label;
+    // A condition wait blocked for want of a notifier, rather than of its mutex.
+    const ArrivalMeta* const* on = std::get_if<const ArrivalMeta*>(&member->beyond);
+    copy.notified =
+        (member->wait == Wait::condition && found.via_any[i]) ||
+        (member->wait == Wait::arrival && (*on)->kind == ArrivalMeta::Kind::condition_variable);
     if (member->wait == Wait::future) copy.task = describe_task(*member, copy.queued);
     deadlock.threads.push_back(member->thread);
     deadlock.view.push_back(view(*member, now));
@@ -200,7 +199,9 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   out.shared = waiter.pending.mode == Mode::shared;
   out.in_condition_wait = waiter.wait == Wait::condition;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
-  for (const Waiter* next : successors(waiter)) out.blocked_by.push_back(next->thread->tid());
+  const Successors next = successors(waiter);
+  for (const Waiter* n : next.every) out.blocked_by.push_back(n->thread->tid());
+  for (const Waiter* n : next.any) out.blocked_by.push_back(n->thread->tid());
   out.waited = now - waiter.since;
   return out;
 }
@@ -323,49 +324,61 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::any_of_successors(
   return out;
 }
 
-std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& waiter) const {
-  std::vector<const Waiter*> out;
+std::vector<const WaitForGraph::Waiter*> WaitForGraph::not_waiting_on(const ArrivalMeta& arrival,
+                                                                      const Waiter& waiter) const {
+  return any_of_successors([&](auto&& consider) {
+    for (const int tid : process_threads()) {
+      if (tid == waiter.thread->tid()) continue;
+      bool go_on = true;
+      thread_registry().visit_tid(tid, [&](const ThreadState* state) {
+        if (state == nullptr || !arrival.waits_on_it(state->handle))
+          go_on = consider(node_of_state(state, waiter));
+      });
+      if (!go_on) return;
+    }
+  });
+}
+
+WaitForGraph::Successors WaitForGraph::successors(const Waiter& waiter) const {
+  Successors out;
   if (waiter.wait == Wait::join) {
     if (const Waiter* target = node_of(std::get<pthread_t>(waiter.beyond), waiter))
-      out.push_back(target);
+      out.every.push_back(target);
     return out;
   }
   if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started
     const TaskRecord& task = *std::get<const TaskRecord*>(waiter.beyond);
     pthread_t runner;
     if (task.runner(runner)) {
-      if (const Waiter* node = node_of(runner, waiter)) out.push_back(node);
+      if (const Waiter* node = node_of(runner, waiter)) out.every.push_back(node);
       return out;
     }
-    if (task.pool == nullptr) return out;            // its own thread is about to start it
-    return any_of_successors([&](auto&& consider) {  // queued: the first free worker
+    if (task.pool == nullptr) return out;               // its own thread is about to start it
+    out.any = any_of_successors([&](auto&& consider) {  // queued: the first free worker
       std::lock_guard guard(task.pool->mu);
       for (const pthread_t worker : task.pool->workers)
         if (!consider(node_of(worker, waiter))) return;
     });
+    return out;
   }
   if (waiter.wait == Wait::waitable) {  // the threads that released it before
-    return any_of_successors([&](auto&& consider) {
+    out.any = any_of_successors([&](auto&& consider) {
       std::get<const WaitableMeta*>(waiter.beyond)->visit_posters([&](pthread_t poster) {
         // It cannot release it itself while it waits (nor could anybody else, if only it did).
         return pthread_equal(poster, waiter.thread->handle) || consider(node_of(poster, waiter));
       });
     });
+    return out;
   }
-  if (waiter.wait == Wait::arrival) {  // every other thread that does not wait on it
-    const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(waiter.beyond);
-    return any_of_successors([&](auto&& consider) {
-      for (const int tid : process_threads()) {
-        if (tid == waiter.thread->tid()) continue;
-        bool go_on = true;
-        thread_registry().visit_tid(tid, [&](const ThreadState* state) {
-          if (state == nullptr || !arrival.waits_on_it(state->handle))
-            go_on = consider(node_of_state(state, waiter));
-        });
-        if (!go_on) return;
-      }
-    });
+  if (waiter.wait == Wait::arrival) {
+    out.any = not_waiting_on(*std::get<const ArrivalMeta*>(waiter.beyond), waiter);
+    return out;
   }
+  // A condition wait returns once notified, by any thread that does not wait on it, and then
+  // only with its mutex: blocked for good when every notifier is, or when the mutex's holder is.
+  if (const ArrivalMeta* const* notified = std::get_if<const ArrivalMeta*>(&waiter.beyond);
+      waiter.wait == Wait::condition && notified != nullptr && *notified != nullptr)
+    out.any = not_waiting_on(**notified, waiter);
   const LockMeta* lock = waiter.pending.lock;
   const Mode mode = waiter.pending.mode;
   // The lock itself must agree that the published holder holds it: a record can be stale (the
@@ -381,39 +394,43 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::successors(const Waiter& 
     if (holder == &waiter) continue;
     if (const HeldLock* h = find_hold(holder->holds, lock);
         h && conflicts(h->mode, mode) && agrees(*holder, h->mode))
-      out.push_back(holder);
+      out.every.push_back(holder);
   }
   if (mode == Mode::shared && lock->prefers_writers) {
     auto [qfirst, qlast] = queued_.equal_range(lock);
     for (auto i = qfirst; i != qlast; ++i)
-      if (i->second != &waiter) out.push_back(i->second);
+      if (i->second != &waiter) out.every.push_back(i->second);
   }
   return out;
 }
 
-std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& start) {
+WaitForGraph::Cycle WaitForGraph::find_cycle(const Waiter& start) {
   // Every waiter `start` reaches, with its successors.
-  std::unordered_map<const Waiter*, std::vector<const Waiter*>> next;
+  std::unordered_map<const Waiter*, Successors> next;
   std::vector<const Waiter*> work{&start};
   while (!work.empty()) {
     const Waiter* w = work.back();
     work.pop_back();
     if (next.count(w) != 0) continue;
-    std::vector<const Waiter*>& out = next[w] = successors(*w);
-    if (w == &start && out.empty()) return {};  // the usual case: the holder is running
-    work.insert(work.end(), out.begin(), out.end());
+    const Successors& out = next[w] = successors(*w);
+    if (w == &start && out.every.empty() && out.any.empty())
+      return {};  // the usual case: the holder is running
+    work.insert(work.end(), out.every.begin(), out.every.end());
+    work.insert(work.end(), out.any.begin(), out.any.end());
   }
   // The ones blocked for good: drop, until none is left to drop, each waiter that can still move
-  // (a lock or join waits for every successor; a semaphore, latch or barrier for any one of its
-  // releasers, so it moves if one of them does, or when none is known).
+  // (one that waits for `every` successor moves when none of them is blocked for good; one that
+  // waits for `any` of them, such as a semaphore's releasers, when one of them moves or none is
+  // known; a condition wait must have both).
   std::unordered_set<const Waiter*> stuck;
   for (const auto& [w, _] : next) stuck.insert(w);
   auto can_move = [&](const Waiter* w) {
-    const std::vector<const Waiter*>& out = next.at(w);
+    const Successors& out = next.at(w);
     auto in_stuck = [&](const Waiter* s) { return stuck.count(s) != 0; };
-    if (waits_for_any(w->wait))
-      return out.empty() || !std::all_of(out.begin(), out.end(), in_stuck);
-    return std::none_of(out.begin(), out.end(), in_stuck);
+    const bool every_blocks = std::any_of(out.every.begin(), out.every.end(), in_stuck);
+    const bool any_blocks =
+        !out.any.empty() && std::all_of(out.any.begin(), out.any.end(), in_stuck);
+    return !every_blocks && !any_blocks;
   };
   for (bool dropped = true; dropped;) {
     dropped = false;
@@ -433,25 +450,29 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::find_cycle(const Waiter& 
   bool waits_for_itself = false;
   while (!path.empty()) {
     auto& [w, i] = path.back();
-    const std::vector<const Waiter*>& out = next.at(w);
-    if (i == out.size()) {
+    const Successors& out = next.at(w);
+    if (i == out.every.size() + out.any.size()) {
       path.pop_back();
       continue;
     }
-    const Waiter* n = out[i++];
+    const Waiter* n = i < out.every.size() ? out.every[i] : out.any[i - out.every.size()];
+    ++i;
     if (stuck.count(n) == 0) continue;
     if (n == &start && w == &start) {
       waits_for_itself = true;
       continue;
     }
     if (n == &start) {
-      std::vector<const Waiter*> cycle;
-      for (const auto& [member, _] : path) cycle.push_back(member);
+      Cycle cycle;
+      for (const auto& [member, at] : path) {
+        cycle.members.push_back(member);
+        cycle.via_any.push_back(at > next.at(member).every.size());  // `at` is one past
+      }
       return cycle;
     }
     if (seen.insert(n).second) path.push_back({n, 0});
   }
-  if (waits_for_itself) return {&start};
+  if (waits_for_itself) return {{&start}, {true}};
   return {};  // blocked for good behind a deadlock that does not pass through it
 }
 
@@ -476,12 +497,12 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
       thread.label = cycle[(i + 1) % cycle.size()].label;
       thread.kind = "thread";
       report.locks.push_back(std::move(thread));
-    } else if (waits_for_any(cycle[i].waiter.wait)) {
+    } else if (cycle[i].waiter.wait == Wait::waitable) {
       report.locks.push_back(
-          cycle[i].waiter.wait == Wait::waitable
-              ? waitable_lock(*std::get<const WaitableMeta*>(cycle[i].waiter.beyond), "semaphore")
-              : waitable_lock(*std::get<const ArrivalMeta*>(cycle[i].waiter.beyond),
-                              std::get<const ArrivalMeta*>(cycle[i].waiter.beyond)->kind));
+          waitable_lock(*std::get<const WaitableMeta*>(cycle[i].waiter.beyond), "semaphore"));
+    } else if (cycle[i].waiter.wait == Wait::arrival || cycle[i].notified) {
+      const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(cycle[i].waiter.beyond);
+      report.locks.push_back(waitable_lock(arrival, arrival.kind_name()));
     } else {
       report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
     }
@@ -506,9 +527,15 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
                  " (every thread that released it is blocked)";
       continue;
     }
-    if (cycle[i].waiter.wait == Wait::arrival) {
+    if (cycle[i].waiter.wait == Wait::arrival && !cycle[i].notified) {
       summary += " waits at " + report.locks[i].label + " for threads that have not arrived, " +
                  next.label + " among them (every one of them is blocked)";
+      continue;
+    }
+    if (cycle[i].notified) {
+      summary += " waits on " + report.locks[i].label +
+                 " for a notification that no other thread can send, " + next.label +
+                 " among them (every one of them is blocked)";
       continue;
     }
     summary += " waits for " + report.locks[i].label;
@@ -523,13 +550,13 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
         w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
     if (!waits_for_lock(w.wait)) {
-      const std::string what = w.wait == Wait::join ? "joins " + report.locks[i].label
-                               : w.wait == Wait::future && cycle[i].queued
-                                   ? "waits for the future of " + report.locks[i].label
-                               : w.wait == Wait::future
-                                   ? "waits for the future of a task on " + report.locks[i].label
-                               : w.wait == Wait::arrival ? "waits at " + report.locks[i].label
-                                                         : "waits on " + report.locks[i].label;
+      const std::string what =
+          w.wait == Wait::join ? "joins " + report.locks[i].label
+          : w.wait == Wait::future && cycle[i].queued
+              ? "waits for the future of " + report.locks[i].label
+          : w.wait == Wait::future ? "waits for the future of a task on " + report.locks[i].label
+          : w.wait == Wait::arrival && !cycle[i].notified ? "waits at " + report.locks[i].label
+                                                          : "waits on " + report.locks[i].label;
       report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
                               captured_site(blocked_in), cycle[i].label});
     } else if (w.stack == ThreadState::kNoStack) {  // a wait the kernel showed (node_of)
@@ -537,8 +564,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
                                   " (it holds no other lock, so where it waits is not recorded)",
                               "", RawSite{}, cycle[i].label});
     } else {
-      const std::string waits =
-          w.wait == Wait::condition ? "waits on a condition variable, then for " : "waits for ";
+      const std::string waits = cycle[i].notified ? "waits on "
+                                : w.wait == Wait::condition
+                                    ? "waits on a condition variable, then for "
+                                    : "waits for ";
       report.sites.push_back(
           {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
            site(w.pending), cycle[i].label});
@@ -551,7 +580,8 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     }
   }
   auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
-  auto at_arrival = [](const Member& m) { return m.waiter.wait == Wait::arrival; };
+  auto at_arrival = [](const Member& m) { return m.waiter.wait == Wait::arrival && !m.notified; };
+  auto unnotified = [](const Member& m) { return m.notified; };
   report.hint =
       std::any_of(cycle.begin(), cycle.end(), starves)
           ? "These threads are blocked for good: every worker of the pool runs a task that "
@@ -567,6 +597,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
             "lock that every thread which releases the semaphore needs first. Release the locks "
             "before the wait, or release the semaphore without taking them."
+      : std::any_of(cycle.begin(), cycle.end(), unnotified)
+          ? "These threads are blocked for good: a thread waits on a condition variable while "
+            "it holds a lock that every thread which could notify it needs first. Release the "
+            "locks before the wait, or notify without taking them."
       : std::any_of(cycle.begin(), cycle.end(), at_arrival)
           ? "These threads are blocked for good: a thread waits at a latch or barrier while it "
             "holds a lock that the threads which have not arrived need first. Release the locks "

@@ -77,8 +77,11 @@ class WaitForGraph {
   // Publishes that `thread` is about to block on its newest held entry (the pending acquisition)
   // while holding the entries below it; `stack`: the stack it blocks in (a StackDepot id), or
   // ThreadState::kNoStack. Returns the deadlock if that closes a cycle.
+  // For a condition wait, `notified_by`: the condition variable, when the runtime knows which
+  // threads wait on it (any other thread may notify it).
   std::optional<Deadlock> block(ThreadState& thread, Wait wait = Wait::lock,
-                                std::uint32_t stack = ThreadState::kNoStack);
+                                std::uint32_t stack = ThreadState::kNoStack,
+                                const ArrivalMeta* notified_by = nullptr);
   // Publishes that `thread` is about to wait for `what` while holding every entry of its held
   // stack. Returns the deadlock if that closes one.
   std::optional<Deadlock> block_beyond_locks(ThreadState& thread, BeyondLocks what,
@@ -114,17 +117,32 @@ class WaitForGraph {
   struct Member {
     Waiter waiter;
     std::string label;
-    std::string task;     // for a future wait: describe_task
-    bool queued = false;  // for a future wait: its task has not started
+    std::string task;       // for a future wait: describe_task
+    bool queued = false;    // for a future wait: its task has not started
+    bool notified = false;  // for a condition wait: blocked for good for want of a notifier
+  };
+  // What a waiter waits for: it is blocked for good when any one of `every` is, or when all of
+  // `any` are (and there is one).
+  struct Successors {
+    std::vector<const Waiter*> every;
+    std::vector<const Waiter*> any;
+  };
+  // A cycle of waiters, each waiting for the next; via_any[i]: member i waits for member i + 1
+  // as one of its `any` successors.
+  struct Cycle {
+    std::vector<const Waiter*> members;
+    std::vector<bool> via_any;
   };
   void unblock_locked(const ThreadState& thread) noexcept;
   // What `thread` publishes for a wait of kind `wait`: for a lock or condition wait, its newest
   // held entry is the pending acquisition; for the others, it holds every entry.
   static Waiter waiter_of(ThreadState& thread, Wait wait, std::uint32_t stack);
   std::optional<Deadlock> publish(Waiter waiter);
-  void copy_members(const std::vector<const Waiter*>& members, std::vector<Member>& cycle,
-                    Deadlock& deadlock) const;
-  std::vector<const Waiter*> successors(const Waiter& waiter) const;
+  void copy_members(const Cycle& found, std::vector<Member>& cycle, Deadlock& deadlock) const;
+  Successors successors(const Waiter& waiter) const;
+  // The nodes of every other thread of the process that does not wait on `arrival` (a latch,
+  // barrier or condition variable), as `any` successors of `waiter`.
+  std::vector<const Waiter*> not_waiting_on(const ArrivalMeta& arrival, const Waiter& waiter) const;
   // The thread `handle` names as a node: its published wait, or one made from the futex wait
   // the kernel shows it in (kept in made_ until the next search), or null when it waits for
   // nothing known (it runs, or has ended).
@@ -140,7 +158,7 @@ class WaitForGraph {
   // empty. A lock or join waits for every one of its successors, so one blocked for good blocks
   // it; a semaphore, latch or barrier wait waits for any one of its releasers, so all of them
   // must be.
-  std::vector<const Waiter*> find_cycle(const Waiter& start);
+  Cycle find_cycle(const Waiter& start);
   // A future wait's task in words: "a task that T3 runs", "task #5 of pool io, which T3 runs",
   // "task #5 of pool io, queued behind 2 tasks; the workers: T2 runs task #1, T3 runs task #2".
   std::string describe_task(const Waiter& waiter, bool& queued) const;

@@ -67,19 +67,9 @@ class waiting_on {
  public:
   explicit waiting_on(const WaitableMeta& waitable) : published_(begin_waitable_wait(waitable)) {}
   explicit waiting_on(const TaskRecord& task) : published_(begin_future_wait(task)) {}
-  explicit waiting_on(ArrivalMeta& arrival) : arrival_(&arrival) {
-    arrival.begin_wait();
-    try {
-      published_ = begin_arrival_wait(arrival);
-    } catch (...) {
-      arrival.end_wait();
-      throw;
-    }
-  }
-  ~waiting_on() {
-    end_wait_beyond_locks();
-    if (arrival_ != nullptr) arrival_->end_wait();
-  }
+  explicit waiting_on(ArrivalMeta& arrival)
+      : at_(&arrival), published_(begin_arrival_wait(arrival)) {}
+  ~waiting_on() { end_wait_beyond_locks(); }
   waiting_on(const waiting_on&) = delete;
   waiting_on& operator=(const waiting_on&) = delete;
 
@@ -98,7 +88,7 @@ class waiting_on {
   }
 
  private:
-  ArrivalMeta* arrival_ = nullptr;
+  waiting_at at_{nullptr};  // first made, last gone
   bool published_ = false;
 };
 
@@ -135,13 +125,16 @@ bool before_wait(LockMeta& lock);
 // wait can only return by taking `lock` back, signalled or not, so the thread waits for whoever
 // holds `lock` exactly as a blocked acquisition of it would: it is published in the wait-for
 // graph, and a cycle through it is reported as a deadlock (it cannot be a resolver's victim: its
-// wait is the native one). The caller waits between the two calls.
-void begin_condition_wait(LockMeta& lock);
+// wait is the native one). The caller waits between the two calls. `notified_by`: the condition
+// variable, when it keeps the threads that wait on it (ArrivalMeta): the wait also needs a
+// notifier, any thread that does not wait on it, and is blocked for good when every one is.
+void begin_condition_wait(LockMeta& lock, const ArrivalMeta* notified_by = nullptr);
 
 class condition_wait {
  public:
-  condition_wait(LockMeta& lock, bool holds_others) : published_(holds_others) {
-    if (published_) begin_condition_wait(lock);
+  condition_wait(LockMeta& lock, bool holds_others, const ArrivalMeta* notified_by = nullptr)
+      : published_(holds_others) {
+    if (published_) begin_condition_wait(lock, notified_by);
   }
   ~condition_wait() {
     if (published_) end_blocked_wait();

@@ -56,12 +56,14 @@ struct WaitableMeta {
   std::size_t count = 0;
 };
 
-// A latch or a barrier has no owner either: any thread that has not arrived may still arrive
-// (the rule the wait-for graph follows, docs/runtime.md). It keeps the threads that wait on it
-// now, which cannot arrive while they wait.
+// A latch, a barrier or a condition variable has no owner either: any thread that does not wait
+// on it may still arrive at it or notify it (the rule the wait-for graph follows,
+// docs/runtime.md). It keeps the threads that wait on it now, which cannot do so while they
+// wait.
 struct ArrivalMeta {
-  ArrivalMeta(const char* n, const char* k, const std::source_location& s)
-      : name(n), kind(k), site(s) {}
+  enum class Kind { latch, barrier, condition_variable };
+
+  ArrivalMeta(const char* n, Kind k, const std::source_location& s) : name(n), kind(k), site(s) {}
   ArrivalMeta(const ArrivalMeta&) = delete;
   ArrivalMeta& operator=(const ArrivalMeta&) = delete;
 
@@ -89,8 +91,12 @@ struct ArrivalMeta {
     return false;
   }
 
+  const char* kind_name() const {
+    return kind == Kind::latch ? "latch" : kind == Kind::barrier ? "barrier" : "condition variable";
+  }
+
   const char* name;  // for reports; nullptr: "<kind> at <file>:<line>"
-  const char* kind;  // "latch", "barrier"
+  const Kind kind;
   std::source_location site;
 
  private:
@@ -99,6 +105,22 @@ struct ArrivalMeta {
 };
 
 struct PoolRecord;
+
+// Marks the calling thread as one that waits on `arrival` (unless null), for its scope.
+class waiting_at {
+ public:
+  explicit waiting_at(ArrivalMeta* arrival) : arrival_(arrival) {
+    if (arrival_ != nullptr) arrival_->begin_wait();
+  }
+  ~waiting_at() {
+    if (arrival_ != nullptr) arrival_->end_wait();
+  }
+  waiting_at(const waiting_at&) = delete;
+  waiting_at& operator=(const waiting_at&) = delete;
+
+ private:
+  ArrivalMeta* arrival_;
+};
 
 // A task whose result a future carries (lockorder::async, lockorder::thread_pool): the thread
 // that runs it, once it has started, is the one that will make the future ready; before that, a
