@@ -15,7 +15,8 @@ TEST(PreloadedWaitFor, EveryFieldSurvivesARoundTrip) {
   b.thread = "T3 'worker'";
   b.waits_for = "mutex 0x5561 (orders)";
   b.shared = true;
-  b.in_condition_wait = true;
+  b.kind = wait_kind::future;
+  b.can_give_up = true;
   b.holds = {"inventory", "ledger"};
   b.blocked_by = {4243, 4244};
   b.waited = std::chrono::nanoseconds(123456789);
@@ -28,17 +29,19 @@ TEST(PreloadedWaitFor, EveryFieldSurvivesARoundTrip) {
   EXPECT_EQ(d.thread, b.thread);
   EXPECT_EQ(d.waits_for, b.waits_for);
   EXPECT_EQ(d.shared, b.shared);
-  EXPECT_EQ(d.in_condition_wait, b.in_condition_wait);
+  EXPECT_EQ(d.kind, b.kind);
+  EXPECT_EQ(d.can_give_up, b.can_give_up);
   EXPECT_EQ(d.holds, b.holds);
   EXPECT_EQ(d.blocked_by, b.blocked_by);
   EXPECT_EQ(d.waited, b.waited);
-  EXPECT_FALSE((*decoded)[1].in_condition_wait);
+  EXPECT_EQ((*decoded)[1].kind, wait_kind::lock);
+  EXPECT_FALSE((*decoded)[1].can_give_up);
 }
 
 TEST(PreloadedWaitFor, AnotherFormatIsRefused) {
   std::string error;
-  EXPECT_FALSE(decode_blocked_threads(R"({"format":2,"threads":[]})", error));
-  EXPECT_NE(error.find("format 2"), std::string::npos) << error;
+  EXPECT_FALSE(decode_blocked_threads(R"({"format":1,"threads":[]})", error));
+  EXPECT_NE(error.find("format 1"), std::string::npos) << error;
   EXPECT_FALSE(decode_blocked_threads(R"([{"tid":1}])", error));  // the unversioned old form
   EXPECT_FALSE(decode_blocked_threads("not json", error));
 }

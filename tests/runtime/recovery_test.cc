@@ -15,6 +15,7 @@
 #include "lockorder/condition_variable.h"
 #include "lockorder/mutex.h"
 #include "lockorder/runtime.h"
+#include "lockorder/semaphore.h"
 #include "lockorder/wait_for.h"
 #include "test_support.h"
 
@@ -142,7 +143,8 @@ bool condition_wait_cycle() {
   // Published from the moment it waits, as a thread waiting for `inner`.
   auto sleeping = [] {
     for (const blocked_thread& t : blocked_threads())
-      if (t.thread.find("sleeper") != std::string::npos && t.in_condition_wait) return true;
+      if (t.thread.find("sleeper") != std::string::npos && t.kind == wait_kind::condition)
+        return true;
     return false;
   };
   auto signal_sleeper = [&] {
@@ -185,10 +187,10 @@ TEST(DeadlockRecovery, AConditionWaitHoldingALockWaitsForItsMutex) {
   EXPECT_TRUE(condition_wait_cycle());
   ASSERT_EQ(seen.size(), 2u);
   const std::size_t sleeper = *member_named(seen, "sleeper"), taker = 1 - sleeper;
-  EXPECT_TRUE(seen[sleeper].in_condition_wait);
+  EXPECT_EQ(seen[sleeper].kind, wait_kind::condition);
   EXPECT_EQ(seen[sleeper].waits_for, "inner");
   EXPECT_EQ(seen[sleeper].holds, std::vector<std::string>{"outer"});
-  EXPECT_FALSE(seen[taker].in_condition_wait);
+  EXPECT_EQ(seen[taker].kind, wait_kind::lock);
   EXPECT_EQ(seen[taker].waits_for, "outer");
   auto deadlocks = reports.of_kind("deadlock");
   ASSERT_EQ(deadlocks.size(), 1u);
@@ -279,6 +281,44 @@ TEST(DeadlockRecovery, EveryRepeatedDeadlockIsBroken) {
   t1.join();
   t2.join();
   EXPECT_EQ(victims.load(), resolved.load());  // each deadlock broken by exactly one failure
+}
+
+// A wait beyond locks that polls can give up too: the consumer waits on a semaphore while it
+// holds the lock its only releaser needs; chosen, its acquire() throws and the producer proceeds.
+TEST(DeadlockRecovery, ASemaphoreWaiterCanBeTheVictim) {
+  std::vector<blocked_thread> seen;
+  ScopedResolver resolver([&](const std::vector<blocked_thread>& cycle) {
+    seen = cycle;
+    return member_named(cycle, "consumer");
+  });
+  mutex state("state");
+  binary_semaphore ready(0, "ready");
+  std::atomic<bool> producer_done{false};
+  std::thread producer([&] {
+    set_thread_name("producer");
+    ready.release();
+    std::this_thread::sleep_for(50ms);
+    std::lock_guard mine(state);
+    ready.release();
+    producer_done = true;
+  });
+  bool gave_up = false;
+  set_thread_name("consumer");
+  ready.acquire();
+  try {
+    std::lock_guard held(state);
+    ready.acquire();
+  } catch (const deadlock_victim&) {
+    gave_up = true;
+  }
+  producer.join();
+  EXPECT_TRUE(gave_up);
+  EXPECT_TRUE(producer_done);
+  ASSERT_EQ(seen.size(), 2u);
+  const auto consumer = member_named(seen, "consumer");
+  ASSERT_TRUE(consumer);
+  EXPECT_EQ(seen[*consumer].kind, wait_kind::semaphore);
+  EXPECT_TRUE(seen[*consumer].can_give_up);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ TEST(LockExplanation, AChainEndsAtAHolderThatIsNotBlocked) {
 blocked_thread in_condition_wait(int tid, std::string mutex, std::vector<std::string> holds,
                                  std::vector<int> by) {
   blocked_thread b = blocked(tid, std::move(mutex), std::move(holds), std::move(by));
-  b.in_condition_wait = true;
+  b.kind = wait_kind::condition;
   return b;
 }
 
@@ -84,6 +84,29 @@ TEST(LockExplanation, AChainIntoACycleIsAChainWithTheCycleNamed) {
       label);
   EXPECT_EQ(why.kind, IncidentKind::lock_chain);
   EXPECT_EQ(why.cycle, (std::vector<std::string>{"b", "a"}));
+}
+
+// Two pool tasks, each waiting for the future of a task queued behind the other's: each step
+// says what it waits for in the runtime's words, and whom.
+TEST(LockExplanation, WaitsBeyondLocksAreNamedByTheirKind) {
+  blocked_thread first =
+      blocked(1, "the future of task #3 of pool io, queued behind 1 task", {}, {2});
+  first.kind = wait_kind::future;
+  blocked_thread second =
+      blocked(2, "the future of task #4 of pool io, queued behind 0 tasks", {}, {1});
+  second.kind = wait_kind::future;
+  LockExplanation why = explain_wait(1, {first, second}, label);
+  EXPECT_EQ(why.kind, IncidentKind::lock_cycle);
+  ASSERT_EQ(why.chain.size(), 2u);
+  EXPECT_EQ(why.chain[0],
+            "T1 waits for the future of task #3 of pool io, queued behind 1 task, for T2, which "
+            "is blocked");
+  blocked_thread latch = blocked(1, "ready", {"state"}, {});
+  latch.kind = wait_kind::arrival;
+  LockExplanation alone = explain_wait(1, {latch}, label);
+  EXPECT_EQ(alone.kind, IncidentKind::lock_chain);
+  ASSERT_EQ(alone.chain.size(), 1u);
+  EXPECT_EQ(alone.chain[0], "T1 waits at ready, for a thread that is not blocked");
 }
 
 }  // namespace

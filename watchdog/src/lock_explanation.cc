@@ -9,8 +9,27 @@ namespace {
 
 // What `t` waits for, as one step of a chain.
 std::string waits(const blocked_thread& t) {
-  return (t.in_condition_wait ? " waits on a condition variable, then for " : " waits for ") +
-         t.waits_for;
+  switch (t.kind) {
+    case wait_kind::lock:
+      return " waits for " + t.waits_for;
+    case wait_kind::condition:
+      return " waits on a condition variable, then for " + t.waits_for;
+    case wait_kind::join:
+    case wait_kind::future:
+      return " waits for " + t.waits_for;
+    case wait_kind::semaphore:
+    case wait_kind::notification:
+      return " waits on " + t.waits_for;
+    case wait_kind::arrival:
+      return " waits at " + t.waits_for;
+  }
+  return " waits for " + t.waits_for;
+}
+
+// Whether `t` waits for the holders of a lock (the threads it waits for hold it), rather than
+// for threads that would end its wait (a joined thread, a semaphore's releasers, ...).
+bool waits_for_holders(const blocked_thread& t) {
+  return t.kind == wait_kind::lock || t.kind == wait_kind::condition;
 }
 
 }  // namespace
@@ -24,7 +43,7 @@ LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& s
   if (start == by_id.end()) return out;  // not blocked on an instrumented lock
   const blocked_thread* me = start->second;
   // Waiting on a condition variable whose mutex no blocked thread holds: a wait for a signal.
-  if (me->in_condition_wait && me->blocked_by.empty()) return out;
+  if (me->kind == wait_kind::condition && me->blocked_by.empty()) return out;
   out.kind = IncidentKind::lock_chain;
   out.waits_for = me->waits_for;
   out.waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(me->waited).count();
@@ -36,16 +55,20 @@ LockExplanation explain_wait(int thread_id, const std::vector<blocked_thread>& s
     const std::string who = name_of(at->thread_id, at->thread);
     auto next = at->blocked_by.empty() ? by_id.end() : by_id.find(at->blocked_by.front());
     if (next == by_id.end()) {
-      out.chain.push_back(at->in_condition_wait
+      out.chain.push_back(at->kind == wait_kind::condition
                               ? who + " waits on a condition variable (its mutex " + at->waits_for +
                                     " is free or held by a thread that is not blocked on a lock)"
-                              : who + waits(*at) +
-                                    ", held by a thread that is not blocked on a lock");
+                          : waits_for_holders(*at)
+                              ? who + waits(*at) +
+                                    ", held by a thread that is not blocked on a lock"
+                              : who + waits(*at) + ", for a thread that is not blocked");
       return out;
     }
     const blocked_thread* holder = next->second;
-    out.chain.push_back(who + waits(*at) + " held by " +
-                        name_of(holder->thread_id, holder->thread));
+    const std::string next_name = name_of(holder->thread_id, holder->thread);
+    out.chain.push_back(who + waits(*at) +
+                        (waits_for_holders(*at) ? " held by " + next_name
+                                                : ", for " + next_name + ", which is blocked"));
     auto seen = std::find(path.begin(), path.end(), holder);
     if (seen != path.end()) {
       // The worker is in the cycle, or blocked on a chain that leads into one.

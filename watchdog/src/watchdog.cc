@@ -282,8 +282,8 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
   for (const blocked_thread& member : cycle) {
     const Worker* known = worker_with_tid(member.thread_id);
     std::optional<VictimCandidate> candidate;
-    // A thread in a condition wait cannot give its wait up: only the others may be victims.
-    if (known != nullptr && !member.in_condition_wait) {
+    // A thread in a wait that cannot give up (a condition wait): only the others may be victims.
+    if (known != nullptr && member.can_give_up) {
       const std::int64_t item = known->heartbeat->item_started_ns();
       candidate = VictimCandidate{
           known->abandoned ? std::numeric_limits<int>::min() : known->info.priority,
@@ -299,16 +299,17 @@ std::optional<std::size_t> Watchdog::pick_victim(const std::vector<blocked_threa
     stuck.holds = member.holds;
   }
   std::optional<std::size_t> victim = choose_victim(members);
-  incident.summary = std::to_string(cycle.size()) + " threads blocked in a lock cycle";
+  incident.summary = std::to_string(cycle.size()) + " threads blocked in a cycle";
   if (victim) {
-    incident.action = "victim " + incident.threads[*victim].name + ": its acquisition of " +
-                      cycle[*victim].waits_for +
-                      " throws lockorder::deadlock_victim; the others proceed";
+    const blocked_thread& chosen = cycle[*victim];
+    incident.action = "victim " + incident.threads[*victim].name + ": its " +
+                      (chosen.kind == wait_kind::lock ? "acquisition of " : "wait for ") +
+                      chosen.waits_for + " throws lockorder::deadlock_victim; the others proceed";
   } else {
     incident.kind = IncidentKind::lock_cycle;
     incident.action =
-        "none: no member may be a victim (critical, not watched or in a condition wait); "
-        "on_deadlock applies";
+        "none: no member may be a victim (critical, not watched, or in a wait that cannot give "
+        "up); on_deadlock applies";
   }
   emit(incident);
   return victim;

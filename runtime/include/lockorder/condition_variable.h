@@ -151,7 +151,7 @@ class condition_variable_any {
     internal::ArrivalMeta& waiters;
     void unlock() {
       inner.unlock();
-      internal::begin_arrival_wait(waiters);
+      internal::begin_arrival_wait(waiters, false);
     }
     void lock() {
       internal::end_wait_beyond_locks();

@@ -17,9 +17,12 @@
 //     already blocked notices within a few milliseconds (its wait polls while a resolver is
 //     installed). When the resolver picks no one, on_deadlock applies as usual.
 //   - A thread that waits on a condition variable while it holds other locks is published as
-//     waiting for the wait's mutex (in_condition_wait): the wait cannot return without it.
-//   - Only the linked lock types (lockorder::mutex and friends) can be victims, and only in an
-//     acquisition (not in a condition wait); a preloaded pthread lock cannot throw through C
+//     waiting for the wait's mutex (kind condition): the wait cannot return without it. Waits
+//     beyond locks (joins, semaphores, latches, barriers, futures, docs/runtime.md) are
+//     published with their kind, and `waits_for` says what they wait for in words.
+//   - Only the linked types can be victims (can_give_up): an acquisition, and a join, semaphore,
+//     latch, barrier or future wait, each of which waits in steps; not a condition-variable
+//     wait, whose native wait cannot give up. A preloaded pthread call cannot throw through C
 //     code, so there on_deadlock always applies. A victim that cannot give up is refused: the
 //     deadlock is then left to on_deadlock.
 // Thread-safety: every function may be called from any thread. The resolver runs on the thread
@@ -36,15 +39,26 @@
 
 namespace lockorder {
 
+// What a blocked thread waits in.
+enum class wait_kind {
+  lock,          // an acquisition of the lock `waits_for`
+  condition,     // a condition-variable wait, which must take its mutex `waits_for` back
+  join,          // a join: `waits_for` is "T2 to end"
+  semaphore,     // a semaphore wait
+  arrival,       // a latch or barrier wait
+  notification,  // a condition_variable_any wait, for a notifier
+  future,        // a future's wait: `waits_for` names the task, and for a queued pool task the
+                 // task each worker runs
+};
+
 struct blocked_thread {
   int thread_id = 0;      // the kernel's thread id (gettid())
   std::string thread;     // as reports name it: "T3 'worker'"
-  std::string waits_for;  // the lock it is blocked on, as reports name it
-  bool shared = false;    // waits for a read (shared) acquisition
-  // Waits on a condition variable while it holds other locks: to return, the wait must take
-  // `waits_for` (its mutex) back, so it waits for that lock's holder all the same. Such a
-  // thread cannot be a deadlock's victim.
-  bool in_condition_wait = false;
+  std::string waits_for;  // what it is blocked on, as reports name it
+  wait_kind kind = wait_kind::lock;
+  bool shared = false;  // waits for a read (shared) acquisition
+  // Whether the wait can give up when chosen as a deadlock's victim (see above).
+  bool can_give_up = false;
   std::vector<std::string> holds;  // locks it holds while it waits
   std::vector<int> blocked_by;     // thread ids of blocked threads it waits for
   std::chrono::nanoseconds waited{0};
@@ -62,8 +76,9 @@ using deadlock_resolver =
 // Installs `resolver` (an empty function uninstalls).
 void set_deadlock_resolver(deadlock_resolver resolver);
 
-// Thrown from the blocked acquisition of a thread chosen to break a deadlock. The lock was not
-// taken; retrying the work from the start (after its guards released their locks) is safe.
+// Thrown from the blocked acquisition (or join, semaphore, latch, barrier or future wait) of a
+// thread chosen to break a deadlock. The lock was not taken (the wait did not end); retrying the
+// work from the start (after its guards released their locks) is safe.
 class deadlock_victim : public std::runtime_error {
  public:
   explicit deadlock_victim(const std::string& what) : std::runtime_error(what) {}

@@ -23,6 +23,14 @@
 namespace lockorder::internal {
 namespace {
 
+// Whether a wait beyond locks that polls can give up as a deadlock's victim: not under
+// lockorder-run, where it is a C call that cannot throw.
+#ifdef LOCKORDER_PRELOADED
+constexpr bool kWaitsCanGiveUp = false;
+#else
+constexpr bool kWaitsCanGiveUp = true;
+#endif
+
 [[gnu::noinline]] std::uint64_t assign_node_key(LockMeta& lock) {
   std::uint64_t key = lock.lock_class != nullptr
                           ? order_checker().class_key(lock.lock_class, lock.rank)
@@ -488,7 +496,7 @@ namespace {
 // Publishes a wait beyond locks made by the calling thread (at `pc`, `cfa`) if it holds locks,
 // or always when `even_holding_nothing`; acts on a deadlock that closes.
 bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, std::uintptr_t cfa,
-                             bool even_holding_nothing = false) {
+                             bool even_holding_nothing = false, bool polls = true) {
   ThreadState* thread = even_holding_nothing ? current_thread_state() : thread_state_if_any();
   // A wait by a thread that holds nothing closes no cycle through a lock it holds.
   if (thread == nullptr || (!holds_locks(*thread) && !even_holding_nothing) ||
@@ -497,8 +505,8 @@ bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, 
   g_publish_every_wait.fetch_add(1);  // from now on, a contended acquisition is published
   thread->beyond_locks_published = true;
   try {
-    std::optional<WaitForGraph::Deadlock> deadlock =
-        wait_for_graph().block_beyond_locks(*thread, what, site_of(*thread, pc, cfa));
+    std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block_beyond_locks(
+        *thread, what, site_of(*thread, pc, cfa), polls && kWaitsCanGiveUp);
     if (!deadlock) return true;
     act_on_deadlock(*deadlock);
   } catch (...) {
@@ -518,8 +526,8 @@ bool begin_waitable_wait(const WaitableMeta& waitable) {
   return begin_wait_beyond_locks(&waitable, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
 }
 
-bool begin_arrival_wait(const ArrivalMeta& arrival) {
-  return begin_wait_beyond_locks(&arrival, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+bool begin_arrival_wait(const ArrivalMeta& arrival, bool polls) {
+  return begin_wait_beyond_locks(&arrival, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA, false, polls);
 }
 
 bool begin_future_wait(const TaskRecord& task) {
@@ -531,6 +539,7 @@ bool begin_future_wait(const TaskRecord& task) {
 bool search_again_while_waiting() {
   ThreadState* thread = thread_state_if_any();
   if (thread == nullptr || !thread->beyond_locks_published) return false;
+  throw_if_deadlock_victim();  // before the search, which would find the same deadlock again
   std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().search_again(*thread);
   if (!deadlock) return true;
   act_on_deadlock(*deadlock);

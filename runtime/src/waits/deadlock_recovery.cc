@@ -35,7 +35,7 @@ std::shared_ptr<const deadlock_resolver> current_resolver() {
 [[noreturn]] void throw_victim(ThreadState& thread) {
   thread.chosen_victim.store(false, std::memory_order_relaxed);
   throw deadlock_victim(thread.label() +
-                        " was chosen to break a deadlock: its acquisition failed, retry the work");
+                        " was chosen to break a deadlock: its wait gave up, retry the work");
 }
 
 }  // namespace
@@ -47,7 +47,9 @@ bool blocked_wait_interruptible() noexcept {
 void throw_if_deadlock_victim() {
   ThreadState* thread = thread_state_if_any();
   if (thread == nullptr || !thread->chosen_victim.load(std::memory_order_acquire)) return;
-  end_blocked_wait();  // withdrawn before the throw: begin_blocked_wait's caller has no guard yet
+  // Withdrawn before the throw: the caller of begin_blocked_wait has no guard yet.
+  end_blocked_wait();
+  end_wait_beyond_locks();
   throw_victim(*thread);
 }
 

@@ -9,12 +9,25 @@ namespace {
 
 using nlohmann::json;
 
+}  // namespace
+
+NLOHMANN_JSON_SERIALIZE_ENUM(wait_kind, {{wait_kind::lock, "lock"},
+                                         {wait_kind::condition, "condition"},
+                                         {wait_kind::join, "join"},
+                                         {wait_kind::semaphore, "semaphore"},
+                                         {wait_kind::arrival, "arrival"},
+                                         {wait_kind::notification, "notification"},
+                                         {wait_kind::future, "future"}})
+
+namespace {
+
 json to_json_object(const blocked_thread& b) {
   return {{"tid", b.thread_id},
           {"thread", b.thread},
           {"waits_for", b.waits_for},
           {"shared", b.shared},
-          {"in_condition_wait", b.in_condition_wait},
+          {"kind", b.kind},
+          {"can_give_up", b.can_give_up},
           {"holds", b.holds},
           {"blocked_by", b.blocked_by},
           {"waited_ns", b.waited.count()}};
@@ -26,7 +39,8 @@ blocked_thread from_json_object(const json& j) {
   j.at("thread").get_to(b.thread);
   j.at("waits_for").get_to(b.waits_for);
   j.at("shared").get_to(b.shared);
-  j.at("in_condition_wait").get_to(b.in_condition_wait);
+  j.at("kind").get_to(b.kind);
+  j.at("can_give_up").get_to(b.can_give_up);
   j.at("holds").get_to(b.holds);
   j.at("blocked_by").get_to(b.blocked_by);
   b.waited = std::chrono::nanoseconds(j.at("waited_ns").get<std::int64_t>());

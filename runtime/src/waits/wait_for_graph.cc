@@ -93,11 +93,13 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, W
 
 std::optional<WaitForGraph::Deadlock> WaitForGraph::block_beyond_locks(ThreadState& thread,
                                                                        BeyondLocks what,
-                                                                       std::uint32_t stack) {
+                                                                       std::uint32_t stack,
+                                                                       bool cancellable) {
   constexpr Wait kWaits[] = {Wait::join, Wait::waitable, Wait::future,
                              Wait::arrival};  // by alternative
   Waiter waiter = waiter_of(thread, kWaits[what.index()], stack);
   waiter.beyond = what;
+  waiter.cancellable = cancellable;
   return publish(std::move(waiter));
 }
 
@@ -161,7 +163,8 @@ void WaitForGraph::copy_members(const Cycle& found, std::vector<Member>& cycle,
 bool WaitForGraph::choose_victim(const ThreadState* thread) {
   std::lock_guard guard(mu_);
   auto it = waiters_.find(thread);
-  if (it == waiters_.end() || it->second.wait != Wait::lock) return false;
+  if (it == waiters_.end() || (it->second.wait != Wait::lock && !it->second.cancellable))
+    return false;
   // The thread is blocked and published: it reads the flag only while it polls its wait.
   const_cast<ThreadState*>(thread)->chosen_victim.store(true, std::memory_order_release);
   return true;
@@ -176,6 +179,26 @@ std::vector<blocked_thread> WaitForGraph::snapshot() {
   out.reserve(waiters_.size());
   for (const auto& [thread, waiter] : waiters_) out.push_back(view(waiter, now));
   return out;
+}
+
+wait_kind WaitForGraph::kind_of(const Waiter& waiter) {
+  switch (waiter.wait) {
+    case WaitForGraph::Wait::lock:
+      return wait_kind::lock;
+    case WaitForGraph::Wait::condition:
+      return wait_kind::condition;
+    case WaitForGraph::Wait::join:
+      return wait_kind::join;
+    case WaitForGraph::Wait::waitable:
+      return wait_kind::semaphore;
+    case WaitForGraph::Wait::future:
+      return wait_kind::future;
+    case WaitForGraph::Wait::arrival:
+      break;
+  }
+  return std::get<const ArrivalMeta*>(waiter.beyond)->kind == ArrivalMeta::Kind::condition_variable
+             ? wait_kind::notification
+             : wait_kind::arrival;
 }
 
 blocked_thread WaitForGraph::view(const Waiter& waiter,
@@ -197,7 +220,8 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
     out.waits_for = OrderChecker::describe(*waiter.pending.lock).label;
   }
   out.shared = waiter.pending.mode == Mode::shared;
-  out.in_condition_wait = waiter.wait == Wait::condition;
+  out.kind = kind_of(waiter);
+  out.can_give_up = waiter.wait == Wait::lock || waiter.cancellable;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
   const Successors next = successors(waiter);
   for (const Waiter* n : next.every) out.blocked_by.push_back(n->thread->tid());

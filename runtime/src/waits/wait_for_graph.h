@@ -83,14 +83,15 @@ class WaitForGraph {
                                 std::uint32_t stack = ThreadState::kNoStack,
                                 const ArrivalMeta* notified_by = nullptr);
   // Publishes that `thread` is about to wait for `what` while holding every entry of its held
-  // stack. Returns the deadlock if that closes one.
+  // stack; `cancellable`: the wait polls, and can give up as a deadlock's victim. Returns the
+  // deadlock if that closes one.
   std::optional<Deadlock> block_beyond_locks(ThreadState& thread, BeyondLocks what,
-                                             std::uint32_t stack);
+                                             std::uint32_t stack, bool cancellable);
   // Searches again for a cycle through what `thread` published: a joined thread that blocks
   // where it publishes nothing is seen only by asking again while the join waits.
   std::optional<Deadlock> search_again(const ThreadState& thread);
-  // Marks a blocked member of a deadlock as its victim; false if it no longer waits, or waits in
-  // a condition-variable wait (the native wait cannot give up).
+  // Marks a blocked member of a deadlock as its victim; false if it no longer waits, or waits
+  // where it cannot give up (a condition-variable wait, a wait beyond locks that does not poll).
   bool choose_victim(const ThreadState* thread);
   std::vector<blocked_thread> snapshot();
   // Withdraws what `thread` published. No-op for a thread that is not published.
@@ -112,6 +113,7 @@ class WaitForGraph {
     std::uint32_t stack = ThreadState::kNoStack;  // where it blocks
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
+    bool cancellable = false;  // a wait beyond locks that can give up (block_beyond_locks)
   };
   // A member of a deadlock, copied out under mu_ to be reported without it.
   struct Member {
@@ -165,6 +167,7 @@ class WaitForGraph {
   // A thread as a node's label names it, or by its number when it published nothing.
   std::string name_of(pthread_t handle, const Waiter& asker) const;
   static RawReport deadlock_report(const std::vector<Member>& cycle);
+  static wait_kind kind_of(const Waiter& waiter);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 
   OrderedMutex<AdaptiveMutex, InternalLock::wait_for_graph> mu_;

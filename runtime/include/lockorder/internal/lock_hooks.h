@@ -41,7 +41,9 @@ void end_blocked_wait() noexcept;
 // wait is over. end_wait_beyond_locks withdraws it.
 bool begin_join(pthread_t target);
 bool begin_waitable_wait(const WaitableMeta& waitable);
-bool begin_arrival_wait(const ArrivalMeta& arrival);
+// `polls`: the caller searches again between steps of its wait (and so can give up as a
+// deadlock's victim); false for a native wait that cannot be stepped.
+bool begin_arrival_wait(const ArrivalMeta& arrival, bool polls = true);
 bool begin_future_wait(const TaskRecord& task);
 bool search_again_while_waiting();
 void end_wait_beyond_locks() noexcept;

@@ -23,7 +23,7 @@ inline constexpr const char* kPreloadPublishEveryWaitSymbol =
 using preload_publish_every_wait_fn = void (*)(int);
 
 // The format's version: a decoder refuses any other.
-inline constexpr int kBlockedThreadsFormat = 1;
+inline constexpr int kBlockedThreadsFormat = 2;
 
 // Every field of every blocked_thread, under the format's version.
 std::string encode_blocked_threads(const std::vector<blocked_thread>& threads);
