@@ -32,6 +32,9 @@ show "A connection pool limited by a counting semaphore" "$examples/connection_p
 show "A service joins its worker under the lock the worker needs (a real deadlock)" \
   "$examples/join_under_lock"
 show "The same, the lock released before the join" "$examples/join_under_lock" --fixed
+show "Pages wait for images queued behind them on the same full pool (pool starvation)" \
+  "$examples/pool_starvation"
+show "The same, images on a pool of their own" "$examples/pool_starvation" --fixed
 
 echo
 echo "lockorder-run: the same runtime preloaded into a program that was not built with lockorder."

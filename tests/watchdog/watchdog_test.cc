@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <barrier>
+#include <latch>
 #include <mutex>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "lockorder/condition_variable.h"
 #include "lockorder/mutex.h"
 #include "lockorder/options.h"
+#include "lockorder/thread_pool.h"
 
 namespace lockorder::watchdog {
 namespace {
@@ -50,6 +52,36 @@ TEST(Watchdog, AStalledWorkerBlockedOnALockIsExplained) {
   EXPECT_NE(incident.threads[0].chain.at(0).find("not blocked on a lock"), std::string::npos);
   EXPECT_EQ(stall_calls.load(), 1);  // one incident, one call, however long it lasted
   EXPECT_EQ(watchdog.counters().lock_chains, 1u);
+}
+
+// A worker that waits for the future of a pool task queued behind a busy worker: the stall is
+// explained in the runtime's words, with the task each pool worker runs.
+TEST(Watchdog, AStalledWorkerWaitingForAQueuedPoolTaskIsExplained) {
+  IncidentLog log;
+  Watchdog watchdog(fast(log));
+  lockorder::thread_pool pool(1, "io");
+  std::latch release(1);
+  lockorder::future<void> busy = pool.submit([&release] { release.wait(); });
+  std::thread worker([&] {
+    auto registration = watchdog.watch({.name = "indexer"}, 50ms);
+    registration.heartbeat().begin_item();
+    pool.submit([] {}).wait();  // queued behind the busy task
+    registration.heartbeat().set_idle(true);
+  });
+  ASSERT_TRUE(log.wait_for(IncidentKind::lock_chain));
+  release.count_down();
+  worker.join();
+  busy.get();
+  Incident incident = log.of_kind(IncidentKind::lock_chain).at(0);
+  EXPECT_NE(incident.summary.find("blocked on the future of task #2 of pool io, queued behind 0 "
+                                  "tasks on 1 worker (T"),
+            std::string::npos)
+      << incident.summary;
+  ASSERT_EQ(incident.threads.size(), 1u);
+  EXPECT_NE(
+      incident.threads[0].chain.at(0).find(" runs task #1), for a thread that is not blocked"),
+      std::string::npos)
+      << incident.threads[0].chain.at(0);
 }
 
 TEST(Watchdog, AStallWithoutALockIsAPlainStallAndHealsWhenTheWorkerBeatsAgain) {

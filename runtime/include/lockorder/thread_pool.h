@@ -22,12 +22,14 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "lockorder/future.h"
 #include "lockorder/internal/waitable_meta.h"
+#include "lockorder/runtime.h"
 #include "lockorder/thread.h"
 
 namespace lockorder {
@@ -80,6 +82,10 @@ class thread_pool {
   };
 
   void work(std::size_t index) {
+    // Reports name the worker by its pool: "T3 'io/1'".
+    const std::string name = std::string(record_.name != nullptr ? record_.name : "pool") + "/" +
+                             std::to_string(index + 1);
+    set_thread_name(name.c_str());
     std::unique_lock lock(record_.mu);
     record_.workers[index] = pthread_self();
     for (;;) {
