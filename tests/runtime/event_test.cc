@@ -55,16 +55,19 @@ void wait_for_an_event_under_the_setters_lock(bool setter_blocks_first) {
 }
 
 TEST(EventDeathTest, AWaitUnderTheLockItsSetterWaitsForIsADeadlock) {
+  LOCKORDER_SKIP_IF_A_SANITIZER_THREAD_RUNS();
   EXPECT_EXIT((wait_for_an_event_under_the_setters_lock<condition_variable, mutex>(true)),
               ::testing::ExitedWithCode(66), kEventDeadlock);
 }
 
 TEST(EventDeathTest, ASetterThatBlocksAfterTheWaitBeganClosesTheCycle) {
+  LOCKORDER_SKIP_IF_A_SANITIZER_THREAD_RUNS();
   EXPECT_EXIT((wait_for_an_event_under_the_setters_lock<condition_variable, mutex>(false)),
               ::testing::ExitedWithCode(66), kEventDeadlock);
 }
 
 TEST(EventDeathTest, AConditionVariableAnyOverAForeignLockIsSeenToo) {
+  LOCKORDER_SKIP_IF_A_SANITIZER_THREAD_RUNS();
   EXPECT_EXIT((wait_for_an_event_under_the_setters_lock<condition_variable_any, std::mutex>(true)),
               ::testing::ExitedWithCode(66), kEventDeadlock);
 }

@@ -355,8 +355,13 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::not_waiting_on(const Arri
       if (tid == waiter.thread->tid()) continue;
       bool go_on = true;
       thread_registry().visit_tid(tid, [&](const ThreadState* state) {
-        if (state == nullptr || !arrival.waits_on_it(state->handle))
-          go_on = consider(node_of_state(state, waiter));
+        if (state != nullptr && arrival.waits_on_it(state->handle)) return;
+        const Waiter* node = node_of_state(state, waiter);
+        // Dormant: in a futex wait with no timeout on something the graph does not know (an
+        // idle worker's condition variable, a join). Only another thread of the process can
+        // wake it, so it moves only if one of the others does: it decides nothing.
+        if (node == nullptr && futex_waited_on(tid) != 0) return;
+        go_on = consider(node);
       });
       if (!go_on) return;
     }
