@@ -4,7 +4,8 @@
 # 200,000 iterations, the difference divided by 100,000 (start-up cancels), for std::mutex and
 # for a linked lockorder::mutex, for each pattern of bench/runtime_bench.cc: a pair with 0, 1 and
 # 3 other locks held around the loop, a nest of three (per nest: three pairs), and two threads on
-# private nested locks (per iteration of one thread: two pairs).
+# private nested locks (per iteration of one thread: two pairs); and a pair with nothing held on
+# a lockorder::thread (against one on a std::thread), which holds its life under every lock.
 # Budget (docs/PERFORMANCE.md): lockorder at most +40 instructions over std::mutex with nothing
 # held, +60 with 3 held. Exits 1 when a row is over its budget.
 # Usage: bench/instruction_counts.sh
@@ -25,13 +26,14 @@ per_unit() {  # pattern kind: instructions per iteration (per thread for threads
 }
 status=0
 printf '%-44s %8s %8s %8s\n' "pattern" "instr" "extra" "budget"
-for pattern in 0 1 3 nest3 threads2; do
+for pattern in 0 1 3 nest3 threads2 life; do
   case $pattern in
     0) label="lock+unlock, nothing held"; budget=40 ;;
     1) label="lock+unlock, 1 held"; budget= ;;
     3) label="lock+unlock, 3 held"; budget=60 ;;
     nest3) label="a nest of three (3 pairs)"; budget= ;;
     threads2) label="two threads, nested (2 pairs, per thread)"; budget= ;;
+    life) label="nothing held, on a lockorder::thread"; budget= ;;
   esac
   base=$(per_unit "$pattern" std)
   mine=$(per_unit "$pattern" lockorder)

@@ -5,6 +5,8 @@
 //   0..8      lock+unlock of one lock with that many others held around the loop
 //   nest3     lock A, B, C, unlock C, B, A
 //   threads2  two threads, each locking a private outer lock then a private inner one
+//   life      pattern 0 on a thread of its own: a lockorder::thread for lockorder (which holds
+//             its life under every lock it takes, thread_life.h), a std::thread for std
 // Usage: lock_loop ITERATIONS PATTERN lockorder|std
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include "lock_patterns.h"
 #include "lockorder/lockorder.h"
@@ -45,9 +48,19 @@ template <class Mutex>
   other.join();
 }
 
+template <class Mutex, class Thread>
+[[gnu::noinline]] void loop_on_a_thread(long iterations) {
+  Thread([iterations] { loop_at_depth<Mutex>(iterations, 0); }).join();
+}
+
 template <class Mutex>
 bool run(long iterations, std::string_view pattern) {
-  if (pattern == "nest3") {
+  if (pattern == "life") {
+    if constexpr (std::is_same_v<Mutex, lockorder::mutex>)
+      loop_on_a_thread<Mutex, lockorder::thread>(iterations);
+    else
+      loop_on_a_thread<Mutex, std::thread>(iterations);
+  } else if (pattern == "nest3") {
     loop_nest_of_three<Mutex>(iterations);
   } else if (pattern == "threads2") {
     loop_two_threads<Mutex>(iterations);
@@ -66,7 +79,7 @@ bool run(long iterations, std::string_view pattern) {
 int main(int argc, char** argv) {
   const bool lockorder = argc == 4 && std::strcmp(argv[3], "lockorder") == 0;
   if (argc != 4 || (!lockorder && std::strcmp(argv[3], "std") != 0)) {
-    std::fprintf(stderr, "usage: lock_loop ITERATIONS 0..8|nest3|threads2 lockorder|std\n");
+    std::fprintf(stderr, "usage: lock_loop ITERATIONS 0..8|nest3|threads2|life lockorder|std\n");
     return 2;
   }
   const long iterations = std::atol(argv[1]);
