@@ -21,15 +21,10 @@
 namespace lockorder::preload {
 namespace {
 
-std::string label_of(const pthread_barrier_t* b) {
-  char text[40];
-  std::snprintf(text, sizeof text, "barrier %p", static_cast<const void*>(b));
-  return text;
-}
-
 struct Barrier {
   explicit Barrier(const pthread_barrier_t* b)
-      : label(label_of(b)), meta(label.c_str(), internal::ArrivalMeta::Kind::barrier, {}) {}
+      : label(address_label("barrier", b)),
+        meta(label.c_str(), internal::ArrivalMeta::Kind::barrier, {}) {}
   std::string label;
   internal::ArrivalMeta meta;
 };

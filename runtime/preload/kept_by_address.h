@@ -4,11 +4,20 @@
 // wait can still point to what was forgotten.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 namespace lockorder::preload {
+
+// How reports name such an object: "semaphore 0x7f...".
+inline std::string address_label(const char* kind, const void* object) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%s %p", kind, object);
+  return text;
+}
 
 // `Kept` is constructed from the object's address.
 template <class Object, class Kept>

@@ -20,14 +20,9 @@
 namespace lockorder::preload {
 namespace {
 
-std::string label_of(const sem_t* s) {
-  char text[40];
-  std::snprintf(text, sizeof text, "semaphore %p", static_cast<const void*>(s));
-  return text;
-}
-
 struct Semaphore {
-  explicit Semaphore(const sem_t* s) : label(label_of(s)), meta(label.c_str(), {}) {}
+  explicit Semaphore(const sem_t* s)
+      : label(address_label("semaphore", s)), meta(label.c_str(), {}) {}
   std::string label;
   internal::WaitableMeta meta;
 };

@@ -186,12 +186,7 @@ TEST(Latch, AWaiterHoldingALockIsShownWhileItWaits) {
     std::lock_guard held(state);
     ready.wait();
   });
-  std::vector<blocked_thread> shown;
-  for (int tries = 0; tries < 200 && shown.empty(); ++tries) {
-    std::this_thread::sleep_for(5ms);
-    for (const blocked_thread& b : blocked_threads())
-      if (b.waits_for == "ready") shown.push_back(b);
-  }
+  const std::vector<blocked_thread> shown = testing::shown_waiting_for("ready");
   ready.count_down();
   waiter.join();
   ASSERT_EQ(shown.size(), 1u);

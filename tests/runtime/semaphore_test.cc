@@ -69,12 +69,7 @@ TEST(Semaphore, AWaiterHoldingALockIsShownEvenWithNoReleaserKnown) {
     std::lock_guard held(state);
     never.acquire();
   });
-  std::vector<blocked_thread> shown;
-  for (int tries = 0; tries < 200 && shown.empty(); ++tries) {
-    std::this_thread::sleep_for(5ms);
-    for (const blocked_thread& b : blocked_threads())
-      if (b.waits_for == "never") shown.push_back(b);
-  }
+  const std::vector<blocked_thread> shown = testing::shown_waiting_for("never");
   never.release();
   waiter.join();
   ASSERT_EQ(shown.size(), 1u);

@@ -29,6 +29,18 @@
 
 namespace lockorder::testing {
 
+// The threads blocked_threads() shows waiting for `waits_for` (or for something that starts so),
+// asked every 5 ms for up to a second, until one shows.
+inline std::vector<blocked_thread> shown_waiting_for(std::string_view waits_for) {
+  std::vector<blocked_thread> shown;
+  for (int tries = 0; tries < 200 && shown.empty(); ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (const blocked_thread& b : blocked_threads())
+      if (b.waits_for.starts_with(waits_for)) shown.push_back(b);
+  }
+  return shown;
+}
+
 class ReportCollector {
  public:
   ReportCollector() {

@@ -113,12 +113,8 @@ TEST(ThreadPool, AQueuedWaitIsShownWithTheTaskEachWorkerRuns) {
   future<void> blocker = pool.submit([&release] { release.wait(); });
   future<int> queued = pool.submit([] { return 1; });
   thread waiter([&] { queued.wait(); });
-  std::vector<blocked_thread> shown;
-  for (int tries = 0; tries < 200 && shown.empty(); ++tries) {
-    std::this_thread::sleep_for(5ms);
-    for (const blocked_thread& b : blocked_threads())
-      if (b.waits_for.starts_with("the future of task #2 of pool io")) shown.push_back(b);
-  }
+  const std::vector<blocked_thread> shown =
+      testing::shown_waiting_for("the future of task #2 of pool io");
   release.count_down();
   waiter.join();
   blocker.get();

@@ -72,15 +72,7 @@ class barrier {
       std::lock_guard guard(mu_);
       if (passed()) return;
     }
-    internal::waiting_on(meta_).wait(
-        [&](auto step) {
-          std::unique_lock lock(mu_);
-          return completed_.wait_for(lock, step, passed);
-        },
-        [&] {
-          std::unique_lock lock(mu_);
-          completed_.wait(lock, passed);
-        });
+    internal::wait_at(meta_, mu_, completed_, passed);
   }
   void arrive_and_wait() { wait(arrive()); }
   void arrive_and_drop() {

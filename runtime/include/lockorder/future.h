@@ -38,64 +38,63 @@ void wait_for_task(const Native& native, const TaskRecord* task) {
       [&] { native.wait(); });
 }
 
+// What lockorder::future and lockorder::shared_future share: the wait, published, and the
+// timed waits, passed through.
+template <class Native>
+class waited_future {
+ public:
+  void wait() const { wait_for_task(native_, task_.get()); }
+  bool valid() const noexcept { return native_.valid(); }
+  template <class Rep, class Period>
+  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
+    return native_.wait_for(timeout);
+  }
+  template <class Clock, class Duration>
+  std::future_status wait_until(const std::chrono::time_point<Clock, Duration>& deadline) const {
+    return native_.wait_until(deadline);
+  }
+
+ protected:
+  waited_future() noexcept = default;
+  waited_future(Native native, std::shared_ptr<const TaskRecord> task) noexcept
+      : native_(std::move(native)), task_(std::move(task)) {}
+
+  Native native_;
+  std::shared_ptr<const TaskRecord> task_;
+};
+
 }  // namespace internal
 
 template <class T>
-class shared_future {
+class shared_future : public internal::waited_future<std::shared_future<T>> {
  public:
   shared_future() noexcept = default;
   shared_future(std::shared_future<T> native,
                 std::shared_ptr<const internal::TaskRecord> task) noexcept
-      : native_(std::move(native)), task_(std::move(task)) {}
+      : internal::waited_future<std::shared_future<T>>(std::move(native), std::move(task)) {}
 
   decltype(auto) get() const {
-    wait();
-    return native_.get();
+    this->wait();
+    return this->native_.get();
   }
-  void wait() const { internal::wait_for_task(native_, task_.get()); }
-  bool valid() const noexcept { return native_.valid(); }
-  template <class Rep, class Period>
-  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
-    return native_.wait_for(timeout);
-  }
-  template <class Clock, class Duration>
-  std::future_status wait_until(const std::chrono::time_point<Clock, Duration>& deadline) const {
-    return native_.wait_until(deadline);
-  }
-
- private:
-  std::shared_future<T> native_;
-  std::shared_ptr<const internal::TaskRecord> task_;
 };
 
 template <class T>
-class future {
+class future : public internal::waited_future<std::future<T>> {
  public:
   future() noexcept = default;
   future(std::future<T> native, std::shared_ptr<const internal::TaskRecord> task) noexcept
-      : native_(std::move(native)), task_(std::move(task)) {}
+      : internal::waited_future<std::future<T>>(std::move(native), std::move(task)) {}
   future(future&&) noexcept = default;
   future& operator=(future&&) noexcept = default;
 
   T get() {
-    wait();
-    return native_.get();
+    this->wait();
+    return this->native_.get();
   }
-  void wait() const { internal::wait_for_task(native_, task_.get()); }
-  shared_future<T> share() noexcept { return shared_future<T>(native_.share(), std::move(task_)); }
-  bool valid() const noexcept { return native_.valid(); }
-  template <class Rep, class Period>
-  std::future_status wait_for(const std::chrono::duration<Rep, Period>& timeout) const {
-    return native_.wait_for(timeout);
+  shared_future<T> share() noexcept {
+    return shared_future<T>(this->native_.share(), std::move(this->task_));
   }
-  template <class Clock, class Duration>
-  std::future_status wait_until(const std::chrono::time_point<Clock, Duration>& deadline) const {
-    return native_.wait_until(deadline);
-  }
-
- private:
-  std::future<T> native_;
-  std::shared_ptr<const internal::TaskRecord> task_;
 };
 
 template <class F, class... Args>

@@ -47,16 +47,7 @@ class latch {
   }
   void wait() const {
     if (try_wait()) return;
-    auto open = [this] { return count_ == 0; };
-    internal::waiting_on(meta_).wait(
-        [&](auto step) {
-          std::unique_lock lock(mu_);
-          return reached_.wait_for(lock, step, open);
-        },
-        [&] {
-          std::unique_lock lock(mu_);
-          reached_.wait(lock, open);
-        });
+    internal::wait_at(meta_, mu_, reached_, [this] { return count_ == 0; });
   }
   void arrive_and_wait(std::ptrdiff_t update = 1) {
     count_down(update);

@@ -5,6 +5,8 @@
 #include <pthread.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "lockorder/internal/lock_meta.h"
 #include "lockorder/internal/waitable_meta.h"
@@ -93,6 +95,20 @@ class waiting_on {
   waiting_at at_{nullptr};  // first made, last gone
   bool published_ = false;
 };
+
+// Waits at `arrival` (a latch or barrier built on `mu` and `cv`) until `done()`, read under `mu`.
+template <class Done>
+void wait_at(ArrivalMeta& arrival, std::mutex& mu, std::condition_variable& cv, Done done) {
+  waiting_on(arrival).wait(
+      [&](auto step) {
+        std::unique_lock lock(mu);
+        return cv.wait_for(lock, step, done);
+      },
+      [&] {
+        std::unique_lock lock(mu);
+        cv.wait(lock, done);
+      });
+}
 
 class blocked_wait {
  public:
