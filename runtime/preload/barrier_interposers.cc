@@ -5,7 +5,10 @@
 //
 // A barrier wait cannot be timed, so unlike a semaphore wait it does not search again while it
 // waits: the cycle is found when the wait begins, or by the thread that blocks last in it (every
-// contended acquisition is published while such a wait is in progress).
+// contended acquisition is published while such a wait is in progress). The interposer counts
+// the arrivals of each phase (the count comes from pthread_barrier_init), so that a waiter whose
+// phase has completed, and has yet to wake, is not taken for blocked; a barrier whose init was
+// not seen has no phases, and its waits are not published.
 #include <dlfcn.h>
 #include <pthread.h>
 
@@ -25,8 +28,21 @@ struct Barrier {
   explicit Barrier(const pthread_barrier_t* b)
       : label(address_label("barrier", b)),
         meta(label.c_str(), internal::ArrivalMeta::Kind::barrier, {}) {}
+  // The phase the calling thread arrives in; the last arrival ends it.
+  std::uint64_t arrive() {
+    std::lock_guard guard(mu);
+    const std::uint64_t phase = meta.current_phase();
+    if (++arrived == count) {
+      arrived = 0;
+      meta.next_phase();
+    }
+    return phase;
+  }
   std::string label;
   internal::ArrivalMeta meta;
+  std::mutex mu;       // taken inside the runtime: its own pthread calls pass unchecked
+  unsigned count = 0;  // 0: its init was not seen
+  unsigned arrived = 0;
 };
 
 KeptByAddress<pthread_barrier_t, Barrier>& barriers() {
@@ -51,7 +67,16 @@ extern "C" LOCKORDER_EXPORT int pthread_barrier_init(pthread_barrier_t* b,
   using init_fn = int (*)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned);
   static const auto next = reinterpret_cast<init_fn>(dlsym(RTLD_NEXT, "pthread_barrier_init"));
   lockorder::preload::forget_barrier(b);
-  return next(b, attr, count);
+  const int rc = next(b, attr, count);
+  if (rc == 0 && !lockorder::preload::from_runtime()) {
+    InsideRuntime inside;
+    try {
+      lockorder::preload::barriers().at(b).count = count;
+    } catch (...) {
+      // out of memory: its waits are not published
+    }
+  }
+  return rc;
 }
 
 extern "C" LOCKORDER_EXPORT int pthread_barrier_destroy(pthread_barrier_t* b) {
@@ -71,8 +96,11 @@ extern "C" LOCKORDER_EXPORT int pthread_barrier_wait(pthread_barrier_t* b) {
   {
     InsideRuntime inside;
     try {
-      meta = &lockorder::preload::barriers().at(b).meta;
-      meta->begin_wait();
+      lockorder::preload::Barrier& barrier = lockorder::preload::barriers().at(b);
+      if (barrier.count != 0) {
+        meta = &barrier.meta;
+        meta->begin_wait(barrier.arrive());
+      }
     } catch (...) {
       meta = nullptr;  // out of memory: the wait goes on, unseen
     }

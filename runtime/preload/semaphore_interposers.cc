@@ -20,9 +20,15 @@
 namespace lockorder::preload {
 namespace {
 
+// Whether the semaphore has a count now, as the C library says.
+bool may_be_free(const void* s) noexcept {
+  int value = 0;
+  return sem_getvalue(const_cast<sem_t*>(static_cast<const sem_t*>(s)), &value) != 0 || value > 0;
+}
+
 struct Semaphore {
   explicit Semaphore(const sem_t* s)
-      : label(address_label("semaphore", s)), meta(label.c_str(), {}) {}
+      : label(address_label("semaphore", s)), meta(label.c_str(), {}, s, &may_be_free) {}
   std::string label;
   internal::WaitableMeta meta;
 };

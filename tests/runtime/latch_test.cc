@@ -178,6 +178,22 @@ TEST(Barrier, ADroppedParticipantNoLongerCounts) {
   SUCCEED();
 }
 
+// A watchdog asks for every wait: then one that holds nothing is shown too.
+TEST(Latch, AWaiterHoldingNothingIsShownWhenEveryWaitIsAskedFor) {
+  ReportCollector reports;
+  publish_every_wait(true);
+  latch ready(1, "ready");
+  thread waiter([&] { ready.wait(); });
+  const std::vector<blocked_thread> shown = testing::shown_waiting_for("ready");
+  ready.count_down();
+  waiter.join();
+  publish_every_wait(false);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].kind, wait_kind::arrival);
+  EXPECT_TRUE(shown[0].holds.empty());
+  EXPECT_TRUE(reports.all().empty());
+}
+
 TEST(Latch, AWaiterHoldingALockIsShownWhileItWaits) {
   ReportCollector reports;
   mutex state("state");

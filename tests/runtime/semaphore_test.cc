@@ -115,5 +115,25 @@ TEST(Semaphore, AnotherReleaserThatRunsKeepsTheWaitAlive) {
   EXPECT_TRUE(reports.all().empty());
 }
 
+// The releaser posts, then at once needs the lock the waiter holds: the waiter has a count to
+// take and will release the lock, though it may not have woken yet when the releaser blocks.
+TEST(Semaphore, AReleaseTheWaiterHasYetToNoticeIsNoDeadlock) {
+  ReportCollector reports;
+  mutex state("state");
+  for (int round = 0; round < 50; ++round) {
+    binary_semaphore ready(0, "ready");
+    std::unique_lock held(state);
+    thread producer([&] {
+      std::this_thread::sleep_for(2ms);
+      ready.release();
+      std::lock_guard mine(state);
+    });
+    ready.acquire();
+    held.unlock();
+    producer.join();
+  }
+  EXPECT_TRUE(reports.all().empty());
+}
+
 }  // namespace
 }  // namespace lockorder

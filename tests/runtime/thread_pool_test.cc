@@ -125,5 +125,25 @@ TEST(ThreadPool, AQueuedWaitIsShownWithTheTaskEachWorkerRuns) {
   EXPECT_TRUE(reports.all().empty());
 }
 
+// The worker finishes the awaited task, then starts one that needs the waiter's lock: the
+// waiter has its result, though it may not have woken yet when the worker blocks.
+TEST(ThreadPool, AFinishedTaskWhoseWorkerBlocksNextIsNoDeadlock) {
+  ReportCollector reports;
+  mutex state("state");
+  thread_pool pool(1, "io");
+  for (int round = 0; round < 50; ++round) {
+    std::unique_lock held(state);
+    future<int> first = pool.submit([] {
+      std::this_thread::sleep_for(1ms);
+      return 1;
+    });
+    future<void> second = pool.submit([&] { std::lock_guard mine(state); });
+    EXPECT_EQ(first.get(), 1);
+    held.unlock();
+    second.get();
+  }
+  EXPECT_TRUE(reports.all().empty());
+}
+
 }  // namespace
 }  // namespace lockorder

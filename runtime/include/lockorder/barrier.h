@@ -72,7 +72,7 @@ class barrier {
       std::lock_guard guard(mu_);
       if (passed()) return;
     }
-    internal::wait_at(meta_, mu_, completed_, passed);
+    internal::wait_at(meta_, token.phase_, mu_, completed_, passed);
   }
   void arrive_and_wait() { wait(arrive()); }
   void arrive_and_drop() {
@@ -87,6 +87,7 @@ class barrier {
     completion_();
     pending_ = expected_;
     ++phase_;
+    meta_.next_phase();  // a waiter published is no longer blocked
     completed_.notify_all();
   }
 

@@ -40,11 +40,17 @@ class condition_variable {
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
-  void notify_one() noexcept { native_.notify_one(); }
-  void notify_all() noexcept { native_.notify_all(); }
+  void notify_one() noexcept {
+    waiters_.next_phase();  // a waiter published is no longer blocked for want of a notifier
+    native_.notify_one();
+  }
+  void notify_all() noexcept {
+    waiters_.next_phase();
+    native_.notify_all();
+  }
 
   void wait(std::unique_lock<mutex>& lock) {
-    internal::waiting_at waiting(&waiters_);
+    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
     Prepared prepared(lock, &waiters_);
     native_.wait(prepared.native);
   }
@@ -102,12 +108,18 @@ class condition_variable_any {
   condition_variable_any(const condition_variable_any&) = delete;
   condition_variable_any& operator=(const condition_variable_any&) = delete;
 
-  void notify_one() noexcept { native_.notify_one(); }
-  void notify_all() noexcept { native_.notify_all(); }
+  void notify_one() noexcept {
+    waiters_.next_phase();  // a waiter published is no longer blocked for want of a notifier
+    native_.notify_one();
+  }
+  void notify_all() noexcept {
+    waiters_.next_phase();
+    native_.notify_all();
+  }
 
   template <class Lock>
   void wait(Lock& lock) {
-    internal::waiting_at waiting(&waiters_);
+    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
     Released<Lock> released{lock, waiters_};
     native_.wait(released);
   }
@@ -117,7 +129,7 @@ class condition_variable_any {
   }
   template <class Lock, class Predicate>
   bool wait(Lock& lock, std::stop_token stop, Predicate ready) {
-    internal::waiting_at waiting(&waiters_);
+    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
     Released<Lock> released{lock, waiters_};
     return native_.wait(released, std::move(stop), std::move(ready));
   }

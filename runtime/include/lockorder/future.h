@@ -105,8 +105,8 @@ auto async(F&& f, Args&&... args)
   std::future<Result> native = std::async(
       std::launch::async,
       [task](std::decay_t<F> fn, std::decay_t<Args>... as) -> Result {
-        task->start();
-        return std::invoke(std::move(fn), std::move(as)...);
+        return internal::run_task(
+            *task, [&]() -> Result { return std::invoke(std::move(fn), std::move(as)...); });
       },
       std::forward<F>(f), std::forward<Args>(args)...);
   return future<Result>(std::move(native), std::move(task));

@@ -39,7 +39,9 @@ class latch {
   void count_down(std::ptrdiff_t update = 1) {
     std::lock_guard guard(mu_);
     count_ -= update;
-    if (count_ == 0) reached_.notify_all();
+    if (count_ != 0) return;
+    meta_.next_phase();  // a waiter published is no longer blocked
+    reached_.notify_all();
   }
   bool try_wait() const noexcept {
     std::lock_guard guard(mu_);
@@ -47,7 +49,7 @@ class latch {
   }
   void wait() const {
     if (try_wait()) return;
-    internal::wait_at(meta_, mu_, reached_, [this] { return count_ == 0; });
+    internal::wait_at(meta_, 0, mu_, reached_, [this] { return count_ == 0; });
   }
   void arrive_and_wait(std::ptrdiff_t update = 1) {
     count_down(update);

@@ -12,6 +12,7 @@
 // Thread-safety: as the standard types.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <limits>
@@ -32,31 +33,47 @@ class counting_semaphore {
 
   explicit counting_semaphore(std::ptrdiff_t desired, const char* name = nullptr,
                               std::source_location site = std::source_location::current())
-      : meta_(name, site), native_(desired) {}
+      : meta_(name, site, this, &may_be_free), count_bound_(desired), native_(desired) {}
   counting_semaphore(const counting_semaphore&) = delete;
   counting_semaphore& operator=(const counting_semaphore&) = delete;
 
   void release(std::ptrdiff_t update = 1) {
     meta_.note_poster();
+    count_bound_.fetch_add(update, std::memory_order_release);
     native_.release(update);
   }
   void acquire() {
-    if (native_.try_acquire()) return;
-    internal::waiting_on(meta_).wait([this](auto step) { return native_.try_acquire_for(step); },
-                                     [this] { native_.acquire(); });
+    if (try_acquire()) return;
+    internal::waiting_on(meta_).wait(
+        [this](auto step) { return taken(native_.try_acquire_for(step)); },
+        [this] {
+          native_.acquire();
+          taken(true);
+        });
   }
-  bool try_acquire() noexcept { return native_.try_acquire(); }
+  bool try_acquire() noexcept { return taken(native_.try_acquire()); }
   template <class Rep, class Period>
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
-    return native_.try_acquire_for(timeout);
+    return taken(native_.try_acquire_for(timeout));
   }
   template <class Clock, class Duration>
   bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
-    return native_.try_acquire_until(deadline);
+    return taken(native_.try_acquire_until(deadline));
   }
 
  private:
+  // count_bound_ is never below the count: raised before a release, lowered after a take.
+  bool taken(bool took) noexcept {
+    if (took) count_bound_.fetch_sub(1, std::memory_order_relaxed);
+    return took;
+  }
+  static bool may_be_free(const void* self) noexcept {
+    return static_cast<const counting_semaphore*>(self)->count_bound_.load(
+               std::memory_order_acquire) > 0;
+  }
+
   internal::WaitableMeta meta_;
+  std::atomic<std::ptrdiff_t> count_bound_;
   std::counting_semaphore<kLeastMaxValue> native_;
 };
 

@@ -98,6 +98,7 @@ class thread_pool {
       job.task->start();
       lock.unlock();
       job.run();  // packaged_task: the task's exception goes to its future
+      job.task->finish();
       job = {};
       lock.lock();
       record_.running[index] = 0;

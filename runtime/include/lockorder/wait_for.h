@@ -6,7 +6,9 @@
 //     and truly waits for its lock at the moment of the snapshot. By default only a thread that
 //     holds another lock publishes its wait (only those can deadlock); after
 //     publish_every_wait(true) every blocking acquisition that finds its lock taken publishes,
-//     so that a watchdog can say what any stuck thread waits for. Costs nothing while no thread
+//     and so does every join, semaphore, latch, barrier and future wait of the linked types
+//     (a wait on a pool task always does), so that a watchdog can say what any stuck thread
+//     waits for. Costs nothing while no thread
 //     waits; a wait costs one internal lock when it begins and ends.
 //   - A holder is known when it is itself blocked on an instrumented lock (then it is in the
 //     snapshot); a holder that runs, sleeps or waits on something else is not named.

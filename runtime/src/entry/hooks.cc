@@ -497,6 +497,7 @@ namespace {
 // or always when `even_holding_nothing`; acts on a deadlock that closes.
 bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, std::uintptr_t cfa,
                              bool even_holding_nothing = false, bool polls = true) {
+  even_holding_nothing = even_holding_nothing || g_every_wait_asked.load(std::memory_order_relaxed);
   ThreadState* thread = even_holding_nothing ? current_thread_state() : thread_state_if_any();
   // A wait by a thread that holds nothing closes no cycle through a lock it holds.
   if (thread == nullptr || (!holds_locks(*thread) && !even_holding_nothing) ||

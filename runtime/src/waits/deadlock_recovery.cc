@@ -11,6 +11,7 @@
 namespace lockorder::internal {
 
 constinit std::atomic<unsigned> g_publish_every_wait{0};
+constinit std::atomic<bool> g_every_wait_asked{false};
 
 namespace {
 

@@ -11,6 +11,10 @@
 
 namespace lockorder::internal {
 
+// Whether the program asked for every wait to be published (publish_every_wait(true), a
+// watchdog explaining stalls): then waits beyond locks are published with nothing held too.
+extern constinit std::atomic<bool> g_every_wait_asked;
+
 // Installs the resolver (set_deadlock_resolver); an empty one uninstalls it.
 void install_resolver(deadlock_resolver resolver);
 

@@ -13,8 +13,7 @@ namespace lockorder {
 std::vector<blocked_thread> blocked_threads() { return internal::wait_for_graph().snapshot(); }
 
 void publish_every_wait(bool on) {
-  static std::atomic<bool> asked{false};
-  if (asked.exchange(on) != on)
+  if (internal::g_every_wait_asked.exchange(on) != on)
     on ? internal::g_publish_every_wait.fetch_add(1) : internal::g_publish_every_wait.fetch_sub(1);
 }
 

@@ -375,8 +375,11 @@ WaitForGraph::Successors WaitForGraph::successors(const Waiter& waiter) const {
       out.every.push_back(target);
     return out;
   }
+  // A wait whose end has come (the task finished, the semaphore has a count, the phase ended, a
+  // notification came) is not blocked, though its thread has yet to notice and withdraw.
   if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started
     const TaskRecord& task = *std::get<const TaskRecord*>(waiter.beyond);
+    if (task.has_finished()) return out;
     pthread_t runner;
     if (task.runner(runner)) {
       if (const Waiter* node = node_of(runner, waiter)) out.every.push_back(node);
@@ -391,8 +394,10 @@ WaitForGraph::Successors WaitForGraph::successors(const Waiter& waiter) const {
     return out;
   }
   if (waiter.wait == Wait::waitable) {  // the threads that released it before
+    const WaitableMeta& waitable = *std::get<const WaitableMeta*>(waiter.beyond);
+    if (waitable.may_be_free(waitable.owner)) return out;
     out.any = any_of_successors([&](auto&& consider) {
-      std::get<const WaitableMeta*>(waiter.beyond)->visit_posters([&](pthread_t poster) {
+      waitable.visit_posters([&](pthread_t poster) {
         // It cannot release it itself while it waits (nor could anybody else, if only it did).
         return pthread_equal(poster, waiter.thread->handle) || consider(node_of(poster, waiter));
       });
@@ -400,13 +405,16 @@ WaitForGraph::Successors WaitForGraph::successors(const Waiter& waiter) const {
     return out;
   }
   if (waiter.wait == Wait::arrival) {
-    out.any = not_waiting_on(*std::get<const ArrivalMeta*>(waiter.beyond), waiter);
+    const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(waiter.beyond);
+    if (arrival.wait_is_over(waiter.thread->handle)) return out;
+    out.any = not_waiting_on(arrival, waiter);
     return out;
   }
   // A condition wait returns once notified, by any thread that does not wait on it, and then
   // only with its mutex: blocked for good when every notifier is, or when the mutex's holder is.
   if (const ArrivalMeta* const* notified = std::get_if<const ArrivalMeta*>(&waiter.beyond);
-      waiter.wait == Wait::condition && notified != nullptr && *notified != nullptr)
+      waiter.wait == Wait::condition && notified != nullptr && *notified != nullptr &&
+      !(*notified)->wait_is_over(waiter.thread->handle))
     out.any = not_waiting_on(**notified, waiter);
   const LockMeta* lock = waiter.pending.lock;
   const Mode mode = waiter.pending.mode;

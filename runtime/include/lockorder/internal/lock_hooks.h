@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 #include "lockorder/internal/lock_meta.h"
@@ -71,8 +72,8 @@ class waiting_on {
  public:
   explicit waiting_on(const WaitableMeta& waitable) : published_(begin_waitable_wait(waitable)) {}
   explicit waiting_on(const TaskRecord& task) : published_(begin_future_wait(task)) {}
-  explicit waiting_on(ArrivalMeta& arrival)
-      : at_(&arrival), published_(begin_arrival_wait(arrival)) {}
+  waiting_on(ArrivalMeta& arrival, std::uint64_t in_phase)
+      : at_(&arrival, in_phase), published_(begin_arrival_wait(arrival)) {}
   ~waiting_on() { end_wait_beyond_locks(); }
   waiting_on(const waiting_on&) = delete;
   waiting_on& operator=(const waiting_on&) = delete;
@@ -92,22 +93,25 @@ class waiting_on {
   }
 
  private:
-  waiting_at at_{nullptr};  // first made, last gone
+  waiting_at at_{nullptr, 0};  // first made, last gone
   bool published_ = false;
 };
 
-// Waits at `arrival` (a latch or barrier built on `mu` and `cv`) until `done()`, read under `mu`.
+// Waits at `arrival` (a latch or barrier built on `mu` and `cv`), in phase `in_phase`, until
+// `done()`, read under `mu`.
 template <class Done>
-void wait_at(ArrivalMeta& arrival, std::mutex& mu, std::condition_variable& cv, Done done) {
-  waiting_on(arrival).wait(
-      [&](auto step) {
-        std::unique_lock lock(mu);
-        return cv.wait_for(lock, step, done);
-      },
-      [&] {
-        std::unique_lock lock(mu);
-        cv.wait(lock, done);
-      });
+void wait_at(ArrivalMeta& arrival, std::uint64_t in_phase, std::mutex& mu,
+             std::condition_variable& cv, Done done) {
+  waiting_on(arrival, in_phase)
+      .wait(
+          [&](auto step) {
+            std::unique_lock lock(mu);
+            return cv.wait_for(lock, step, done);
+          },
+          [&] {
+            std::unique_lock lock(mu);
+            cv.wait(lock, done);
+          });
 }
 
 class blocked_wait {

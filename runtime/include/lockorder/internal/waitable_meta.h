@@ -12,16 +12,21 @@
 #include <deque>
 #include <mutex>
 #include <source_location>
+#include <utility>
 #include <vector>
 
 namespace lockorder::internal {
 
 // A semaphore has no owner: the threads that can release it are the ones that have (the rule
-// the wait-for graph follows, docs/runtime.md). It keeps the kPosters most recent of them.
+// the wait-for graph follows, docs/runtime.md). It keeps the kPosters most recent of them, and
+// how to ask whether it has a count now: a waiter is not blocked while it has.
 struct WaitableMeta {
   static constexpr std::size_t kPosters = 8;
+  // Whether the semaphore `owner` may have a count now; never false when it has one.
+  using MayBeFree = bool (*)(const void* owner) noexcept;
 
-  explicit WaitableMeta(const char* n, const std::source_location& s) : name(n), site(s) {}
+  WaitableMeta(const char* n, const std::source_location& s, const void* o, MayBeFree f)
+      : name(n), site(s), owner(o), may_be_free(f) {}
   WaitableMeta(const WaitableMeta&) = delete;
   WaitableMeta& operator=(const WaitableMeta&) = delete;
 
@@ -48,6 +53,8 @@ struct WaitableMeta {
 
   const char* name;  // for reports; nullptr: "S<address>"
   std::source_location site;
+  const void* const owner;
+  const MayBeFree may_be_free;
 
  private:
   mutable std::mutex mu;  // a plain one: the runtime does not check it
@@ -67,16 +74,17 @@ struct ArrivalMeta {
   ArrivalMeta(const ArrivalMeta&) = delete;
   ArrivalMeta& operator=(const ArrivalMeta&) = delete;
 
-  // Brackets a wait on it by the calling thread.
-  void begin_wait() {
+  // Brackets a wait on it by the calling thread, for the end of phase `in_phase` (a latch's
+  // only phase is 0; a condition variable's phases are its notifications).
+  void begin_wait(std::uint64_t in_phase) {
     std::lock_guard guard(mu);
-    waiting.push_back(pthread_self());
+    waiting.push_back({pthread_self(), in_phase});
   }
   void end_wait() noexcept {
     const pthread_t self = pthread_self();
     std::lock_guard guard(mu);
     for (std::size_t i = 0; i < waiting.size(); ++i) {
-      if (pthread_equal(waiting[i], self)) {
+      if (pthread_equal(waiting[i].thread, self)) {
         waiting[i] = waiting.back();
         waiting.pop_back();
         return;
@@ -86,10 +94,21 @@ struct ArrivalMeta {
   // Whether the thread `handle` names waits on it now.
   bool waits_on_it(pthread_t handle) const {
     std::lock_guard guard(mu);
-    for (pthread_t t : waiting)
-      if (pthread_equal(t, handle)) return true;
+    for (const Waiting& w : waiting)
+      if (pthread_equal(w.thread, handle)) return true;
     return false;
   }
+  // Whether the wait of the thread `handle` names is over: the phase it waits in has ended (it
+  // has yet to notice), or it does not wait.
+  bool wait_is_over(pthread_t handle) const {
+    std::lock_guard guard(mu);
+    for (const Waiting& w : waiting)
+      if (pthread_equal(w.thread, handle)) return w.phase != phase.load(std::memory_order_acquire);
+    return true;
+  }
+  // Ends the current phase (the latch opens, the barrier's phase completes, a notification).
+  void next_phase() noexcept { phase.fetch_add(1, std::memory_order_release); }
+  std::uint64_t current_phase() const noexcept { return phase.load(std::memory_order_acquire); }
 
   const char* kind_name() const {
     return kind == Kind::latch ? "latch" : kind == Kind::barrier ? "barrier" : "condition variable";
@@ -100,17 +119,23 @@ struct ArrivalMeta {
   std::source_location site;
 
  private:
+  struct Waiting {
+    pthread_t thread;
+    std::uint64_t phase;
+  };
   mutable std::mutex mu;  // a plain one: the runtime does not check it
-  std::vector<pthread_t> waiting;
+  std::vector<Waiting> waiting;
+  std::atomic<std::uint64_t> phase{0};
 };
 
 struct PoolRecord;
 
-// Marks the calling thread as one that waits on `arrival` (unless null), for its scope.
+// Marks the calling thread as one that waits on `arrival` (unless null) in phase `in_phase`,
+// for its scope.
 class waiting_at {
  public:
-  explicit waiting_at(ArrivalMeta* arrival) : arrival_(arrival) {
-    if (arrival_ != nullptr) arrival_->begin_wait();
+  waiting_at(ArrivalMeta* arrival, std::uint64_t in_phase) : arrival_(arrival) {
+    if (arrival_ != nullptr) arrival_->begin_wait(in_phase);
   }
   ~waiting_at() {
     if (arrival_ != nullptr) arrival_->end_wait();
@@ -142,6 +167,10 @@ struct TaskRecord {
     out = thread;
     return true;
   }
+  // Called by the thread that ran it, once it has returned or thrown (before its future is
+  // ready): a waiter is not blocked from then on.
+  void finish() noexcept { finished.store(true, std::memory_order_release); }
+  bool has_finished() const noexcept { return finished.load(std::memory_order_acquire); }
 
   const PoolRecord* const pool =
       nullptr;                     // the pool it was submitted to; null: a thread of its own
@@ -149,8 +178,20 @@ struct TaskRecord {
 
  private:
   std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
   pthread_t thread{};
 };
+
+// Runs `task` as the task `record` describes: start, then finish however it ends.
+template <class Task>
+decltype(auto) run_task(TaskRecord& record, Task&& task) {
+  struct Finish {
+    TaskRecord& record;
+    ~Finish() { record.finish(); }
+  } finish{record};
+  record.start();
+  return std::forward<Task>(task)();
+}
 
 // A fixed set of worker threads that run queued tasks in order (lockorder::thread_pool), as the
 // wait-for graph reads it: a queued task starts only when a worker is free, so a wait for it is a
