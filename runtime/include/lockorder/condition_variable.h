@@ -163,7 +163,12 @@ class condition_variable_any {
     internal::ArrivalMeta& waiters;
     void unlock() {
       inner.unlock();
-      internal::begin_arrival_wait(waiters, false);
+      try {
+        internal::begin_arrival_wait(waiters, false);
+      } catch (...) {
+        inner.lock();  // a wait that throws returns with its lock held
+        throw;
+      }
     }
     void lock() {
       internal::end_wait_beyond_locks();
