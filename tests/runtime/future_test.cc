@@ -11,6 +11,7 @@
 #include "lockorder/future.h"
 #include "lockorder/mutex.h"
 #include "lockorder/runtime.h"
+#include "lockorder/thread.h"
 #include "test_support.h"
 
 namespace lockorder {
@@ -73,6 +74,73 @@ TEST(Future, AWaitUnderALockTheTaskDoesNotNeedIsSilent) {
       },
       41);
   EXPECT_EQ(sum.get(), 42);
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// A promise: whoever sets it is any thread that does not wait on its future. The setter needs
+// `totals` before it sets the value; the caller holds it while it waits.
+void wait_for_a_promise_under_the_setters_lock() {
+  set_thread_name("caller");
+  mutex totals("totals");
+  promise<int> sum("sum");
+  future<int> result = sum.get_future();
+  std::lock_guard held(totals);
+  thread setter([&] {
+    std::lock_guard mine(totals);
+    sum.set_value(42);
+  });
+  std::this_thread::sleep_for(50ms);
+  result.get();
+  setter.join();
+}
+
+TEST(FutureDeathTest, AWaitUnderTheLockAPromisesOnlySetterNeedsIsADeadlock) {
+  LOCKORDER_SKIP_IF_A_SANITIZER_THREAD_RUNS();
+  EXPECT_EXIT(wait_for_a_promise_under_the_setters_lock(), ::testing::ExitedWithCode(66),
+              "deadlock \\(2 threads blocked in a cycle: [^\n]*waits for the future of sum, "
+              "which no other thread can set now, T[0-9]+[^\n]* among them(.|\n)*holds totals, "
+              "acquired at(.|\n)*every thread which could set the promise");
+}
+
+TEST(Future, APromiseSetByAThreadThatNeedsNoneOfTheWaitersLocksIsSilent) {
+  ReportCollector reports;
+  mutex totals("totals");
+  promise<int> sum("sum");
+  shared_future<int> result = sum.get_future().share();
+  std::lock_guard held(totals);
+  thread setter([&] {
+    std::this_thread::sleep_for(20ms);
+    sum.set_value(42);
+  });
+  EXPECT_EQ(result.get(), 42);
+  setter.join();
+  EXPECT_TRUE(reports.all().empty());
+}
+
+// The setter sets the value, then at once needs the waiter's lock: the waiter has its value,
+// though it may not have woken yet when the setter blocks. A promise broken ends the wait too.
+TEST(Future, APromiseSetBeforeItsSetterBlocksIsNoDeadlock) {
+  ReportCollector reports;
+  mutex totals("totals");
+  for (int round = 0; round < 50; ++round) {
+    promise<void> done("done");
+    future<void> finished = done.get_future();
+    std::unique_lock held(totals);
+    thread setter([&] {
+      std::this_thread::sleep_for(1ms);
+      done.set_value();
+      std::lock_guard mine(totals);
+    });
+    finished.get();
+    held.unlock();
+    setter.join();
+  }
+  future<int> broken;
+  {
+    promise<int> never("never");
+    broken = never.get_future();
+  }
+  EXPECT_THROW(broken.get(), std::future_error);
   EXPECT_TRUE(reports.all().empty());
 }
 

@@ -154,6 +154,7 @@ void WaitForGraph::copy_members(const Cycle& found, std::vector<Member>& cycle,
     copy.notified =
         (member->wait == Wait::condition && found.via_any[i]) ||
         (member->wait == Wait::arrival && (*on)->kind == ArrivalMeta::Kind::condition_variable);
+    copy.promised = member->wait == Wait::arrival && (*on)->kind == ArrivalMeta::Kind::promise;
     if (member->wait == Wait::future) copy.task = describe_task(*member, copy.queued);
     deadlock.threads.push_back(member->thread);
     deadlock.view.push_back(view(*member, now));
@@ -196,9 +197,14 @@ wait_kind WaitForGraph::kind_of(const Waiter& waiter) {
     case WaitForGraph::Wait::arrival:
       break;
   }
-  return std::get<const ArrivalMeta*>(waiter.beyond)->kind == ArrivalMeta::Kind::condition_variable
-             ? wait_kind::notification
-             : wait_kind::arrival;
+  switch (std::get<const ArrivalMeta*>(waiter.beyond)->kind) {
+    case ArrivalMeta::Kind::condition_variable:
+      return wait_kind::notification;
+    case ArrivalMeta::Kind::promise:
+      return wait_kind::future;
+    default:
+      return wait_kind::arrival;
+  }
 }
 
 blocked_thread WaitForGraph::view(const Waiter& waiter,
@@ -212,7 +218,9 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   } else if (waiter.wait == Wait::waitable) {
     out.waits_for = waitable_label(*std::get<const WaitableMeta*>(waiter.beyond));
   } else if (waiter.wait == Wait::arrival) {
-    out.waits_for = waitable_label(*std::get<const ArrivalMeta*>(waiter.beyond));
+    const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(waiter.beyond);
+    out.waits_for = (arrival.kind == ArrivalMeta::Kind::promise ? "the future of " : "") +
+                    waitable_label(arrival);
   } else if (waiter.wait == Wait::future) {
     bool queued = false;
     out.waits_for = "the future of " + describe_task(waiter, queued);
@@ -564,6 +572,12 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
                  " (every thread that released it is blocked)";
       continue;
     }
+    if (cycle[i].promised) {
+      summary += " waits for the future of " + report.locks[i].label +
+                 ", which no other thread can set now, " + next.label +
+                 " among them (every one of them is blocked)";
+      continue;
+    }
     if (cycle[i].waiter.wait == Wait::arrival && !cycle[i].notified) {
       summary += " waits at " + report.locks[i].label + " for threads that have not arrived, " +
                  next.label + " among them (every one of them is blocked)";
@@ -592,6 +606,7 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           : w.wait == Wait::future && cycle[i].queued
               ? "waits for the future of " + report.locks[i].label
           : w.wait == Wait::future ? "waits for the future of a task on " + report.locks[i].label
+          : cycle[i].promised      ? "waits for the future of " + report.locks[i].label
           : w.wait == Wait::arrival && !cycle[i].notified ? "waits at " + report.locks[i].label
                                                           : "waits on " + report.locks[i].label;
       report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
@@ -617,7 +632,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
     }
   }
   auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
-  auto at_arrival = [](const Member& m) { return m.waiter.wait == Wait::arrival && !m.notified; };
+  auto at_arrival = [](const Member& m) {
+    return m.waiter.wait == Wait::arrival && !m.notified && !m.promised;
+  };
+  auto promised = [](const Member& m) { return m.promised; };
   auto unnotified = [](const Member& m) { return m.notified; };
   report.hint =
       std::any_of(cycle.begin(), cycle.end(), starves)
@@ -634,6 +652,10 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
             "lock that every thread which releases the semaphore needs first. Release the locks "
             "before the wait, or release the semaphore without taking them."
+      : std::any_of(cycle.begin(), cycle.end(), promised)
+          ? "These threads are blocked for good: a thread waits for the future of a promise "
+            "while it holds a lock that every thread which could set the promise needs first. "
+            "Release the locks before the wait, or set the promise without taking them."
       : std::any_of(cycle.begin(), cycle.end(), unnotified)
           ? "These threads are blocked for good: a thread waits on a condition variable while "
             "it holds a lock that every thread which could notify it needs first. Release the "

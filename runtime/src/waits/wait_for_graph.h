@@ -122,6 +122,7 @@ class WaitForGraph {
     std::string task;       // for a future wait: describe_task
     bool queued = false;    // for a future wait: its task has not started
     bool notified = false;  // for a condition wait: blocked for good for want of a notifier
+    bool promised = false;  // a wait for the future of a lockorder::promise
   };
   // What a waiter waits for: it is blocked for good when any one of `every` is, or when all of
   // `any` are (and there is one).

@@ -68,7 +68,7 @@ struct WaitableMeta {
 // docs/runtime.md). It keeps the threads that wait on it now, which cannot do so while they
 // wait.
 struct ArrivalMeta {
-  enum class Kind { latch, barrier, condition_variable };
+  enum class Kind { latch, barrier, condition_variable, promise };
 
   ArrivalMeta(const char* n, Kind k, const std::source_location& s) : name(n), kind(k), site(s) {}
   ArrivalMeta(const ArrivalMeta&) = delete;
@@ -111,7 +111,17 @@ struct ArrivalMeta {
   std::uint64_t current_phase() const noexcept { return phase.load(std::memory_order_acquire); }
 
   const char* kind_name() const {
-    return kind == Kind::latch ? "latch" : kind == Kind::barrier ? "barrier" : "condition variable";
+    switch (kind) {
+      case Kind::latch:
+        return "latch";
+      case Kind::barrier:
+        return "barrier";
+      case Kind::condition_variable:
+        return "condition variable";
+      case Kind::promise:
+        break;
+    }
+    return "promise";
   }
 
   const char* name;  // for reports; nullptr: "<kind> at <file>:<line>"
