@@ -31,17 +31,19 @@
 #include "lockorder/mutex.h"
 
 namespace lockorder {
+namespace internal {
 
-class condition_variable {
+// What both condition variables share: the native one, and what the wait-for graph reads of it
+// (the threads that wait on it, and its notifications, each of which ends the phase they wait in:
+// a waiter published is then no longer blocked for want of a notifier).
+template <class Native>
+class seen_condition {
  public:
-  explicit condition_variable(const char* name = nullptr,
-                              std::source_location site = std::source_location::current())
-      : waiters_(name, internal::ArrivalMeta::Kind::condition_variable, site) {}
-  condition_variable(const condition_variable&) = delete;
-  condition_variable& operator=(const condition_variable&) = delete;
+  seen_condition(const seen_condition&) = delete;
+  seen_condition& operator=(const seen_condition&) = delete;
 
   void notify_one() noexcept {
-    waiters_.next_phase();  // a waiter published is no longer blocked for want of a notifier
+    waiters_.next_phase();
     native_.notify_one();
   }
   void notify_all() noexcept {
@@ -49,8 +51,26 @@ class condition_variable {
     native_.notify_all();
   }
 
+ protected:
+  seen_condition(const char* name, const std::source_location& site)
+      : waiters_(name, ArrivalMeta::Kind::condition_variable, site) {}
+  // Marks the calling thread as waiting on it, for the scope of what it returns.
+  waiting_at enter_wait() { return waiting_at(&waiters_, waiters_.current_phase()); }
+
+  ArrivalMeta waiters_;
+  Native native_;
+};
+
+}  // namespace internal
+
+class condition_variable : public internal::seen_condition<std::condition_variable> {
+ public:
+  explicit condition_variable(const char* name = nullptr,
+                              std::source_location site = std::source_location::current())
+      : seen_condition(name, site) {}
+
   void wait(std::unique_lock<mutex>& lock) {
-    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
+    internal::waiting_at waiting = enter_wait();
     Prepared prepared(lock, &waiters_);
     native_.wait(prepared.native);
   }
@@ -95,31 +115,17 @@ class condition_variable {
     internal::condition_wait published;
     std::unique_lock<std::mutex> native;
   };
-
-  internal::ArrivalMeta waiters_;
-  std::condition_variable native_;
 };
 
-class condition_variable_any {
+class condition_variable_any : public internal::seen_condition<std::condition_variable_any> {
  public:
   explicit condition_variable_any(const char* name = nullptr,
                                   std::source_location site = std::source_location::current())
-      : waiters_(name, internal::ArrivalMeta::Kind::condition_variable, site) {}
-  condition_variable_any(const condition_variable_any&) = delete;
-  condition_variable_any& operator=(const condition_variable_any&) = delete;
-
-  void notify_one() noexcept {
-    waiters_.next_phase();  // a waiter published is no longer blocked for want of a notifier
-    native_.notify_one();
-  }
-  void notify_all() noexcept {
-    waiters_.next_phase();
-    native_.notify_all();
-  }
+      : seen_condition(name, site) {}
 
   template <class Lock>
   void wait(Lock& lock) {
-    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
+    internal::waiting_at waiting = enter_wait();
     Released<Lock> released{lock, waiters_};
     native_.wait(released);
   }
@@ -129,7 +135,7 @@ class condition_variable_any {
   }
   template <class Lock, class Predicate>
   bool wait(Lock& lock, std::stop_token stop, Predicate ready) {
-    internal::waiting_at waiting(&waiters_, waiters_.current_phase());
+    internal::waiting_at waiting = enter_wait();
     Released<Lock> released{lock, waiters_};
     return native_.wait(released, std::move(stop), std::move(ready));
   }
@@ -175,9 +181,6 @@ class condition_variable_any {
       inner.lock();
     }
   };
-
-  internal::ArrivalMeta waiters_;
-  std::condition_variable_any native_;
 };
 
 }  // namespace lockorder
