@@ -1,8 +1,9 @@
 // POSIX semaphores, interposed: sem_post notes the thread as one that releases the semaphore,
 // and sem_wait by a thread that holds locks is a wait in the wait-for graph (docs/runtime.md,
 // "Waits beyond locks"). sem_init and sem_destroy forget what was noted: a new semaphore at the
-// same address has released nothing yet. sem_timedwait and sem_trywait pass through (a wait that
-// can end by itself is no deadlock).
+// same address has released nothing yet. sem_timedwait is never part of a deadlock (it ends by
+// itself): it is shown to a watchdog that asked for every wait, and passes through otherwise;
+// sem_trywait passes through.
 #include <dlfcn.h>
 #include <semaphore.h>
 #include <time.h>
@@ -81,6 +82,38 @@ extern "C" LOCKORDER_EXPORT int sem_post(sem_t* s) {
   return next(s);
 }
 
+namespace {
+
+int real_sem_timedwait(sem_t* s, const timespec* until) {
+  static const auto next =
+      lockorder::preload::next_function<int (*)(sem_t*, const timespec*)>("sem_timedwait");
+  return next(s, until);
+}
+
+}  // namespace
+
+extern "C" LOCKORDER_EXPORT int sem_timedwait(sem_t* s, const timespec* until) {
+  if (lockorder::preload::from_runtime()) return real_sem_timedwait(s, until);
+  if (sem_trywait(s) == 0) return 0;
+  lockorder::preload::ensure_initialized();
+  {
+    InsideRuntime inside;
+    try {
+      lockorder::internal::begin_timed_waitable_wait(lockorder::preload::semaphores().at(s).meta);
+    } catch (...) {
+      // out of memory: the wait goes on, unseen
+    }
+  }
+  const int rc = real_sem_timedwait(s, until);
+  const int saved = errno;
+  {
+    InsideRuntime inside;
+    lockorder::internal::end_wait_beyond_locks();
+  }
+  errno = saved;
+  return rc;
+}
+
 extern "C" LOCKORDER_EXPORT int sem_wait(sem_t* s) {
   static const auto next = lockorder::preload::next_function<int (*)(sem_t*)>("sem_wait");
   if (lockorder::preload::from_runtime()) return next(s);
@@ -101,7 +134,7 @@ extern "C" LOCKORDER_EXPORT int sem_wait(sem_t* s) {
   bool waited = false;
   while (published && !waited) {
     const timespec until = lockorder::preload::next_search();
-    rc = sem_timedwait(s, &until);
+    rc = real_sem_timedwait(s, &until);
     waited = rc == 0 || errno != ETIMEDOUT;
     if (waited) break;
     InsideRuntime inside;

@@ -240,6 +240,13 @@ TEST(Preload, ABarrierWaitHoldingNothingIsSilent) {
   EXPECT_TRUE(has(r.out, "finished"));
 }
 
+// W7: a timed sem_wait under the same lock times out by itself: no deadlock.
+TEST(Preload, ATimedSemaphoreWaitUnderTheLockIsNoDeadlock) {
+  RunResult r = c("semaphore_timed_wait");
+  expect_clean(r);
+  EXPECT_TRUE(has(r.out, "finished, timed out")) << r.out;
+}
+
 // W7: the same join, the lock released first.
 TEST(Preload, AJoinHoldingNothingIsSilent) {
   RunResult r = c("join_holding_nothing");

@@ -17,6 +17,7 @@ TEST(PreloadedWaitFor, EveryFieldSurvivesARoundTrip) {
   b.shared = true;
   b.kind = wait_kind::future;
   b.can_give_up = true;
+  b.timed = true;
   b.holds = {"inventory", "ledger"};
   b.blocked_by = {4243, 4244};
   b.waited = std::chrono::nanoseconds(123456789);
@@ -31,6 +32,7 @@ TEST(PreloadedWaitFor, EveryFieldSurvivesARoundTrip) {
   EXPECT_EQ(d.shared, b.shared);
   EXPECT_EQ(d.kind, b.kind);
   EXPECT_EQ(d.can_give_up, b.can_give_up);
+  EXPECT_EQ(d.timed, b.timed);
   EXPECT_EQ(d.holds, b.holds);
   EXPECT_EQ(d.blocked_by, b.blocked_by);
   EXPECT_EQ(d.waited, b.waited);

@@ -135,5 +135,31 @@ TEST(Semaphore, AReleaseTheWaiterHasYetToNoticeIsNoDeadlock) {
   EXPECT_TRUE(reports.all().empty());
 }
 
+// A timed wait ends by itself: never part of a deadlock, and shown only to a watchdog that asked
+// for every wait, marked as timed.
+TEST(Semaphore, ATimedWaitIsShownOnlyWhenEveryWaitIsAskedFor) {
+  ReportCollector reports;
+  mutex state("state");
+  binary_semaphore never(0, "never");
+  auto shown_while_waiting = [&] {
+    thread waiter([&] {
+      std::lock_guard held(state);
+      EXPECT_FALSE(never.try_acquire_for(300ms));
+    });
+    std::vector<blocked_thread> shown = testing::shown_waiting_for("never");
+    waiter.join();
+    return shown;
+  };
+  EXPECT_TRUE(shown_while_waiting().empty());
+  publish_every_wait(true);
+  const std::vector<blocked_thread> shown = shown_while_waiting();
+  publish_every_wait(false);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_TRUE(shown[0].timed);
+  EXPECT_FALSE(shown[0].can_give_up);
+  EXPECT_EQ(shown[0].holds, std::vector<std::string>{"state"});
+  EXPECT_TRUE(reports.all().empty());
+}
+
 }  // namespace
 }  // namespace lockorder

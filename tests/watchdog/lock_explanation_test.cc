@@ -101,6 +101,11 @@ TEST(LockExplanation, WaitsBeyondLocksAreNamedByTheirKind) {
   EXPECT_EQ(why.chain[0],
             "T1 waits for the future of task #3 of pool io, queued behind 1 task, for T2, which "
             "is blocked");
+  blocked_thread timed = blocked(1, "jobs", {}, {});
+  timed.kind = wait_kind::semaphore;
+  timed.timed = true;
+  EXPECT_EQ(explain_wait(1, {timed}, label).chain.at(0),
+            "T1 waits on jobs (with a timeout), for a thread that is not blocked");
   blocked_thread latch = blocked(1, "ready", {"state"}, {});
   latch.kind = wait_kind::arrival;
   LockExplanation alone = explain_wait(1, {latch}, label);

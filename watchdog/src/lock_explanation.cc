@@ -8,7 +8,7 @@ namespace lockorder::watchdog {
 namespace {
 
 // What `t` waits for, as one step of a chain.
-std::string waits(const blocked_thread& t) {
+std::string waits_untimed(const blocked_thread& t) {
   switch (t.kind) {
     case wait_kind::lock:
       return " waits for " + t.waits_for;
@@ -24,6 +24,9 @@ std::string waits(const blocked_thread& t) {
       return " waits at " + t.waits_for;
   }
   return " waits for " + t.waits_for;
+}
+std::string waits(const blocked_thread& t) {
+  return waits_untimed(t) + (t.timed ? " (with a timeout)" : "");
 }
 
 // Whether `t` waits for the holders of a lock (the threads it waits for hold it), rather than

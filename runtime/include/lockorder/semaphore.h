@@ -54,10 +54,14 @@ class counting_semaphore {
   bool try_acquire() noexcept { return taken(native_.try_acquire()); }
   template <class Rep, class Period>
   bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
+    if (try_acquire()) return true;
+    internal::timed_waiting_on shown(meta_);
     return taken(native_.try_acquire_for(timeout));
   }
   template <class Clock, class Duration>
   bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
+    if (try_acquire()) return true;
+    internal::timed_waiting_on shown(meta_);
     return taken(native_.try_acquire_until(deadline));
   }
 

@@ -61,6 +61,9 @@ struct blocked_thread {
   bool shared = false;  // waits for a read (shared) acquisition
   // Whether the wait can give up when chosen as a deadlock's victim (see above).
   bool can_give_up = false;
+  // A wait with a timeout (a semaphore's), shown after publish_every_wait(true) only: it ends by
+  // itself, so it is never part of a deadlock, but a worker that waits again and again is stuck.
+  bool timed = false;
   std::vector<std::string> holds;  // locks it holds while it waits
   std::vector<int> blocked_by;     // thread ids of blocked threads it waits for
   std::chrono::nanoseconds waited{0};

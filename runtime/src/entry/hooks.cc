@@ -496,7 +496,8 @@ namespace {
 // Publishes a wait beyond locks made by the calling thread (at `pc`, `cfa`) if it holds locks,
 // or always when `even_holding_nothing`; acts on a deadlock that closes.
 bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, std::uintptr_t cfa,
-                             bool even_holding_nothing = false, bool polls = true) {
+                             bool even_holding_nothing = false, bool polls = true,
+                             bool timed = false) {
   even_holding_nothing = even_holding_nothing || g_every_wait_asked.load(std::memory_order_relaxed);
   ThreadState* thread = even_holding_nothing ? current_thread_state() : thread_state_if_any();
   // A wait by a thread that holds nothing closes no cycle through a lock it holds.
@@ -507,7 +508,7 @@ bool begin_wait_beyond_locks(WaitForGraph::BeyondLocks what, std::uintptr_t pc, 
   thread->beyond_locks_published = true;
   try {
     std::optional<WaitForGraph::Deadlock> deadlock = wait_for_graph().block_beyond_locks(
-        *thread, what, site_of(*thread, pc, cfa), polls && kWaitsCanGiveUp);
+        *thread, what, site_of(*thread, pc, cfa), polls && kWaitsCanGiveUp && !timed, timed);
     if (!deadlock) return true;
     act_on_deadlock(*deadlock);
   } catch (...) {
@@ -525,6 +526,12 @@ bool begin_join(pthread_t target) {
 
 bool begin_waitable_wait(const WaitableMeta& waitable) {
   return begin_wait_beyond_locks(&waitable, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA);
+}
+
+bool begin_timed_waitable_wait(const WaitableMeta& waitable) {
+  if (!g_every_wait_asked.load(std::memory_order_relaxed)) return false;  // no one to show it to
+  return begin_wait_beyond_locks(&waitable, LOCKORDER_CALLER_PC, LOCKORDER_OWN_CFA, true, false,
+                                 true);
 }
 
 bool begin_arrival_wait(const ArrivalMeta& arrival, bool polls) {

@@ -28,6 +28,7 @@ json to_json_object(const blocked_thread& b) {
           {"shared", b.shared},
           {"kind", b.kind},
           {"can_give_up", b.can_give_up},
+          {"timed", b.timed},
           {"holds", b.holds},
           {"blocked_by", b.blocked_by},
           {"waited_ns", b.waited.count()}};
@@ -41,6 +42,7 @@ blocked_thread from_json_object(const json& j) {
   j.at("shared").get_to(b.shared);
   j.at("kind").get_to(b.kind);
   j.at("can_give_up").get_to(b.can_give_up);
+  j.at("timed").get_to(b.timed);
   j.at("holds").get_to(b.holds);
   j.at("blocked_by").get_to(b.blocked_by);
   b.waited = std::chrono::nanoseconds(j.at("waited_ns").get<std::int64_t>());

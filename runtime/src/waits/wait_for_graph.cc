@@ -91,15 +91,14 @@ std::optional<WaitForGraph::Deadlock> WaitForGraph::block(ThreadState& thread, W
   return publish(std::move(waiter));
 }
 
-std::optional<WaitForGraph::Deadlock> WaitForGraph::block_beyond_locks(ThreadState& thread,
-                                                                       BeyondLocks what,
-                                                                       std::uint32_t stack,
-                                                                       bool cancellable) {
+std::optional<WaitForGraph::Deadlock> WaitForGraph::block_beyond_locks(
+    ThreadState& thread, BeyondLocks what, std::uint32_t stack, bool cancellable, bool timed) {
   constexpr Wait kWaits[] = {Wait::join, Wait::waitable, Wait::future,
                              Wait::arrival};  // by alternative
   Waiter waiter = waiter_of(thread, kWaits[what.index()], stack);
   waiter.beyond = what;
   waiter.cancellable = cancellable;
+  waiter.timed = timed;
   return publish(std::move(waiter));
 }
 
@@ -230,6 +229,7 @@ blocked_thread WaitForGraph::view(const Waiter& waiter,
   out.shared = waiter.pending.mode == Mode::shared;
   out.kind = kind_of(waiter);
   out.can_give_up = waiter.wait == Wait::lock || waiter.cancellable;
+  out.timed = waiter.timed;
   for (const HeldLock& h : waiter.holds) out.holds.push_back(OrderChecker::describe(*h.lock).label);
   const Successors next = successors(waiter);
   for (const Waiter* n : next.every) out.blocked_by.push_back(n->thread->tid());
@@ -383,6 +383,7 @@ WaitForGraph::Successors WaitForGraph::successors(const Waiter& waiter) const {
       out.every.push_back(target);
     return out;
   }
+  if (waiter.timed) return out;  // it ends by itself
   // A wait whose end has come (the task finished, the semaphore has a count, the phase ended, a
   // notification came) is not blocked, though its thread has yet to notice and withdraw.
   if (waiter.wait == Wait::future) {  // the thread that runs the task, once it has started

@@ -86,7 +86,8 @@ class WaitForGraph {
   // stack; `cancellable`: the wait polls, and can give up as a deadlock's victim. Returns the
   // deadlock if that closes one.
   std::optional<Deadlock> block_beyond_locks(ThreadState& thread, BeyondLocks what,
-                                             std::uint32_t stack, bool cancellable);
+                                             std::uint32_t stack, bool cancellable,
+                                             bool timed = false);
   // Searches again for a cycle through what `thread` published: a joined thread that blocks
   // where it publishes nothing is seen only by asking again while the join waits.
   std::optional<Deadlock> search_again(const ThreadState& thread);
@@ -114,6 +115,7 @@ class WaitForGraph {
     std::vector<HeldLock> holds;
     std::chrono::steady_clock::time_point since;
     bool cancellable = false;  // a wait beyond locks that can give up (block_beyond_locks)
+    bool timed = false;        // a wait with a timeout, shown only: it ends by itself
   };
   // A member of a deadlock, copied out under mu_ to be reported without it.
   struct Member {

@@ -413,6 +413,29 @@ static int semaphore_wait(int holding) {
   return 0;
 }
 
+/* W7: the same semaphore waited for with a timeout under the lock: it times out, no deadlock. */
+static int semaphore_timed_wait(void) {
+  pthread_t worker;
+  struct timespec until;
+  int rc;
+  sem_init(&ready, 0, 0);
+  pthread_create(&worker, NULL, post_twice, NULL);
+  sem_wait(&ready);
+  pthread_mutex_lock(&a);
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_nsec += 200000000; /* 200 ms: the worker is blocked on a by then */
+  if (until.tv_nsec >= 1000000000) {
+    until.tv_sec += 1;
+    until.tv_nsec -= 1000000000;
+  }
+  rc = sem_timedwait(&ready, &until);
+  pthread_mutex_unlock(&a);
+  pthread_join(worker, NULL);
+  sem_destroy(&ready);
+  printf("finished, %s\n", rc != 0 && errno == ETIMEDOUT ? "timed out" : "not timed out");
+  return 0;
+}
+
 /* W3: the main thread arrives at a barrier while it holds the lock that the other participant
  * takes before it arrives. W7: the same barrier with no lock held around the wait. */
 static pthread_barrier_t step;
@@ -461,6 +484,7 @@ int main(int argc, char** argv) {
   if (strcmp(name, "join_holding_nothing") == 0) return join_under_lock(0, 0);
   if (strcmp(name, "semaphore_under_lock") == 0) return semaphore_wait(1);
   if (strcmp(name, "semaphore_holding_nothing") == 0) return semaphore_wait(0);
+  if (strcmp(name, "semaphore_timed_wait") == 0) return semaphore_timed_wait();
   if (strcmp(name, "barrier_under_lock") == 0) return barrier_wait(1);
   if (strcmp(name, "barrier_holding_nothing") == 0) return barrier_wait(0);
   if (strcmp(name, "double_lock_in_main") == 0) { /* taken in main itself, still running */

@@ -44,6 +44,10 @@ void end_blocked_wait() noexcept;
 // wait is over. end_wait_beyond_locks withdraws it.
 bool begin_join(pthread_t target);
 bool begin_waitable_wait(const WaitableMeta& waitable);
+// A semaphore wait with a timeout: never part of a deadlock (it ends by itself), but shown to a
+// watchdog that asked for every wait (publish_every_wait), so a worker stuck in a loop of them is
+// explained. No-op otherwise. Withdrawn by end_wait_beyond_locks.
+bool begin_timed_waitable_wait(const WaitableMeta& waitable);
 // `polls`: the caller searches again between steps of its wait (and so can give up as a
 // deadlock's victim); false for a native wait that cannot be stepped.
 bool begin_arrival_wait(const ArrivalMeta& arrival, bool polls = true);
@@ -113,6 +117,15 @@ void wait_at(ArrivalMeta& arrival, std::uint64_t in_phase, std::mutex& mu,
             cv.wait(lock, done);
           });
 }
+
+// Brackets a timed semaphore wait (begin_timed_waitable_wait).
+class timed_waiting_on {
+ public:
+  explicit timed_waiting_on(const WaitableMeta& waitable) { begin_timed_waitable_wait(waitable); }
+  ~timed_waiting_on() { end_wait_beyond_locks(); }
+  timed_waiting_on(const timed_waiting_on&) = delete;
+  timed_waiting_on& operator=(const timed_waiting_on&) = delete;
+};
 
 class blocked_wait {
  public:
