@@ -149,18 +149,13 @@ class ThreadRegistry {
   // has ended), under the registry's lock: the state cannot end meanwhile.
   template <class Visit>
   void visit(pthread_t handle, Visit&& visit) {
-    std::lock_guard guard(mu_);
-    for (ThreadState* thread : threads_)
-      if (pthread_equal(thread->handle, handle)) return visit(thread);
-    visit(static_cast<ThreadState*>(nullptr));
+    visit_first([handle](const ThreadState* t) { return pthread_equal(t->handle, handle) != 0; },
+                visit);
   }
   // The same for the live thread whose kernel id is `tid`.
   template <class Visit>
   void visit_tid(int tid, Visit&& visit) {
-    std::lock_guard guard(mu_);
-    for (ThreadState* thread : threads_)
-      if (thread->tid() == tid) return visit(thread);
-    visit(static_cast<ThreadState*>(nullptr));
+    visit_first([tid](const ThreadState* t) { return t->tid() == tid; }, visit);
   }
   // fork(): held across it; in the child only `survivor` (the forking thread's state, if it has
   // one) remains.
@@ -168,6 +163,14 @@ class ThreadRegistry {
   void unlock_after_fork(bool in_child, ThreadState* survivor);
 
  private:
+  template <class Match, class Visit>
+  void visit_first(Match match, Visit& visit) {
+    std::lock_guard guard(mu_);
+    for (ThreadState* thread : threads_)
+      if (match(thread)) return visit(thread);
+    visit(static_cast<ThreadState*>(nullptr));
+  }
+
   OrderedMutex<AdaptiveMutex, InternalLock::thread_registry> mu_;
   std::vector<ThreadState*> threads_;
 };

@@ -1,6 +1,7 @@
 #include "waits/wait_for_graph.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <unordered_set>
 #include <utility>
 
@@ -148,15 +149,39 @@ void WaitForGraph::copy_members(const Cycle& found, std::vector<Member>& cycle,
     Member& copy = cycle.emplace_back();
     copy.waiter = *member;
     copy.label = *member->label;
-    // A condition wait blocked for want of a notifier, rather than of its mutex.
-    const ArrivalMeta* const* on = std::get_if<const ArrivalMeta*>(&member->beyond);
-    copy.notified =
-        (member->wait == Wait::condition && found.via_any[i]) ||
-        (member->wait == Wait::arrival && (*on)->kind == ArrivalMeta::Kind::condition_variable);
-    copy.promised = member->wait == Wait::arrival && (*on)->kind == ArrivalMeta::Kind::promise;
-    if (member->wait == Wait::future) copy.task = describe_task(*member, copy.queued);
+    copy.blocked = classify(*member, found.via_any[i]);
+    if (member->wait == Wait::future) {
+      bool queued = false;
+      copy.task = describe_task(*member, queued);
+      if (queued) copy.blocked = Blocked::queued_task;
+    }
     deadlock.threads.push_back(member->thread);
     deadlock.view.push_back(view(*member, now));
+  }
+}
+
+WaitForGraph::Blocked WaitForGraph::classify(const Waiter& waiter, bool via_any) {
+  switch (waiter.wait) {
+    case Wait::lock:
+      return Blocked::lock;
+    case Wait::condition:  // a notifier, when what leads on is one of its `any` successors
+      return via_any ? Blocked::notification : Blocked::condition;
+    case Wait::join:
+      return Blocked::join;
+    case Wait::waitable:
+      return Blocked::semaphore;
+    case Wait::future:
+      return Blocked::task;
+    case Wait::arrival:
+      break;
+  }
+  switch (std::get<const ArrivalMeta*>(waiter.beyond)->kind) {
+    case ArrivalMeta::Kind::condition_variable:
+      return Blocked::notification;
+    case ArrivalMeta::Kind::promise:
+      return Blocked::promise;
+    default:
+      return Blocked::arrival;
   }
 }
 
@@ -182,28 +207,25 @@ std::vector<blocked_thread> WaitForGraph::snapshot() {
 }
 
 wait_kind WaitForGraph::kind_of(const Waiter& waiter) {
-  switch (waiter.wait) {
-    case WaitForGraph::Wait::lock:
+  switch (classify(waiter, false)) {
+    case Blocked::lock:
       return wait_kind::lock;
-    case WaitForGraph::Wait::condition:
+    case Blocked::condition:
       return wait_kind::condition;
-    case WaitForGraph::Wait::join:
+    case Blocked::join:
       return wait_kind::join;
-    case WaitForGraph::Wait::waitable:
+    case Blocked::semaphore:
       return wait_kind::semaphore;
-    case WaitForGraph::Wait::future:
-      return wait_kind::future;
-    case WaitForGraph::Wait::arrival:
+    case Blocked::arrival:
+      return wait_kind::arrival;
+    case Blocked::notification:
+      return wait_kind::notification;
+    case Blocked::task:
+    case Blocked::queued_task:
+    case Blocked::promise:
       break;
   }
-  switch (std::get<const ArrivalMeta*>(waiter.beyond)->kind) {
-    case ArrivalMeta::Kind::condition_variable:
-      return wait_kind::notification;
-    case ArrivalMeta::Kind::promise:
-      return wait_kind::future;
-    default:
-      return wait_kind::arrival;
-  }
+  return wait_kind::future;
 }
 
 blocked_thread WaitForGraph::view(const Waiter& waiter,
@@ -287,15 +309,20 @@ const WaitForGraph::Waiter* WaitForGraph::node_of_state(const ThreadState* targe
                                                         const Waiter& asker) const {
   if (target == nullptr) return nullptr;  // ended, or never took a lock: it waits for none
   if (auto it = waiters_.find(target); it != waiters_.end()) return &it->second;
+  return node_blocked_on(*target, futex_waited_on(target->tid()), asker);
+}
+
+const WaitForGraph::Waiter* WaitForGraph::node_blocked_on(const ThreadState& target,
+                                                          std::uintptr_t word,
+                                                          const Waiter& asker) const {
   // Blocked, unpublished, on a lock that a published thread holds?
-  const std::uintptr_t word = futex_waited_on(target->tid());
   if (word == 0) return nullptr;  // running, or waiting for something else
   for (const auto& [lock, holder] : holders_) {
     if (!is_word_of(*lock, word)) continue;
     Waiter& made = made_.emplace_back();
-    made.thread = target;
+    made.thread = &target;
     // The thread's own label may not be read from here (it builds it lazily); its number may.
-    made.label = &labels_.emplace_back("T" + std::to_string(target->ordinal()));
+    made.label = &labels_.emplace_back("T" + std::to_string(target.ordinal()));
     made.pending.lock = const_cast<LockMeta*>(lock);
     made.since = asker.since;
     return &made;
@@ -364,11 +391,17 @@ std::vector<const WaitForGraph::Waiter*> WaitForGraph::not_waiting_on(const Arri
       bool go_on = true;
       thread_registry().visit_tid(tid, [&](const ThreadState* state) {
         if (state != nullptr && arrival.waits_on_it(state->handle)) return;
-        const Waiter* node = node_of_state(state, waiter);
+        const auto published = state != nullptr ? waiters_.find(state) : waiters_.end();
+        if (published != waiters_.end()) {
+          go_on = consider(&published->second);
+          return;
+        }
+        const std::uintptr_t word = futex_waited_on(tid);
+        const Waiter* node = state != nullptr ? node_blocked_on(*state, word, waiter) : nullptr;
         // Dormant: in a futex wait with no timeout on something the graph does not know (an
         // idle worker's condition variable, a join). Only another thread of the process can
         // wake it, so it moves only if one of the others does: it decides nothing.
-        if (node == nullptr && futex_waited_on(tid) != 0) return;
+        if (node == nullptr && word != 0) return;
         go_on = consider(node);
       });
       if (!go_on) return;
@@ -527,30 +560,40 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
   const auto now = std::chrono::steady_clock::now();
   RawReport report;
   report.kind = report::kDeadlock;
-  auto joins = [](const Member& m) {
-    return m.waiter.wait == Wait::join || (m.waiter.wait == Wait::future && !m.queued);
-  };
-  auto starves = [](const Member& m) { return m.queued; };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    if (cycle[i].queued) {  // what it waits for is a free worker of the task's pool
-      const TaskRecord& task = *std::get<const TaskRecord*>(cycle[i].waiter.beyond);
-      RawLock queued;
-      queued.label = "task #" + std::to_string(task.number) + " of " + pool_label(*task.pool);
-      queued.kind = "task";
-      report.locks.push_back(std::move(queued));
-    } else if (joins(cycle[i])) {  // what it waits for is the next thread's end
-      RawLock thread;
-      thread.label = cycle[(i + 1) % cycle.size()].label;
-      thread.kind = "thread";
-      report.locks.push_back(std::move(thread));
-    } else if (cycle[i].waiter.wait == Wait::waitable) {
-      report.locks.push_back(
-          waitable_lock(*std::get<const WaitableMeta*>(cycle[i].waiter.beyond), "semaphore"));
-    } else if (cycle[i].waiter.wait == Wait::arrival || cycle[i].notified) {
-      const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(cycle[i].waiter.beyond);
-      report.locks.push_back(waitable_lock(arrival, arrival.kind_name()));
-    } else {
-      report.locks.push_back(OrderChecker::describe(*cycle[i].waiter.pending.lock));
+    const Member& m = cycle[i];
+    switch (m.blocked) {
+      case Blocked::queued_task: {  // what it waits for is a free worker of the task's pool
+        const TaskRecord& task = *std::get<const TaskRecord*>(m.waiter.beyond);
+        RawLock queued;
+        queued.label = "task #" + std::to_string(task.number) + " of " + pool_label(*task.pool);
+        queued.kind = "task";
+        report.locks.push_back(std::move(queued));
+        break;
+      }
+      case Blocked::join:
+      case Blocked::task: {  // what it waits for is the next thread's end
+        RawLock thread;
+        thread.label = cycle[(i + 1) % cycle.size()].label;
+        thread.kind = "thread";
+        report.locks.push_back(std::move(thread));
+        break;
+      }
+      case Blocked::semaphore:
+        report.locks.push_back(
+            waitable_lock(*std::get<const WaitableMeta*>(m.waiter.beyond), "semaphore"));
+        break;
+      case Blocked::arrival:
+      case Blocked::notification:
+      case Blocked::promise: {
+        const ArrivalMeta& arrival = *std::get<const ArrivalMeta*>(m.waiter.beyond);
+        report.locks.push_back(waitable_lock(arrival, arrival.kind_name()));
+        break;
+      }
+      case Blocked::lock:
+      case Blocked::condition:
+        report.locks.push_back(OrderChecker::describe(*m.waiter.pending.lock));
+        break;
     }
     report.cycle.push_back(i);
   }
@@ -558,72 +601,85 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
                         (cycle.size() == 1 ? " thread blocked" : " threads blocked") +
                         " in a cycle: ";
   for (std::size_t i = 0; i < cycle.size(); ++i) {
-    const Member& next = cycle[(i + 1) % cycle.size()];
+    const std::string& what = report.locks[i].label;
+    const std::string& next = cycle[(i + 1) % cycle.size()].label;
+    const std::string every_one = " among them (every one of them is blocked)";
     summary += i == 0 ? cycle[i].label : ", which";
-    if (cycle[i].waiter.wait == Wait::join) {
-      summary += " joins " + next.label + " (waits for it to end)";
-      continue;
+    switch (cycle[i].blocked) {
+      case Blocked::join:
+        summary += " joins " + next + " (waits for it to end)";
+        break;
+      case Blocked::task:
+      case Blocked::queued_task:
+        summary += " waits for the future of " + cycle[i].task;
+        break;
+      case Blocked::semaphore:
+        summary += " waits on " + what + ", released before by " + next +
+                   " (every thread that released it is blocked)";
+        break;
+      case Blocked::promise:
+        summary += " waits for the future of " + what + ", which no other thread can set now, " +
+                   next + every_one;
+        break;
+      case Blocked::arrival:
+        summary += " waits at " + what + " for threads that have not arrived, " + next + every_one;
+        break;
+      case Blocked::notification:
+        summary += " waits on " + what + " for a notification that no other thread can send, " +
+                   next + every_one;
+        break;
+      case Blocked::lock:
+        summary += " waits for " + what + " held by " + next;
+        break;
+      case Blocked::condition:
+        summary += " waits for " + what + " (to return from a condition wait) held by " + next;
+        break;
     }
-    if (cycle[i].waiter.wait == Wait::future) {
-      summary += " waits for the future of " + cycle[i].task;
-      continue;
-    }
-    if (cycle[i].waiter.wait == Wait::waitable) {
-      summary += " waits on " + report.locks[i].label + ", released before by " + next.label +
-                 " (every thread that released it is blocked)";
-      continue;
-    }
-    if (cycle[i].promised) {
-      summary += " waits for the future of " + report.locks[i].label +
-                 ", which no other thread can set now, " + next.label +
-                 " among them (every one of them is blocked)";
-      continue;
-    }
-    if (cycle[i].waiter.wait == Wait::arrival && !cycle[i].notified) {
-      summary += " waits at " + report.locks[i].label + " for threads that have not arrived, " +
-                 next.label + " among them (every one of them is blocked)";
-      continue;
-    }
-    if (cycle[i].notified) {
-      summary += " waits on " + report.locks[i].label +
-                 " for a notification that no other thread can send, " + next.label +
-                 " among them (every one of them is blocked)";
-      continue;
-    }
-    summary += " waits for " + report.locks[i].label;
-    if (cycle[i].waiter.wait == Wait::condition) summary += " (to return from a condition wait)";
-    summary += " held by " + next.label;
   }
   report.summary = summary;
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Waiter& w = cycle[i].waiter;
+    const std::string& what = report.locks[i].label;
     // Each lock's site is rebuilt with the stack the thread blocks in, where its frames live on.
     const RawStack blocked_in =
         w.stack != ThreadState::kNoStack ? checker.stack(w.stack) : RawStack{};
     auto site = [&](const HeldLock& h) { return checker.held_site(blocked_in, h); };
+    std::string verb;
+    switch (cycle[i].blocked) {
+      case Blocked::join:
+        verb = "joins ";
+        break;
+      case Blocked::task:
+        verb = "waits for the future of a task on ";
+        break;
+      case Blocked::queued_task:
+      case Blocked::promise:
+        verb = "waits for the future of ";
+        break;
+      case Blocked::arrival:
+        verb = "waits at ";
+        break;
+      case Blocked::semaphore:
+      case Blocked::notification:
+        verb = "waits on ";
+        break;
+      case Blocked::condition:
+        verb = "waits on a condition variable, then for ";
+        break;
+      case Blocked::lock:
+        verb = "waits for ";
+        break;
+    }
     if (!waits_for_lock(w.wait)) {
-      const std::string what =
-          w.wait == Wait::join ? "joins " + report.locks[i].label
-          : w.wait == Wait::future && cycle[i].queued
-              ? "waits for the future of " + report.locks[i].label
-          : w.wait == Wait::future ? "waits for the future of a task on " + report.locks[i].label
-          : cycle[i].promised      ? "waits for the future of " + report.locks[i].label
-          : w.wait == Wait::arrival && !cycle[i].notified ? "waits at " + report.locks[i].label
-                                                          : "waits on " + report.locks[i].label;
-      report.sites.push_back({what + " (" + blocked_for(now - w.since) + "), at", "",
+      report.sites.push_back({verb + what + " (" + blocked_for(now - w.since) + "), at", "",
                               captured_site(blocked_in), cycle[i].label});
     } else if (w.stack == ThreadState::kNoStack) {  // a wait the kernel showed (node_of)
-      report.sites.push_back({"waits for " + report.locks[i].label +
-                                  " (it holds no other lock, so where it waits is not recorded)",
-                              "", RawSite{}, cycle[i].label});
-    } else {
-      const std::string waits = cycle[i].notified ? "waits on "
-                                : w.wait == Wait::condition
-                                    ? "waits on a condition variable, then for "
-                                    : "waits for ";
       report.sites.push_back(
-          {waits + report.locks[i].label + " (" + blocked_for(now - w.since) + "), at", "",
-           site(w.pending), cycle[i].label});
+          {"waits for " + what + " (it holds no other lock, so where it waits is not recorded)", "",
+           RawSite{}, cycle[i].label});
+    } else {
+      report.sites.push_back({verb + what + " (" + blocked_for(now - w.since) + "), at", "",
+                              site(w.pending), cycle[i].label});
     }
     for (const HeldLock& h : w.holds) {
       std::string label = OrderChecker::describe(*h.lock).label;
@@ -632,43 +688,45 @@ RawReport WaitForGraph::deadlock_report(const std::vector<Member>& cycle) {
           {"holds " + label + mode + ", acquired at", "", site(h), cycle[i].label});
     }
   }
-  auto on_semaphore = [](const Member& m) { return m.waiter.wait == Wait::waitable; };
-  auto at_arrival = [](const Member& m) {
-    return m.waiter.wait == Wait::arrival && !m.notified && !m.promised;
-  };
-  auto promised = [](const Member& m) { return m.promised; };
-  auto unnotified = [](const Member& m) { return m.notified; };
-  report.hint =
-      std::any_of(cycle.begin(), cycle.end(), starves)
-          ? "These threads are blocked for good: every worker of the pool runs a task that "
-            "waits (directly, or through other blocked threads) for a task still queued behind "
-            "it. Do not wait in a pool task for a task of the same pool, or give the pool more "
-            "workers than tasks that can wait at once."
-      : std::any_of(cycle.begin(), cycle.end(), joins)
-          ? "These threads are blocked for good: a thread waits for another (to end, or to make "
-            "a future ready) while it holds a lock that the other (or a thread it waits for) "
-            "needs first. Release the locks before the wait, or let the other thread finish "
-            "without them."
-      : std::any_of(cycle.begin(), cycle.end(), on_semaphore)
-          ? "These threads are blocked for good: a thread waits on a semaphore while it holds a "
-            "lock that every thread which releases the semaphore needs first. Release the locks "
-            "before the wait, or release the semaphore without taking them."
-      : std::any_of(cycle.begin(), cycle.end(), promised)
-          ? "These threads are blocked for good: a thread waits for the future of a promise "
-            "while it holds a lock that every thread which could set the promise needs first. "
-            "Release the locks before the wait, or set the promise without taking them."
-      : std::any_of(cycle.begin(), cycle.end(), unnotified)
-          ? "These threads are blocked for good: a thread waits on a condition variable while "
-            "it holds a lock that every thread which could notify it needs first. Release the "
-            "locks before the wait, or notify without taking them."
-      : std::any_of(cycle.begin(), cycle.end(), at_arrival)
-          ? "These threads are blocked for good: a thread waits at a latch or barrier while it "
-            "holds a lock that the threads which have not arrived need first. Release the locks "
-            "before the wait, or arrive without taking them."
-          : "These threads are blocked for good: each waits for a lock that the next one holds. "
-            "Take the locks in one global order (the lock-order-inversion reports show where the "
-            "orders differ), or take them together (in C++, with std::scoped_lock).";
+  report.hint = deadlock_hint(cycle);
   return report;
+}
+
+const char* WaitForGraph::deadlock_hint(const std::vector<Member>& cycle) {
+  auto any = [&cycle](std::initializer_list<Blocked> kinds) {
+    return std::any_of(cycle.begin(), cycle.end(), [&](const Member& m) {
+      return std::find(kinds.begin(), kinds.end(), m.blocked) != kinds.end();
+    });
+  };
+  if (any({Blocked::queued_task}))
+    return "These threads are blocked for good: every worker of the pool runs a task that "
+           "waits (directly, or through other blocked threads) for a task still queued behind "
+           "it. Do not wait in a pool task for a task of the same pool, or give the pool more "
+           "workers than tasks that can wait at once.";
+  if (any({Blocked::join, Blocked::task}))
+    return "These threads are blocked for good: a thread waits for another (to end, or to make "
+           "a future ready) while it holds a lock that the other (or a thread it waits for) "
+           "needs first. Release the locks before the wait, or let the other thread finish "
+           "without them.";
+  if (any({Blocked::semaphore}))
+    return "These threads are blocked for good: a thread waits on a semaphore while it holds a "
+           "lock that every thread which releases the semaphore needs first. Release the locks "
+           "before the wait, or release the semaphore without taking them.";
+  if (any({Blocked::promise}))
+    return "These threads are blocked for good: a thread waits for the future of a promise "
+           "while it holds a lock that every thread which could set the promise needs first. "
+           "Release the locks before the wait, or set the promise without taking them.";
+  if (any({Blocked::notification}))
+    return "These threads are blocked for good: a thread waits on a condition variable while "
+           "it holds a lock that every thread which could notify it needs first. Release the "
+           "locks before the wait, or notify without taking them.";
+  if (any({Blocked::arrival}))
+    return "These threads are blocked for good: a thread waits at a latch or barrier while it "
+           "holds a lock that the threads which have not arrived need first. Release the locks "
+           "before the wait, or arrive without taking them.";
+  return "These threads are blocked for good: each waits for a lock that the next one holds. "
+         "Take the locks in one global order (the lock-order-inversion reports show where the "
+         "orders differ), or take them together (in C++, with std::scoped_lock).";
 }
 
 }  // namespace lockorder::internal

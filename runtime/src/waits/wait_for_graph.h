@@ -118,13 +118,23 @@ class WaitForGraph {
     bool timed = false;        // a wait with a timeout, shown only: it ends by itself
   };
   // A member of a deadlock, copied out under mu_ to be reported without it.
+  // What a member of a deadlock is blocked for, decided once for every part of its report.
+  enum class Blocked {
+    lock,          // a lock
+    condition,     // the mutex a condition wait must take back
+    join,          // a thread's end
+    task,          // the thread that runs a task whose future it waits for
+    queued_task,   // a free worker of the pool whose queued task's future it waits for
+    semaphore,     // a semaphore's releasers
+    arrival,       // the threads that have not arrived at a latch or barrier
+    notification,  // a notifier of a condition variable
+    promise,       // a setter of a lockorder::promise
+  };
   struct Member {
     Waiter waiter;
     std::string label;
-    std::string task;       // for a future wait: describe_task
-    bool queued = false;    // for a future wait: its task has not started
-    bool notified = false;  // for a condition wait: blocked for good for want of a notifier
-    bool promised = false;  // a wait for the future of a lockorder::promise
+    Blocked blocked = Blocked::lock;
+    std::string task;  // for a future wait: describe_task
   };
   // What a waiter waits for: it is blocked for good when any one of `every` is, or when all of
   // `any` are (and there is one).
@@ -154,6 +164,10 @@ class WaitForGraph {
   const Waiter* node_of(pthread_t handle, const Waiter& asker) const;
   // The same for a thread's state (null: none).
   const Waiter* node_of_state(const ThreadState* target, const Waiter& asker) const;
+  // A node for `target`, which is not published, made from the futex word `word` it waits on
+  // (0: none) when that is a word of a lock a published thread holds; else null.
+  const Waiter* node_blocked_on(const ThreadState& target, std::uintptr_t word,
+                                const Waiter& asker) const;
   // The successors of a wait for any one of `candidates` (a semaphore's releasers, a latch's
   // threads that have not arrived): a node for each, or none at all when one of them may still
   // move (it runs, or waits for something the graph does not know), or none is known.
@@ -169,7 +183,10 @@ class WaitForGraph {
   std::string describe_task(const Waiter& waiter, bool& queued) const;
   // A thread as a node's label names it, or by its number when it published nothing.
   std::string name_of(pthread_t handle, const Waiter& asker) const;
+  // `via_any`: what leads on from it in the cycle is one of its `any` successors.
+  static Blocked classify(const Waiter& waiter, bool via_any);
   static RawReport deadlock_report(const std::vector<Member>& cycle);
+  static const char* deadlock_hint(const std::vector<Member>& cycle);
   static wait_kind kind_of(const Waiter& waiter);
   blocked_thread view(const Waiter& waiter, std::chrono::steady_clock::time_point now) const;
 

@@ -51,7 +51,7 @@ struct WaitableMeta {
       if (!visit(posters[i])) return;
   }
 
-  const char* name;  // for reports; nullptr: "S<address>"
+  const char* name;  // for reports; nullptr: "semaphore at <file>:<line>"
   std::source_location site;
   const void* const owner;
   const MayBeFree may_be_free;
