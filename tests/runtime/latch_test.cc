@@ -170,12 +170,15 @@ TEST(Barrier, PhasesWithNoLockAroundThemAreSilentAndRunTheCompletion) {
 }
 
 TEST(Barrier, ADroppedParticipantNoLongerCounts) {
-  barrier<> step(2, {}, "step");
+  int phases = 0;
+  barrier step(2, [&phases]() noexcept { ++phases; }, "step");
   thread leaver([&] { step.arrive_and_drop(); });
   leaver.join();
+  EXPECT_EQ(phases, 0);    // one of two arrived
   step.arrive_and_wait();  // phase 0: the leaver's arrival and this one
+  EXPECT_EQ(phases, 1);
   step.arrive_and_wait();  // phase 1: this one alone
-  SUCCEED();
+  EXPECT_EQ(phases, 2);
 }
 
 // A watchdog asks for every wait: then one that holds nothing is shown too.
